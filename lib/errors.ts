@@ -1,0 +1,45 @@
+/**
+ * The one error type that crosses layers. Route handlers map `code` to an HTTP status with
+ * `httpStatusOf`; the message is written for the person reading it, never a stack trace.
+ */
+export type AppErrorCode =
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'upstream'
+  | 'unavailable';
+
+const statusByCode: Record<AppErrorCode, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  upstream: 502,
+  unavailable: 503,
+};
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  /** AWS request id, when the error came from an AWS call; shown so support can trace it. */
+  readonly requestId?: string;
+
+  constructor(code: AppErrorCode, message: string, options: { requestId?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.requestId = options.requestId;
+  }
+}
+
+export function httpStatusOf(code: AppErrorCode): number {
+  return statusByCode[code];
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

@@ -1,0 +1,72 @@
+import type { Deployment, Listener, Service, ServiceEvent, Task, TaskDefinition, TargetGroup, TargetHealth } from '../aws/types';
+
+export type Verdict = 'healthy' | 'degraded' | 'down' | 'deploying' | 'unknown';
+
+/** One service as the overview shows it: counts, rollout, image and the verdict with its reasons. */
+export interface ServiceHealth {
+  cluster: string;
+  name: string;
+  arn: string;
+  verdict: Verdict;
+  /** Why the verdict is what it is, e.g. "running 1 of 3", "rollout FAILED: …". Empty when healthy. */
+  reasons: string[];
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  rollout: {
+    state: Deployment['rolloutState'];
+    reason: string | null;
+    /** Tasks of the primary deployment running vs desired. */
+    running: number;
+    desired: number;
+    failedTasks: number;
+    /** Number of deployments still holding tasks (1 when settled). */
+    deployments: number;
+  };
+  taskDefinition: { family: string; revision: number } | null;
+  image: string | null;
+  imageTag: string | null;
+  lastDeploymentAt: string | null;
+}
+
+export interface ClusterSnapshot {
+  cluster: string;
+  clusterArn: string;
+  fetchedAt: string;
+  services: ServiceHealth[];
+}
+
+export interface ClusterStatus {
+  cluster: string;
+  fetchedAt: string | null;
+  ageSeconds: number | null;
+  /** True when AWS failed and this is the last good snapshot. */
+  stale: boolean;
+  /** Human-readable reason the last refresh failed, when it did. */
+  error: string | null;
+}
+
+export interface FleetOverview {
+  generatedAt: string;
+  clusters: ClusterStatus[];
+  services: ServiceHealth[];
+}
+
+export interface TargetGroupHealth {
+  targetGroup: TargetGroup;
+  /** Share of the listener's traffic the group receives (blue/green), when a listener forwards to it. */
+  listeners: { listener: Listener; weight: number }[];
+  targets: TargetHealth[];
+}
+
+export interface ServiceDetail {
+  cluster: string;
+  service: Service;
+  health: ServiceHealth;
+  taskDefinition: TaskDefinition | null;
+  tasks: { running: Task[]; stopped: Task[] };
+  targetGroups: TargetGroupHealth[];
+  events: ServiceEvent[];
+  awsConsoleUrl: string;
+  fetchedAt: string;
+}
