@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseConfig, readConfigFile } from './config';
+
+describe('parseConfig', () => {
+  it('has sensible defaults', () => {
+    assert.deepEqual(parseConfig({}), {
+      region: 'us-east-1',
+      endpoint: undefined,
+      clusters: [],
+      sandbox: false,
+      aws: { maxAttempts: 3, connectionTimeoutMs: 2000, requestTimeoutMs: 5000, callDeadlineMs: 8000 },
+      fleet: { cacheTtlMs: 5000 },
+    });
+  });
+
+  it('reads the environment', () => {
+    const c = parseConfig({
+      AWS_DEFAULT_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      CODEFLOW_CLUSTERS: ' codeflow-cluster, codeflow-staging ,,',
+      CODEFLOW_SANDBOX: '1',
+      CODEFLOW_FLEET_TTL_MS: '2000',
+    });
+    assert.equal(c.region, 'eu-west-1');
+    assert.equal(c.endpoint, 'http://127.0.0.1:4566');
+    assert.deepEqual(c.clusters, ['codeflow-cluster', 'codeflow-staging']);
+    assert.equal(c.sandbox, true);
+    assert.equal(c.fleet.cacheTtlMs, 2000);
+  });
+
+  it('prefers AWS_REGION over AWS_DEFAULT_REGION, and env over the file', () => {
+    assert.equal(parseConfig({ AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'eu-west-1' }).region, 'us-west-2');
+    const file = { region: 'ap-southeast-2', clusters: ['from-file'] };
+    assert.deepEqual(parseConfig({}, file).clusters, ['from-file']);
+    assert.equal(parseConfig({}, file).region, 'ap-southeast-2');
+    assert.deepEqual(parseConfig({ CODEFLOW_CLUSTERS: 'from-env', AWS_REGION: 'us-east-2' }, file).clusters, ['from-env']);
+    assert.equal(parseConfig({ AWS_REGION: 'us-east-2' }, file).region, 'us-east-2');
+  });
+
+  it('names the variable and what it expects when a value is invalid', () => {
+    assert.throws(() => parseConfig({ CODEFLOW_FLEET_TTL_MS: 'soon' }), /CODEFLOW_FLEET_TTL_MS must be a whole number between 0 and \d+, got "soon"/);
+    assert.throws(() => parseConfig({ AWS_ENDPOINT_URL: 'localhost:4566' }), /AWS_ENDPOINT_URL must be an http\(s\) URL/);
+    assert.throws(() => parseConfig({ AWS_REGION: 'mars' }), /AWS_REGION must be an AWS region name/);
+    assert.throws(() => parseConfig({ CODEFLOW_AWS_MAX_ATTEMPTS: '0' }), /CODEFLOW_AWS_MAX_ATTEMPTS/);
+  });
+});
+
+describe('readConfigFile', () => {
+  it('is empty when there is no file, and validates one that exists', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codeflow-config-'));
+    assert.deepEqual(readConfigFile(dir), {});
+    writeFileSync(join(dir, 'codeflow.config.json'), JSON.stringify({ clusters: ['a', 'b'], region: 'eu-central-1' }));
+    assert.deepEqual(readConfigFile(dir), { clusters: ['a', 'b'], region: 'eu-central-1' });
+    writeFileSync(join(dir, 'codeflow.config.json'), JSON.stringify({ clusters: 'a' }));
+    assert.throws(() => readConfigFile(dir), /clusters/);
+    writeFileSync(join(dir, 'codeflow.config.json'), '{ nope');
+    assert.throws(() => readConfigFile(dir), /not valid JSON/);
+  });
+});
