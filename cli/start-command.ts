@@ -1,0 +1,1 @@
+export const startUsage = ""; export async function runStartCommand() {}

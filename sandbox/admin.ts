@@ -1,0 +1,102 @@
+import type { IncomingMessage } from 'node:http';
+import type { AwsResponse } from './protocol/request';
+import type { FaultRule, Sandbox } from './state';
+
+const json = (status: number, body: unknown): AwsResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const isFraction = (v: unknown) => v === undefined || (typeof v === 'number' && v >= 0 && v <= 1);
+
+function parseFaults(body: unknown): FaultRule[] | string {
+  const rules = (body as { rules?: unknown })?.rules ?? body;
+  if (!Array.isArray(rules)) return 'expected {"rules": [ { service?, operation?, throttleRate?, errorRate?, latencyMs? } ]}';
+  for (const rule of rules as FaultRule[]) {
+    if (typeof rule !== 'object' || rule === null) return 'each rule must be an object';
+    if (!isFraction(rule.throttleRate) || !isFraction(rule.errorRate)) return 'throttleRate and errorRate are fractions between 0 and 1';
+    if (rule.latencyMs !== undefined && (typeof rule.latencyMs !== 'number' || rule.latencyMs < 0 || rule.latencyMs > 60_000)) return 'latencyMs is between 0 and 60000';
+  }
+  return rules as FaultRule[];
+}
+
+function summary(sandbox: Sandbox) {
+  const now = sandbox.now();
+  return {
+    now: new Date(now).toISOString(),
+    speed: sandbox.clock.speed,
+    seed: sandbox.options.seed,
+    fleetSize: sandbox.options.fleetSize,
+    clusters: [...sandbox.world.clusters.values()].map((c) => ({ name: c.name, services: c.services.size })),
+    faults: sandbox.faults,
+  };
+}
+
+/**
+ * The sandbox's own API under `/_sandbox/` (not AWS-shaped): tests and demos drive the simulation
+ * through it so every run is reproducible.
+ */
+export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string, rawBody: string): AwsResponse {
+  let body: Record<string, unknown> = {};
+  if (rawBody.trim()) {
+    try {
+      body = JSON.parse(rawBody) as Record<string, unknown>;
+    } catch {
+      return json(400, { error: 'request body must be JSON' });
+    }
+  }
+  const route = `${req.method} ${path}`;
+  switch (route) {
+    case 'GET /_sandbox/state':
+      return json(200, summary(sandbox));
+    case 'POST /_sandbox/reset': {
+      const { seed, fleetSize, speed, startTime } = body as { seed?: number; fleetSize?: number; speed?: number; startTime?: string | number };
+      if (seed !== undefined && !Number.isInteger(seed)) return json(400, { error: 'seed must be an integer' });
+      if (fleetSize !== undefined && (!Number.isInteger(fleetSize) || fleetSize < 0 || fleetSize > 5000)) return json(400, { error: 'fleetSize must be an integer from 0 to 5000' });
+      if (speed !== undefined && (typeof speed !== 'number' || speed < 0 || speed > 10_000)) return json(400, { error: 'speed must be a number from 0 to 10000' });
+      const start = startTime === undefined ? undefined : new Date(startTime).getTime();
+      if (start !== undefined && Number.isNaN(start)) return json(400, { error: 'startTime must be an ISO date or epoch milliseconds' });
+      sandbox.reset({ seed, fleetSize, speed, startTime: start });
+      return json(200, summary(sandbox));
+    }
+    case 'POST /_sandbox/clock/advance': {
+      const seconds = body.seconds;
+      if (typeof seconds !== 'number' || seconds < 0 || seconds > 30 * 86400) return json(400, { error: 'seconds must be a number from 0 to 2592000' });
+      sandbox.advance(seconds);
+      return json(200, summary(sandbox));
+    }
+    case 'POST /_sandbox/clock/speed': {
+      const speed = body.speed;
+      if (typeof speed !== 'number' || speed < 0 || speed > 10_000) return json(400, { error: 'speed must be a number from 0 to 10000' });
+      sandbox.now();
+      sandbox.clock.setSpeed(speed);
+      return json(200, summary(sandbox));
+    }
+    case 'GET /_sandbox/faults':
+      return json(200, { rules: sandbox.faults });
+    case 'PUT /_sandbox/faults':
+    case 'POST /_sandbox/faults': {
+      const rules = parseFaults(body);
+      if (typeof rules === 'string') return json(400, { error: rules });
+      sandbox.faults = rules;
+      return json(200, { rules });
+    }
+    case 'DELETE /_sandbox/faults':
+      sandbox.faults = [];
+      return json(200, { rules: [] });
+    case 'POST /_sandbox/bad-images': {
+      const image = body.image;
+      if (typeof image !== 'string' || !image) return json(400, { error: 'image is required' });
+      sandbox.world.badImages.add(image);
+      return json(200, { badImages: [...sandbox.world.badImages] });
+    }
+    case 'GET /_sandbox/calls':
+      return json(200, { calls: Object.fromEntries(sandbox.calls), total: [...sandbox.calls.values()].reduce((a, b) => a + b, 0) });
+    case 'DELETE /_sandbox/calls':
+      sandbox.calls.clear();
+      return json(200, { calls: {}, total: 0 });
+    default:
+      return json(404, { error: `no sandbox admin route ${route}` });
+  }
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleAdmin } from './admin';
+import { jsonError, jsonResponse, parseJsonRequest } from './protocol/aws-json';
+import { parseQueryParams, queryError, queryResponse } from './protocol/aws-query';
+import { AwsError } from './protocol/errors';
+import type { ServiceDefinition } from './protocol/operations';
+import { parseCredentialScope, readBody, type AwsRequest, type AwsResponse } from './protocol/request';
+import { parseRestJsonRequest } from './protocol/rest-json';
+import { ecsService } from './services/ecs';
+import { elbv2Service } from './services/elbv2';
+import { Sandbox, type ResetOptions } from './state';
+
+export interface SandboxOptions extends ResetOptions {
+  port?: number;
+  host?: string;
+  region?: string;
+}
+
+export interface RunningSandbox {
+  url: string;
+  port: number;
+  sandbox: Sandbox;
+  close(): Promise<void>;
+}
+
+const JSON_CONTENT_TYPE = { awsJson1_0: 'application/x-amz-json-1.0', awsJson1_1: 'application/x-amz-json-1.1' } as const;
+
+/** Throttling and server-fault codes differ by protocol, as they do in AWS. */
+const faultError = (protocol: 'json' | 'query', outcome: 'throttle' | 'error') =>
+  outcome === 'throttle'
+    ? new AwsError(protocol === 'json' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded', 400)
+    : new AwsError(protocol === 'json' ? 'ServerException' : 'InternalFailure', 'The server encountered an internal error. Please retry the request.', 500);
+
+export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefinition[]) {
+  const bySigningName = new Map(services.map((s) => [s.signingName, s]));
+  const byTargetPrefix = new Map(services.filter((s) => s.targetPrefix).map((s) => [s.targetPrefix!, s]));
+
+  return async function handle(req: IncomingMessage): Promise<AwsResponse> {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const body = await readBody(req);
+    if (url.pathname.startsWith('/_sandbox/')) return handleAdmin(sandbox, req, url.pathname, body);
+
+    const scope = parseCredentialScope(req.headers.authorization);
+    const target = req.headers['x-amz-target'];
+    const request: AwsRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      signingName: scope?.service ?? null,
+      region: scope?.region ?? null,
+      requestId: randomUUID(),
+    };
+    const service = (scope && bySigningName.get(scope.service)) ?? (typeof target === 'string' ? byTargetPrefix.get(target.split('.')[0]!) : undefined);
+    if (!service) {
+      const what = scope ? `service "${scope.service}"` : 'this request (no SigV4 credential scope)';
+      return jsonError(new AwsError('UnknownServiceException', `The Codeflow sandbox does not serve ${what}.`, 400), request.requestId, 'application/json');
+    }
+
+    const jsonProtocol = service.protocols.find((p) => p === 'awsJson1_0' || p === 'awsJson1_1');
+    const contentType = String(req.headers['content-type'] ?? '');
+    const isQuery = service.protocols.includes('awsQuery') && (contentType.includes('x-www-form-urlencoded') || url.searchParams.has('Action'));
+
+    if (typeof target === 'string' && jsonProtocol) {
+      const responseType = JSON_CONTENT_TYPE[jsonProtocol];
+      try {
+        const { operation, input } = parseJsonRequest(service, request);
+        return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json'), request.requestId, responseType);
+      } catch (e) {
+        return jsonError(asAwsError(e), request.requestId, responseType);
+      }
+    }
+    if (isQuery) {
+      const xmlns = service.xmlNamespace ?? '';
+      const params = contentType.includes('x-www-form-urlencoded') ? new URLSearchParams(body) : url.searchParams;
+      const { action, input } = parseQueryParams(params);
+      try {
+        if (!action || !service.operations[action]) throw new AwsError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
+        return queryResponse(action, await invoke(sandbox, service, action, input, request, 'query'), xmlns, request.requestId);
+      } catch (e) {
+        return queryError(asAwsError(e), xmlns, request.requestId);
+      }
+    }
+    if (service.protocols.includes('restJson1')) {
+      try {
+        const { operation, input } = parseRestJsonRequest(service, request);
+        return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json'), request.requestId, 'application/json');
+      } catch (e) {
+        return jsonError(asAwsError(e), request.requestId, 'application/json');
+      }
+    }
+    return jsonError(new AwsError('UnknownOperationException', 'The request matches no protocol this service speaks.'), request.requestId, 'application/json');
+  };
+}
+
+async function invoke(sandbox: Sandbox, service: ServiceDefinition, operation: string, input: Record<string, unknown>, request: AwsRequest, protocol: 'json' | 'query') {
+  const handler = service.operations[operation];
+  if (!handler) throw new AwsError(protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction', `The sandbox does not implement ${service.signingName}:${operation}.`);
+  sandbox.countCall(service.signingName, operation);
+  const fault = sandbox.faultFor(service.signingName, operation);
+  if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  if (fault.outcome) throw faultError(protocol, fault.outcome);
+  sandbox.now();
+  return handler(input, request);
+}
+
+function asAwsError(e: unknown): AwsError {
+  if (e instanceof AwsError) return e;
+  console.error('[sandbox] internal error', e);
+  return new AwsError('InternalFailure', 'The sandbox failed to process the request.', 500);
+}
+
+export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
+  return [ecsService(sandbox), elbv2Service(sandbox)];
+}
+
+/** Starts the sandbox on loopback; port 0 (the default) picks a free port. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const sandbox = new Sandbox(options.region ?? 'us-east-1', options);
+  const handle = createSandboxHandler(sandbox, sandboxServices(sandbox));
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    handle(req)
+      .then((response) => {
+        res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+        res.end(response.body);
+      })
+      .catch((e: unknown) => {
+        console.error('[sandbox] request failed', e);
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ __type: 'InternalFailure', message: 'The sandbox failed to process the request.' }));
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    sandbox,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

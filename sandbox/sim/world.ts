@@ -1,0 +1,215 @@
+import { Rng } from './rng';
+
+export const ACCOUNT_ID = '123456789012';
+
+export interface ContainerDef {
+  name: string;
+  image: string;
+  cpu?: number;
+  memory?: number;
+  essential: boolean;
+  portMappings: { containerPort: number; hostPort?: number; protocol: string }[];
+  environment: { name: string; value: string }[];
+  secrets: { name: string; valueFrom: string }[];
+  logConfiguration?: { logDriver: string; options: Record<string, string> };
+  [extra: string]: unknown;
+}
+
+export interface TaskDefinitionRecord {
+  family: string;
+  revision: number;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  containerDefinitions: ContainerDef[];
+  cpu?: string;
+  memory?: string;
+  networkMode: string;
+  requiresCompatibilities: string[];
+  executionRoleArn?: string;
+  taskRoleArn?: string;
+  registeredAt: number;
+  registeredBy: string;
+}
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export interface DeploymentRecord {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  failedTasks: number;
+  createdAt: number;
+  updatedAt: number;
+  rolloutState: RolloutState;
+  rolloutStateReason: string;
+  /** The task definition to return to if this deployment fails (circuit breaker rollback). */
+  rollbackTo: string | null;
+  /** Set on deployments that are themselves a circuit-breaker rollback. */
+  isRollback: boolean;
+  serviceDeploymentArn: string;
+}
+
+/** ListServiceDeployments' view of a deployment: it outlives the deployment on the service. */
+export interface ServiceDeploymentHistory {
+  arn: string;
+  deploymentId: string;
+  serviceRevisionArn: string;
+  sourceRevisionArns: string[];
+  taskDefinition: string;
+  status: string;
+  statusReason?: string;
+  createdAt: number;
+  startedAt: number;
+  finishedAt?: number;
+  rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
+  failureCount: number;
+  threshold: number;
+  circuitBreakerEnabled: boolean;
+}
+
+export interface ServiceRecord {
+  name: string;
+  arn: string;
+  cluster: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  launchType: 'FARGATE' | 'EC2';
+  deployments: DeploymentRecord[];
+  events: { id: string; createdAt: number; message: string }[];
+  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
+  circuitBreaker: { enable: boolean; rollback: boolean };
+  maximumPercent: number;
+  minimumHealthyPercent: number;
+  healthCheckGracePeriodSeconds: number;
+  createdAt: number;
+  history: ServiceDeploymentHistory[];
+  subnets: string[];
+}
+
+export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
+
+export interface TaskRecord {
+  id: string;
+  arn: string;
+  cluster: string;
+  service: string;
+  deploymentId: string;
+  taskDefinition: string;
+  lastStatus: TaskStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  createdAt: number;
+  pullStartedAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  exitCode?: number;
+  containerReason?: string;
+  /** Sim time of the next lifecycle step; the engine acts when it passes. */
+  nextAt: number;
+  /** When a bad or flaky image makes the essential container exit. */
+  crashAt?: number;
+  crashKind?: 'bad-image' | 'oom';
+  availabilityZone: string;
+  privateIp: string;
+}
+
+export interface TargetRecord {
+  id: string;
+  port: number;
+  taskId: string;
+  state: 'initial' | 'healthy' | 'unhealthy' | 'draining';
+  since: number;
+  availabilityZone: string;
+}
+
+export interface TargetGroupRecord {
+  arn: string;
+  name: string;
+  port: number;
+  protocol: string;
+  vpcId: string;
+  healthCheckPath: string;
+  loadBalancerArns: string[];
+  targets: TargetRecord[];
+}
+
+export interface ListenerRecord {
+  arn: string;
+  loadBalancerArn: string;
+  port: number;
+  protocol: string;
+  forwards: { targetGroupArn: string; weight: number }[];
+}
+
+export interface LoadBalancerRecord {
+  arn: string;
+  name: string;
+  dnsName: string;
+  scheme: string;
+  vpcId: string;
+  createdAt: number;
+  availabilityZones: string[];
+}
+
+export interface ClusterRecord {
+  name: string;
+  arn: string;
+  createdAt: number;
+  services: Map<string, ServiceRecord>;
+  tasks: Map<string, TaskRecord>;
+}
+
+/** The whole simulated account: everything the AWS operations read and write. */
+export class World {
+  readonly clusters = new Map<string, ClusterRecord>();
+  readonly taskDefinitions = new Map<string, TaskDefinitionRecord[]>();
+  readonly loadBalancers = new Map<string, LoadBalancerRecord>();
+  readonly listeners = new Map<string, ListenerRecord>();
+  readonly targetGroups = new Map<string, TargetGroupRecord>();
+  /** Images that fail on start, beyond those whose tag says so (see `isBadImage`). */
+  readonly badImages = new Set<string>();
+  /** Sim time up to which the engine has run. */
+  tickedTo: number;
+  private ipCounter = 10;
+
+  constructor(
+    readonly seed: number,
+    readonly region: string,
+    readonly rng: Rng,
+    startMs: number,
+  ) {
+    this.tickedTo = startMs;
+  }
+
+  arn(service: 'ecs' | 'elasticloadbalancing', resource: string): string {
+    return `arn:aws:${service}:${this.region}:${ACCOUNT_ID}:${resource}`;
+  }
+
+  nextIp(): string {
+    this.ipCounter++;
+    return `10.0.${Math.floor(this.ipCounter / 250) % 250}.${(this.ipCounter % 250) + 2}`;
+  }
+
+  taskDefinitionByRef(ref: string): TaskDefinitionRecord | undefined {
+    const name = ref.startsWith('arn:') ? ref.slice(ref.indexOf('task-definition/') + 'task-definition/'.length) : ref;
+    const [family, revision] = name.split(':');
+    const revisions = this.taskDefinitions.get(family ?? '');
+    if (!revisions) return undefined;
+    if (revision === undefined) return [...revisions].reverse().find((r) => r.status === 'ACTIVE');
+    return revisions.find((r) => r.revision === Number(revision));
+  }
+
+  isBadImage(image: string): boolean {
+    if (this.badImages.has(image)) return true;
+    const tag = image.includes('@') ? '' : (image.split(':').pop() ?? '');
+    return /(^|[-_.])(bad|broken|crash)([-_.]|$)/i.test(tag);
+  }
+
+  isFlakyImage(image: string): boolean {
+    const tag = image.split(':').pop() ?? '';
+    return /(^|[-_.])(flaky|leaky)([-_.]|$)/i.test(tag);
+  }
+}

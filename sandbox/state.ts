@@ -1,0 +1,84 @@
+import { SimClock } from './sim/clock';
+import { runUntil } from './sim/engine';
+import { Rng } from './sim/rng';
+import { createFleet } from './sim/seed-fleet';
+import type { World } from './sim/world';
+
+export interface FaultRule {
+  /** SigV4 signing name ("ecs", "elasticloadbalancing", …); all services when absent. */
+  service?: string;
+  /** Operation name ("DescribeServices"); all operations when absent. */
+  operation?: string;
+  /** Share of matching calls answered with the service's throttling error, 0–1. */
+  throttleRate?: number;
+  /** Share of matching calls answered with a 500, 0–1. */
+  errorRate?: number;
+  /** Milliseconds added before answering. */
+  latencyMs?: number;
+}
+
+export interface ResetOptions {
+  seed?: number;
+  /** Total number of services in the fleet (the named fleet is topped up with workers). */
+  fleetSize?: number;
+  /** Simulation speed: 1 = real time, 0 = frozen (advance explicitly), 60 = a minute per second. */
+  speed?: number;
+  /** Sim time to start at (epoch ms); defaults to now. */
+  startTime?: number;
+}
+
+/** Everything the sandbox holds: the simulated account, its clock, injected faults and call counts. */
+export class Sandbox {
+  world!: World;
+  clock!: SimClock;
+  faults: FaultRule[] = [];
+  private faultRng = new Rng(1);
+  /** Calls received per `service:Operation`, for tests and benchmarks counting AWS round trips. */
+  readonly calls = new Map<string, number>();
+  options!: Required<Omit<ResetOptions, 'startTime'>> & { startTime: number };
+
+  constructor(readonly region: string, options: ResetOptions = {}) {
+    this.reset(options);
+  }
+
+  reset(options: ResetOptions = {}): void {
+    const startTime = options.startTime ?? Date.now();
+    this.options = { seed: options.seed ?? 42, fleetSize: options.fleetSize ?? 0, speed: options.speed ?? 1, startTime };
+    this.world = createFleet({ seed: this.options.seed, region: this.region, startMs: startTime, fleetSize: this.options.fleetSize });
+    this.clock = new SimClock(startTime, this.options.speed);
+    this.faults = [];
+    this.faultRng = new Rng(this.options.seed ^ 0x5eed);
+    this.calls.clear();
+  }
+
+  /** Brings the simulation up to the clock and returns the current sim time. */
+  now(): number {
+    const now = this.clock.now();
+    runUntil(this.world, now);
+    return now;
+  }
+
+  advance(seconds: number): number {
+    this.clock.advance(seconds * 1000);
+    return this.now();
+  }
+
+  countCall(service: string, operation: string): void {
+    const key = `${service}:${operation}`;
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+  }
+
+  /** The fault to apply to this call, if any rule matches; the dice come from the seed. */
+  faultFor(service: string, operation: string): { latencyMs: number; outcome: 'throttle' | 'error' | null } {
+    let latencyMs = 0;
+    let outcome: 'throttle' | 'error' | null = null;
+    for (const rule of this.faults) {
+      if (rule.service && rule.service !== service) continue;
+      if (rule.operation && rule.operation !== operation) continue;
+      latencyMs += rule.latencyMs ?? 0;
+      if (!outcome && rule.throttleRate && this.faultRng.chance(rule.throttleRate)) outcome = 'throttle';
+      if (!outcome && rule.errorRate && this.faultRng.chance(rule.errorRate)) outcome = 'error';
+    }
+    return { latencyMs, outcome };
+  }
+}
