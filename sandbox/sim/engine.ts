@@ -321,8 +321,9 @@ function drainOldDeployments(world: World, cluster: ClusterRecord, service: Serv
     if (service.loadBalancers.length > 0) addEvent(world, service, now, `has begun draining connections on ${stopped.length} tasks.`);
     addEvent(world, service, now, `has stopped ${stopped.length} running tasks: ${stopped.map((t) => `(task ${t.id})`).join(' ')}.`);
   }
+  // A failed deployment stays listed until the rollback that replaced it completes, as in ECS.
   service.deployments = service.deployments.filter(
-    (d, i) => i === 0 || tasks.some((t) => t.deploymentId === d.id && t.lastStatus !== 'STOPPED'),
+    (d, i) => i === 0 || tasks.some((t) => t.deploymentId === d.id && t.lastStatus !== 'STOPPED') || (d.rolloutState === 'FAILED' && primary.rolloutState === 'IN_PROGRESS'),
   );
 }
 
@@ -356,9 +357,12 @@ function tripCircuitBreaker(world: World, service: ServiceRecord, primary: Deplo
 
 function completeRollout(world: World, service: ServiceRecord, tasks: TaskRecord[], now: number): void {
   const primary = service.deployments[0]!;
-  if (primary.rolloutState !== 'IN_PROGRESS' || service.deployments.length > 1) return;
+  if (primary.rolloutState !== 'IN_PROGRESS') return;
+  const holdsTasks = (id: string) => tasks.some((t) => t.deploymentId === id && t.lastStatus !== 'STOPPED');
+  if (service.deployments.slice(1).some((d) => holdsTasks(d.id))) return;
   const live = liveTasks(tasks, primary.id);
   if (live.length !== primary.desiredCount || !live.every((t) => isHealthy(world, service, t))) return;
+  service.deployments = [primary];
   primary.rolloutState = 'COMPLETED';
   primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
   primary.updatedAt = now;
