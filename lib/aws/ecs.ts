@@ -67,15 +67,21 @@ export async function* listServiceArns(aws: AwsClients, cluster: string): AsyncG
 
 /**
  * DescribeServices takes at most 10 services per call; batches run in parallel. Services ECS
- * reports as MISSING are left out, except when exactly one was asked for: then it is not_found.
+ * reports as MISSING are left out, except when exactly one was asked for: then it is not_found
+ * (unless `missing: 'omit'`, for callers listing a cluster that may race with a deletion).
  */
-export async function describeServices(aws: AwsClients, cluster: string, namesOrArns: readonly string[]): Promise<Service[]> {
+export async function describeServices(
+  aws: AwsClients,
+  cluster: string,
+  namesOrArns: readonly string[],
+  opts: { missing?: 'throw' | 'omit' } = {},
+): Promise<Service[]> {
   const pages = await mapLimit(chunk(namesOrArns, 10), DESCRIBE_CONCURRENCY, (services) =>
     inCluster(cluster, send(aws.ecs, new DescribeServicesCommand({ cluster, services }), aws.deadlineMs, 'DescribeServices')),
   );
   const services = pages.flatMap((p) => (p.services ?? []).map(reshapeService));
   const failures = pages.flatMap((p) => p.failures ?? []);
-  if (namesOrArns.length === 1 && services.length === 0) {
+  if (namesOrArns.length === 1 && services.length === 0 && opts.missing !== 'omit') {
     throw missingServiceError(cluster, namesOrArns[0] as string, failures);
   }
   return services;

@@ -8,7 +8,7 @@ export interface ServiceHealth {
   name: string;
   arn: string;
   verdict: Verdict;
-  /** Why the verdict is what it is, e.g. "running 1 of 3", "rollout FAILED: …". Empty when healthy. */
+  /** Why the verdict is what it is, e.g. "running 1 of 3", "rollout FAILED: …". Empty when healthy, except notes such as "scaled to zero". */
   reasons: string[];
   desiredCount: number;
   runningCount: number;
@@ -69,4 +69,7 @@ export interface ServiceDetail {
   events: ServiceEvent[];
   awsConsoleUrl: string;
   fetchedAt: string;
+  /** True when AWS failed and this is the last good detail; `error` says why. */
+  stale?: boolean;
+  error?: string | null;
 }

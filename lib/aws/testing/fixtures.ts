@@ -2,13 +2,14 @@
  * Fixtures for emulators that start empty (moto). lib/aws has no create calls, so these use the
  * SDK directly; they live under lib/aws because nothing else may import the SDK.
  */
-import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { mapLimit } from '../batch';
 import { createAwsClients, type AwsClients } from '../client';
 
@@ -135,4 +136,21 @@ async function defaultSubnets(endpoint: string): Promise<{ subnets: string[]; vp
   const vpcId = /<vpcId>([^<]+)<\/vpcId>/.exec(xml)?.[1];
   if (!res.ok || subnets.length < 2 || !vpcId) throw new Error(`moto has no default subnets (HTTP ${res.status})`);
   return { subnets, vpcId };
+}
+
+export async function stopTask(aws: AwsClients, cluster: string, task: string): Promise<void> {
+  await aws.ecs.send(new StopTaskCommand({ cluster, task, reason: 'stopped by test' }));
+}
+
+/** Counts SDK calls by command name, so tests can assert how many AWS calls a read model makes. */
+export function countCalls(aws: AwsClients): Map<string, number> {
+  const counts = new Map<string, number>();
+  const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    const name = context.commandName ?? 'unknown';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    return next(args);
+  };
+  aws.ecs.middlewareStack.add(counter, { step: 'initialize' });
+  aws.elbv2.middlewareStack.add(counter, { step: 'initialize' });
+  return counts;
 }

@@ -1,0 +1,43 @@
+import type { AwsClients } from '../aws/client';
+import { getAwsClients } from '../aws/default-clients';
+import { createCache, type Cache } from '../cache/cached';
+import { getConfig } from '../config';
+import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-definitions';
+
+/** Everything the fleet read models need; tests and the CLI build their own, the server uses getFleetContext(). */
+export interface FleetContext {
+  aws: AwsClients;
+  region: string;
+  /** Clusters to show; empty means discover them. */
+  clusters: string[];
+  /** Cluster snapshots are fresh for this long. */
+  snapshotTtlMs: number;
+  /** One service's detail page is fresh for this long. */
+  detailTtlMs: number;
+  /** Discovered cluster lists change rarely. */
+  discoveryTtlMs: number;
+  cache: Cache;
+  taskDefinitions: TaskDefinitionCache;
+}
+
+export function createFleetContext(opts: Pick<FleetContext, 'aws' | 'region'> & Partial<FleetContext>): FleetContext {
+  return {
+    clusters: [],
+    snapshotTtlMs: 5000,
+    detailTtlMs: 2000,
+    discoveryTtlMs: 60_000,
+    cache: createCache(),
+    taskDefinitions: createTaskDefinitionCache(),
+    ...opts,
+  };
+}
+
+let memo: FleetContext | undefined;
+
+export function getFleetContext(): FleetContext {
+  if (!memo) {
+    const config = getConfig();
+    memo = createFleetContext({ aws: getAwsClients(), region: config.region, clusters: config.clusters, snapshotTtlMs: config.fleet.cacheTtlMs });
+  }
+  return memo;
+}

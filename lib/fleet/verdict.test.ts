@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { makeDeployment, makeService } from './testing/builders';
+import { activeDeploymentCount, assessService } from './verdict';
+
+const td = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${rev}`;
+
+describe('assessService', () => {
+  it('healthy when settled and all tasks run', () => {
+    assert.deepEqual(assessService(makeService()), { verdict: 'healthy', reasons: [] });
+  });
+
+  it('unknown for INACTIVE and DRAINING services', () => {
+    assert.deepEqual(assessService(makeService({ status: 'INACTIVE' })), { verdict: 'unknown', reasons: ['service is INACTIVE (deleted)'] });
+    assert.deepEqual(assessService(makeService({ status: 'DRAINING', runningCount: 0 })), { verdict: 'unknown', reasons: ['service is DRAINING (being deleted)'] });
+  });
+
+  it('down when desired > 0 and nothing runs', () => {
+    const s = makeService({ runningCount: 0, deployments: [makeDeployment({ runningCount: 0 })] });
+    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 3'] });
+  });
+
+  it('degraded when fewer than desired run', () => {
+    const s = makeService({ runningCount: 1, deployments: [makeDeployment({ runningCount: 1 })] });
+    assert.deepEqual(assessService(s), { verdict: 'degraded', reasons: ['running 1 of 3'] });
+  });
+
+  it('healthy with a note when scaled to zero', () => {
+    const s = makeService({ desiredCount: 0, runningCount: 0, deployments: [makeDeployment({ desiredCount: 0, runningCount: 0 })] });
+    assert.deepEqual(assessService(s), { verdict: 'healthy', reasons: ['scaled to zero'] });
+    const draining = makeService({ desiredCount: 0, runningCount: 2, deployments: [makeDeployment({ desiredCount: 0, runningCount: 2 })] });
+    assert.deepEqual(assessService(draining), { verdict: 'healthy', reasons: ['scaling to zero: 2 still running'] });
+  });
+
+  it('deploying while the primary rolls out, with progress', () => {
+    const s = makeService({
+      runningCount: 4,
+      taskDefinitionArn: td(6),
+      deployments: [
+        makeDeployment({ id: 'new', taskDefinitionArn: td(6), runningCount: 2, rolloutState: 'IN_PROGRESS' }),
+        makeDeployment({ id: 'old', status: 'ACTIVE', taskDefinitionArn: td(5), runningCount: 2 }),
+      ],
+    });
+    assert.deepEqual(assessService(s), { verdict: 'deploying', reasons: ['rolling out rev 6: 2 of 3 running'] });
+  });
+
+  it('deploying when several deployments hold tasks even without a rollout state', () => {
+    const s = makeService({
+      deployments: [
+        makeDeployment({ id: 'new', taskDefinitionArn: td(6), runningCount: 1, rolloutState: null, rolloutStateReason: null }),
+        makeDeployment({ id: 'old', status: 'ACTIVE', runningCount: 2, rolloutState: null }),
+      ],
+    });
+    assert.equal(assessService(s).verdict, 'deploying');
+  });
+
+  it('says how many tasks failed to start during a rollout', () => {
+    const s = makeService({
+      deployments: [
+        makeDeployment({ taskDefinitionArn: td(6), runningCount: 0, failedTasks: 2, rolloutState: 'IN_PROGRESS' }),
+        makeDeployment({ id: 'old', status: 'ACTIVE', runningCount: 3 }),
+      ],
+    });
+    assert.deepEqual(assessService(s).reasons, ['rolling out rev 6: 0 of 3 running', '2 tasks failed to start']);
+    const one = makeService({ deployments: [makeDeployment({ runningCount: 2, failedTasks: 1, rolloutState: 'IN_PROGRESS' })], runningCount: 2 });
+    assert.deepEqual(assessService(one).reasons, ['rolling out rev 5: 2 of 3 running', '1 task failed to start']);
+  });
+
+  it('a first rollout of a new service is deploying, not down', () => {
+    const s = makeService({ runningCount: 0, deployments: [makeDeployment({ runningCount: 0, pendingCount: 3, rolloutState: 'IN_PROGRESS' })] });
+    assert.equal(assessService(s).verdict, 'deploying');
+  });
+
+  it('down when replacing a version and nothing runs at all', () => {
+    const s = makeService({
+      runningCount: 0,
+      deployments: [
+        makeDeployment({ taskDefinitionArn: td(6), runningCount: 0, pendingCount: 3, rolloutState: 'IN_PROGRESS' }),
+        makeDeployment({ id: 'old', status: 'ACTIVE', runningCount: 0, pendingCount: 1 }),
+      ],
+    });
+    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 3', 'rolling out rev 6: 0 of 3 running'] });
+  });
+
+  it('degraded when the primary rollout FAILED but tasks still run', () => {
+    const s = makeService({
+      runningCount: 1,
+      deployments: [makeDeployment({ runningCount: 1, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' })],
+    });
+    assert.deepEqual(assessService(s), {
+      verdict: 'degraded',
+      reasons: ['rollout FAILED: ECS deployment circuit breaker: tasks failed to start.', 'running 1 of 3'],
+    });
+  });
+
+  it('down when the primary rollout FAILED and nothing runs', () => {
+    const s = makeService({ runningCount: 0, deployments: [makeDeployment({ runningCount: 0, rolloutState: 'FAILED', rolloutStateReason: null })] });
+    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['rollout FAILED: no reason given', 'running 0 of 3'] });
+  });
+
+  it('deploying while the circuit breaker rolls back (new PRIMARY, previous FAILED)', () => {
+    const s = makeService({
+      runningCount: 2,
+      taskDefinitionArn: td(5),
+      deployments: [
+        makeDeployment({ id: 'rollback', taskDefinitionArn: td(5), runningCount: 2, rolloutState: 'IN_PROGRESS', createdAt: '2025-01-01T11:00:00.000Z' }),
+        makeDeployment({ id: 'bad', status: 'ACTIVE', taskDefinitionArn: td(6), runningCount: 0, failedTasks: 3, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' }),
+      ],
+    });
+    assert.deepEqual(assessService(s), {
+      verdict: 'deploying',
+      reasons: ['rolling back to rev 5: ECS deployment circuit breaker: tasks failed to start.', '2 of 3 running', '3 tasks failed to start'],
+    });
+  });
+
+  it('recognises a rollback from a recent ECS event', () => {
+    const primaryAt = '2025-01-01T11:00:00.000Z';
+    const s = makeService({
+      runningCount: 3,
+      deployments: [makeDeployment({ runningCount: 1, rolloutState: 'IN_PROGRESS', createdAt: primaryAt })],
+      events: [{ id: 'e2', createdAt: '2025-01-01T11:00:05.000Z', message: '(service web) rolling back to deployment ecs-svc/1.' }],
+    });
+    assert.deepEqual(assessService(s), { verdict: 'deploying', reasons: ['rolling back to rev 5', '1 of 3 running'] });
+  });
+
+  it('ignores rollback events older than the current deployment', () => {
+    const s = makeService({
+      deployments: [makeDeployment({ runningCount: 1, rolloutState: 'IN_PROGRESS', createdAt: '2025-01-02T00:00:00.000Z' })],
+      events: [{ id: 'old', createdAt: '2025-01-01T00:00:00.000Z', message: '(service web) rolling back to deployment ecs-svc/0.' }],
+    });
+    assert.deepEqual(assessService(s).reasons, ['rolling out rev 5: 1 of 3 running']);
+  });
+
+  it('down during a rollback when nothing runs', () => {
+    const s = makeService({
+      runningCount: 0,
+      deployments: [
+        makeDeployment({ runningCount: 0, rolloutState: 'IN_PROGRESS' }),
+        makeDeployment({ id: 'bad', status: 'ACTIVE', taskDefinitionArn: td(6), runningCount: 0, rolloutState: 'FAILED', rolloutStateReason: null }),
+      ],
+    });
+    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 3', 'rolling back to rev 5', '0 of 3 running'] });
+  });
+
+  it('falls back to counts without any deployment', () => {
+    assert.deepEqual(assessService(makeService({ deployments: [] })), { verdict: 'healthy', reasons: [] });
+    assert.deepEqual(assessService(makeService({ deployments: [], runningCount: 2 })), { verdict: 'degraded', reasons: ['running 2 of 3'] });
+  });
+});
+
+describe('activeDeploymentCount', () => {
+  it('counts the primary and deployments still holding tasks', () => {
+    const s = makeService({
+      deployments: [
+        makeDeployment({ runningCount: 0 }),
+        makeDeployment({ id: 'draining', status: 'ACTIVE', runningCount: 0, pendingCount: 1 }),
+        makeDeployment({ id: 'done', status: 'ACTIVE', runningCount: 0, pendingCount: 0 }),
+      ],
+    });
+    assert.equal(activeDeploymentCount(s), 2);
+  });
+});
