@@ -32,12 +32,15 @@ export function createFleetContext(opts: Pick<FleetContext, 'aws' | 'region'> & 
   };
 }
 
-let memo: FleetContext | undefined;
+// On globalThis because Next may evaluate this module once per route bundle; one context means one cache and one single-flight per process.
+const KEY = Symbol.for('codeflow.fleetContext');
+type Holder = { [KEY]?: FleetContext };
 
 export function getFleetContext(): FleetContext {
-  if (!memo) {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
     const config = getConfig();
-    memo = createFleetContext({ aws: getAwsClients(), region: config.region, clusters: config.clusters, snapshotTtlMs: config.fleet.cacheTtlMs });
+    holder[KEY] = createFleetContext({ aws: getAwsClients(), region: config.region, clusters: config.clusters, snapshotTtlMs: config.fleet.cacheTtlMs });
   }
-  return memo;
+  return holder[KEY];
 }
