@@ -1,0 +1,79 @@
+import 'server-only';
+import { NextResponse, type NextRequest } from 'next/server';
+import { unstable_rethrow } from 'next/navigation';
+import { z } from 'zod';
+import { httpStatusOf, isAppError } from '@/lib/errors';
+
+/** Every API response is per-user, live data: never stored by a browser or a shared cache. */
+const NO_STORE = 'private, no-store';
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; requestId?: string };
+}
+
+/**
+ * A route handler as Next calls it. `Ctx` is the segment context (`{ params: Promise<…> }`);
+ * wrappers such as `withUser` narrow it further by adding fields before calling through.
+ */
+export type RouteHandler<Ctx = unknown> = (req: NextRequest, ctx: Ctx) => Response | Promise<Response>;
+
+/** JSON response with the API's cache policy. */
+export function json<T>(data: T, init: ResponseInit = {}): NextResponse<T> {
+  const res = NextResponse.json(data, init);
+  res.headers.set('Cache-Control', NO_STORE);
+  return res;
+}
+
+/**
+ * The outermost wrapper of every route handler: turns thrown errors into the API's error shape
+ * and applies the cache policy. Auth wrappers compose inside it:
+ * `export const GET = withErrors(withUser(handler, { role }))`.
+ */
+export function withErrors<Ctx>(handler: RouteHandler<Ctx>): RouteHandler<Ctx> {
+  return async (req, ctx) => {
+    try {
+      const res = await handler(req, ctx);
+      res.headers.set('Cache-Control', NO_STORE);
+      return res;
+    } catch (e) {
+      // notFound(), redirect() and friends are control flow, not failures.
+      unstable_rethrow(e);
+      return errorResponse(e, req);
+    }
+  };
+}
+
+export function errorResponse(e: unknown, req: Pick<NextRequest, 'method' | 'nextUrl'>): NextResponse<ApiErrorBody> {
+  if (isAppError(e)) {
+    const body: ApiErrorBody = { error: { code: e.code, message: e.message } };
+    if (e.requestId) body.error.requestId = e.requestId;
+    return json(body, { status: httpStatusOf(e.code) });
+  }
+  if (e instanceof z.ZodError) {
+    return json<ApiErrorBody>({ error: { code: 'invalid', message: describeZodError(e) } }, { status: 400 });
+  }
+  const ref = newRequestId();
+  // The only place the full error (with stack) goes: the server log, under the ref the user sees.
+  console.error(`[api] ${req.method} ${req.nextUrl.pathname} failed (ref ${ref})`, e);
+  const res = json<ApiErrorBody>(
+    { error: { code: 'internal', message: `Something went wrong on our side (ref ${ref})` } },
+    { status: 500 },
+  );
+  res.headers.set('X-Request-Id', ref);
+  return res;
+}
+
+/** "cluster: Cluster names use …; service: …" — each issue prefixed with the field it is about. */
+export function describeZodError(e: z.ZodError): string {
+  return e.issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.');
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+/** Short enough to read out on a call, long enough not to collide in a day of logs. */
+function newRequestId(): string {
+  return crypto.randomUUID().replaceAll('-', '').slice(0, 12);
+}

@@ -1,0 +1,23 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { FleetOverview, ServiceDetail } from '@/lib/fleet/types';
+import { fetchJson } from './fetch-json';
+
+/** The console polls; ECS state moves in seconds during a rollout. */
+export const REFRESH_INTERVAL_MS = 5_000;
+
+export function fleetOverviewQuery() {
+  return queryOptions({
+    queryKey: ['fleet', 'overview'] as const,
+    queryFn: ({ signal }) => fetchJson<FleetOverview>('/api/fleet', signal),
+    refetchInterval: REFRESH_INTERVAL_MS,
+  });
+}
+
+export function serviceDetailQuery(cluster: string, service: string) {
+  return queryOptions({
+    queryKey: ['fleet', 'service', cluster, service] as const,
+    queryFn: ({ signal }) =>
+      fetchJson<ServiceDetail>(`/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`, signal),
+    refetchInterval: REFRESH_INTERVAL_MS,
+  });
+}
