@@ -1,0 +1,33 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import { getConfig } from '@/lib/config';
+import { Providers } from '@/components/providers';
+import { TopBar } from '@/components/layout/top-bar';
+import { SandboxBanner } from '@/components/layout/sandbox-banner';
+import { THEME_SCRIPT } from '@/components/layout/theme-script';
+import { InlineScript } from '@/components/layout/inline-script';
+import './globals.css';
+
+// Live operational data and runtime config: nothing here may be prerendered at build time.
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = {
+  title: { default: 'Codeflow', template: '%s · Codeflow' },
+  description: 'The operations console for services on AWS ECS',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  const config = getConfig();
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <InlineScript html={THEME_SCRIPT} />
+      </head>
+      <body className="min-h-screen bg-bg text-fg">
+        {config.sandbox && <SandboxBanner />}
+        <TopBar region={config.region} sandbox={config.sandbox} />
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,27 @@
+/** "4s", "3m", "2h 5m", "6d" — compact ages for dense tables. */
+export function formatAge(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+/**
+ * "2025-11-27 00:52:13 UTC". UTC on purpose: the server and the browser render the same text
+ * (no hydration mismatch), and it matches AWS consoles and logs.
+ */
+export function formatUtc(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "00:52:13" — for event lists where the date is usually today. */
+export function formatUtcClock(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toISOString().slice(11, 19);
+}
