@@ -1,0 +1,171 @@
+'use client';
+
+import Link from 'next/link';
+import type { ServiceHealth, Verdict } from '@/lib/fleet/types';
+import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
+import { Truncate } from '@/components/ui/truncate';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { cn } from '@/components/ui/cn';
+import { VerdictBadge } from '@/components/fleet/verdict-badge';
+import { RolloutCell } from '@/components/fleet/rollout-cell';
+import { TaskCounts } from '@/components/fleet/task-counts';
+import type { SortKey } from './overview-view';
+
+/** A coloured edge on rows that need attention, so they stand out while scrolling. */
+const rowEdge: Record<Verdict, string> = {
+  down: 'shadow-[inset_3px_0_0_var(--down-solid)]',
+  degraded: 'shadow-[inset_3px_0_0_var(--degraded-solid)]',
+  deploying: 'shadow-[inset_3px_0_0_var(--deploying-solid)]',
+  unknown: 'shadow-[inset_3px_0_0_var(--unknown-solid)]',
+  healthy: '',
+};
+
+export function ServiceTable({
+  services,
+  staleClusters,
+  sort,
+  onSort,
+}: {
+  services: ServiceHealth[];
+  staleClusters: ReadonlySet<string>;
+  sort: SortKey;
+  onSort: (sort: SortKey) => void;
+}) {
+  return (
+    <Table>
+      <colgroup>
+        <col className="w-[108px]" />
+        <col className="w-[17%]" />
+        <col className="w-[148px]" />
+        <col className="w-[84px]" />
+        <col className="w-[120px]" />
+        <col className="w-[184px]" />
+        <col className="w-[84px]" />
+        <col />
+      </colgroup>
+      <THead>
+        <tr>
+          <SortableTh label="Verdict" sortKey="verdict" current={sort} onSort={onSort} />
+          <SortableTh label="Service" sortKey="name" current={sort} onSort={onSort} />
+          <SortableTh label="Cluster" sortKey="cluster" current={sort} onSort={onSort} />
+          <Th>Tasks</Th>
+          <Th>Rollout</Th>
+          <Th title="Image tag, and the task definition family:revision">Version</Th>
+          <SortableTh label="Deployed" sortKey="deployed" current={sort} onSort={onSort} />
+          <Th>Reasons</Th>
+        </tr>
+      </THead>
+      <tbody>
+        {services.map((s) => (
+          <ServiceRow key={`${s.cluster}/${s.name}`} service={s} stale={staleClusters.has(s.cluster)} />
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+function SortableTh({ label, sortKey, current, onSort }: { label: string; sortKey: SortKey; current: SortKey; onSort: (s: SortKey) => void }) {
+  const active = current === sortKey;
+  return (
+    <Th aria-sort={active ? (sortKey === 'deployed' ? 'descending' : 'ascending') : undefined}>
+      <button
+        type="button"
+        onClick={() => onSort(sortKey)}
+        className={cn('inline-flex items-center gap-1 uppercase tracking-wide hover:text-fg', active && 'text-fg')}
+        title={`Sort by ${label.toLowerCase()}`}
+      >
+        {label}
+        <span aria-hidden className={cn('text-[9px]', !active && 'invisible')}>
+          ▼
+        </span>
+      </button>
+    </Th>
+  );
+}
+
+function ServiceRow({ service: s, stale }: { service: ServiceHealth; stale: boolean }) {
+  const href = `/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.name)}`;
+  const taskDef = s.taskDefinition ? `${s.taskDefinition.family}:${s.taskDefinition.revision}` : null;
+  return (
+    <Tr
+      data-testid="service-row"
+      data-service={s.name}
+      data-cluster={s.cluster}
+      data-verdict={s.verdict}
+      className={cn('hover:bg-surface-hover', rowEdge[s.verdict])}
+    >
+      <Td>
+        <VerdictBadge verdict={s.verdict} />
+      </Td>
+      <Td>
+        <Link href={href} className="block truncate font-medium text-fg hover:text-accent hover:underline" title={s.name}>
+          {s.name}
+        </Link>
+      </Td>
+      <Td>
+        <Truncate text={s.cluster} mono className="text-fg-muted" />
+        {stale && (
+          <span
+            data-testid="row-stale"
+            title="AWS could not be read for this cluster; this row is from the last good snapshot"
+            className="text-[11px] font-medium text-degraded-fg"
+          >
+            stale data
+          </span>
+        )}
+      </Td>
+      <Td>
+        <TaskCounts running={s.runningCount} desired={s.desiredCount} pending={s.pendingCount} />
+      </Td>
+      <Td>
+        <RolloutCell rollout={s.rollout} />
+      </Td>
+      <Td>
+        <VersionCell image={s.image} imageTag={s.imageTag} taskDef={taskDef} />
+      </Td>
+      <Td>
+        <RelativeTime iso={s.lastDeploymentAt} className="whitespace-nowrap text-fg-muted" />
+      </Td>
+      <Td>
+        <Reasons reasons={s.reasons} verdict={s.verdict} />
+      </Td>
+    </Tr>
+  );
+}
+
+function VersionCell({ image, imageTag, taskDef }: { image: string | null; imageTag: string | null; taskDef: string | null }) {
+  if (!imageTag && !taskDef) return <span className="text-fg-subtle">—</span>;
+  return (
+    <div className="flex min-w-0 flex-col leading-tight">
+      <span title={image ?? undefined} className="truncate font-mono text-[12px] text-fg">
+        {imageTag ?? '—'}
+      </span>
+      {taskDef && (
+        <span title={`Task definition ${taskDef}`} className="truncate font-mono text-[11px] text-fg-subtle">
+          {taskDef}
+        </span>
+      )}
+    </div>
+  );
+}
+
+const reasonTone: Record<Verdict, string> = {
+  down: 'text-down-fg',
+  degraded: 'text-degraded-fg',
+  deploying: 'text-deploying-fg',
+  unknown: 'text-fg-muted',
+  healthy: 'text-fg-muted',
+};
+
+function Reasons({ reasons, verdict }: { reasons: string[]; verdict: Verdict }) {
+  if (reasons.length === 0) return <span className="text-fg-subtle">—</span>;
+  return (
+    <ul title={reasons.join('\n')} className={cn('line-clamp-2 text-[12px] leading-snug', reasonTone[verdict])}>
+      {reasons.map((r, i) => (
+        <li key={i} className="inline after:text-fg-subtle after:content-['_·_'] last:after:content-none">
+          {r}
+        </li>
+      ))}
+    </ul>
+  );
+}
