@@ -1,0 +1,60 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { serviceDetailQuery } from '@/lib/api/queries';
+import { ApiError } from '@/lib/api/fetch-json';
+import { ErrorPanel, buttonClass } from '@/components/ui/error-panel';
+import { ServiceHeader } from './service-header';
+import { DeploymentsCard } from './deployments-card';
+import { TasksCard } from './tasks-card';
+import { TargetHealthCard } from './target-health-card';
+import { TaskDefinitionCard } from './task-definition-card';
+import { EventsCard } from './events-card';
+import { ServiceDetailSkeleton } from './service-detail-skeleton';
+
+export function ServiceDetailView({ cluster, service }: { cluster: string; service: string }) {
+  const query = useQuery(serviceDetailQuery(cluster, service));
+  const detail = query.data;
+
+  if (!detail) {
+    if (query.isError) {
+      return (
+        <ErrorPanel
+          title={`${service} could not be loaded`}
+          message={query.error.message}
+          action={
+            <button type="button" className={buttonClass} onClick={() => query.refetch()}>
+              Try again
+            </button>
+          }
+        />
+      );
+    }
+    return <ServiceDetailSkeleton />;
+  }
+
+  // The service was deleted (or the cluster removed) while this page was open.
+  const gone = query.error instanceof ApiError && query.error.status === 404;
+
+  return (
+    <div className="flex flex-col gap-4" data-testid="service-detail" data-verdict={detail.health.verdict}>
+      <ServiceHeader
+        detail={detail}
+        updatedAt={query.dataUpdatedAt}
+        fetching={query.isFetching}
+        refreshError={query.isRefetchError ? (gone ? `${query.error.message}. It may have been deleted` : query.error.message) : null}
+      />
+      <DeploymentsCard deployments={detail.service.deployments} />
+      <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div className="flex min-w-0 flex-col gap-4">
+          <TasksCard running={detail.tasks.running} stopped={detail.tasks.stopped} />
+          <EventsCard events={detail.events} />
+        </div>
+        <div className="flex min-w-0 flex-col gap-4">
+          <TargetHealthCard targetGroups={detail.targetGroups} />
+          <TaskDefinitionCard taskDefinition={detail.taskDefinition} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import type { Task, TaskContainer } from '@/lib/aws/types';
+import { Card, CardHeader, EmptyState } from '@/components/ui/card';
+import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
+import { Badge, type Tone } from '@/components/ui/badge';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { revisionOf, shortTaskId } from './format';
+
+function healthTone(h: string | null): Tone {
+  if (h === 'HEALTHY') return 'healthy';
+  if (h === 'UNHEALTHY') return 'down';
+  return 'unknown';
+}
+
+export function TasksCard({ running, stopped }: { running: Task[]; stopped: Task[] }) {
+  return (
+    <Card data-testid="tasks">
+      <CardHeader title="Tasks" meta={`${running.length} running · ${stopped.length} recently stopped`} />
+      {running.length === 0 ? (
+        <EmptyState>No running tasks.</EmptyState>
+      ) : (
+        <Table>
+          <colgroup>
+            <col className="w-[96px]" />
+            <col className="w-[64px]" />
+            <col className="w-[112px]" />
+            <col className="w-[104px]" />
+            <col />
+            <col className="w-[88px]" />
+          </colgroup>
+          <THead>
+            <tr>
+              <Th>Task</Th>
+              <Th>Rev</Th>
+              <Th>Status</Th>
+              <Th>Health</Th>
+              <Th>Zone</Th>
+              <Th>Started</Th>
+            </tr>
+          </THead>
+          <tbody>
+            {running.map((t) => (
+              <Tr key={t.arn} data-testid="task-row" data-task={t.id}>
+                <Td>
+                  <span title={t.arn} className="font-mono text-[12px]">
+                    {shortTaskId(t.id)}
+                  </span>
+                </Td>
+                <Td className="font-mono text-[12px] text-fg-muted">{revisionOf(t.taskDefinitionArn)}</Td>
+                <Td className="text-[12px]">
+                  {t.lastStatus}
+                  {t.desiredStatus !== t.lastStatus && <span className="text-fg-subtle"> → {t.desiredStatus}</span>}
+                </Td>
+                <Td>
+                  <Badge tone={healthTone(t.healthStatus)}>{t.healthStatus ?? 'UNKNOWN'}</Badge>
+                </Td>
+                <Td className="text-[12px] text-fg-muted">{t.availabilityZone ?? '—'}</Td>
+                <Td>
+                  <RelativeTime iso={t.startedAt ?? t.createdAt} className="whitespace-nowrap text-fg-muted" />
+                </Td>
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+
+      {stopped.length > 0 && (
+        <>
+          <h3 className="border-y border-border bg-surface-2 px-4 py-1.5 text-[11px] font-medium uppercase tracking-wide text-fg-subtle">
+            Recently stopped
+          </h3>
+          <ul>
+            {stopped.map((t) => (
+              <StoppedTask key={t.arn} task={t} />
+            ))}
+          </ul>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function StoppedTask({ task: t }: { task: Task }) {
+  const exits = t.containers.filter((c) => c.exitCode !== null || c.reason);
+  return (
+    <li data-testid="stopped-task" data-task={t.id} className="border-b border-border px-4 py-2 last:border-b-0">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <span title={t.arn} className="font-mono text-[12px]">
+          {shortTaskId(t.id)}
+        </span>
+        <span className="font-mono text-[12px] text-fg-subtle">rev {revisionOf(t.taskDefinitionArn)}</span>
+        {t.stopCode && <Badge tone="neutral">{t.stopCode}</Badge>}
+        <span className="ml-auto text-xs text-fg-subtle">
+          stopped <RelativeTime iso={t.stoppedAt ?? t.stoppingAt} />
+        </span>
+      </div>
+      {t.stoppedReason && <p className="mt-1 text-[12px] text-fg">{t.stoppedReason}</p>}
+      {exits.length > 0 && (
+        <ul className="mt-1 flex flex-col gap-0.5">
+          {exits.map((c) => (
+            <ContainerExit key={c.name} container={c} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function ContainerExit({ container: c }: { container: TaskContainer }) {
+  const failed = c.exitCode !== null && c.exitCode !== 0;
+  return (
+    <li className="text-[12px] text-fg-muted">
+      <span className="font-mono">{c.name}</span>
+      {c.exitCode !== null && (
+        <span className={failed ? 'font-medium text-down-fg' : undefined}> exit {c.exitCode}</span>
+      )}
+      {c.reason && <span> — {c.reason}</span>}
+    </li>
+  );
+}
