@@ -4,10 +4,9 @@
  * (counts, pagination, batching, error codes), never exact values.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { startSandbox } from '../../sandbox/server';
 import { isAppError, type AppErrorCode } from '../errors';
 import { parseTaskDefinitionArn } from './arn';
 import type { AwsClients } from './client';
@@ -284,29 +283,10 @@ if (!motoBin) {
   });
 }
 
-const sandboxPath = join(process.cwd(), 'sandbox', 'server.ts');
-if (!existsSync(sandboxPath)) {
-  describe('lib/aws contract: sandbox', () => {
-    it('sandbox/server.ts does not exist yet: the sandbox contract suite was NOT run', (t) => t.skip('sandbox/server.ts not found'));
-  });
-} else {
-  contractSuite('sandbox', async () => {
-    const { startSandbox } = (await import(sandboxPath)) as {
-      startSandbox(opts: { port?: number; seed?: number; speed?: number }): Promise<{ url: string; close(): Promise<void> }>;
-    };
-    const sandbox = await startSandbox({ port: await freePort(), seed: 42 });
-    const aws = testClients(sandbox.url);
-    const lacks: ContractTarget['lacks'] = {};
-    let bigCluster: ContractTarget['bigCluster'] = null;
-    // The seeded fleet is small; pagination is checked when the sandbox also accepts CreateService.
-    try {
-      const [seed] = await describeServices(aws, 'codeflow-cluster', ['codeflow-service']);
-      await createCluster(aws, 'contract-big');
-      await createServices(aws, 'contract-big', Array.from({ length: BIG }, (_, i) => `svc-${String(i).padStart(3, '0')}`), seed!.taskDefinitionArn);
-      bigCluster = { name: 'contract-big', count: BIG };
-    } catch (e) {
-      lacks.BigCluster = `the sandbox could not create a >100-service cluster (${(e as Error).name}: ${(e as Error).message}); pagination is covered by moto`;
-    }
-    return { aws, cluster: 'codeflow-cluster', service: 'codeflow-service', bigCluster, lacks, close: () => sandbox.close() };
-  });
-}
+contractSuite('sandbox', async () => {
+  // A fleet of 200 puts well over 100 services in codeflow-cluster, so pagination runs here too.
+  const running = await startSandbox({ port: await freePort(), seed: 42, speed: 0, fleetSize: 200 });
+  const aws = testClients(running.url);
+  const bigCount = running.sandbox.world.clusters.get('codeflow-cluster')!.services.size;
+  return { aws, cluster: 'codeflow-cluster', service: 'codeflow-service', bigCluster: { name: 'codeflow-cluster', count: bigCount }, lacks: {}, close: () => running.close() };
+});

@@ -4,7 +4,11 @@ import type { ServiceDefinition } from './operations';
 
 /** JSON protocols send timestamps as epoch seconds. */
 export function toJsonWire(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (v instanceof Date ? v.getTime() / 1000 : v));
+  // The replacer sees a Date after its toJSON() ran, so look at the holder's original value.
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
+    const original = this[key];
+    return original instanceof Date ? original.getTime() / 1000 : v;
+  });
 }
 
 export function jsonResponse(status: number, body: unknown, requestId: string, contentType: string): AwsResponse {

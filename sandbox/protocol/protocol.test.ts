@@ -66,3 +66,10 @@ describe('protocol layer', () => {
     }
   });
 });
+
+describe('awsJson wire format', () => {
+  it('sends timestamps as epoch seconds, as the SDK expects', async () => {
+    const { toJsonWire } = await import('./aws-json');
+    assert.equal(toJsonWire({ at: new Date(1500), nested: [{ at: new Date(0) }] }), '{"at":1.5,"nested":[{"at":0}]}');
+  });
+});
