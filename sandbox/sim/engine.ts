@@ -7,7 +7,7 @@ export const TIMING = {
   /** A target needs this long of passing checks to become healthy. */
   healthyAfter: 15,
   /** A bad image's essential container exits this long after start. */
-  badImageExit: 15,
+  badImageExit: 10,
   deregistrationDelay: 10,
   stopping: 5,
   /** Stopped tasks stay visible this long, as in ECS (at least an hour). */
@@ -271,7 +271,8 @@ const liveTasks = (tasks: TaskRecord[], deploymentId: string) => tasks.filter((t
 
 function isHealthy(world: World, service: ServiceRecord, task: TaskRecord): boolean {
   if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return false;
-  if (service.loadBalancers.length === 0) return true;
+  // Without a load balancer, a task counts once it has stayed up through the health-check period.
+  if (service.loadBalancers.length === 0) return task.startedAt !== undefined && world.tickedTo - task.startedAt >= TIMING.healthyAfter * 1000;
   const targets = targetsOf(world, service, task);
   return targets.length > 0 && targets.every((t) => t.state === 'healthy');
 }
