@@ -159,4 +159,18 @@ describe('activeDeploymentCount', () => {
     });
     assert.equal(activeDeploymentCount(s), 2);
   });
+  it('keeps a note when the settled deployment is a completed circuit-breaker rollback', () => {
+    const primary = makeDeployment({ id: 'ecs-svc/9', taskDefinitionArn: td(4), createdAt: '2025-01-01T11:00:00.000Z' });
+    const events = [
+      { id: 'e3', createdAt: '2025-01-01T11:02:00.000Z', message: '(service web) has reached a steady state.' },
+      { id: 'e2', createdAt: '2025-01-01T11:00:00.000Z', message: '(service web) rolling back to deployment ecs-svc/9.' },
+      { id: 'e1', createdAt: '2025-01-01T11:00:00.000Z', message: '(service web) (deployment ecs-svc/8) deployment failed: tasks failed to start.' },
+    ];
+    assert.deepEqual(assessService(makeService({ deployments: [primary], events })), {
+      verdict: 'healthy',
+      reasons: ['rolled back to rev 4 after a failed deployment: tasks failed to start'],
+    });
+    const unrelated = events.map((e) => ({ ...e, message: e.message.replace('ecs-svc/9', 'ecs-svc/7') }));
+    assert.deepEqual(assessService(makeService({ deployments: [primary], events: unrelated })), { verdict: 'healthy', reasons: [] });
+  });
 });

@@ -19,7 +19,9 @@ export interface Assessment {
  *    unless an old version is being replaced and nothing runs at all: users see an outage, so down.
  *    A brand-new service's first rollout stays deploying.
  * 5. Settled: desired > 0 and none running → down; fewer than desired → degraded.
- * 6. Otherwise healthy. Desired 0 is healthy (someone scaled it to zero on purpose; alarms, not
+ * 6. Otherwise healthy. A settled service whose current deployment is a completed circuit-breaker
+ *    rollback keeps a note saying so until the next deployment: the last deploy failed.
+ *    Desired 0 is healthy (someone scaled it to zero on purpose; alarms, not
  *    the verdict, catch a wrong scale) with a note, so it does not look like a running service.
  */
 export function assessService(service: Service): Assessment {
@@ -53,10 +55,11 @@ export function assessService(service: Service): Assessment {
     return { verdict: 'deploying', reasons };
   }
 
-  if (nothingRuns) return { verdict: 'down', reasons: [counts] };
-  if (running < desired) return { verdict: 'degraded', reasons: [counts] };
+  const rolledBack = primary && primary.rolloutState === 'COMPLETED' ? rolledBackNote(service, primary) : [];
+  if (nothingRuns) return { verdict: 'down', reasons: [counts, ...rolledBack] };
+  if (running < desired) return { verdict: 'degraded', reasons: [counts, ...rolledBack] };
   if (desired === 0) return { verdict: 'healthy', reasons: running > 0 ? [`scaling to zero: ${running} still running`] : ['scaled to zero'] };
-  return { verdict: 'healthy', reasons: [] };
+  return { verdict: 'healthy', reasons: rolledBack };
 }
 
 export function primaryOf(service: Service): Deployment | undefined {
@@ -89,4 +92,17 @@ function progress(d: Deployment): string {
 function failedTasks(d: Deployment): string[] {
   if (d.failedTasks <= 0) return [];
   return [d.failedTasks === 1 ? '1 task failed to start' : `${d.failedTasks} tasks failed to start`];
+}
+
+/**
+ * ECS announces a circuit-breaker rollback with "rolling back to deployment <id>"; when <id> is the
+ * current primary, the service is running the version it fell back to.
+ */
+function rolledBackNote(service: Service, primary: Deployment): string[] {
+  const announced = service.events.find((e) => e.message.includes(`rolling back to deployment ${primary.id}`));
+  if (!announced) return [];
+  // Events are newest first: the failure that caused the rollback was announced at or before it.
+  const failed = service.events.slice(service.events.indexOf(announced)).find((e) => e.message.includes('deployment failed: '));
+  const why = failed?.message.match(/deployment failed: (.*?)\.?$/)?.[1];
+  return [`rolled back to ${revisionLabel(primary)}${why ? ` after a failed deployment: ${why}` : ' after a failed deployment'}`];
 }
