@@ -23,7 +23,11 @@ const statusByCode: Record<AppErrorCode, number> = {
   unavailable: 503,
 };
 
+/** A brand rather than `instanceof`: Next.js may bundle this module more than once per process. */
+const APP_ERROR = Symbol.for('codeflow.AppError');
+
 export class AppError extends Error {
+  readonly [APP_ERROR] = true;
   readonly code: AppErrorCode;
   /** AWS request id, when the error came from an AWS call; shown so support can trace it. */
   readonly requestId?: string;
@@ -41,5 +45,5 @@ export function httpStatusOf(code: AppErrorCode): number {
 }
 
 export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[APP_ERROR] === true;
 }

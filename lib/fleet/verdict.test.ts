@@ -174,3 +174,11 @@ describe('activeDeploymentCount', () => {
     assert.deepEqual(assessService(makeService({ deployments: [primary], events: unrelated })), { verdict: 'healthy', reasons: [] });
   });
 });
+
+describe('assessService: crash loops', () => {
+  it('down when a rollout keeps failing and nothing runs', () => {
+    const primary = makeDeployment({ rolloutState: 'IN_PROGRESS', runningCount: 0, pendingCount: 1, desiredCount: 1, failedTasks: 42 });
+    const s = makeService({ desiredCount: 1, runningCount: 0, pendingCount: 1, deployments: [primary] });
+    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 1', 'rolling out rev 5: 0 of 1 running', '42 tasks failed to start'] });
+  });
+});

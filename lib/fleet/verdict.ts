@@ -16,8 +16,8 @@ export interface Assessment {
  *    "rolling back" event since the primary started) → deploying, saying why it rolls back.
  * 3. Primary rollout FAILED (no rollback configured) → down when nothing runs, else degraded.
  * 4. Rollout in progress (primary IN_PROGRESS or several deployments holding tasks) → deploying,
- *    unless an old version is being replaced and nothing runs at all: users see an outage, so down.
- *    A brand-new service's first rollout stays deploying.
+ *    unless nothing runs at all while an old version is being replaced or tasks keep failing
+ *    (a crash loop): users see an outage, so down. A new service's first clean rollout stays deploying.
  * 5. Settled: desired > 0 and none running → down; fewer than desired → degraded.
  * 6. Otherwise healthy. A settled service whose current deployment is a completed circuit-breaker
  *    rollback keeps a note saying so until the next deployment: the last deploy failed.
@@ -51,7 +51,7 @@ export function assessService(service: Service): Assessment {
 
   if (primary && (primary.rolloutState === 'IN_PROGRESS' || holding > 1)) {
     const reasons = [`rolling out ${revisionLabel(primary)}: ${primary.runningCount} of ${primary.desiredCount} running`, ...failedTasks(primary)];
-    if (nothingRuns && holding > 1) return { verdict: 'down', reasons: [counts, ...reasons] };
+    if (nothingRuns && (holding > 1 || primary.failedTasks > 0)) return { verdict: 'down', reasons: [counts, ...reasons] };
     return { verdict: 'deploying', reasons };
   }
 

@@ -1,0 +1,120 @@
+/**
+ * The overview API under load: a sandbox fleet of 200 services, 1 and 50 concurrent viewers.
+ * Prints p50/p95 latency (warm) and the AWS calls the sandbox received per refresh, against the
+ * batching minimum: per cluster ceil(n/100) ListServices + ceil(n/10) DescribeServices.
+ *
+ *   npm run bench            (FLEET_SIZE, DURATION_S, CONCURRENCY=1,50 to change)
+ */
+import { spawn } from 'node:child_process';
+import { request, Agent } from 'node:http';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildIfNeeded } from '../cli/build';
+import { startSandbox } from '../sandbox/server';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const nextBin = join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist', 'bin', 'next');
+const FLEET_SIZE = Number(process.env.FLEET_SIZE ?? 200);
+const DURATION_MS = Number(process.env.DURATION_S ?? 8) * 1000;
+const LEVELS = (process.env.CONCURRENCY ?? '1,50').split(',').map(Number);
+const TTL_MS = 1000;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function get(url: string): Promise<{ status: number; ms: number; body: string }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    request(url, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function main() {
+  const sandbox = await startSandbox({ seed: 42, speed: 0, fleetSize: FLEET_SIZE });
+  const calls = async () => ((await (await fetch(`${sandbox.url}/_sandbox/calls`)).json()) as { calls: Record<string, number>; total: number });
+  const resetCalls = () => fetch(`${sandbox.url}/_sandbox/calls`, { method: 'DELETE' });
+
+  buildIfNeeded(root, nextBin);
+  const port = await freePort();
+  const consoleServer = spawn(process.execPath, [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  const url = `http://127.0.0.1:${port}/api/fleet`;
+  try {
+    for (let i = 0; i < 240; i++) {
+      const ok = await get(url).then((r) => r.status === 200, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const first = JSON.parse((await get(url)).body) as { services: unknown[] };
+    const perCluster = [...sandbox.sandbox.world.clusters.values()].map((c) => c.services.size);
+    const minimum = perCluster.reduce((n, size) => n + Math.ceil(size / 100) + Math.ceil(size / 10), 0);
+    console.log(`fleet: ${first.services.length} services in ${perCluster.length} clusters (${perCluster.join(' + ')}); cache TTL ${TTL_MS} ms`);
+    console.log(`batching minimum per refresh: ${minimum} calls (ListServices + DescribeServices)\n`);
+
+    const rows: string[] = [];
+    for (const concurrency of LEVELS) {
+      // Calls per refresh: let the snapshot expire, then `concurrency` viewers ask at once.
+      const perRefresh: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        await new Promise((r) => setTimeout(r, TTL_MS + 100));
+        await resetCalls();
+        await Promise.all(Array.from({ length: concurrency }, () => get(url)));
+        perRefresh.push((await calls()).total);
+      }
+      // Warm latency: every viewer polls back to back for the duration.
+      const latencies: number[] = [];
+      let errors = 0;
+      await resetCalls();
+      const until = performance.now() + DURATION_MS;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() < until) {
+            const r = await get(url);
+            if (r.status === 200) latencies.push(r.ms);
+            else errors++;
+          }
+        }),
+      );
+      const during = await calls();
+      latencies.sort((a, b) => a - b);
+      const refreshes = Math.max(1, Math.round(DURATION_MS / TTL_MS));
+      rows.push(
+        `viewers=${String(concurrency).padEnd(3)} p50=${percentile(latencies, 50).toFixed(1)}ms p95=${percentile(latencies, 95).toFixed(1)}ms ` +
+          `req/s=${(latencies.length / (DURATION_MS / 1000)).toFixed(0)} errors=${errors} ` +
+          `calls/refresh=${Math.max(...perRefresh)} (min ${minimum}, ratio ${(Math.max(...perRefresh) / minimum).toFixed(2)}) ` +
+          `calls during load=${during.total} over ~${refreshes} TTL windows`,
+      );
+      console.log(rows[rows.length - 1]);
+    }
+  } finally {
+    consoleServer.kill('SIGTERM');
+    await sandbox.close();
+    agent.destroy();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
