@@ -5,8 +5,9 @@ import { useNow } from '@/components/ui/use-now';
 import { cn } from '@/components/ui/cn';
 
 /**
- * "Updated 3s ago", ticking. `updatedAt` is when the browser last received fresh data, so the
- * label keeps growing (and turns amber) when refreshes stop arriving.
+ * "updated 3s ago", ticking. `updatedAt` is when the data on screen was read from AWS, so the
+ * label keeps growing (and turns amber) when refreshes stop arriving. `failed` turns it amber
+ * at once: a refresh failed, or part of the data is stale.
  */
 export function UpdatedAgo({ updatedAt, fetching, failed }: { updatedAt: number; fetching: boolean; failed: boolean }) {
   const now = useNow();

@@ -29,7 +29,11 @@ export function FleetOverview() {
     );
     const clusterNames = [...new Set([...data.clusters.map((c) => c.cluster), ...data.services.map((s) => s.cluster)])];
     const staleClusters = new Set(data.clusters.filter((c) => c.stale).map((c) => c.cluster));
-    return { counts: countByVerdict(withoutVerdict), shown, clusterNames, staleClusters };
+    // Snapshots can be older than the response (server cache, stale fallback): report the oldest on screen.
+    const ages = data.clusters.map((c) => c.ageSeconds ?? 0);
+    const dataAgeMs = ages.length ? Math.max(...ages) * 1000 : 0;
+    const troubled = data.clusters.some((c) => c.stale || c.error !== null);
+    return { counts: countByVerdict(withoutVerdict), shown, clusterNames, staleClusters, dataAgeMs, troubled };
   }, [data, view]);
 
   if (!data || !derived) {
@@ -62,7 +66,11 @@ export function FleetOverview() {
               Refresh failed: {query.error?.message} — showing the last data received
             </span>
           )}
-          <UpdatedAgo updatedAt={query.dataUpdatedAt} fetching={query.isFetching} failed={query.isRefetchError} />
+          <UpdatedAgo
+            updatedAt={query.dataUpdatedAt - derived.dataAgeMs}
+            fetching={query.isFetching}
+            failed={query.isRefetchError || derived.troubled}
+          />
         </div>
       </div>
 

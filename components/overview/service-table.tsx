@@ -4,6 +4,7 @@ import Link from 'next/link';
 import type { ServiceHealth, Verdict } from '@/lib/fleet/types';
 import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
 import { Truncate } from '@/components/ui/truncate';
+import { LinkPending } from '@/components/ui/link-pending';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { cn } from '@/components/ui/cn';
 import { VerdictBadge } from '@/components/fleet/verdict-badge';
@@ -36,10 +37,10 @@ export function ServiceTable({
       <colgroup>
         <col className="w-[108px]" />
         <col className="w-[17%]" />
-        <col className="w-[148px]" />
+        <col className="w-[164px]" />
         <col className="w-[84px]" />
         <col className="w-[120px]" />
-        <col className="w-[184px]" />
+        <col className="w-[172px]" />
         <col className="w-[84px]" />
         <col />
       </colgroup>
@@ -100,19 +101,14 @@ function ServiceRow({ service: s, stale }: { service: ServiceHealth; stale: bool
       <Td>
         <Link href={href} className="block truncate font-medium text-fg hover:text-accent hover:underline" title={s.name}>
           {s.name}
+          <LinkPending />
         </Link>
       </Td>
       <Td>
-        <Truncate text={s.cluster} mono className="text-fg-muted" />
-        {stale && (
-          <span
-            data-testid="row-stale"
-            title="AWS could not be read for this cluster; this row is from the last good snapshot"
-            className="text-[11px] font-medium text-degraded-fg"
-          >
-            stale data
-          </span>
-        )}
+        <div className="flex min-w-0 items-center gap-1">
+          {stale && <StaleIcon />}
+          <Truncate text={s.cluster} mono className={stale ? 'text-degraded-fg' : 'text-fg-muted'} />
+        </div>
       </Td>
       <Td>
         <TaskCounts running={s.runningCount} desired={s.desiredCount} pending={s.pendingCount} />
@@ -130,6 +126,21 @@ function ServiceRow({ service: s, stale }: { service: ServiceHealth; stale: bool
         <Reasons reasons={s.reasons} verdict={s.verdict} />
       </Td>
     </Tr>
+  );
+}
+
+function StaleIcon() {
+  return (
+    <span
+      data-testid="row-stale"
+      title="AWS could not be read for this cluster; this row is from the last good snapshot"
+      className="shrink-0 text-degraded-fg"
+    >
+      <svg aria-hidden viewBox="0 0 16 16" className="size-3" fill="currentColor">
+        <path d="M8 1.5 15 14H1L8 1.5Zm-.75 4.5v4h1.5V6h-1.5Zm0 5v1.5h1.5V11h-1.5Z" />
+      </svg>
+      <span className="sr-only">stale data</span>
+    </span>
   );
 }
 

@@ -24,13 +24,13 @@ export function EventsCard({ events }: { events: ServiceEvent[] }) {
       ) : (
         <ol>
           {visible.map((e) => (
-            <li key={e.id} data-testid="event" className="grid grid-cols-[64px_56px_minmax(0,1fr)] gap-2 border-b border-border px-4 py-1.5 text-[12px] last:border-b-0">
+            <li key={e.id} data-testid="event" className="grid grid-cols-[60px_56px_minmax(0,1fr)] gap-2 border-b border-border px-4 py-1.5 text-[12px] last:border-b-0">
               {e.createdAt ? (
                 <>
                   <time dateTime={e.createdAt} title={formatUtc(e.createdAt)} className="font-mono text-[11px] text-fg-muted">
                     {formatUtcClock(e.createdAt)}
                   </time>
-                  <RelativeTime iso={e.createdAt} className="text-[11px] text-fg-subtle" />
+                  <RelativeTime iso={e.createdAt} className="whitespace-nowrap text-[11px] text-fg-subtle" />
                 </>
               ) : (
                 <span className="col-span-2 text-fg-subtle">—</span>

@@ -21,8 +21,8 @@ export function TasksCard({ running, stopped }: { running: Task[]; stopped: Task
         <Table>
           <colgroup>
             <col className="w-[96px]" />
-            <col className="w-[64px]" />
-            <col className="w-[112px]" />
+            <col className="w-[56px]" />
+            <col className="w-[160px]" />
             <col className="w-[104px]" />
             <col />
             <col className="w-[88px]" />

@@ -1,11 +1,11 @@
-/** "4s", "3m", "2h 5m", "6d" — compact ages for dense tables. */
+/** "4s", "3m", "2h", "6d" — the largest unit only, for dense tables. */
 export function formatAge(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m`;
   const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  if (h < 24) return `${h}h`;
   return `${Math.floor(h / 24)}d`;
 }
 
