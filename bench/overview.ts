@@ -111,6 +111,8 @@ async function main() {
         await new Promise((r) => setTimeout(r, TTL_MS + 100));
         await resetCalls();
         await Promise.all(Array.from({ length: concurrency }, () => get(url)));
+        // The refresh may run behind the answer (stale-while-revalidate): let it finish.
+        await new Promise((r) => setTimeout(r, 500));
         perRefresh.push((await calls()).total);
       }
       // Warm latency as viewers cause it: each polls once a second (the UI polls every 5 s).

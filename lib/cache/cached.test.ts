@@ -142,6 +142,54 @@ describe('cached', () => {
     assert.deepEqual(r.value, { n: 1 });
   });
 
+  it('within the revalidation window answers at once with the old value and refreshes behind it', async () => {
+    const c = clock();
+    const cache = createCache({ now: c.now });
+    const gate = deferred<number>();
+    let calls = 0;
+    const fn = async () => (++calls === 1 ? 1 : gate.promise);
+    const first = await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    c.advance(1500);
+    const during = await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    assert.deepEqual(during, { value: 1, fetchedAt: first.fetchedAt, stale: false, error: null });
+    assert.equal(calls, 2, 'one background refresh started');
+    await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    assert.equal(calls, 2, 'callers during the refresh do not start another');
+    gate.resolve(2);
+    await new Promise((r) => setImmediate(r));
+    const after = await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    assert.equal(after.value, 2);
+  });
+
+  it('past the revalidation window, callers wait for the refresh', async () => {
+    const c = clock();
+    const cache = createCache({ now: c.now });
+    let calls = 0;
+    const fn = async () => ++calls;
+    await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    c.advance(3000);
+    const r = await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    assert.equal(r.value, 2);
+  });
+
+  it('a failed background refresh shows up as stale with its error', async () => {
+    const c = clock();
+    const cache = createCache({ now: c.now });
+    let calls = 0;
+    const fn = async () => {
+      if (++calls > 1) throw new AppError('rate_limited', 'ECS throttled the request');
+      return 1;
+    };
+    await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    c.advance(1500);
+    await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    await new Promise((r) => setImmediate(r));
+    const r = await cache.cached('k', 1000, fn, { staleWhileRevalidateMs: 2000 });
+    assert.equal(r.stale, true);
+    assert.equal(r.error?.code, 'rate_limited');
+    assert.equal(r.value, 1);
+  });
+
   it('MemoryCacheStore is bounded', async () => {
     const store = new MemoryCacheStore(2);
     await store.set('a', { value: 1, fetchedAt: 0 });

@@ -49,7 +49,15 @@ export interface Cache {
    * refresh fails the last good value comes back with `stale: true` and the error; with no good
    * value, or when the thing is definitely gone (not_found, invalid), the error is thrown.
    */
-  cached<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<CachedResult<T>>;
+  cached<T>(key: string, ttlMs: number, fn: () => Promise<T>, options?: CachedOptions): Promise<CachedResult<T>>;
+}
+
+export interface CachedOptions {
+  /**
+   * For this long past the TTL, answer at once with the value held (its `fetchedAt` tells its age)
+   * while one background refresh runs, so no viewer waits on AWS for an expired snapshot.
+   */
+  staleWhileRevalidateMs?: number;
 }
 
 /** Errors that say the answer itself changed, so an old value would be wrong rather than old. */
@@ -84,7 +92,21 @@ export function createCache(opts: { store?: CacheStore; now?: () => number } = {
   }
 
   return {
-    cached: (key, ttlMs, fn) => flight(key, () => resolve(key, ttlMs, fn)),
+    async cached(key, ttlMs, fn, options = {}) {
+      const grace = options.staleWhileRevalidateMs ?? 0;
+      if (grace > 0) {
+        const entry = await store.get<Awaited<ReturnType<typeof fn>>>(key);
+        const age = entry ? now() - entry.fetchedAt : Infinity;
+        const failure = failures.get(key);
+        const failedRecently = failure !== undefined && now() - failure.at < ttlMs;
+        if (entry && age >= ttlMs && age < ttlMs + grace && !failedRecently) {
+          // The refresh's outcome lands in the store (or in `failures`) for the next caller.
+          flight(key, () => resolve(key, ttlMs, fn)).catch(() => undefined);
+          return { ...entry, stale: false, error: null };
+        }
+      }
+      return flight(key, () => resolve(key, ttlMs, fn));
+    },
   };
 }
 

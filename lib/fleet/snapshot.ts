@@ -9,11 +9,15 @@ import type { ClusterSnapshot } from './types';
 
 /**
  * One cluster's services with their verdicts, cached for `snapshotTtlMs`: however many viewers
- * ask at once, AWS sees one ListServices + DescribeServices round per cluster per TTL. When a
- * refresh fails the last good snapshot comes back marked stale, with the error.
+ * ask at once, AWS sees one ListServices + DescribeServices round per cluster per TTL. For two
+ * more TTLs an expired snapshot is answered at once while one refresh runs behind it, so viewers
+ * never wait on AWS; its `fetchedAt` says how old it is. When a refresh fails the last good
+ * snapshot comes back marked stale, with the error.
  */
 export function getClusterSnapshot(cluster: string, ctx: FleetContext = getFleetContext()): Promise<CachedResult<ClusterSnapshot>> {
-  return ctx.cache.cached(`fleet:snapshot:${cluster}`, ctx.snapshotTtlMs, () => fetchClusterSnapshot(cluster, ctx));
+  return ctx.cache.cached(`fleet:snapshot:${cluster}`, ctx.snapshotTtlMs, () => fetchClusterSnapshot(cluster, ctx), {
+    staleWhileRevalidateMs: 2 * ctx.snapshotTtlMs,
+  });
 }
 
 export async function fetchClusterSnapshot(cluster: string, ctx: FleetContext): Promise<ClusterSnapshot> {
