@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseConfig, readConfigFile } from './config';
+import { parseConfig, parseRoleMapping, sessionSecretProblem, readConfigFile } from './config';
 
 describe('parseConfig', () => {
   it('has sensible defaults', () => {
@@ -14,7 +14,33 @@ describe('parseConfig', () => {
       sandbox: false,
       aws: { maxAttempts: 3, connectionTimeoutMs: 2000, requestTimeoutMs: 5000, callDeadlineMs: 8000 },
       fleet: { cacheTtlMs: 5000 },
+      auth: {
+        issuer: undefined,
+        clientId: undefined,
+        clientSecret: undefined,
+        orgName: 'your organisation',
+        groupsClaim: 'groups',
+        roleMapping: { 'codeflow-viewers': 'viewer', 'codeflow-responders': 'responder', 'codeflow-operators': 'operator', 'codeflow-admins': 'admin' },
+        allowSandboxIdentities: false,
+      },
     });
+  });
+
+  it('reads the SSO settings and a role mapping in either form', () => {
+    const c = parseConfig({ OIDC_ISSUER: 'https://acme.okta.com/oauth2/default/', OIDC_CLIENT_ID: 'id', CODEFLOW_ORG_NAME: 'Acme', CODEFLOW_ROLE_MAPPING: 'Ops On-call=responder, Deployers=operator' });
+    assert.equal(c.auth.issuer, 'https://acme.okta.com/oauth2/default');
+    assert.equal(c.auth.orgName, 'Acme');
+    assert.deepEqual(c.auth.roleMapping, { 'Ops On-call': 'responder', Deployers: 'operator' });
+    assert.deepEqual(parseRoleMapping('{"g":"admin"}'), { g: 'admin' });
+    assert.throws(() => parseConfig({ CODEFLOW_ROLE_MAPPING: 'Deployers=root' }), /CODEFLOW_ROLE_MAPPING must look like/);
+    assert.throws(() => parseConfig({ OIDC_ISSUER: 'not a url' }), /OIDC_ISSUER must be/);
+  });
+
+  it('refuses a missing or weak session secret', () => {
+    assert.match(sessionSecretProblem(undefined)!, /not set/);
+    assert.match(sessionSecretProblem('changeme')!, /too weak/);
+    assert.match(sessionSecretProblem('a'.repeat(40))!, /too weak/);
+    assert.equal(sessionSecretProblem('q3J9vX2mK7pL0aZ8rT5wY1cN4bH6dF0gS2eU9iO3'), null);
   });
 
   it('reads the environment', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from './auth/roles';
 
 export interface Config {
   region: string;
@@ -17,6 +18,22 @@ export interface Config {
     callDeadlineMs: number;
   };
   fleet: { cacheTtlMs: number };
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** OpenID Connect issuer URL (Okta, Entra ID, Google, Keycloak, Cognito, or the sandbox's). */
+  issuer: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** Whose SSO the sign-in page says it uses. */
+  orgName: string;
+  /** The ID token / userinfo claim holding the user's groups. */
+  groupsClaim: string;
+  /** IdP group → Codeflow role. */
+  roleMapping: Record<string, Role>;
+  /** Whether identities from the sandbox's issuer may sign in: only when Codeflow runs on the sandbox. */
+  allowSandboxIdentities: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -25,6 +42,8 @@ const fileSchema = z
   .object({
     region: z.string().min(1).optional(),
     clusters: z.array(z.string().min(1)).optional(),
+    orgName: z.string().min(1).optional(),
+    roleMapping: z.record(z.string().min(1), z.enum(ROLES)).optional(),
   })
   .strict();
 
@@ -62,7 +81,63 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
       callDeadlineMs: intVar(env, 'CODEFLOW_AWS_CALL_DEADLINE_MS', 8000, 1, 300_000),
     },
     fleet: { cacheTtlMs: intVar(env, 'CODEFLOW_FLEET_TTL_MS', 5000, 0, 3_600_000) },
+    auth: parseAuthConfig(env, file),
   };
+}
+
+function parseAuthConfig(env: Env, file: ConfigFile): AuthConfig {
+  const issuer = nonEmpty(env.OIDC_ISSUER);
+  if (issuer !== undefined && !z.url({ protocol: /^https?$/ }).safeParse(issuer).success) {
+    throw new Error(`OIDC_ISSUER must be the issuer's URL, such as https://example.okta.com/oauth2/default, got "${issuer}"`);
+  }
+  return {
+    issuer: issuer?.replace(/\/$/, ''),
+    clientId: nonEmpty(env.OIDC_CLIENT_ID),
+    clientSecret: nonEmpty(env.OIDC_CLIENT_SECRET),
+    orgName: nonEmpty(env.CODEFLOW_ORG_NAME) ?? file.orgName ?? 'your organisation',
+    groupsClaim: nonEmpty(env.OIDC_GROUPS_CLAIM) ?? 'groups',
+    roleMapping: parseRoleMapping(nonEmpty(env.CODEFLOW_ROLE_MAPPING)) ?? file.roleMapping ?? DEFAULT_ROLE_MAPPING,
+    allowSandboxIdentities: env.CODEFLOW_SANDBOX === '1',
+  };
+}
+
+/** `CODEFLOW_ROLE_MAPPING="Ops-Oncall=responder,Ops-Deployers=operator"` (or the same as a JSON object). */
+export function parseRoleMapping(raw: string | undefined): Record<string, Role> | undefined {
+  if (raw === undefined) return undefined;
+  const hint = 'CODEFLOW_ROLE_MAPPING must look like "group=role,group=role" (roles: viewer, responder, operator, admin)';
+  let pairs: [string, string][];
+  if (raw.startsWith('{')) {
+    try {
+      pairs = Object.entries(JSON.parse(raw) as Record<string, string>);
+    } catch {
+      throw new Error(`${hint}, or be a JSON object; it is not valid JSON`);
+    }
+  } else {
+    pairs = raw.split(',').map((pair) => {
+      const at = pair.lastIndexOf('=');
+      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    });
+  }
+  const mapping: Record<string, Role> = {};
+  for (const [group, role] of pairs) {
+    if (!group || !(ROLES as readonly string[]).includes(role)) throw new Error(`${hint}; "${group}=${role}" is not`);
+    mapping[group] = role as Role;
+  }
+  return mapping;
+}
+
+const WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'password', 'nextauth', 'codeflow', 'development']);
+
+/**
+ * The session secret signs and encrypts every session cookie. Outside the sandbox it must be long
+ * and random: a guessable one lets anyone mint an admin session.
+ */
+export function sessionSecretProblem(secret: string | undefined): string | null {
+  if (!secret) return 'NEXTAUTH_SECRET is not set; generate one with `openssl rand -base64 32`';
+  if (secret.length < 32 || WEAK_SECRETS.has(secret.toLowerCase()) || new Set(secret).size < 8) {
+    return 'NEXTAUTH_SECRET is too weak: use at least 32 random characters (`openssl rand -base64 32`)';
+  }
+  return null;
 }
 
 /** Reads `codeflow.config.json` from `dir` when it exists; a malformed file is an error, not ignored. */
@@ -78,7 +153,7 @@ export function readConfigFile(dir: string = process.cwd()): ConfigFile {
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${path}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}; expected { "region"?: string, "clusters"?: string[] }`);
+    throw new Error(`${path}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}; expected { "region"?: string, "clusters"?: string[], "orgName"?: string, "roleMapping"?: { [group]: role } }`);
   }
   return parsed.data;
 }

@@ -1,0 +1,41 @@
+import { atLeast, type Role } from './roles';
+
+/** Everything Codeflow lets someone do, with the least role that may do it. */
+export const ACTIONS = {
+  'fleet.read': 'viewer',
+  'audit.read': 'viewer',
+  'tokens.manage-own': 'viewer',
+  'incident.open': 'responder',
+  'incident.acknowledge': 'responder',
+  'incident.escalate': 'responder',
+  'logs.query': 'responder',
+  'service.deploy': 'operator',
+  'service.rollback': 'operator',
+  'service.scale': 'operator',
+  'traffic.switch': 'operator',
+  'settings.write': 'admin',
+  'roles.write': 'admin',
+  'approvals.override': 'admin',
+  'sessions.revoke': 'admin',
+  'users.read': 'admin',
+} as const satisfies Record<string, Role>;
+
+export type Action = keyof typeof ACTIONS;
+
+export interface Principal {
+  role: Role;
+}
+
+/**
+ * The one authorization decision. The UI asks it to decide which buttons to show; route handlers
+ * ask it again, with the role re-read from the database, before acting. `target` (a cluster,
+ * service, …) is where environment policies will narrow this.
+ */
+export function can(user: Principal | null | undefined, action: Action, _target?: string): boolean {
+  if (!user) return false;
+  return atLeast(user.role, ACTIONS[action]);
+}
+
+export function minimumRole(action: Action): Role {
+  return ACTIONS[action];
+}
