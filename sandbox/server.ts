@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdmin } from './admin';
+import { createSandboxIssuer, isOidcPath, type SandboxIssuer, type SandboxOidcOptions } from './oidc/issuer';
 import { jsonError, jsonResponse, parseJsonRequest } from './protocol/aws-json';
 import { parseQueryParams, queryError, queryResponse } from './protocol/aws-query';
 import { AwsError } from './protocol/errors';
@@ -16,12 +17,16 @@ export interface SandboxOptions extends ResetOptions {
   port?: number;
   host?: string;
   region?: string;
+  /** Mounts the sandbox's OpenID Connect issuer at `<url>/oidc` for these clients; absent, none is mounted. */
+  oidc?: SandboxOidcOptions;
 }
 
 export interface RunningSandbox {
   url: string;
   port: number;
   sandbox: Sandbox;
+  /** The issuer identifier (`<url>/oidc`) when `oidc` was given. */
+  oidcIssuer?: string;
   close(): Promise<void>;
 }
 
@@ -121,7 +126,10 @@ export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const sandbox = new Sandbox(options.region ?? 'us-east-1', options);
   const handle = createSandboxHandler(sandbox, sandboxServices(sandbox));
+  // Created once the port is known (the issuer URL contains it); oidc-provider reads its own bodies.
+  let issuer: SandboxIssuer | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (issuer && isOidcPath(req.url)) return issuer.handle(req, res);
     handle(req)
       .then((response) => {
         res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
@@ -140,10 +148,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  if (options.oidc) {
+    try {
+      issuer = await createSandboxIssuer(url, options.oidc);
+    } catch (e) {
+      server.close();
+      throw e;
+    }
+  }
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     sandbox,
+    oidcIssuer: issuer?.issuer,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
