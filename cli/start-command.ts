@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,8 +48,23 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
 
   let sandbox: RunningSandbox | undefined;
   if (mode === 'sandbox') {
-    sandbox = await startSandbox({ port: process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : 0 });
+    const nextAuthUrl = (process.env.NEXTAUTH_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+    const consoleOrigins = [...new Set([nextAuthUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
+    // Fresh per start: nothing to configure, and nothing that outlives this sandbox is worth stealing.
+    const client = {
+      clientId: 'codeflow-sandbox',
+      clientSecret: randomBytes(32).toString('base64url'),
+      redirectUris: consoleOrigins.map((origin) => `${origin}/api/auth/callback/oidc`),
+      postLogoutRedirectUris: consoleOrigins.map((origin) => `${origin}/`),
+    };
+    sandbox = await startSandbox({ port: process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : 0, oidc: { clients: [client] } });
     Object.assign(env, {
+      // Sandbox mode signs people in through the sandbox's own issuer, with its demo users.
+      OIDC_ISSUER: sandbox.oidcIssuer,
+      OIDC_CLIENT_ID: client.clientId,
+      OIDC_CLIENT_SECRET: client.clientSecret,
+      CODEFLOW_ORG_NAME: 'Codeflow Sandbox',
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || randomBytes(32).toString('base64url'),
       CODEFLOW_SANDBOX: '1',
       CODEFLOW_SANDBOX_URL: sandbox.url,
       AWS_ENDPOINT_URL: sandbox.url,
@@ -56,7 +72,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
       // The sandbox accepts any credentials; these keep the SDK from looking for real ones.
       AWS_ACCESS_KEY_ID: 'sandbox',
       AWS_SECRET_ACCESS_KEY: 'sandbox',
-      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+      NEXTAUTH_URL: nextAuthUrl,
     });
   }
 
@@ -70,7 +86,10 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   await waitForHealth(`http://${host}:${port}`, child);
   if (child.exitCode === null) {
     console.log(`\nCodeflow is running at ${url}  (${mode} mode: ${why})`);
-    if (sandbox) console.log(`Sandbox AWS endpoint: ${sandbox.url}  (try: aws --endpoint-url ${sandbox.url} ecs list-clusters)`);
+    if (sandbox) {
+      console.log(`Sandbox AWS endpoint: ${sandbox.url}  (try: aws --endpoint-url ${sandbox.url} ecs list-clusters)`);
+      console.log(`Sandbox OIDC issuer: ${sandbox.oidcIssuer}  (sign in as viewer, responder, operator or admin)`);
+    }
   }
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
   await sandbox?.close();
