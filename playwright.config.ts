@@ -1,7 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
+import { e2eEnv } from './e2e/env';
 
-const port = Number(process.env.E2E_PORT ?? 3210);
-const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 4210);
 // scripts/test.mjs resolves the browser: '' means Playwright's own, a path means Debian's chromium.
 const executablePath = process.env.CHROMIUM_PATH || undefined;
 
@@ -16,7 +15,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    baseURL: `http://localhost:${port}`,
+    baseURL: e2eEnv.baseUrl,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -24,14 +23,22 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
+  projects: [
+    // Signs in once per role through the sandbox's OIDC issuer and keeps each session for the tests.
+    { name: 'sign-in', testMatch: /auth\.setup\.ts/, use: { ...devices['Desktop Chrome'] } },
+    {
+      name: 'chromium',
+      dependencies: ['sign-in'],
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, storageState: e2eEnv.storageState('viewer') },
+    },
+  ],
   webServer: {
     // The same command a user runs: builds when needed, starts the sandbox and `next start`.
     command: 'node cli/codeflow.mjs start',
-    url: `http://127.0.0.1:${port}/api/health`,
+    url: `http://127.0.0.1:${e2eEnv.port}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,
     stdout: 'pipe',
-    env: { PORT: String(port), SANDBOX_PORT: String(sandboxPort), CODEFLOW_MODE: 'sandbox', CODEFLOW_FLEET_TTL_MS: '1000' },
+    env: e2eEnv.serverEnv,
   },
 });

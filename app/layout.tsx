@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { getCurrentUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { Providers } from '@/components/providers';
 import { TopBar } from '@/components/layout/top-bar';
@@ -16,8 +17,10 @@ export const metadata: Metadata = {
   description: 'The operations console for services on AWS ECS',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
   const config = getConfig();
+  // Only for what the bar shows; every page and route checks the user again itself.
+  const user = await getCurrentUser().catch(() => null);
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -25,7 +28,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body className="min-h-screen bg-bg text-fg">
         {config.sandbox && <SandboxBanner />}
-        <TopBar region={config.region} sandbox={config.sandbox} />
+        <TopBar region={config.region} sandbox={config.sandbox} user={user} />
         <Providers>{children}</Providers>
       </body>
     </html>

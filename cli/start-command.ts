@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { intFlag, type ParsedArgs } from './args';
+import { sessionSecretProblem } from '../lib/config';
 import { buildIfNeeded } from './build';
 
 export const startUsage = `codeflow start [--port N] [--dev]
@@ -74,6 +75,14 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
       AWS_SECRET_ACCESS_KEY: 'sandbox',
       NEXTAUTH_URL: nextAuthUrl,
     });
+  }
+
+  if (mode === 'aws') {
+    // Outside the sandbox a weak secret lets anyone mint a session, and no SSO means no sign-in at all.
+    const problem = sessionSecretProblem(process.env.NEXTAUTH_SECRET);
+    if (problem) throw new Error(`refusing to start: ${problem}`);
+    const missing = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'].filter((name) => !process.env[name]);
+    if (missing.length > 0) throw new Error(`refusing to start: set ${missing.join(', ')} for your SSO provider (README, "Single sign-on")`);
   }
 
   if (!dev) buildIfNeeded(root, nextBin);

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { e2eEnv } from './env';
 
 const exec = promisify(execFile);
 
 /** The sandbox the console under test talks to (started by `codeflow start`, see playwright.config.ts). */
-export const sandboxUrl = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT ?? 4210}`;
+export const sandboxUrl = e2eEnv.sandboxUrl;
 
 async function admin(path: string, body?: unknown): Promise<void> {
   const response = await fetch(`${sandboxUrl}/_sandbox/${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });

@@ -36,6 +36,12 @@ describe('parseConfig', () => {
     assert.throws(() => parseConfig({ OIDC_ISSUER: 'not a url' }), /OIDC_ISSUER must be/);
   });
 
+  it('accepts sandbox identities only when the AWS endpoint is the local sandbox', () => {
+    assert.equal(parseConfig({ CODEFLOW_SANDBOX: '1', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }).auth.allowSandboxIdentities, true);
+    assert.equal(parseConfig({ CODEFLOW_SANDBOX: '1' }).auth.allowSandboxIdentities, false);
+    assert.equal(parseConfig({ CODEFLOW_SANDBOX: '1', AWS_ENDPOINT_URL: 'https://ecs.us-east-1.amazonaws.com' }).auth.allowSandboxIdentities, false);
+  });
+
   it('refuses a missing or weak session secret', () => {
     assert.match(sessionSecretProblem(undefined)!, /not set/);
     assert.match(sessionSecretProblem('changeme')!, /too weak/);

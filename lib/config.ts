@@ -97,7 +97,8 @@ function parseAuthConfig(env: Env, file: ConfigFile): AuthConfig {
     orgName: nonEmpty(env.CODEFLOW_ORG_NAME) ?? file.orgName ?? 'your organisation',
     groupsClaim: nonEmpty(env.OIDC_GROUPS_CLAIM) ?? 'groups',
     roleMapping: parseRoleMapping(nonEmpty(env.CODEFLOW_ROLE_MAPPING)) ?? file.roleMapping ?? DEFAULT_ROLE_MAPPING,
-    allowSandboxIdentities: env.CODEFLOW_SANDBOX === '1',
+    // Only when the AWS Codeflow talks to is the sandbox on this machine: never next to real AWS.
+    allowSandboxIdentities: env.CODEFLOW_SANDBOX === '1' && isLoopbackUrl(nonEmpty(env.AWS_ENDPOINT_URL)),
   };
 }
 
@@ -124,6 +125,15 @@ export function parseRoleMapping(raw: string | undefined): Record<string, Role> 
     mapping[group] = role as Role;
   }
   return mapping;
+}
+
+function isLoopbackUrl(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 const WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'password', 'nextauth', 'codeflow', 'development']);

@@ -1,7 +1,8 @@
 // `npm test`: unit, integration and contract tests (node's test runner), then Playwright browser
 // journeys in Chromium against `next build && next start`. Ends with one line that counts them all.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { resolveChromium } from './chromium.mjs';
@@ -62,23 +63,69 @@ if (!only || only === 'unit') {
   });
 }
 
+/** A fresh database on the PostgreSQL server in TEST_DATABASE_URL, or null (with why) when there is none. */
+async function freshPostgresDatabase() {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return { skip: 'TEST_DATABASE_URL is not set' };
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+  } catch (e) {
+    return { skip: `PostgreSQL at TEST_DATABASE_URL is unreachable (${e.message})` };
+  }
+  const name = `codeflow_e2e_${process.pid}_${Date.now()}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  return {
+    url: dbUrl.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
 if (!only || only === 'e2e') {
-  console.log('\n▶ browser tests (Playwright, Chromium)\n');
   const chromium = await resolveChromium();
   if (chromium === null) {
     console.error('No Chromium found: run `npx playwright install chromium`, or on Debian `sudo apt-get install chromium`.');
     results.push({ name: 'e2e', code: 1, passed: 0, failed: 1, skipped: 0 });
   } else {
-    const env = { CHROMIUM_PATH: chromium, E2E_PORT: String(await freePort()), E2E_SANDBOX_PORT: String(await freePort()) };
+    // Pass 1: embedded PGlite with proxy.ts on, as `npm start` runs. Pass 2: PostgreSQL with
+    // proxy.ts off, proving the authorization holds in the handlers themselves.
+    const postgres = await freshPostgresDatabase();
+    const passes = [
+      { name: 'e2e (PGlite, proxy on)', env: { E2E_PROXY: 'on' } },
+      postgres.url
+        ? { name: 'e2e (PostgreSQL, proxy off)', env: { E2E_PROXY: 'off', E2E_DATABASE_URL: postgres.url } }
+        : { name: 'e2e (PGlite, proxy off)', env: { E2E_PROXY: 'off' } },
+    ];
+    if (postgres.skip) console.log(`\nnote: the browser suites run on PGlite only — ${postgres.skip}.`);
     const playwright = join(root, 'node_modules', '@playwright', 'test', 'cli.js');
-    const { code, output } = await run(process.execPath, [playwright, 'test'], env);
-    results.push({
-      name: 'e2e',
-      code,
-      passed: count(output, /^\s*(\d+) passed/m),
-      failed: count(output, /^\s*(\d+) failed/m) + count(output, /^\s*(\d+) interrupted/m),
-      skipped: count(output, /^\s*(\d+) skipped/m),
-    });
+    for (const pass of passes) {
+      console.log(`\n▶ browser tests: ${pass.name} (Playwright, Chromium)\n`);
+      const env = {
+        ...pass.env,
+        CHROMIUM_PATH: chromium,
+        E2E_PORT: String(await freePort()),
+        E2E_SANDBOX_PORT: String(await freePort()),
+        E2E_DATA_DIR: mkdtempSync(join(tmpdir(), 'codeflow-e2e-')),
+      };
+      const { code, output } = await run(process.execPath, [playwright, 'test'], env);
+      results.push({
+        name: pass.name,
+        code,
+        passed: count(output, /^\s*(\d+) passed/m),
+        failed: count(output, /^\s*(\d+) failed/m) + count(output, /^\s*(\d+) interrupted/m),
+        skipped: count(output, /^\s*(\d+) skipped/m),
+      });
+    }
+    await postgres.drop?.().catch((e) => console.error(`could not drop the e2e database: ${e.message}`));
   }
 }
 

@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
+import { requireUser } from '@/lib/auth/session';
 import { getFleetOverview } from '@/lib/fleet/overview';
 import { fleetOverviewQuery } from '@/lib/api/queries';
 import { getQueryClient } from '@/lib/api/query-client';
@@ -9,7 +10,9 @@ import { OverviewSkeleton } from '@/components/overview/overview-skeleton';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  // Pages authorize themselves: proxy.ts only redirects, it never decides access.
+  await requireUser('/');
   return (
     <Suspense fallback={<OverviewSkeleton />}>
       <PrefetchedFleetOverview />

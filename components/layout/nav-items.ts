@@ -1,8 +1,17 @@
+import type { Action } from '@/lib/auth/can';
+
 export interface NavItem {
   href: string;
   label: string;
+  /** Shown only to those who may do this (the page checks again on the server). */
+  action: Action;
   /** Other path prefixes that belong to this section (e.g. a service page belongs to Overview). */
   matches?: string[];
 }
 
-export const NAV_ITEMS: readonly NavItem[] = [{ href: '/', label: 'Overview', matches: ['/services/'] }];
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/', label: 'Overview', action: 'fleet.read', matches: ['/services/'] },
+  { href: '/audit', label: 'Audit log', action: 'audit.read' },
+  { href: '/admin/users', label: 'Users', action: 'users.read' },
+  { href: '/settings/tokens', label: 'API tokens', action: 'tokens.manage-own' },
+];

@@ -10,11 +10,11 @@ function isActive(item: NavItem, pathname: string): boolean {
   return item.matches?.some((prefix) => pathname.startsWith(prefix)) ?? false;
 }
 
-export function NavLinks() {
+export function NavLinks({ allowed }: { allowed: readonly string[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
-      {NAV_ITEMS.map((item) => {
+      {NAV_ITEMS.filter((item) => allowed.includes(item.href)).map((item) => {
         const active = isActive(item, pathname);
         return (
           <Link

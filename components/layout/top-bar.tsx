@@ -1,8 +1,13 @@
 import Link from 'next/link';
+import { SignOutButton } from '@/components/auth/sign-out-button';
+import { can } from '@/lib/auth/can';
+import type { CurrentUser } from '@/lib/auth/identity';
+import { NAV_ITEMS } from './nav-items';
 import { NavLinks } from './nav-links';
 import { ThemeToggle } from './theme-toggle';
 
-export function TopBar({ region, sandbox }: { region: string; sandbox: boolean }) {
+export function TopBar({ region, sandbox, user }: { region: string; sandbox: boolean; user: CurrentUser | null }) {
+  const allowed = NAV_ITEMS.filter((item) => can(user, item.action)).map((item) => item.href);
   return (
     <header className="sticky top-0 z-20 border-b border-border bg-surface/90 backdrop-blur">
       <div className="mx-auto flex h-12 max-w-[1600px] items-center gap-6 px-6">
@@ -10,7 +15,7 @@ export function TopBar({ region, sandbox }: { region: string; sandbox: boolean }
           <Logo />
           Codeflow
         </Link>
-        <NavLinks />
+        {user && <NavLinks allowed={allowed} />}
         <div className="ml-auto flex items-center gap-3">
           <span
             title={sandbox ? 'AWS region (simulated by the sandbox)' : 'AWS region'}
@@ -19,6 +24,15 @@ export function TopBar({ region, sandbox }: { region: string; sandbox: boolean }
             {region}
           </span>
           <ThemeToggle />
+          {user && (
+            <span className="flex items-center gap-2 text-[13px]" data-testid="current-user" data-role={user.role}>
+              <span className="text-fg">{user.name}</span>
+              <span className="rounded-full border border-border px-2 py-0.5 text-[11px] font-medium text-fg-muted" title="Your Codeflow role">
+                {user.role}
+              </span>
+              <SignOutButton />
+            </span>
+          )}
         </div>
       </div>
     </header>

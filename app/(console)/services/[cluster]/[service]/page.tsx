@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
+import { requireUser } from '@/lib/auth/session';
 import { getServiceDetail } from '@/lib/fleet/service-detail';
 import { isAppError } from '@/lib/errors';
 import { serviceParamsSchema } from '@/lib/api/params';
@@ -20,7 +21,9 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
  * missing service answers with a real 404 status rather than a 200 that renders "not found".
  */
 export default async function ServicePage({ params }: { params: Params }) {
-  const parsed = serviceParamsSchema.safeParse(await params);
+  const raw = await params;
+  await requireUser(`/services/${encodeURIComponent(raw.cluster)}/${encodeURIComponent(raw.service)}`);
+  const parsed = serviceParamsSchema.safeParse(raw);
   if (!parsed.success) notFound();
   const { cluster, service } = parsed.data;
 

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+
+/**
+ * Where the console under test runs and how it is configured. scripts/test.mjs picks free ports,
+ * a fresh data directory and, for the PostgreSQL pass, DATABASE_URL; the defaults let
+ * `npx playwright test` run on its own.
+ */
+const port = Number(process.env.E2E_PORT ?? 3210);
+const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 4210);
+const dataDir = process.env.E2E_DATA_DIR ?? join(process.cwd(), '.codeflow', 'e2e');
+// Fixed for the run so tests can also forge (expired, tampered) session cookies with it.
+const sessionSecret = process.env.E2E_SESSION_SECRET ?? 'e2e-session-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export const e2eEnv = {
+  port,
+  sandboxPort,
+  baseUrl: `http://localhost:${port}`,
+  sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+  sessionSecret,
+  database: process.env.E2E_DATABASE_URL ? 'postgres' : 'pglite',
+  storageState: (role: string) => join(process.cwd(), 'test-results', '.auth', `${role}.json`),
+  serverEnv: {
+    PORT: String(port),
+    SANDBOX_PORT: String(sandboxPort),
+    CODEFLOW_MODE: 'sandbox',
+    CODEFLOW_FLEET_TTL_MS: '1000',
+    CODEFLOW_DATA_DIR: dataDir,
+    NEXTAUTH_SECRET: sessionSecret,
+    // The authorization suite must hold without proxy.ts; scripts/test.mjs runs one pass with it off.
+    CODEFLOW_PROXY: process.env.E2E_PROXY ?? 'on',
+    ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
+  } as Record<string, string>,
+};

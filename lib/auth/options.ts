@@ -1,0 +1,145 @@
+import 'server-only';
+import type { NextAuthOptions } from 'next-auth';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { getConfig, sessionSecretProblem, type AuthConfig } from '../config';
+import { AppError } from '../errors';
+import { recordDeniedSignIn, recordSignIn, recordSignOut } from './users';
+
+/** A shift: long enough for a night on call, short enough that a lost laptop stops mattering. */
+const SESSION_MAX_AGE_S = 12 * 3600;
+export const PROVIDER_ID = 'oidc';
+
+interface OidcProfile {
+  iss: string;
+  sub: string;
+  name?: string;
+  preferred_username?: string;
+  email?: string;
+  codeflow_sandbox?: boolean;
+  [claim: string]: unknown;
+}
+
+/** The session's JWT payload (encrypted in an HttpOnly cookie; never sent to the browser in clear). */
+export interface SessionToken {
+  uid?: string;
+  iss?: string;
+  sub?: string;
+  authAt?: number;
+  accessToken?: string;
+  accessTokenExpiresAt?: number;
+}
+
+export function secureCookies(nextAuthUrl: string | undefined): boolean {
+  if (!nextAuthUrl) return false;
+  const { protocol, hostname } = new URL(nextAuthUrl);
+  // Secure cookies everywhere but plain-HTTP loopback, where browsers would drop them.
+  return protocol === 'https:' || !['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+}
+
+export function assertAuthConfigured(auth: AuthConfig): asserts auth is AuthConfig & { issuer: string; clientId: string; clientSecret: string } {
+  if (!auth.issuer || !auth.clientId || !auth.clientSecret) {
+    throw new AppError('unavailable', 'Sign-in is not configured: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (see the README, "Single sign-on").');
+  }
+}
+
+export function groupsOf(profile: Record<string, unknown>, claim: string): string[] {
+  const value = profile[claim];
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
+  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
+  return [];
+}
+
+let memo: NextAuthOptions | undefined;
+
+/** next-auth's options, built on first use (not at import, so `next build` needs no secrets). */
+export function getAuthOptions(): NextAuthOptions {
+  if (memo) return memo;
+  const config = getConfig();
+  const auth = config.auth;
+  assertAuthConfigured(auth);
+  const secret = process.env.NEXTAUTH_SECRET;
+  const problem = sessionSecretProblem(secret);
+  if (problem && !config.sandbox) throw new AppError('unavailable', problem);
+
+  const provider: OAuthConfig<OidcProfile> = {
+    id: PROVIDER_ID,
+    name: auth.orgName,
+    type: 'oauth',
+    wellKnown: `${auth.issuer}/.well-known/openid-configuration`,
+    issuer: auth.issuer,
+    clientId: auth.clientId,
+    clientSecret: auth.clientSecret,
+    authorization: { params: { scope: `openid profile email ${auth.groupsClaim === 'groups' ? 'groups' : ''}`.trim() } },
+    idToken: true,
+    checks: ['pkce', 'state', 'nonce'],
+    profile: (profile) => ({ id: profile.sub, name: profile.name ?? profile.preferred_username ?? profile.email ?? profile.sub, email: profile.email ?? null }),
+  };
+
+  memo = {
+    secret,
+    providers: [provider],
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
+    useSecureCookies: secureCookies(process.env.NEXTAUTH_URL),
+    pages: { signIn: '/signin', error: '/signin' },
+    callbacks: {
+      async signIn({ profile }) {
+        const claims = profile as OidcProfile | undefined;
+        if (!claims?.sub) return false;
+        if (claims.codeflow_sandbox === true && !auth.allowSandboxIdentities) {
+          await recordDeniedSignIn({ issuer: claims.iss ?? auth.issuer, subject: claims.sub, name: claims.name ?? claims.sub }, 'sandbox identities cannot sign in when Codeflow points at real AWS');
+          return '/signin?error=SandboxIdentity';
+        }
+        return true;
+      },
+      async jwt({ token, account, profile }) {
+        if (account && profile) {
+          const claims = profile as OidcProfile;
+          const issuer = claims.iss ?? auth.issuer;
+          const user = await recordSignIn({
+            issuer,
+            subject: claims.sub,
+            name: claims.name ?? claims.preferred_username ?? claims.email ?? claims.sub,
+            email: claims.email ?? null,
+            groups: groupsOf(claims, auth.groupsClaim),
+          });
+          const session: SessionToken = {
+            uid: user.id,
+            iss: issuer,
+            sub: claims.sub,
+            authAt: Math.floor(Date.now() / 1000),
+            accessToken: account.access_token,
+            accessTokenExpiresAt: account.expires_at,
+          };
+          return { name: user.name, email: user.email, ...session };
+        }
+        return token;
+      },
+      // What the browser may see of the session: no tokens, no role (the role is the server's to decide).
+      async session({ session, token }) {
+        return { expires: session.expires, user: { name: token.name ?? null, email: token.email ?? null } };
+      },
+      async redirect({ url, baseUrl }) {
+        // Only ever back into Codeflow: an off-site callbackUrl (including `//host` and `/\\host`) is ignored.
+        try {
+          const target = new URL(url, baseUrl);
+          if (target.origin === new URL(baseUrl).origin) return target.toString();
+        } catch {
+          // not a URL at all
+        }
+        return baseUrl;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        const t = token as SessionToken;
+        if (t?.uid) await recordSignOut(t.uid);
+      },
+    },
+    logger: {
+      error: (code, metadata) => console.error(`[auth] ${code}`, metadata instanceof Error ? metadata.message : ''),
+      warn: (code) => console.warn(`[auth] ${code}`),
+      debug: () => undefined,
+    },
+  };
+  return memo;
+}

@@ -1,0 +1,108 @@
+import 'server-only';
+import { getToken } from 'next-auth/jwt';
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { getConfig } from '../config';
+import { AppError } from '../errors';
+import { actorOf, type CurrentUser } from './identity';
+import { getAuthOptions, groupsOf, secureCookies, type SessionToken } from './options';
+import { findLiveToken } from './tokens';
+import { effectiveRole, getUserById, updateIdpGroups } from './users';
+import type { UserRow } from '../db/schema';
+
+/** How long a role read from the IdP stays good for writes: removing someone at the IdP stops their writes within this. */
+export const ROLE_RECHECK_MS = 5 * 60_000;
+
+async function readSessionToken(): Promise<SessionToken | null> {
+  const token = await getToken({
+    req: { cookies: await cookies(), headers: Object.fromEntries(await headers()) } as never,
+    secret: getAuthOptions().secret,
+    secureCookie: secureCookies(process.env.NEXTAUTH_URL),
+  }).catch(() => null);
+  return (token as SessionToken | null) ?? null;
+}
+
+function fromRow(row: UserRow, via: CurrentUser['via'], role = effectiveRole(row)): CurrentUser {
+  return { id: row.id, issuer: row.issuer, subject: row.subject, name: row.name ?? row.subject, email: row.email, role, via };
+}
+
+/**
+ * Who is making this request, from a bearer token or the session cookie, checked against the
+ * database every time: a revoked session or a demoted user takes effect on the next request.
+ */
+export async function getCurrentUser(): Promise<CurrentUser | null> {
+  const authorization = (await headers()).get('authorization');
+  if (authorization !== null) {
+    const [scheme, secret] = authorization.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !secret) return null;
+    let owner: UserRow | null = null;
+    const live = await findLiveToken(secret, async (userId) => {
+      owner = await getUserById(userId);
+      return owner ? effectiveRole(owner) : null;
+    });
+    if (!live || !owner) return null;
+    return fromRow(owner, { kind: 'token', tokenId: live.token.id, tokenName: live.token.name }, live.role);
+  }
+
+  const token = await readSessionToken();
+  if (!token?.uid || typeof token.authAt !== 'number') return null;
+  const row = await getUserById(token.uid);
+  if (!row) return null;
+  if (row.sessionsValidAfter && token.authAt * 1000 < row.sessionsValidAfter.getTime()) return null;
+  return fromRow(row, { kind: 'session', authenticatedAt: token.authAt });
+}
+
+/** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */
+export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/**
+ * Before a write: if the role was last confirmed at the IdP more than five minutes ago, ask the
+ * IdP again (userinfo, with the session's access token) and act on what it says now.
+ */
+export async function confirmRoleForWrite(user: CurrentUser): Promise<CurrentUser> {
+  if (user.via.kind !== 'session') return user;
+  const row = await getUserById(user.id);
+  if (!row) throw new AppError('unauthorized', 'Your account no longer exists in Codeflow; sign in again.');
+  if (row.roleCheckedAt && Date.now() - row.roleCheckedAt.getTime() < ROLE_RECHECK_MS) return fromRow(row, user.via);
+
+  const token = await readSessionToken();
+  const { auth } = getConfig();
+  if (!token?.accessToken || (token.accessTokenExpiresAt && token.accessTokenExpiresAt * 1000 <= Date.now())) {
+    throw new AppError('unauthorized', `Your role must be confirmed with ${auth.orgName} SSO before this change; sign in again.`);
+  }
+  const groups = await fetchGroupsFromIdp(token.accessToken, auth.issuer!, auth.groupsClaim, auth.orgName);
+  const updated = await updateIdpGroups(row.id, groups);
+  return fromRow(updated ?? row, user.via);
+}
+
+let userinfoEndpoint: Promise<string> | undefined;
+
+async function fetchGroupsFromIdp(accessToken: string, issuer: string, claim: string, orgName: string): Promise<string[]> {
+  userinfoEndpoint ??= fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) })
+    .then((r) => r.json() as Promise<{ userinfo_endpoint?: string }>)
+    .then((d) => {
+      if (!d.userinfo_endpoint) throw new Error('no userinfo_endpoint');
+      return d.userinfo_endpoint;
+    })
+    .catch((e: unknown) => {
+      userinfoEndpoint = undefined;
+      throw e;
+    });
+  let response: Response;
+  try {
+    response = await fetch(await userinfoEndpoint, { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(5000) });
+  } catch {
+    throw new AppError('unavailable', `Codeflow could not reach ${orgName} SSO to confirm your role; try again shortly.`);
+  }
+  if (response.status === 401 || response.status === 403) {
+    throw new AppError('unauthorized', `${orgName} SSO no longer accepts your sign-in; sign in again.`);
+  }
+  if (!response.ok) throw new AppError('unavailable', `${orgName} SSO answered ${response.status} when Codeflow confirmed your role; try again shortly.`);
+  return groupsOf((await response.json()) as Record<string, unknown>, claim);
+}
+
+export { actorOf };
