@@ -13,15 +13,31 @@ export class ApiError extends Error {
   }
 }
 
-export async function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return request<T>(path, { signal });
+}
+
+/**
+ * A write from one of our pages: JSON in, JSON out. The browser adds a same-origin `Origin`
+ * header to POST/PUT/DELETE by itself, which is what the server's CSRF check looks for.
+ */
+export function sendJson<T>(path: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', body?: unknown): Promise<T> {
+  return request<T>(path, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+  });
+}
+
+async function request<T>(path: string, init: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { signal, headers: { Accept: 'application/json' } });
+    res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init.headers } });
   } catch (e) {
-    if (signal?.aborted) throw e;
+    if (init.signal?.aborted) throw e;
     throw new ApiError(0, 'network', 'Codeflow’s server could not be reached; check your connection');
   }
-  if (res.ok) return (await res.json()) as T;
+  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
 
   const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string } } | null;
   throw new ApiError(
