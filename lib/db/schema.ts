@@ -1,0 +1,74 @@
+import { bigint, bigserial, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ROLES } from '../auth/roles';
+
+/*
+ * The typed mirror of lib/db/migrations. The SQL files are the source of truth (they carry the
+ * checks and the append-only triggers); schema.test.ts checks that the columns here match them.
+ */
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const schemaMigrations = pgTable('schema_migrations', {
+  version: integer('version').primaryKey(),
+  name: text('name').notNull(),
+  appliedAt: tstz('applied_at').notNull().defaultNow(),
+});
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  issuer: text('issuer').notNull(),
+  subject: text('subject').notNull(),
+  name: text('name'),
+  email: text('email'),
+  idpGroups: jsonb('idp_groups').$type<string[]>().notNull().default([]),
+  /** The role last computed from the IdP's groups; null until first computed. */
+  idpRole: text('idp_role', { enum: ROLES }),
+  /** Set by an admin; wins over idp_role. */
+  roleOverride: text('role_override', { enum: ROLES }),
+  /** Sessions issued before this instant are revoked. */
+  sessionsValidAfter: tstz('sessions_valid_after'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+  lastSignInAt: tstz('last_sign_in_at'),
+  roleCheckedAt: tstz('role_checked_at'),
+});
+
+export const apiTokens = pgTable('api_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** sha256 hex of the secret; the secret itself is never stored. */
+  tokenHash: text('token_hash').notNull().unique(),
+  role: text('role', { enum: ROLES }).notNull(),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+  expiresAt: tstz('expires_at').notNull(),
+  revokedAt: tstz('revoked_at'),
+  lastUsedAt: tstz('last_used_at'),
+});
+
+export const AUDIT_OUTCOMES = ['intent', 'success', 'failure', 'denied'] as const;
+
+/** Append-only: the database refuses UPDATE, DELETE and TRUNCATE. Write through lib/audit only. */
+export const auditLog = pgTable('audit_log', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  at: tstz('at').notNull().defaultNow(),
+  actorIssuer: text('actor_issuer'),
+  actorSubject: text('actor_subject'),
+  actorName: text('actor_name'),
+  actorRole: text('actor_role', { enum: ROLES }),
+  action: text('action').notNull(),
+  target: text('target'),
+  params: jsonb('params').$type<unknown>(),
+  reason: text('reason'),
+  outcome: text('outcome', { enum: AUDIT_OUTCOMES }).notNull(),
+  intentSeq: bigint('intent_seq', { mode: 'number' }),
+  requestId: text('request_id'),
+  awsRequestIds: jsonb('aws_request_ids').$type<string[]>().notNull().default([]),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull().unique(),
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type AuditLogRow = typeof auditLog.$inferSelect;
