@@ -1,4 +1,5 @@
 import { parseArgs, UsageError } from './args';
+import { dbUsage, runDbCommand } from './db-command';
 import { runSandboxCommand, sandboxUsage } from './sandbox-command';
 import { runStartCommand, startUsage } from './start-command';
 
@@ -7,10 +8,13 @@ const usage = `Usage: codeflow <command> [options]
 Commands:
   start     Start the console (and, without AWS configuration, the sandbox)
   sandbox   Run the AWS-compatible sandbox alone
+  db        Apply or roll back database migrations
 
 ${startUsage}
 
-${sandboxUsage}`;
+${sandboxUsage}
+
+${dbUsage}`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -20,6 +24,8 @@ async function main(): Promise<void> {
       return runStartCommand(args);
     case 'sandbox':
       return runSandboxCommand(args);
+    case 'db':
+      return runDbCommand(args);
     case undefined:
     case 'help':
       console.log(usage);
