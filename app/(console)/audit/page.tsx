@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
+import { requireUser } from '@/lib/auth/session';
+import { can } from '@/lib/auth/can';
+import { listAudit } from '@/lib/audit/list';
+import { getDb } from '@/lib/db/client';
+import { DEFAULT_AUDIT_PAGE, parseAuditFilters } from '@/lib/api/audit/filters';
+import { auditLogQuery } from '@/lib/api/queries';
+import { getQueryClient } from '@/lib/api/query-client';
+import { AuditLogView } from '@/components/audit/audit-log-view';
+import { ForbiddenPanel } from '@/components/layout/forbidden-panel';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
+  const user = await requireUser('/audit');
+  if (!can(user, 'audit.read')) return <ForbiddenPanel title="You cannot view the audit log" action="audit.read" role={user.role} />;
+
+  const raw = await searchParams;
+  const filters = parseAuditFilters(new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : []))));
+  const queryClient = getQueryClient();
+  // In-process, so the first paint has the newest entries; a failure is retried by the browser.
+  await queryClient.prefetchInfiniteQuery({
+    ...auditLogQuery(filters),
+    queryFn: async () => listAudit(await getDb(), { ...filters, limit: DEFAULT_AUDIT_PAGE }),
+  });
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <AuditLogView />
+    </HydrationBoundary>
+  );
+}

@@ -1,0 +1,202 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { AUDIT_OUTCOME_VALUES, type AuditFilterValues } from '@/lib/api/audit/filters';
+import { controlClass } from '@/components/ui/controls';
+import { cn } from '@/components/ui/cn';
+
+/** Actions Codeflow records today; the field also takes any action, or a prefix ending in '*'. */
+const KNOWN_ACTIONS = [
+  'auth.*',
+  'auth.sign_in',
+  'auth.sign_out',
+  'auth.denied',
+  'token.*',
+  'token.create',
+  'token.revoke',
+  'user.*',
+  'user.role_override',
+  'user.sessions_revoke',
+  'audit.export',
+  'service.*',
+];
+
+const RANGES = [
+  { value: 'any', label: 'Any time', hours: 0 },
+  { value: '1h', label: 'Last hour', hours: 1 },
+  { value: '24h', label: 'Last 24 hours', hours: 24 },
+  { value: '7d', label: 'Last 7 days', hours: 24 * 7 },
+  { value: '30d', label: 'Last 30 days', hours: 24 * 30 },
+  { value: 'custom', label: 'Custom range (UTC)', hours: 0 },
+] as const;
+type RangeValue = (typeof RANGES)[number]['value'];
+
+const DEBOUNCE_MS = 300;
+
+/** "2025-11-27T00:52" for a datetime-local input, in UTC (the whole console shows UTC). */
+const toLocalInput = (iso: string | undefined) => (iso ? new Date(iso).toISOString().slice(0, 16) : '');
+const fromLocalInput = (value: string) => (value ? new Date(`${value}:00Z`).toISOString() : undefined);
+
+export function AuditFilterBar({ filters, onChange }: { filters: AuditFilterValues; onChange: (patch: Partial<AuditFilterValues>) => void }) {
+  const filtered = Object.values(filters).some(Boolean);
+  const [range, setRange] = useState<RangeValue>(filters.from || filters.to ? 'custom' : 'any');
+  useEffect(() => {
+    if (!filters.from && !filters.to) setRange('any');
+  }, [filters.from, filters.to]);
+
+  return (
+    <div className="flex flex-wrap items-center gap-2" data-testid="audit-filters">
+      <TextFilter id="audit-actor" label="Actor" placeholder="Actor name or subject" value={filters.actor} onCommit={(actor) => onChange({ actor })} />
+      <TextFilter
+        id="audit-action"
+        label="Action"
+        placeholder="Action, or token.*"
+        value={filters.action}
+        list="audit-known-actions"
+        mono
+        onCommit={(action) => onChange({ action })}
+      />
+      <datalist id="audit-known-actions">
+        {KNOWN_ACTIONS.map((a) => (
+          <option key={a} value={a} />
+        ))}
+      </datalist>
+      <TextFilter id="audit-target" label="Target" placeholder="Target contains…" value={filters.target} onCommit={(target) => onChange({ target })} />
+
+      <label className="sr-only" htmlFor="audit-outcome">
+        Outcome
+      </label>
+      <select
+        id="audit-outcome"
+        data-testid="filter-outcome"
+        value={filters.outcome ?? ''}
+        onChange={(e) => onChange({ outcome: AUDIT_OUTCOME_VALUES.find((o) => o === e.target.value) })}
+        className={controlClass}
+      >
+        <option value="">All outcomes</option>
+        {AUDIT_OUTCOME_VALUES.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+
+      <label className="sr-only" htmlFor="audit-range">
+        Time range
+      </label>
+      <select
+        id="audit-range"
+        data-testid="filter-range"
+        value={range}
+        onChange={(e) => {
+          const next = RANGES.find((r) => r.value === e.target.value) ?? RANGES[0];
+          setRange(next.value);
+          if (next.value === 'custom') return;
+          // Whole minutes, so the URL (and the query key) does not change on every pick.
+          const from = next.hours ? new Date(Math.floor((Date.now() - next.hours * 3600_000) / 60_000) * 60_000).toISOString() : undefined;
+          onChange({ from, to: undefined });
+        }}
+        className={controlClass}
+      >
+        {RANGES.map((r) => (
+          <option key={r.value} value={r.value}>
+            {r.label}
+          </option>
+        ))}
+      </select>
+
+      {range === 'custom' && (
+        <span className="flex items-center gap-1.5 text-xs text-fg-subtle">
+          <label htmlFor="audit-from">from</label>
+          <input
+            id="audit-from"
+            data-testid="filter-from"
+            type="datetime-local"
+            value={toLocalInput(filters.from)}
+            onChange={(e) => onChange({ from: fromLocalInput(e.target.value) })}
+            className={cn(controlClass, 'font-mono text-[12px]')}
+          />
+          <label htmlFor="audit-to">to</label>
+          <input
+            id="audit-to"
+            data-testid="filter-to"
+            type="datetime-local"
+            value={toLocalInput(filters.to)}
+            onChange={(e) => onChange({ to: fromLocalInput(e.target.value) })}
+            className={cn(controlClass, 'font-mono text-[12px]')}
+          />
+          <span>UTC</span>
+        </span>
+      )}
+
+      {filtered && (
+        <button
+          type="button"
+          data-testid="clear-filters"
+          onClick={() => {
+            setRange('any');
+            onChange({ actor: undefined, action: undefined, target: undefined, outcome: undefined, from: undefined, to: undefined });
+          }}
+          className="h-8 rounded-md px-2 text-[13px] text-fg-muted hover:bg-surface-2 hover:text-fg"
+        >
+          Clear filters
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Typing stays local and smooth; the URL (and the server query) follows after a pause. */
+function TextFilter({
+  id,
+  label,
+  placeholder,
+  value,
+  list,
+  mono,
+  onCommit,
+}: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string | undefined;
+  list?: string;
+  mono?: boolean;
+  onCommit: (value: string | undefined) => void;
+}) {
+  const [text, setText] = useState(value ?? '');
+  useEffect(() => setText(value ?? ''), [value]);
+  // The parent passes a new callback each render; the pending commit must not restart because of it.
+  const commit = useRef(onCommit);
+  useEffect(() => {
+    commit.current = onCommit;
+  });
+  useEffect(() => {
+    if (text.trim() === (value ?? '')) return;
+    const timer = setTimeout(() => commit.current(text.trim() || undefined), DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text, value]);
+
+  return (
+    <>
+      <label className="sr-only" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        data-testid={`filter-${label.toLowerCase()}`}
+        type="search"
+        value={text}
+        list={list}
+        placeholder={placeholder}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit.current(text.trim() || undefined);
+        }}
+        className={cn(controlClass, 'w-48', mono && 'font-mono text-[12px]')}
+      />
+    </>
+  );
+}
