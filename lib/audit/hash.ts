@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { AuditLogRow } from '../db/schema';
+import type { AuditEntry, JsonValue } from './types';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields an entry's hash covers: everything but seq (assigned by the database) and the hashes. */
+export type HashedFields = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+
+/** hash = sha256(prev_hash + canonical JSON of the entry). `v` lets the format change without breaking old entries. */
+export function hashEntry(prevHash: string, fields: HashedFields): string {
+  const canonical = canonicalJson({
+    v: 1,
+    at: fields.at,
+    actor: fields.actor,
+    action: fields.action,
+    target: fields.target,
+    params: fields.params,
+    reason: fields.reason,
+    outcome: fields.outcome,
+    intentSeq: fields.intentSeq,
+    requestId: fields.requestId,
+    awsRequestIds: fields.awsRequestIds,
+  });
+  return createHash('sha256').update(prevHash + canonical, 'utf8').digest('hex');
+}
+
+/** JSON with object keys sorted at every depth, so jsonb's reordering cannot change a hash. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  const entries = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** What jsonb will hand back: Dates become strings, undefined keys vanish, NaN becomes null. */
+export function toJsonValue(value: unknown): JsonValue | null {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value)) as JsonValue | null;
+}
+
+export function entryFromRow(row: AuditLogRow): AuditEntry {
+  const actor =
+    row.actorIssuer !== null && row.actorSubject !== null
+      ? { issuer: row.actorIssuer, subject: row.actorSubject, name: row.actorName, role: row.actorRole }
+      : null;
+  return {
+    seq: row.seq,
+    at: row.at.toISOString(),
+    actor,
+    action: row.action,
+    target: row.target,
+    params: (row.params ?? null) as JsonValue | null,
+    reason: row.reason,
+    outcome: row.outcome,
+    intentSeq: row.intentSeq,
+    requestId: row.requestId,
+    awsRequestIds: row.awsRequestIds,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
