@@ -141,8 +141,17 @@ function label(m: { version: number; name: string }): string {
 
 /** Beside this file when run from source (tsx, tests); from the project root inside a Next bundle. */
 function migrationsDir(): string {
-  const candidates = [join(dirname(fileURLToPath(import.meta.url)), 'migrations'), join(process.cwd(), 'lib', 'db', 'migrations')];
+  const candidates = [besideThisFile('migrations'), join(process.cwd(), 'lib', 'db', 'migrations')].filter((d): d is string => d !== null);
   const found = candidates.find((dir) => existsSync(dir));
   if (!found) throw new Error(`migrations not found; looked in ${candidates.join(' and ')}`);
   return found;
+}
+
+function besideThisFile(name: string): string | null {
+  try {
+    return join(dirname(fileURLToPath(import.meta.url)), name);
+  } catch {
+    // A bundler may give this module a URL that is not a file: URL.
+    return null;
+  }
 }
