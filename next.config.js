@@ -2,8 +2,9 @@
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  // The AWS SDK is server-only and large; keep it out of the bundler.
-  serverExternalPackages: ['@aws-sdk/client-ecs', '@aws-sdk/client-elastic-load-balancing-v2'],
+  // Server-only packages loaded from node_modules at run time: the AWS SDK is large, PGlite ships
+  // its WebAssembly and data files beside its code, and pg has optional native bindings.
+  serverExternalPackages: ['@aws-sdk/client-ecs', '@aws-sdk/client-elastic-load-balancing-v2', '@electric-sql/pglite', 'pg'],
 };
 
 export default nextConfig;

@@ -69,7 +69,13 @@ export function getAuthOptions(): NextAuthOptions {
     issuer: auth.issuer,
     clientId: auth.clientId,
     clientSecret: auth.clientSecret,
-    authorization: { params: { scope: `openid profile email ${auth.groupsClaim === 'groups' ? 'groups' : ''}`.trim() } },
+    authorization: {
+      params: {
+        scope: `openid profile email ${auth.groupsClaim === 'groups' ? 'groups' : ''}`.trim(),
+        // The sandbox's demo users share one browser: always ask who to be, so switching roles works.
+        ...(config.sandbox ? { prompt: 'login' } : {}),
+      },
+    },
     idToken: true,
     checks: ['pkce', 'state', 'nonce'],
     profile: (profile) => ({ id: profile.sub, name: profile.name ?? profile.preferred_username ?? profile.email ?? profile.sub, email: profile.email ?? null }),
