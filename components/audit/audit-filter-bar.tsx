@@ -113,6 +113,7 @@ export function AuditFilterBar({ filters, onChange }: { filters: AuditFilterValu
             data-testid="filter-from"
             type="datetime-local"
             value={toLocalInput(filters.from)}
+            max={toLocalInput(filters.to) || undefined}
             onChange={(e) => onChange({ from: fromLocalInput(e.target.value) })}
             className={cn(controlClass, 'font-mono text-[12px]')}
           />
@@ -122,6 +123,7 @@ export function AuditFilterBar({ filters, onChange }: { filters: AuditFilterValu
             data-testid="filter-to"
             type="datetime-local"
             value={toLocalInput(filters.to)}
+            min={toLocalInput(filters.from) || undefined}
             onChange={(e) => onChange({ to: fromLocalInput(e.target.value) })}
             className={cn(controlClass, 'font-mono text-[12px]')}
           />
