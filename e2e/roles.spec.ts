@@ -19,6 +19,10 @@ for (const role of ROLES) {
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(NAV[role]);
     const me = await (await page.request.get('/api/me')).json();
     expect(me.role).toBe(role);
+    const session = (await page.context().cookies()).find((c) => c.name === 'next-auth.session-token');
+    expect(session, 'session cookie').toBeTruthy();
+    expect(session!.httpOnly).toBe(true);
+    expect(session!.sameSite).toBe('Lax');
     expect(me.subject).toBe(`sandbox|${role}`);
 
     await page.getByTestId('signout-button').click();
@@ -96,4 +100,28 @@ test('sign-ins and sign-outs are in the audit log', async ({ browser }) => {
   const verify = await (await admin.page.request.get('/api/audit/verify')).json();
   expect(verify.ok).toBe(true);
   await admin.context.close();
+});
+
+test('a person removed from a group at the IdP cannot write once the role is re-checked', async ({ browser }) => {
+  const operator = await signedInContext(browser, 'operator');
+  const headers = { origin: e2eEnv.baseUrl };
+  const setGroups = (groups: string[] | null) =>
+    fetch(`${e2eEnv.sandboxUrl}/_sandbox/oidc/users/operator/groups`, { method: 'PUT', body: JSON.stringify({ groups }) });
+  try {
+    const allowed = await operator.page.request.post('/api/tokens', { headers, data: { name: 'e2e-before', role: 'operator', expiresInDays: 1 } });
+    expect(allowed.status()).toBe(201);
+
+    expect((await setGroups(['codeflow-viewers'])).status).toBe(200);
+    await operator.page.waitForTimeout(2500);
+    const refused = await operator.page.request.post('/api/tokens', { headers, data: { name: 'e2e-after', role: 'operator', expiresInDays: 1 } });
+    expect(refused.status()).toBe(403);
+    expect((await (await operator.page.request.get('/api/me')).json()).role).toBe('viewer');
+  } finally {
+    await setGroups(null);
+    // The next write re-reads the restored groups, so later tests see an operator again.
+    await operator.page.waitForTimeout(2500);
+    await operator.page.request.post('/api/tokens', { headers, data: {} });
+    expect((await (await operator.page.request.get('/api/me')).json()).role).toBe('operator');
+    await operator.context.close();
+  }
 });

@@ -22,6 +22,7 @@ describe('parseConfig', () => {
         groupsClaim: 'groups',
         roleMapping: { 'codeflow-viewers': 'viewer', 'codeflow-responders': 'responder', 'codeflow-operators': 'operator', 'codeflow-admins': 'admin' },
         allowSandboxIdentities: false,
+        roleRecheckMs: 300_000,
       },
     });
   });

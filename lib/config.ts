@@ -34,6 +34,8 @@ export interface AuthConfig {
   roleMapping: Record<string, Role>;
   /** Whether identities from the sandbox's issuer may sign in: only when Codeflow runs on the sandbox. */
   allowSandboxIdentities: boolean;
+  /** Before a write, a role confirmed at the IdP longer ago than this is confirmed again. */
+  roleRecheckMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -99,6 +101,7 @@ function parseAuthConfig(env: Env, file: ConfigFile): AuthConfig {
     roleMapping: parseRoleMapping(nonEmpty(env.CODEFLOW_ROLE_MAPPING)) ?? file.roleMapping ?? DEFAULT_ROLE_MAPPING,
     // Only when the AWS Codeflow talks to is the sandbox on this machine: never next to real AWS.
     allowSandboxIdentities: env.CODEFLOW_SANDBOX === '1' && isLoopbackUrl(nonEmpty(env.AWS_ENDPOINT_URL)),
+    roleRecheckMs: intVar(env, 'CODEFLOW_ROLE_RECHECK_SECONDS', 300, 0, 300) * 1000,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AwsResponse } from './protocol/request';
+import { findSandboxUser } from './oidc/users';
 import type { FaultRule, Sandbox } from './state';
 
 const json = (status: number, body: unknown): AwsResponse => ({
@@ -47,6 +48,17 @@ export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string
     }
   }
   const route = `${req.method} ${path}`;
+  const groupsRoute = path.match(/^\/_sandbox\/oidc\/users\/([\w-]+)\/groups$/);
+  if (groupsRoute && req.method === 'PUT') {
+    // What an IdP admin does: move a demo user between groups (null restores the default).
+    const user = findSandboxUser(groupsRoute[1]!);
+    if (!user) return json(404, { error: `no sandbox user "${groupsRoute[1]}"` });
+    const groups = body.groups;
+    if (groups === null) sandbox.idpGroups.delete(user.sub);
+    else if (Array.isArray(groups) && groups.every((g) => typeof g === 'string')) sandbox.idpGroups.set(user.sub, groups as string[]);
+    else return json(400, { error: 'groups must be a list of strings, or null for the default' });
+    return json(200, { user: user.id, groups: sandbox.idpGroups.get(user.sub) ?? [user.group] });
+  }
   switch (route) {
     case 'GET /_sandbox/state':
       return json(200, summary(sandbox));

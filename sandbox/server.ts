@@ -151,7 +151,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const url = `http://${host}:${port}`;
   if (options.oidc) {
     try {
-      issuer = await createSandboxIssuer(url, options.oidc);
+      issuer = await createSandboxIssuer(url, { ...options.oidc, groupsOverride: (sub) => sandbox.idpGroups.get(sub) });
     } catch (e) {
       server.close();
       throw e;

@@ -33,6 +33,8 @@ export class Sandbox {
   clock!: SimClock;
   faults: FaultRule[] = [];
   private faultRng = new Rng(1);
+  /** Groups the sandbox's OIDC issuer reports instead of a demo user's default, by `sub`. */
+  readonly idpGroups = new Map<string, string[]>();
   /** Calls received per `service:Operation`, for tests and benchmarks counting AWS round trips. */
   readonly calls = new Map<string, number>();
   options!: Required<Omit<ResetOptions, 'startTime'>> & { startTime: number };
@@ -49,6 +51,7 @@ export class Sandbox {
     this.faults = [];
     this.faultRng = new Rng(this.options.seed ^ 0x5eed);
     this.calls.clear();
+    this.idpGroups.clear();
   }
 
   /** Brings the simulation up to the clock and returns the current sim time. */

@@ -3,21 +3,12 @@ import type { NextAuthOptions } from 'next-auth';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { getConfig, sessionSecretProblem, type AuthConfig } from '../config';
 import { AppError } from '../errors';
+import { groupsOf, identityIssuer, refusesSandboxIdentity, secureCookies, type OidcProfile } from './identity-rules';
 import { recordDeniedSignIn, recordSignIn, recordSignOut } from './users';
 
 /** A shift: long enough for a night on call, short enough that a lost laptop stops mattering. */
 const SESSION_MAX_AGE_S = 12 * 3600;
 export const PROVIDER_ID = 'oidc';
-
-interface OidcProfile {
-  iss: string;
-  sub: string;
-  name?: string;
-  preferred_username?: string;
-  email?: string;
-  codeflow_sandbox?: boolean;
-  [claim: string]: unknown;
-}
 
 /** The session's JWT payload (encrypted in an HttpOnly cookie; never sent to the browser in clear). */
 export interface SessionToken {
@@ -29,24 +20,10 @@ export interface SessionToken {
   accessTokenExpiresAt?: number;
 }
 
-export function secureCookies(nextAuthUrl: string | undefined): boolean {
-  if (!nextAuthUrl) return false;
-  const { protocol, hostname } = new URL(nextAuthUrl);
-  // Secure cookies everywhere but plain-HTTP loopback, where browsers would drop them.
-  return protocol === 'https:' || !['localhost', '127.0.0.1', '[::1]'].includes(hostname);
-}
-
 export function assertAuthConfigured(auth: AuthConfig): asserts auth is AuthConfig & { issuer: string; clientId: string; clientSecret: string } {
   if (!auth.issuer || !auth.clientId || !auth.clientSecret) {
     throw new AppError('unavailable', 'Sign-in is not configured: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (see the README, "Single sign-on").');
   }
-}
-
-export function groupsOf(profile: Record<string, unknown>, claim: string): string[] {
-  const value = profile[claim];
-  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
-  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
-  return [];
 }
 
 let memo: NextAuthOptions | undefined;
@@ -91,8 +68,8 @@ export function getAuthOptions(): NextAuthOptions {
       async signIn({ profile }) {
         const claims = profile as OidcProfile | undefined;
         if (!claims?.sub) return false;
-        if (claims.codeflow_sandbox === true && !auth.allowSandboxIdentities) {
-          await recordDeniedSignIn({ issuer: claims.iss ?? auth.issuer, subject: claims.sub, name: claims.name ?? claims.sub }, 'sandbox identities cannot sign in when Codeflow points at real AWS');
+        if (refusesSandboxIdentity(claims, auth)) {
+          await recordDeniedSignIn({ issuer: identityIssuer(claims, auth.issuer), subject: claims.sub, name: claims.name ?? claims.sub }, 'sandbox identities cannot sign in when Codeflow points at real AWS');
           return '/signin?error=SandboxIdentity';
         }
         return true;
@@ -100,7 +77,7 @@ export function getAuthOptions(): NextAuthOptions {
       async jwt({ token, account, profile }) {
         if (account && profile) {
           const claims = profile as OidcProfile;
-          const issuer = claims.iss ?? auth.issuer;
+          const issuer = identityIssuer(claims, auth.issuer);
           const user = await recordSignIn({
             issuer,
             subject: claims.sub,

@@ -5,13 +5,11 @@ import { redirect } from 'next/navigation';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
 import { actorOf, type CurrentUser } from './identity';
-import { getAuthOptions, groupsOf, secureCookies, type SessionToken } from './options';
+import { groupsOf, secureCookies } from './identity-rules';
+import { getAuthOptions, type SessionToken } from './options';
 import { findLiveToken } from './tokens';
 import { effectiveRole, getUserById, updateIdpGroups } from './users';
 import type { UserRow } from '../db/schema';
-
-/** How long a role read from the IdP stays good for writes: removing someone at the IdP stops their writes within this. */
-export const ROLE_RECHECK_MS = 5 * 60_000;
 
 async function readSessionToken(): Promise<SessionToken | null> {
   const token = await getToken({
@@ -67,10 +65,11 @@ export async function confirmRoleForWrite(user: CurrentUser): Promise<CurrentUse
   if (user.via.kind !== 'session') return user;
   const row = await getUserById(user.id);
   if (!row) throw new AppError('unauthorized', 'Your account no longer exists in Codeflow; sign in again.');
-  if (row.roleCheckedAt && Date.now() - row.roleCheckedAt.getTime() < ROLE_RECHECK_MS) return fromRow(row, user.via);
+  const { auth } = getConfig();
+  // Five minutes at most (the config refuses more): removing someone at the IdP stops their writes within it.
+  if (row.roleCheckedAt && Date.now() - row.roleCheckedAt.getTime() < auth.roleRecheckMs) return fromRow(row, user.via);
 
   const token = await readSessionToken();
-  const { auth } = getConfig();
   if (!token?.accessToken || (token.accessTokenExpiresAt && token.accessTokenExpiresAt * 1000 <= Date.now())) {
     throw new AppError('unauthorized', `Your role must be confirmed with ${auth.orgName} SSO before this change; sign in again.`);
   }

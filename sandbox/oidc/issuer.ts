@@ -15,6 +15,8 @@ export interface SandboxOidcClient {
 
 export interface SandboxOidcOptions {
   clients: SandboxOidcClient[];
+  /** Groups the IdP reports for a user instead of the default, e.g. after a test removed someone from a group. */
+  groupsOverride?: (sub: string) => string[] | undefined;
 }
 
 export interface SandboxIssuer {
@@ -136,7 +138,7 @@ export async function createSandboxIssuer(sandboxUrl: string, options: SandboxOi
     })),
     async findAccount(_ctx: unknown, id: string) {
       const user = findSandboxUser(id);
-      return user && { accountId: user.sub, claims: async () => sandboxUserClaims(user) };
+      return user && { accountId: user.sub, claims: async () => sandboxUserClaims(user, options.groupsOverride?.(user.sub)) };
     },
     claims: {
       openid: ['sub', 'codeflow_sandbox'],

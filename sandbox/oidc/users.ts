@@ -38,14 +38,14 @@ export function findSandboxUser(idOrSub: string): SandboxUser | undefined {
  * The claims the issuer releases, by scope. `codeflow_sandbox` rides on `openid` so every token
  * carries it: Codeflow refuses these identities when it points at real AWS.
  */
-export function sandboxUserClaims(u: SandboxUser): Record<string, unknown> {
+export function sandboxUserClaims(u: SandboxUser, groups: string[] = [u.group]): Record<string, unknown> {
   return {
     sub: u.sub,
     name: u.name,
     preferred_username: u.id,
     email: u.email,
     email_verified: true,
-    groups: [u.group],
+    groups,
     codeflow_sandbox: true,
   };
 }
