@@ -125,3 +125,16 @@ test('a person removed from a group at the IdP cannot write once the role is re-
     await operator.context.close();
   }
 });
+
+test('a page the role may not see shows a 403 panel and the attempt is audited', async ({ browser }) => {
+  const viewer = await browser.newContext({ storageState: e2eEnv.storageState('viewer') });
+  const page = await viewer.newPage();
+  await page.goto('/admin/users');
+  await expect(page.getByTestId('forbidden')).toContainText('admin');
+  await viewer.close();
+
+  const admin = await signedInContext(browser, 'admin');
+  const audit = await (await admin.page.request.get('/api/audit?action=auth.denied&target=/admin/users')).json();
+  expect((audit.entries as { actor: { subject: string } }[]).some((e) => e.actor.subject === 'sandbox|viewer')).toBe(true);
+  await admin.context.close();
+});

@@ -2,7 +2,10 @@ import 'server-only';
 import { getToken } from 'next-auth/jwt';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { appendAudit } from '../audit/append';
 import { getConfig } from '../config';
+import { getDb } from '../db/client';
+import { can, type Action } from './can';
 import { AppError } from '../errors';
 import { actorOf, type CurrentUser } from './identity';
 import { groupsOf, secureCookies } from './identity-rules';
@@ -55,6 +58,19 @@ export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
   return user;
+}
+
+/**
+ * For pages: the signed-in user and whether they may see this page. A refusal is audited like an
+ * API denial; the page then shows its 403 panel.
+ */
+export async function authorizePage(path: string, action: Action): Promise<{ user: CurrentUser; allowed: boolean }> {
+  const user = await requireUser(path);
+  const allowed = can(user, action);
+  if (!allowed) {
+    await appendAudit(await getDb(), { actor: actorOf(user), action: 'auth.denied', target: path, params: { attempted: action }, reason: `role ${user.role} lacks ${action}`, outcome: 'denied' });
+  }
+  return { user, allowed };
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
-import { requireUser } from '@/lib/auth/session';
-import { can } from '@/lib/auth/can';
+import { authorizePage } from '@/lib/auth/session';
 import { listAudit } from '@/lib/audit/list';
 import { getDb } from '@/lib/db/client';
 import { DEFAULT_AUDIT_PAGE, parseAuditFilters } from '@/lib/api/audit/filters';
@@ -15,8 +14,8 @@ export const metadata: Metadata = { title: 'Audit log' };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
-  const user = await requireUser('/audit');
-  if (!can(user, 'audit.read')) return <ForbiddenPanel title="You cannot view the audit log" action="audit.read" role={user.role} />;
+  const { user, allowed } = await authorizePage('/audit', 'audit.read');
+  if (!allowed) return <ForbiddenPanel title="You cannot view the audit log" action="audit.read" role={user.role} />;
 
   const raw = await searchParams;
   const filters = parseAuditFilters(new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : []))));

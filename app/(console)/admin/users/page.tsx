@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
-import { requireUser } from '@/lib/auth/session';
+import { authorizePage } from '@/lib/auth/session';
 import { can } from '@/lib/auth/can';
 import { listAdminUsers } from '@/lib/api/users/user-view';
 import { adminUsersQuery } from '@/lib/api/queries';
@@ -11,8 +11,8 @@ import { ForbiddenPanel } from '@/components/layout/forbidden-panel';
 export const metadata: Metadata = { title: 'Users' };
 
 export default async function UsersPage() {
-  const user = await requireUser('/admin/users');
-  if (!can(user, 'users.read')) return <ForbiddenPanel title="You cannot manage users" action="users.read" role={user.role} />;
+  const { user, allowed } = await authorizePage('/admin/users', 'users.read');
+  if (!allowed) return <ForbiddenPanel title="You cannot manage users" action="users.read" role={user.role} />;
 
   const queryClient = getQueryClient();
   await queryClient.prefetchQuery({ ...adminUsersQuery(), queryFn: async () => ({ users: await listAdminUsers() }) });
