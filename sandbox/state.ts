@@ -17,6 +17,15 @@ export interface FaultRule {
   latencyMs?: number;
 }
 
+/**
+ * A simulated AWS service's own state beside the fleet (metrics, log events, findings): rebuilt
+ * on every reset from the new world, and given each whole simulated minute to sample it.
+ */
+export interface SimulationPlugin {
+  reset(world: World, startMs: number): void;
+  onMinute?(world: World, minute: number): void;
+}
+
 export interface ResetOptions {
   seed?: number;
   /** Total number of services in the fleet (the named fleet is topped up with workers). */
@@ -38,6 +47,7 @@ export class Sandbox {
   /** Calls received per `service:Operation`, for tests and benchmarks counting AWS round trips. */
   readonly calls = new Map<string, number>();
   options!: Required<Omit<ResetOptions, 'startTime'>> & { startTime: number };
+  private readonly plugins: SimulationPlugin[] = [];
 
   constructor(readonly region: string, options: ResetOptions = {}) {
     this.reset(options);
@@ -52,12 +62,21 @@ export class Sandbox {
     this.faultRng = new Rng(this.options.seed ^ 0x5eed);
     this.calls.clear();
     this.idpGroups.clear();
+    for (const plugin of this.plugins) plugin.reset(this.world, startTime);
+  }
+
+  /** Adds a service's simulation state; it starts from the current world at once. */
+  addPlugin(plugin: SimulationPlugin): void {
+    this.plugins.push(plugin);
+    plugin.reset(this.world, this.options.startTime);
   }
 
   /** Brings the simulation up to the clock and returns the current sim time. */
   now(): number {
     const now = this.clock.now();
-    runUntil(this.world, now);
+    runUntil(this.world, now, (minute) => {
+      for (const plugin of this.plugins) plugin.onMinute?.(this.world, minute);
+    });
     return now;
   }
 

@@ -19,11 +19,18 @@ export const TIMING = {
 const MAX_EVENTS = 100;
 const STEP_MS = 1000;
 
-/** Runs the simulation forward to `now`, one simulated second at a time. */
-export function runUntil(world: World, now: number): void {
+const MINUTE_MS = 60_000;
+
+/**
+ * Runs the simulation forward to `now`, one simulated second at a time. `onMinute` is called at
+ * every whole simulated minute, after that second's tick: telemetry (metrics, logs, findings)
+ * samples the fleet there.
+ */
+export function runUntil(world: World, now: number, onMinute?: (minute: number) => void): void {
   while (world.tickedTo + STEP_MS <= now) {
     world.tickedTo += STEP_MS;
     tick(world, world.tickedTo);
+    if (onMinute && world.tickedTo % MINUTE_MS === 0) onMinute(world.tickedTo);
   }
 }
 
