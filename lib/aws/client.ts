@@ -1,5 +1,8 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { toAppError } from './errors';
 
@@ -19,6 +22,9 @@ export interface AwsClientOptions {
 export interface AwsClients {
   ecs: ECSClient;
   elbv2: ElasticLoadBalancingV2Client;
+  cloudwatch: CloudWatchClient;
+  logs: CloudWatchLogsClient;
+  guardduty: GuardDutyClient;
   deadlineMs: number;
 }
 
@@ -37,16 +43,25 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   return {
     ecs: new ECSClient(common),
     elbv2: new ElasticLoadBalancingV2Client(common),
+    cloudwatch: new CloudWatchClient(common),
+    logs: new CloudWatchLogsClient(common),
+    guardduty: new GuardDutyClient(common),
     deadlineMs: opts.callDeadlineMs,
   };
 }
 
-type SdkClient = ECSClient | ElasticLoadBalancingV2Client;
+type SdkClient = ECSClient | ElasticLoadBalancingV2Client | CloudWatchClient | CloudWatchLogsClient | GuardDutyClient;
 
 /** The output type of an SDK command, read from its resolved handler. */
 type OutputOf<C> = C extends { resolveMiddleware(...args: never[]): (args: never) => Promise<{ output: infer O }> } ? O : never;
 
-const serviceLabels: Record<string, string> = { ECS: 'ECS', 'Elastic Load Balancing v2': 'ELB' };
+const serviceLabels: Record<string, string> = {
+  ECS: 'ECS',
+  'Elastic Load Balancing v2': 'ELB',
+  CloudWatch: 'CloudWatch',
+  'CloudWatch Logs': 'CloudWatch Logs',
+  GuardDuty: 'GuardDuty',
+};
 
 /**
  * Every SDK call goes through here: a deadline that bounds the call with its retries (the
