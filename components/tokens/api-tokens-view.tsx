@@ -4,9 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { apiTokensQuery } from '@/lib/api/queries';
 import type { Role } from '@/lib/auth/roles';
-import { Card, CardHeader, EmptyState } from '@/components/ui/card';
-import { ErrorPanel, buttonClass } from '@/components/ui/error-panel';
-import { Skeleton } from '@/components/ui/skeleton';
+import { Card, CardHeader } from '@/components/ui/card';
+import { QueryList } from '@/components/ui/query-list';
 import { CreateTokenForm } from './create-token-form';
 import { NewTokenSecret } from './new-token-secret';
 import { TokenTable } from './token-table';
@@ -30,30 +29,9 @@ export function ApiTokensView({ myRole }: { myRole: Role }) {
 
       <Card className="overflow-hidden" data-testid="token-list">
         <CardHeader title="Your tokens" meta={tokens ? `${active} active · ${tokens.length} in all` : undefined} />
-        {tokens ? (
-          tokens.length > 0 ? (
-            <TokenTable tokens={tokens} />
-          ) : (
-            <EmptyState>You have no API tokens yet.</EmptyState>
-          )
-        ) : query.isError ? (
-          <div className="p-4">
-            <ErrorPanel
-              title="Your tokens could not be loaded"
-              message={query.error.message}
-              action={
-                <button type="button" className={buttonClass} onClick={() => query.refetch()}>
-                  Try again
-                </button>
-              }
-            />
-          </div>
-        ) : (
-          <div aria-busy="true" className="flex flex-col gap-3 px-4 py-3">
-            <Skeleton className="h-4 w-full" />
-            <Skeleton className="h-4 w-full" />
-          </div>
-        )}
+        <QueryList query={query} items={tokens} errorTitle="Your tokens could not be loaded" empty="You have no API tokens yet.">
+          {(list) => <TokenTable tokens={list} />}
+        </QueryList>
       </Card>
     </div>
   );

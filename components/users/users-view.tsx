@@ -2,9 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { adminUsersQuery } from '@/lib/api/queries';
-import { Card, EmptyState } from '@/components/ui/card';
-import { ErrorPanel, buttonClass } from '@/components/ui/error-panel';
-import { Skeleton } from '@/components/ui/skeleton';
+import { Card } from '@/components/ui/card';
+import { QueryList } from '@/components/ui/query-list';
 import { UserTable } from './user-table';
 
 export function UsersView({ meId, canWriteRoles, canRevokeSessions }: { meId: string; canWriteRoles: boolean; canRevokeSessions: boolean }) {
@@ -20,31 +19,9 @@ export function UsersView({ meId, canWriteRoles, canRevokeSessions }: { meId: st
         </span>
       </div>
       <Card className="overflow-hidden">
-        {users ? (
-          users.length > 0 ? (
-            <UserTable users={users} meId={meId} canWriteRoles={canWriteRoles} canRevokeSessions={canRevokeSessions} />
-          ) : (
-            <EmptyState>Nobody has signed in yet.</EmptyState>
-          )
-        ) : query.isError ? (
-          <div className="p-4">
-            <ErrorPanel
-              title="Users could not be loaded"
-              message={query.error.message}
-              action={
-                <button type="button" className={buttonClass} onClick={() => query.refetch()}>
-                  Try again
-                </button>
-              }
-            />
-          </div>
-        ) : (
-          <div aria-busy="true" className="flex flex-col gap-3 px-4 py-3">
-            <Skeleton className="h-4 w-full" />
-            <Skeleton className="h-4 w-full" />
-            <Skeleton className="h-4 w-full" />
-          </div>
-        )}
+        <QueryList query={query} items={users} errorTitle="Users could not be loaded" empty="Nobody has signed in yet." skeletonRows={3}>
+          {(list) => <UserTable users={list} meId={meId} canWriteRoles={canWriteRoles} canRevokeSessions={canRevokeSessions} />}
+        </QueryList>
       </Card>
     </div>
   );
