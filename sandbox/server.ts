@@ -11,6 +11,7 @@ import { parseCredentialScope, readBody, type AwsRequest, type AwsResponse } fro
 import { parseRestJsonRequest } from './protocol/rest-json';
 import { ecsService } from './services/ecs';
 import { elbv2Service } from './services/elbv2';
+import { guarddutyService } from './services/guardduty';
 import { Sandbox, type ResetOptions } from './state';
 
 export interface SandboxOptions extends ResetOptions {
@@ -94,7 +95,9 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
         const { operation, input } = parseRestJsonRequest(service, request);
         return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json'), request.requestId, 'application/json');
       } catch (e) {
-        return jsonError(asAwsError(e), request.requestId, 'application/json');
+        const error = asAwsError(e);
+        // restJson services (GuardDuty) model their server fault as InternalServerErrorException.
+        return jsonError(error.status >= 500 ? new AwsError('InternalServerErrorException', error.message, 500) : error, request.requestId, 'application/json');
       }
     }
     return jsonError(new AwsError('UnknownOperationException', 'The request matches no protocol this service speaks.'), request.requestId, 'application/json');
@@ -119,7 +122,7 @@ function asAwsError(e: unknown): AwsError {
 }
 
 export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
-  return [ecsService(sandbox), elbv2Service(sandbox)];
+  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox)];
 }
 
 /** Starts the sandbox on loopback; port 0 (the default) picks a free port. */
