@@ -69,9 +69,9 @@ export function guarddutyService(sandbox: Sandbox): ServiceDefinition {
     },
     GetFindings: (input) => {
       detectorOf(input);
-      // Unknown ids are left out, as GuardDuty does.
+      // Unknown ids are left out, as GuardDuty does; without sortCriteria, in the order asked.
       const found = findingIdsOf(input, false).flatMap((id) => sim.findings.get(id) ?? []);
-      return { findings: sortFindings(found, input.sortCriteria ?? { attributeName: 'updatedAt', orderBy: 'DESC' }) };
+      return { findings: input.sortCriteria ? sortFindings(found, input.sortCriteria) : found };
     },
     GetFindingsStatistics: (input) => {
       detectorOf(input);
