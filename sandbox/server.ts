@@ -12,6 +12,7 @@ import { parseRestJsonRequest } from './protocol/rest-json';
 import { ecsService } from './services/ecs';
 import { elbv2Service } from './services/elbv2';
 import { guarddutyService } from './services/guardduty';
+import { logsService } from './services/logs';
 import { Sandbox, type ResetOptions } from './state';
 
 export interface SandboxOptions extends ResetOptions {
@@ -122,7 +123,7 @@ function asAwsError(e: unknown): AwsError {
 }
 
 export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
-  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox)];
+  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox), logsService(sandbox)];
 }
 
 /** Starts the sandbox on loopback; port 0 (the default) picks a free port. */

@@ -23,7 +23,7 @@ export function jsonError(error: AwsError, requestId: string, contentType: strin
   return {
     status: error.status,
     headers: { 'content-type': contentType, 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code },
-    body: JSON.stringify({ __type: error.code, message: error.message }),
+    body: JSON.stringify({ ...error.details, __type: error.code, message: error.message }),
   };
 }
 

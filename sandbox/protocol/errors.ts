@@ -7,12 +7,15 @@ export class AwsError extends Error {
   readonly status: number;
   /** 'Sender' for client faults, 'Receiver' for server faults (the query protocol's <Type>). */
   readonly fault: 'Sender' | 'Receiver';
+  /** Modelled members beyond `message` (e.g. MalformedQueryException's queryCompileError); JSON protocols send them. */
+  readonly details?: Record<string, unknown>;
 
-  constructor(code: string, message: string, status = 400) {
+  constructor(code: string, message: string, status = 400, details?: Record<string, unknown>) {
     super(message);
     this.code = code;
     this.status = status;
     this.fault = status >= 500 ? 'Receiver' : 'Sender';
+    this.details = details;
   }
 }
 

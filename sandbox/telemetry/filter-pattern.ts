@@ -399,8 +399,7 @@ function compileDelimitedPattern(text: string, start: number): MessageMatcher {
   if (s.i < text.length) throw new FilterPatternError(`Unexpected '${text[s.i]}' after the closing ']'`, s.i);
 
   const evalCondition = (c: FieldCondition, values: Map<string, string>): boolean => {
-    if (c.op === 'and') return evalCondition(c.left, values) && evalCondition(c.right, values);
-    if (c.op === 'or') return evalCondition(c.left, values) || evalCondition(c.right, values);
+    if (c.op !== 'cond') return c.op === 'and' ? evalCondition(c.left, values) && evalCondition(c.right, values) : evalCondition(c.left, values) || evalCondition(c.right, values);
     const v = values.get(c.field);
     return v !== undefined && valueMatches(v, c.compare, c.value);
   };
