@@ -66,6 +66,7 @@ describe('reshapeFinding', () => {
 
   it('summarises an access-key finding without ECS fields', () => {
     const f = reshapeFinding({
+      ...runtimeFinding,
       Id: 'k1',
       Severity: 2,
       Type: 'Policy:IAMUser/RootCredentialUsage',
