@@ -8,7 +8,7 @@ export interface ErrorContext {
 }
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
-const INVALID = new Set(['InvalidParameterException', 'ValidationError', 'ValidationException', 'ClientException', 'InvalidParameterValue', 'InvalidConfigurationRequest']);
+const INVALID = new Set(['InvalidParameterException', 'MalformedQueryException', 'ValidationError', 'ValidationException', 'ClientException', 'InvalidParameterValue', 'InvalidConfigurationRequest']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
@@ -24,12 +24,13 @@ export function toAppError(e: unknown, operation: string, ctx: ErrorContext = {}
     message?: string;
     $metadata?: { requestId?: string; httpStatusCode?: number };
     cause?: unknown;
+    queryCompileError?: { location?: { startCharOffset?: number; endCharOffset?: number } };
   };
   const name = err.name ?? '';
   const requestId = err.$metadata?.requestId;
   const status = err.$metadata?.httpStatusCode;
   const opts = { requestId, cause: e };
-  const detail = awsMessage(err.message);
+  const detail = awsMessage(err.message) + queryLocation(err.message, err.queryCompileError);
 
   if (THROTTLING.has(name)) {
     return new AppError('rate_limited', `${service} throttled the request (${operation}); try again shortly`, opts);
@@ -79,4 +80,11 @@ function awsMessage(message: string | undefined): string {
   if (!message || message === 'UnknownError') return '';
   const oneLine = message.replace(/\s+/g, ' ').trim();
   return `: ${oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine}`;
+}
+
+/** Logs Insights says where a query is malformed; keep that where the message does not. */
+function queryLocation(message: string | undefined, error: { location?: { startCharOffset?: number; endCharOffset?: number } } | undefined): string {
+  const start = error?.location?.startCharOffset;
+  if (start === undefined || /position/i.test(message ?? '')) return '';
+  return ` (at characters ${start}–${error?.location?.endCharOffset ?? start})`;
 }
