@@ -8,7 +8,7 @@ export interface ErrorContext {
 }
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
-const INVALID = new Set(['InvalidParameterException', 'MalformedQueryException', 'ValidationError', 'ValidationException', 'ClientException', 'InvalidParameterValue', 'InvalidConfigurationRequest']);
+const INVALID = new Set(['InvalidParameterException', 'MalformedQueryException', 'ValidationError', 'ValidationException', 'ClientException', 'InvalidParameterValue', 'InvalidConfigurationRequest', 'BadRequestException', 'InvalidParameterCombination', 'MissingParameter']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
