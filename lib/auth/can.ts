@@ -3,6 +3,7 @@ import { atLeast, type Role } from './roles';
 /** Everything Codeflow lets someone do, with the least role that may do it. */
 export const ACTIONS = {
   'fleet.read': 'viewer',
+  'findings.read': 'viewer',
   'audit.read': 'viewer',
   'tokens.manage-own': 'viewer',
   'incident.open': 'responder',
@@ -13,6 +14,7 @@ export const ACTIONS = {
   'service.rollback': 'operator',
   'service.scale': 'operator',
   'traffic.switch': 'operator',
+  'findings.archive': 'operator',
   'settings.write': 'admin',
   'roles.write': 'admin',
   'approvals.override': 'admin',
