@@ -9,6 +9,7 @@ import { AwsError } from './protocol/errors';
 import type { ServiceDefinition } from './protocol/operations';
 import { parseCredentialScope, readBody, type AwsRequest, type AwsResponse } from './protocol/request';
 import { parseRestJsonRequest } from './protocol/rest-json';
+import { cloudwatchService } from './services/cloudwatch';
 import { ecsService } from './services/ecs';
 import { elbv2Service } from './services/elbv2';
 import { guarddutyService } from './services/guardduty';
@@ -77,7 +78,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
         const { operation, input } = parseJsonRequest(service, request);
         return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json'), request.requestId, responseType);
       } catch (e) {
-        return jsonError(asAwsError(e), request.requestId, responseType);
+        return jsonError(asAwsError(e), request.requestId, responseType, { types: service.jsonErrorTypes, queryMode: req.headers['x-amzn-query-mode'] === 'true' });
       }
     }
     if (isQuery) {
@@ -123,7 +124,7 @@ function asAwsError(e: unknown): AwsError {
 }
 
 export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
-  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox), logsService(sandbox)];
+  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox), logsService(sandbox), cloudwatchService(sandbox)];
 }
 
 /** Starts the sandbox on loopback; port 0 (the default) picks a free port. */

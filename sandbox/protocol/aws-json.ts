@@ -7,6 +7,7 @@ export function toJsonWire(value: unknown): string {
   // The replacer sees a Date after its toJSON() ran, so look at the holder's original value.
   return JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
     const original = this[key];
+    if (original instanceof Map) return Object.fromEntries(original);
     return original instanceof Date ? original.getTime() / 1000 : v;
   });
 }
@@ -19,11 +20,13 @@ export function jsonResponse(status: number, body: unknown, requestId: string, c
   };
 }
 
-export function jsonError(error: AwsError, requestId: string, contentType: string): AwsResponse {
+export function jsonError(error: AwsError, requestId: string, contentType: string, compat?: { types?: Record<string, string>; queryMode: boolean }): AwsResponse {
+  const type = compat?.types?.[error.code] ?? error.code;
+  const queryError: Record<string, string> = compat?.queryMode ? { 'x-amzn-query-error': `${error.code};${error.fault}` } : {};
   return {
     status: error.status,
-    headers: { 'content-type': contentType, 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code },
-    body: JSON.stringify({ ...error.details, __type: error.code, message: error.message }),
+    headers: { 'content-type': contentType, 'x-amzn-requestid': requestId, 'x-amzn-errortype': type, ...queryError },
+    body: JSON.stringify({ ...error.details, __type: type, message: error.message }),
   };
 }
 

@@ -22,5 +22,11 @@ export interface ServiceDefinition {
   /** XML namespace for awsQuery responses. */
   xmlNamespace?: string;
   restRoutes?: RestRoute[];
+  /**
+   * awsQueryCompatible services (CloudWatch) throw query error codes (`InvalidParameterValue`);
+   * their JSON protocol answers with the modelled type (`InvalidParameterValueException`) and,
+   * when the client sends `x-amzn-query-mode`, the query code in `x-amzn-query-error`.
+   */
+  jsonErrorTypes?: Record<string, string>;
   operations: Record<string, Operation>;
 }
