@@ -99,6 +99,8 @@ export async function filterLogEvents(aws: AwsClients, input: FilterLogEventsInp
     nextToken = page.nextToken;
     if (!nextToken || events.length >= input.limit) break;
   }
+  // AWS interleaves streams by time; emulators may not (moto answers stream by stream).
+  events.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   return { events, nextToken: nextToken ?? null };
 }
 
