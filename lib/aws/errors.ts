@@ -9,6 +9,8 @@ export interface ErrorContext {
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 const INVALID = new Set(['InvalidParameterException', 'MalformedQueryException', 'ValidationError', 'ValidationException', 'ClientException', 'InvalidParameterValue', 'InvalidConfigurationRequest', 'BadRequestException', 'InvalidParameterCombination', 'MissingParameter']);
+/** CloudWatch (awsJson, query-compatible) names its errors by modelled shape; the query code stays in `Code`. */
+const CLOUDWATCH_INVALID = new Set(['InvalidParameterValueException', 'InvalidParameterCombinationException', 'MissingRequiredParameterException', 'InvalidFormatFault', 'InvalidNextToken']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
@@ -51,7 +53,10 @@ export function toAppError(e: unknown, operation: string, ctx: ErrorContext = {}
   if (/NotFound(Exception|Error)?$/.test(name)) {
     return new AppError('not_found', `${service} could not find the resource (${operation})${detail}`, opts);
   }
-  if (INVALID.has(name)) {
+  if (name === 'LimitExceededFault' || name === 'LimitExceededException') {
+    return new AppError('conflict', `${service} refused ${operation}: an account limit is reached${detail}`, opts);
+  }
+  if (INVALID.has(name) || CLOUDWATCH_INVALID.has(name)) {
     return new AppError('invalid', `${service} rejected ${operation} as invalid${detail}`, opts);
   }
   if (name === 'AbortError' || name === 'TimeoutError' || isNetworkError(err)) {
