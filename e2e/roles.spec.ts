@@ -138,3 +138,29 @@ test('a page the role may not see shows a 403 panel and the attempt is audited',
   expect((audit.entries as { actor: { subject: string } }[]).some((e) => e.actor.subject === 'sandbox|viewer')).toBe(true);
   await admin.context.close();
 });
+
+test('an API token acts with its own (lower) role, cannot mint tokens, is audited when used and dies when revoked', async ({ browser, playwright }) => {
+  const operator = await signedInContext(browser, 'operator');
+  const headers = { origin: e2eEnv.baseUrl };
+  const created = await operator.page.request.post('/api/tokens', { headers, data: { name: 'e2e-ci-bot', role: 'viewer', expiresInDays: 7 } });
+  expect(created.status()).toBe(201);
+  const { token, secret } = await created.json();
+  expect(secret).toMatch(/^cf_/);
+
+  const bot = await playwright.request.newContext({ baseURL: e2eEnv.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${secret}` } });
+  const me = await (await bot.get('/api/me')).json();
+  expect(me).toMatchObject({ role: 'viewer', via: 'token', subject: 'sandbox|operator' });
+  expect((await bot.get('/api/fleet')).status()).toBe(200);
+  expect((await bot.post('/api/tokens', { data: { name: 'e2e-ci-bot-child', role: 'viewer', expiresInDays: 1 } })).status()).toBe(403);
+
+  expect((await operator.page.request.delete(`/api/tokens/${token.id}`, { headers })).status()).toBe(200);
+  expect((await bot.get('/api/me')).status()).toBe(401);
+  await bot.dispose();
+
+  const admin = await signedInContext(browser, 'admin');
+  const audit = await (await admin.page.request.get('/api/audit?action=token.*&target=e2e-ci-bot')).json();
+  const actions = (audit.entries as { action: string; outcome: string }[]).map((e) => `${e.action}:${e.outcome}`);
+  expect(actions).toEqual(expect.arrayContaining(['token.create:success', 'token.use:success', 'token.create:denied', 'token.revoke:success']));
+  await admin.context.close();
+  await operator.context.close();
+});

@@ -42,7 +42,12 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
       return owner ? effectiveRole(owner) : null;
     });
     if (!live || !owner) return null;
-    return fromRow(owner, { kind: 'token', tokenId: live.token.id, tokenName: live.token.name }, live.role);
+    const user = fromRow(owner, { kind: 'token', tokenId: live.token.id, tokenName: live.token.name }, live.role);
+    // Writes made with a token are audited like any write; reads leave one entry per token per hour.
+    if (live.firstUseThisHour) {
+      await appendAudit(await getDb(), { actor: actorOf(user), action: 'token.use', target: `${live.token.name} (${live.token.id})`, params: { role: live.role }, outcome: 'success' });
+    }
+    return user;
   }
 
   const token = await readSessionToken();

@@ -51,7 +51,11 @@ export async function revokeApiToken(userId: string, tokenId: string, db?: Db): 
  * The token behind a bearer secret, if it is live. Its role is capped by the owner's current role,
  * so demoting a person demotes their tokens at once.
  */
-export async function findLiveToken(secret: string, ownerRole: (userId: string) => Promise<Role | null>, db?: Db): Promise<{ token: ApiTokenRow; role: Role } | null> {
+export async function findLiveToken(
+  secret: string,
+  ownerRole: (userId: string) => Promise<Role | null>,
+  db?: Db,
+): Promise<{ token: ApiTokenRow; role: Role; firstUseThisHour: boolean } | null> {
   if (!secret.startsWith(PREFIX) || secret.length > 200) return null;
   db ??= await getDb();
   const [token] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(secret))).limit(1);
@@ -62,5 +66,6 @@ export async function findLiveToken(secret: string, ownerRole: (userId: string) 
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
   }
-  return { token, role: lowerOf(token.role, owner) };
+  const firstUseThisHour = !token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 3600_000;
+  return { token, role: lowerOf(token.role, owner), firstUseThisHour };
 }
