@@ -376,14 +376,18 @@ export function cloudwatchService(sandbox: Sandbox): ServiceDefinition {
         for (const name of [...statistics, ...extended]) {
           const data = series ? sim.store.query(series, start, end, Math.max(60, period), parseStatistic(name)!) : { timestamps: [], values: [] };
           data.timestamps.forEach((t, i) => {
-            const point = byTime.get(t) ?? byTime.set(t, { Timestamp: new Date(t), Unit: unitOf(metricName) }).get(t)!;
+            const point = byTime.get(t) ?? byTime.set(t, { Timestamp: new Date(t) }).get(t)!;
             const statField = { SampleCount: 'SampleCount', Average: 'Average', Sum: 'Sum', Minimum: 'Minimum', Maximum: 'Maximum' }[name];
             if (statField) point[statField] = data.values[i];
             else (extendedByTime.get(t) ?? extendedByTime.set(t, new Map()).get(t)!).set(name, data.values[i]!);
           });
         }
-        // A Map serialises as the query protocol's <entry> list and as a JSON object.
-        for (const [t, values] of extendedByTime) byTime.get(t)!.ExtendedStatistics = isQueryRequest(request) ? values : Object.fromEntries(values);
+        for (const [t, point] of byTime) {
+          point.Unit = unitOf(metricName);
+          // A Map serialises as the query protocol's <entry> list; JSON wants an object.
+          const values = extendedByTime.get(t);
+          if (values) point.ExtendedStatistics = isQueryRequest(request) ? values : Object.fromEntries(values);
+        }
         return { Label: metricName, Datapoints: [...byTime.values()] };
       },
 
