@@ -179,7 +179,7 @@ describe('sandbox CloudWatch', { timeout: 120_000 }, () => {
     assert.equal(created.metric?.statistic, 'p90');
     await advance(running, 60);
     assert.equal((await getAlarm(aws, 'test-worker-cpu'))!.state, 'OK');
-    await putMetricAlarm(aws, { ...{ name: 'test-worker-cpu', metric: created.metric! }, threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 3 });
+    await putMetricAlarm(aws, { name: 'test-worker-cpu', metric: created.metric!, threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 3 });
     const config = await describeAlarmHistory(aws, { alarmName: 'test-worker-cpu', type: 'ConfigurationUpdate', order: 'oldest' });
     assert.deepEqual(config.map((h) => h.summary), ['Alarm "test-worker-cpu" created', 'Alarm "test-worker-cpu" updated']);
     assert.equal((config[1]!.data as { type: string }).type, 'Update');

@@ -379,7 +379,7 @@ export async function putMetricAlarm(aws: AwsClients, def: AlarmDefinition): Pro
       Statistic: metric && BASIC.has(metric.statistic) ? (metric.statistic as Statistic) : undefined,
       ExtendedStatistic: metric && !BASIC.has(metric.statistic) ? metric.statistic : undefined,
       Period: metric?.period,
-      Unit: metric?.unit as StandardUnit | undefined,
+      Unit: (metric?.unit ?? undefined) as StandardUnit | undefined,
       Metrics: def.metrics?.map(toSdkQuery),
       Threshold: def.threshold,
       ComparisonOperator: def.comparison,

@@ -115,7 +115,8 @@ export interface AlarmHistoryItem {
 export interface AlarmDefinition {
   name: string;
   description?: string;
-  metric?: { namespace: string; metricName: string; dimensions?: DimensionsInput; statistic: string; period: number; unit?: string };
+  /** An `Alarm`'s `metric` can be passed back as is. */
+  metric?: { namespace: string; metricName: string; dimensions?: DimensionsInput; statistic: string; period: number; unit?: string | null };
   metrics?: MetricQuery[];
   threshold: number;
   comparison: ComparisonOperator;
