@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 
 /** What a production build depends on; a change in any of these makes `start` rebuild. */
-const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'proxy.ts'];
+const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'tsconfig.next.json', 'package-lock.json', 'proxy.ts'];
 const STAMP = join('.next', 'codeflow-build-stamp');
 
 function* files(path: string): Generator<string> {
