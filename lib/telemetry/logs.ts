@@ -225,7 +225,15 @@ export async function search(groupName: string, opts: SearchOptions, ctx: LogsCo
  * Runs a Logs Insights query to completion. At most `ctx.insights` run at once across the
  * server; an identical query already running is joined rather than started again.
  */
-export async function runInsightsQuery(groups: string[], query: string, start: number, end: number, ctx: LogsContext = getLogsContext()): Promise<QueryResults> {
+export interface InsightsResults {
+  status: QueryResults['status'];
+  /** Column names in the order the rows first show them. */
+  fields: string[];
+  rows: QueryResults['rows'];
+  statistics: QueryResults['statistics'];
+}
+
+export async function runInsightsQuery(groups: string[], query: string, start: number, end: number, ctx: LogsContext = getLogsContext()): Promise<InsightsResults> {
   checkBalanced(query, 'Query');
   const known = await Promise.all(groups.map((g) => getGroupOrThrow(g, ctx)));
   const shortest = known.reduce<number | null>((min, g) => (g.retentionDays === null ? min : min === null ? g.retentionDays : Math.min(min, g.retentionDays)), null);
@@ -234,7 +242,8 @@ export async function runInsightsQuery(groups: string[], query: string, start: n
     const release = await ctx.insights.acquire();
     try {
       const queryId = await startQuery(ctx.aws, { logGroups: [...new Set(groups)].sort(), query, start, end });
-      return await waitForQuery(ctx.aws, queryId, { timeoutMs: ctx.queryTimeoutMs, pollMs: 300 });
+      const results = await waitForQuery(ctx.aws, queryId, { timeoutMs: ctx.queryTimeoutMs, pollMs: 300 });
+      return { status: results.status, fields: results.columns, rows: results.rows.map(({ '@ptr': _ptr, ...row }) => row), statistics: results.statistics };
     } finally {
       release();
     }
