@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Finding } from '@/lib/aws/findings-types';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Badge } from '@/components/ui/badge';
@@ -34,26 +34,41 @@ export function FindingDrawer({ finding: given, canArchive, onClose }: { finding
     };
   }, []);
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    // Inside the reason prompt, Escape cancels the prompt only.
-    if (e.key === 'Escape' && !(e.target as Element).closest('form')) {
-      e.stopPropagation();
-      onClose();
-      return;
-    }
-    if (e.key !== 'Tab' || !dialog.current) return;
-    const items = [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (!first || !last) return;
-    if (e.shiftKey && (document.activeElement === first || document.activeElement === dialog.current)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
+  // On the document, not the dialog: when a control inside goes away (the reason prompt after a
+  // change), focus falls to <body>, and Esc and Tab must still work.
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  });
+  useEffect(() => {
+    const onKeyDown = (e: globalThis.KeyboardEvent) => {
+      const root = dialog.current;
+      if (!root) return;
+      if (e.key === 'Escape') {
+        // Inside the reason prompt, Escape cancels the prompt only.
+        if (!(e.target instanceof Element && e.target.closest('form'))) close.current();
+        return;
+      }
+      if (e.key !== 'Tab') return;
+      const items = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
+      const first = items[0];
+      const last = items[items.length - 1];
+      if (!first || !last) return;
+      const active = document.activeElement;
+      if (!root.contains(active)) {
+        e.preventDefault();
+        first.focus();
+      } else if (e.shiftKey && (active === first || active === root)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && active === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   const r = finding.resource;
   const titleId = `finding-title-${finding.id}`;
@@ -68,7 +83,6 @@ export function FindingDrawer({ finding: given, canArchive, onClose }: { finding
         tabIndex={-1}
         data-testid="finding-drawer"
         data-finding-id={finding.id}
-        onKeyDown={onKeyDown}
         className="absolute inset-y-0 right-0 flex w-[min(600px,100vw)] flex-col border-l border-border bg-surface shadow-2xl outline-none"
       >
         <header className="flex items-start gap-3 border-b border-border px-5 py-4">

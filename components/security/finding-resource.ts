@@ -5,19 +5,30 @@ export function taskIdOf(taskArn: string | undefined): string | undefined {
   return taskArn ? taskArn.slice(taskArn.lastIndexOf('/') + 1) : undefined;
 }
 
-/** One line naming what a finding is about: `prod/api`, or the IAM principal for an access key. */
+/** One line naming what a finding is about: the service, else the IAM principal of an access key, else the cluster. */
 export function resourceHeadline(r: FindingResource): string {
-  if (r.cluster && r.service) return `${r.cluster}/${r.service}`;
-  if (r.cluster) return r.cluster;
-  if (r.principal) return r.principal;
-  return r.type;
+  return r.service ?? r.principal ?? r.cluster ?? r.type;
 }
 
-/** The second line: the task and image, or the access key. */
+/** The second line: where the service runs and which task, or the access key. */
 export function resourceDetail(r: FindingResource): string | undefined {
   const task = taskIdOf(r.taskArn);
-  const parts = [task ? `task ${task.slice(0, 12)}` : undefined, r.image ?? r.accessKeyId].filter(Boolean);
+  const parts = [r.service ? r.cluster : undefined, task ? `task ${task.slice(0, 8)}` : undefined, r.accessKeyId].filter(Boolean);
   return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+/** Everything about the resource, for the cell's tooltip. */
+export function resourceTooltip(r: FindingResource): string {
+  return [
+    r.cluster && `cluster ${r.cluster}`,
+    r.service && `service ${r.service}`,
+    r.taskArn && `task ${r.taskArn}`,
+    r.image && `image ${r.image}`,
+    r.principal && `principal ${r.principal}`,
+    r.accessKeyId && `access key ${r.accessKeyId}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** GuardDuty's console page for one finding: the action, network and process details Codeflow does not show. */

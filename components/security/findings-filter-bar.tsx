@@ -56,7 +56,7 @@ export function FindingsFilterBar({
         invalidHint="A finding type has no spaces"
         options={suggestions.types}
         mono
-        className="w-80"
+        className="w-72"
         onCommit={(type) => onChange({ type })}
       />
       <TextFilter
@@ -96,14 +96,14 @@ export function FindingsFilterBar({
         onChange={(e) => onChange({ maxAgeDays: e.target.value ? Number(e.target.value) : undefined })}
         className={controlClass}
       >
-        <option value="">Any age</option>
+        <option value="">Any time</option>
         {AGES.map((d) => (
           <option key={d} value={d}>
-            Seen in the last {d === 1 ? 'day' : `${d} days`}
+            {d === 1 ? 'Last 24 hours' : `Last ${d} days`}
           </option>
         ))}
         {filters.maxAgeDays && !(AGES as readonly number[]).includes(filters.maxAgeDays) && (
-          <option value={filters.maxAgeDays}>Seen in the last {filters.maxAgeDays} days</option>
+          <option value={filters.maxAgeDays}>Last {filters.maxAgeDays} days</option>
         )}
       </select>
 

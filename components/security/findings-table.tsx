@@ -7,21 +7,21 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { Badge } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import { SeverityBadge, severityRowEdge } from './severity-badge';
-import { resourceDetail, resourceHeadline } from './finding-resource';
+import { resourceDetail, resourceHeadline, resourceTooltip } from './finding-resource';
 
 /** Rows are in the server's order: HIGH and CRITICAL first, then newest. A row opens the details drawer. */
 export function FindingsTable({ findings, selectedId, onOpen }: { findings: Finding[]; selectedId: string | undefined; onOpen: (f: Finding) => void }) {
   return (
     <Table>
       <colgroup>
-        <col className="w-[124px]" />
+        <col className="w-[116px]" />
         <col />
-        <col className="w-[24%]" />
-        <col className="w-[18%]" />
-        <col className="w-[64px]" />
+        <col className="w-[22%]" />
+        <col className="w-[17%]" />
+        <col className="w-[60px]" />
         <col className="w-[88px]" />
         <col className="w-[88px]" />
-        <col className="w-[84px]" />
+        <col className="w-[80px]" />
       </colgroup>
       <THead>
         <tr>
@@ -32,8 +32,8 @@ export function FindingsTable({ findings, selectedId, onOpen }: { findings: Find
           <Th className="text-right" title="How many times GuardDuty has seen this activity">
             Count
           </Th>
-          <Th title="When GuardDuty first reported the finding">First seen</Th>
-          <Th title="When GuardDuty last updated the finding">Last seen</Th>
+          <Th className="whitespace-nowrap" title="When GuardDuty first reported the finding">First seen</Th>
+          <Th className="whitespace-nowrap" title="When GuardDuty last updated the finding">Last seen</Th>
           <Th>Status</Th>
         </tr>
       </THead>
@@ -70,7 +70,7 @@ function FindingRow({ finding: f, selected, onOpen }: { finding: Finding; select
           type="button"
           data-testid="finding-open"
           title={f.title}
-          className={cn('block w-full truncate text-left font-medium hover:text-accent hover:underline', f.archived ? 'text-fg-muted' : 'text-fg')}
+          className={cn('line-clamp-2 w-full text-left font-medium leading-snug hover:text-accent hover:underline', f.archived ? 'text-fg-muted' : 'text-fg')}
         >
           {f.title || f.type}
         </button>
@@ -79,9 +79,9 @@ function FindingRow({ finding: f, selected, onOpen }: { finding: Finding; select
         <Truncate text={f.type} mono className="text-fg-muted" />
       </Td>
       <Td>
-        <div className="flex min-w-0 flex-col leading-tight">
-          <Truncate text={resourceHeadline(f.resource)} mono className="text-fg" />
-          {detail && <Truncate text={detail} mono className="text-[11px] text-fg-subtle" />}
+        <div title={resourceTooltip(f.resource)} className="flex min-w-0 flex-col leading-tight">
+          <span className="truncate font-mono text-[12px] text-fg">{resourceHeadline(f.resource)}</span>
+          {detail && <span className="truncate font-mono text-[11px] text-fg-subtle">{detail}</span>}
         </div>
       </Td>
       <Td className="text-right tabular-nums text-fg-muted">{f.count.toLocaleString('en-US')}</Td>
