@@ -47,7 +47,7 @@ export function ServiceDetailView({ cluster, service }: { cluster: string; servi
       <DeploymentsCard deployments={detail.service.deployments} />
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="flex min-w-0 flex-col gap-4">
-          <TasksCard running={detail.tasks.running} stopped={detail.tasks.stopped} />
+          <TasksCard running={detail.tasks.running} stopped={detail.tasks.stopped} containers={detail.taskDefinition?.containers ?? []} />
           <EventsCard events={detail.events} />
         </div>
         <div className="flex min-w-0 flex-col gap-4">

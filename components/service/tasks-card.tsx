@@ -1,4 +1,5 @@
-import type { Task, TaskContainer } from '@/lib/aws/types';
+import Link from 'next/link';
+import type { ContainerDefinition, Task, TaskContainer } from '@/lib/aws/types';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
 import { Badge, type Tone } from '@/components/ui/badge';
@@ -11,7 +12,26 @@ function healthTone(h: string | null): Tone {
   return 'unknown';
 }
 
-export function TasksCard({ running, stopped }: { running: Task[]; stopped: Task[] }) {
+/** Where a task's container logs: the awslogs driver writes `ecs/<container>/<task id>` in the definition's group. */
+function logsHref(task: Task, containers: ContainerDefinition[], containerName?: string): string | null {
+  const c = containers.find((d) => d.logGroup && (!containerName || d.name === containerName)) ?? containers.find((d) => d.logGroup);
+  if (!c?.logGroup) return null;
+  const params = new URLSearchParams({ group: c.logGroup, stream: `ecs/${c.name}/${task.id}` });
+  const end = task.stoppedAt ?? task.stoppingAt;
+  if (end) params.set('end', end);
+  return `/logs?${params}`;
+}
+
+function LogsLink({ href }: { href: string | null }) {
+  if (!href) return null;
+  return (
+    <Link href={href} data-testid="task-logs-link" className="text-[12px] text-accent hover:underline">
+      logs
+    </Link>
+  );
+}
+
+export function TasksCard({ running, stopped, containers = [] }: { running: Task[]; stopped: Task[]; containers?: ContainerDefinition[] }) {
   return (
     <Card data-testid="tasks">
       <CardHeader title="Tasks" meta={`${running.length} running · ${stopped.length} recently stopped`} />
@@ -20,7 +40,7 @@ export function TasksCard({ running, stopped }: { running: Task[]; stopped: Task
       ) : (
         <Table>
           <colgroup>
-            <col className="w-[96px]" />
+            <col className="w-[128px]" />
             <col className="w-[56px]" />
             <col className="w-[160px]" />
             <col className="w-[104px]" />
@@ -43,7 +63,8 @@ export function TasksCard({ running, stopped }: { running: Task[]; stopped: Task
                 <Td>
                   <span title={t.arn} className="font-mono text-[12px]">
                     {shortTaskId(t.id)}
-                  </span>
+                  </span>{' '}
+                  <LogsLink href={logsHref(t, containers)} />
                 </Td>
                 <Td className="font-mono text-[12px] text-fg-muted">{revisionOf(t.taskDefinitionArn)}</Td>
                 <Td className="text-[12px]">
@@ -70,7 +91,7 @@ export function TasksCard({ running, stopped }: { running: Task[]; stopped: Task
           </h3>
           <ul>
             {stopped.map((t) => (
-              <StoppedTask key={t.arn} task={t} />
+              <StoppedTask key={t.arn} task={t} containers={containers} />
             ))}
           </ul>
         </>
@@ -79,8 +100,9 @@ export function TasksCard({ running, stopped }: { running: Task[]; stopped: Task
   );
 }
 
-function StoppedTask({ task: t }: { task: Task }) {
+function StoppedTask({ task: t, containers }: { task: Task; containers: ContainerDefinition[] }) {
   const exits = t.containers.filter((c) => c.exitCode !== null || c.reason);
+  const failed = t.containers.find((c) => c.exitCode !== null && c.exitCode !== 0);
   return (
     <li data-testid="stopped-task" data-task={t.id} className="border-b border-border px-4 py-2 last:border-b-0">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
@@ -89,6 +111,7 @@ function StoppedTask({ task: t }: { task: Task }) {
         </span>
         <span className="font-mono text-[12px] text-fg-subtle">rev {revisionOf(t.taskDefinitionArn)}</span>
         {t.stopCode && <Badge tone="neutral">{t.stopCode}</Badge>}
+        <LogsLink href={logsHref(t, containers, failed?.name)} />
         <span className="ml-auto text-xs text-fg-subtle">
           stopped <RelativeTime iso={t.stoppedAt ?? t.stoppingAt} />
         </span>
