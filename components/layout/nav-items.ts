@@ -12,6 +12,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview', action: 'fleet.read', matches: ['/services/'] },
   { href: '/logs', label: 'Logs', action: 'fleet.read' },
+  { href: '/alarms', label: 'Alarms', action: 'fleet.read' },
   { href: '/audit', label: 'Audit log', action: 'audit.read' },
   { href: '/security', label: 'Security', action: 'findings.read' },
   { href: '/admin/users', label: 'Users', action: 'users.read' },

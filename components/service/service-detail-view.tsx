@@ -11,6 +11,7 @@ import { TargetHealthCard } from './target-health-card';
 import { TaskDefinitionCard } from './task-definition-card';
 import { EventsCard } from './events-card';
 import { ServiceDetailSkeleton } from './service-detail-skeleton';
+import { ServiceAlarmsCard } from '@/components/alarms/service-alarms-card';
 
 export function ServiceDetailView({ cluster, service }: { cluster: string; service: string }) {
   const query = useQuery(serviceDetailQuery(cluster, service));
@@ -51,6 +52,7 @@ export function ServiceDetailView({ cluster, service }: { cluster: string; servi
           <EventsCard events={detail.events} />
         </div>
         <div className="flex min-w-0 flex-col gap-4">
+          <ServiceAlarmsCard cluster={cluster} service={service} />
           <TargetHealthCard targetGroups={detail.targetGroups} />
           <TaskDefinitionCard taskDefinition={detail.taskDefinition} />
         </div>

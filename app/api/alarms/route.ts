@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { alarmsForService, listAlarms } from '@/lib/telemetry/alarms';
+import { json, withErrors } from '@/lib/api/handler';
+import { withUser } from '@/lib/api/with-user';
+import { searchParamsObject } from '@/lib/api/body';
+import { clusterNameSchema, serviceNameSchema } from '@/lib/api/params';
+
+export const dynamic = 'force-dynamic';
+
+const querySchema = z.union([z.object({ cluster: clusterNameSchema, service: serviceNameSchema }), z.object({ cluster: z.undefined(), service: z.undefined() })], {
+  error: 'give both cluster and service, or neither',
+});
+
+/** GET [?cluster&service] → { alarms, fetchedAt, stale, error }: ALARM first, each with the services it concerns. */
+export const GET = withErrors(
+  withUser(
+    async (req) => {
+      const q = querySchema.parse(searchParamsObject(req.nextUrl.searchParams));
+      return json(q.cluster && q.service ? await alarmsForService(q.cluster, q.service) : await listAlarms());
+    },
+    { action: 'fleet.read' },
+  ),
+);

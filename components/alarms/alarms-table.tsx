@@ -1,0 +1,93 @@
+'use client';
+
+import Link from 'next/link';
+import { Fragment, useState } from 'react';
+import type { AlarmView } from '@/lib/telemetry/alarms';
+import { Table, THead, Th, Tr, Td } from '@/components/ui/table';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { AlarmStateBadge } from './alarm-state-badge';
+import { AlarmHistory } from './alarm-history';
+
+export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (name: string) =>
+    setOpen((prev) => {
+      const next = new Set(prev);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
+
+  return (
+    <Table>
+      <THead>
+        <tr>
+          <Th className="w-[150px]">State</Th>
+          <Th className="w-[22%]">Alarm</Th>
+          <Th>Reason</Th>
+          <Th className="w-[96px]">Updated</Th>
+          <Th className="w-[18%]">Services</Th>
+        </tr>
+      </THead>
+      <tbody>
+        {alarms.map((a) => {
+          const expanded = open.has(a.name);
+          return (
+            <Fragment key={a.name}>
+              <Tr data-testid="alarm-row" data-alarm={a.name} data-state={a.state} className={expanded ? 'border-b-0' : undefined}>
+                <Td>
+                  <button
+                    type="button"
+                    aria-expanded={expanded}
+                    aria-label={`${expanded ? 'Hide' : 'Show'} history of ${a.name}`}
+                    onClick={() => toggle(a.name)}
+                    className="inline-flex items-center gap-1.5 rounded text-fg-subtle hover:text-fg focus-visible:outline-2 focus-visible:outline-accent"
+                  >
+                    <span aria-hidden className={`inline-block w-3 text-[10px] transition-transform ${expanded ? 'rotate-90' : ''}`}>
+                      ▶
+                    </span>
+                    <AlarmStateBadge state={a.state} />
+                  </button>
+                </Td>
+                <Td>
+                  <div className="break-words font-mono text-[12px] font-semibold">{a.name}</div>
+                  <div className="mt-0.5 break-words text-xs text-fg-subtle">{a.condition}</div>
+                </Td>
+                <Td className="break-words text-[12px] text-fg-muted">{a.reason}</Td>
+                <Td className="text-[12px] tabular-nums">
+                  <RelativeTime iso={a.updatedAt} />
+                </Td>
+                <Td className="text-[12px]">
+                  {a.services.length === 0 ? (
+                    <span className="text-fg-subtle">—</span>
+                  ) : (
+                    <ul className="flex flex-col gap-0.5">
+                      {a.services.map((s) => (
+                        <li key={`${s.cluster}/${s.service}`} className="truncate">
+                          <Link
+                            href={`/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.service)}`}
+                            className="font-mono text-accent hover:underline"
+                            title={`${s.cluster}/${s.service}`}
+                          >
+                            {s.service}
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </Td>
+              </Tr>
+              {expanded && (
+                <Tr>
+                  <Td colSpan={5} className="bg-surface-2/40 pt-0">
+                    <AlarmHistory name={a.name} />
+                  </Td>
+                </Tr>
+              )}
+            </Fragment>
+          );
+        })}
+      </tbody>
+    </Table>
+  );
+}

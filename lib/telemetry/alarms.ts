@@ -1,0 +1,223 @@
+import type { AwsClients } from '../aws/client';
+import { getAwsClients } from '../aws/default-clients';
+import { describeAlarmHistory, describeAlarms } from '../aws/cloudwatch';
+import { describeServices, listServiceArns } from '../aws/ecs';
+import { nameFromArn } from '../aws/arn';
+import type { Alarm, AlarmHistoryItem, AlarmMetric, MetricDimension } from '../aws/telemetry-types';
+import { createCache, type Cache } from '../cache/cached';
+import { listClusters } from '../fleet/overview';
+import { getFleetContext } from '../fleet/context';
+import { AppError, isAppError } from '../errors';
+
+export interface ServiceRef {
+  cluster: string;
+  service: string;
+}
+
+/** One alarm as the console shows it: CloudWatch's alarm, its condition in words and the services it concerns. */
+export interface AlarmView {
+  name: string;
+  description: string | null;
+  state: string;
+  reason: string;
+  updatedAt: string | null;
+  /** "CPUUtilization Average > 80 for 1×300 s". */
+  condition: string;
+  services: ServiceRef[];
+}
+
+export interface AlarmsReport {
+  /** ALARM first, then INSUFFICIENT_DATA, then OK; newest change first within a state. */
+  alarms: AlarmView[];
+  fetchedAt: string | null;
+  ageSeconds: number | null;
+  /** True when CloudWatch failed and these are the last good alarms; `error` says why. */
+  stale: boolean;
+  error: string | null;
+}
+
+export interface AlarmHistoryEntry {
+  timestamp: string | null;
+  type: string;
+  summary: string;
+  oldState: string | null;
+  newState: string | null;
+  /** The reason CloudWatch gave for the new state, when the history carries it. */
+  reason: string | null;
+}
+
+export interface AlarmsContext {
+  aws: AwsClients;
+  cache: Cache;
+  /** Alarms change state within a minute; 10 s keeps the page near live without asking CloudWatch per viewer. */
+  ttlMs: number;
+  /** Which service owns a target group changes only when services are created or deleted. */
+  indexTtlMs: number;
+  listClusters: () => Promise<string[]>;
+}
+
+export function createAlarmsContext(opts: Pick<AlarmsContext, 'aws' | 'listClusters'> & Partial<AlarmsContext>): AlarmsContext {
+  return { cache: createCache(), ttlMs: 10_000, indexTtlMs: 60_000, ...opts };
+}
+
+const KEY = Symbol.for('codeflow.alarmsContext');
+type Holder = { [KEY]?: AlarmsContext };
+
+export function getAlarmsContext(): AlarmsContext {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= createAlarmsContext({ aws: getAwsClients(), listClusters: () => listClusters(getFleetContext()) });
+  return holder[KEY];
+}
+
+const STATE_RANK: Record<string, number> = { ALARM: 0, INSUFFICIENT_DATA: 1, OK: 2 };
+
+export function compareAlarms(a: Pick<AlarmView, 'state' | 'updatedAt' | 'name'>, b: Pick<AlarmView, 'state' | 'updatedAt' | 'name'>): number {
+  return (
+    (STATE_RANK[a.state] ?? 3) - (STATE_RANK[b.state] ?? 3) ||
+    (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '') ||
+    a.name.localeCompare(b.name)
+  );
+}
+
+const OPERATORS: Record<string, string> = {
+  GreaterThanOrEqualToThreshold: '≥',
+  GreaterThanThreshold: '>',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '≤',
+};
+
+/** "CPUUtilization Average > 80 for 1×300 s"; metric math alarms name their expression. */
+export function describeCondition(alarm: Alarm): string {
+  const op = OPERATORS[alarm.comparison] ?? alarm.comparison;
+  const threshold = alarm.threshold ?? '?';
+  if (alarm.metric) {
+    const m = alarm.metric;
+    return `${m.metricName} ${m.statistic} ${op} ${threshold} for ${evaluation(alarm, m.period)}`;
+  }
+  const shown = alarm.metrics?.find((q) => q.returnData);
+  const what = shown?.expression ?? shown?.label ?? shown?.metric?.metricName ?? 'metric math';
+  const period = shown?.period ?? alarm.metrics?.find((q) => q.metric)?.metric?.period ?? null;
+  return `${what} ${op} ${threshold} for ${evaluation(alarm, period)}`;
+}
+
+function evaluation(alarm: Alarm, period: number | null): string {
+  const n = alarm.datapointsToAlarm && alarm.datapointsToAlarm !== alarm.evaluationPeriods ? `${alarm.datapointsToAlarm} of ${alarm.evaluationPeriods}` : `${alarm.evaluationPeriods}`;
+  return `${n}×${period ?? '?'} s`;
+}
+
+/** Target group dimension value (`targetgroup/<name>/<id>`) → the services it serves. */
+export type TargetGroupIndex = ReadonlyMap<string, ServiceRef[]>;
+
+/** `arn:aws:elasticloadbalancing:…:targetgroup/name/id` → `targetgroup/name/id`, as CloudWatch's TargetGroup dimension has it. */
+export function targetGroupDimension(arn: string): string {
+  const i = arn.indexOf('targetgroup/');
+  return i >= 0 ? arn.slice(i) : arn;
+}
+
+function dimensionsOf(alarm: Alarm): MetricDimension[][] {
+  const metrics: AlarmMetric[] = alarm.metric ? [alarm.metric] : (alarm.metrics ?? []).flatMap((q) => (q.metric ? [q.metric] : []));
+  return metrics.map((m) => m.dimensions);
+}
+
+/** The services an alarm concerns, from its metrics' dimensions: ECS ClusterName/ServiceName, or an ALB TargetGroup. */
+export function servicesOfAlarm(alarm: Alarm, targetGroups: TargetGroupIndex): ServiceRef[] {
+  const found = new Map<string, ServiceRef>();
+  for (const dims of dimensionsOf(alarm)) {
+    const get = (name: string) => dims.find((d) => d.name === name)?.value;
+    const cluster = get('ClusterName');
+    const service = get('ServiceName');
+    if (cluster && service) found.set(`${cluster}/${service}`, { cluster, service });
+    const tg = get('TargetGroup');
+    if (tg) for (const ref of targetGroups.get(tg) ?? []) found.set(`${ref.cluster}/${ref.service}`, ref);
+  }
+  return [...found.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.service.localeCompare(b.service));
+}
+
+export function toAlarmView(alarm: Alarm, targetGroups: TargetGroupIndex): AlarmView {
+  return {
+    name: alarm.name,
+    description: alarm.description,
+    state: alarm.state,
+    reason: alarm.reason,
+    updatedAt: alarm.updatedAt,
+    condition: describeCondition(alarm),
+    services: servicesOfAlarm(alarm, targetGroups),
+  };
+}
+
+async function buildTargetGroupIndex(ctx: AlarmsContext): Promise<Map<string, ServiceRef[]>> {
+  const index = new Map<string, ServiceRef[]>();
+  for (const cluster of await ctx.listClusters()) {
+    const arns: string[] = [];
+    for await (const arn of listServiceArns(ctx.aws, cluster)) arns.push(arn);
+    if (arns.length === 0) continue;
+    for (const s of await describeServices(ctx.aws, cluster, arns, { missing: 'omit' })) {
+      for (const lb of s.loadBalancers) {
+        const key = targetGroupDimension(lb.targetGroupArn);
+        const refs = index.get(key) ?? [];
+        if (!refs.some((r) => r.cluster === nameFromArn(cluster) && r.service === s.name)) refs.push({ cluster: nameFromArn(cluster), service: s.name });
+        index.set(key, refs);
+      }
+    }
+  }
+  return index;
+}
+
+/**
+ * Every metric alarm, cached for `ttlMs` with stale-while-revalidate; when CloudWatch fails the last
+ * good list comes back marked stale. The target group index failing only loses the ALB mapping.
+ */
+export async function listAlarms(ctx: AlarmsContext = getAlarmsContext()): Promise<AlarmsReport> {
+  const swr = { staleWhileRevalidateMs: 2 * ctx.ttlMs };
+  const [alarms, index] = await Promise.allSettled([
+    ctx.cache.cached('alarms:all', ctx.ttlMs, () => describeAlarms(ctx.aws), swr),
+    ctx.cache.cached('alarms:target-groups', ctx.indexTtlMs, async () => [...(await buildTargetGroupIndex(ctx))], { staleWhileRevalidateMs: ctx.indexTtlMs }),
+  ]);
+  if (alarms.status === 'rejected') return { alarms: [], fetchedAt: null, ageSeconds: null, stale: false, error: messageOf(alarms.reason) };
+  const targetGroups: TargetGroupIndex = new Map(index.status === 'fulfilled' ? index.value.value : []);
+  const { value, fetchedAt, stale, error } = alarms.value;
+  return {
+    alarms: value.map((a) => toAlarmView(a, targetGroups)).sort(compareAlarms),
+    fetchedAt: new Date(fetchedAt).toISOString(),
+    ageSeconds: Math.max(0, Math.floor((Date.now() - fetchedAt) / 1000)),
+    stale,
+    error: error?.message ?? null,
+  };
+}
+
+/** The alarms that concern one service, from the same cached list. */
+export async function alarmsForService(cluster: string, service: string, ctx: AlarmsContext = getAlarmsContext()): Promise<AlarmsReport> {
+  const report = await listAlarms(ctx);
+  return { ...report, alarms: report.alarms.filter((a) => a.services.some((s) => s.cluster === cluster && s.service === service)) };
+}
+
+/** An alarm's state changes, newest first, with the reason of each; not_found when CloudWatch has no such alarm. */
+export async function getAlarmHistory(name: string, ctx: AlarmsContext = getAlarmsContext()): Promise<AlarmHistoryEntry[]> {
+  const { value } = await ctx.cache.cached(`alarms:history:${name}`, ctx.ttlMs, async () => {
+    const [items, all] = await Promise.all([describeAlarmHistory(ctx.aws, { alarmName: name, type: 'StateUpdate', limit: 50 }), ctx.cache.cached('alarms:all', ctx.ttlMs, () => describeAlarms(ctx.aws))]);
+    if (items.length === 0 && !all.value.some((a) => a.name === name)) throw new AppError('not_found', `CloudWatch has no alarm named "${name}"`);
+    return items.map(toHistoryEntry);
+  });
+  return value;
+}
+
+export function toHistoryEntry(item: AlarmHistoryItem): AlarmHistoryEntry {
+  const data = (typeof item.data === 'object' && item.data !== null ? item.data : {}) as Record<string, unknown>;
+  const stateOf = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+  const oldState = stateOf(data.oldState);
+  const newState = stateOf(data.newState);
+  return {
+    timestamp: item.timestamp,
+    type: item.type,
+    summary: item.summary,
+    oldState: typeof oldState.stateValue === 'string' ? oldState.stateValue : null,
+    newState: typeof newState.stateValue === 'string' ? newState.stateValue : null,
+    reason: typeof newState.stateReason === 'string' ? newState.stateReason : null,
+  };
+}
+
+function messageOf(e: unknown): string {
+  if (isAppError(e)) return e.message;
+  console.error('codeflow: reading CloudWatch alarms failed', e);
+  return 'CloudWatch alarms could not be read';
+}
