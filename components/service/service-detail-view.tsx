@@ -12,6 +12,7 @@ import { TaskDefinitionCard } from './task-definition-card';
 import { EventsCard } from './events-card';
 import { ServiceDetailSkeleton } from './service-detail-skeleton';
 import { ServiceAlarmsCard } from '@/components/alarms/service-alarms-card';
+import { ServiceMetricsSection } from '@/components/metrics/service-metrics-section';
 
 export function ServiceDetailView({ cluster, service }: { cluster: string; service: string }) {
   const query = useQuery(serviceDetailQuery(cluster, service));
@@ -46,6 +47,7 @@ export function ServiceDetailView({ cluster, service }: { cluster: string; servi
         refreshError={query.isRefetchError ? (gone ? `${query.error.message}. It may have been deleted` : query.error.message) : null}
       />
       <DeploymentsCard deployments={detail.service.deployments} />
+      <ServiceMetricsSection cluster={cluster} service={service} />
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="flex min-w-0 flex-col gap-4">
           <TasksCard running={detail.tasks.running} stopped={detail.tasks.stopped} containers={detail.taskDefinition?.containers ?? []} />

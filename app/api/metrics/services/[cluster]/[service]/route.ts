@@ -1,0 +1,20 @@
+import { getServiceMetrics } from '@/lib/telemetry/metrics';
+import { json, withErrors } from '@/lib/api/handler';
+import { withUser } from '@/lib/api/with-user';
+import { searchParamsObject } from '@/lib/api/body';
+import { serviceParamsSchema } from '@/lib/api/params';
+import { metricsQuerySchema } from '@/lib/api/metrics/schemas';
+
+export const dynamic = 'force-dynamic';
+
+/** GET ?range=1h|3h|12h|24h|7d|custom&from&to → the service's charts, guide reference lines and deployment markers. */
+export const GET = withErrors(
+  withUser(
+    async (req, ctx: { params: Promise<{ cluster: string; service: string }> }) => {
+      const { cluster, service } = serviceParamsSchema.parse(await ctx.params);
+      const range = metricsQuerySchema.parse(searchParamsObject(req.nextUrl.searchParams));
+      return json(await getServiceMetrics(cluster, service, range));
+    },
+    { action: 'fleet.read' },
+  ),
+);
