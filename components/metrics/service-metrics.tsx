@@ -83,7 +83,7 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
                 tickLine={false}
                 minTickGap={32}
               />
-              <YAxis width={40} stroke={chartConfig.axis.color} tick={{ fontSize: 10, fill: chartConfig.axis.color }} tickLine={false} axisLine={false} allowDecimals />
+              <YAxis width={40} stroke={chartConfig.axis.color} tick={{ fontSize: 10, fill: chartConfig.axis.color }} tickLine={false} axisLine={false} allowDecimals={chart.id !== 'targets' && chart.id !== 'requests'} />
               <Tooltip
                 labelFormatter={(t) => fullTime(Number(t))}
                 formatter={(v, name) => [formatValue(Number(v), chart.unit), chart.lines.find((l) => l.key === name)?.label ?? String(name)]}
