@@ -7,9 +7,9 @@ import { clusterNameSchema, serviceNameSchema } from '@/lib/api/params';
 
 export const dynamic = 'force-dynamic';
 
-const querySchema = z.union([z.object({ cluster: clusterNameSchema, service: serviceNameSchema }), z.object({ cluster: z.undefined(), service: z.undefined() })], {
-  error: 'give both cluster and service, or neither',
-});
+const querySchema = z
+  .object({ cluster: clusterNameSchema.optional(), service: serviceNameSchema.optional() })
+  .refine((q) => (q.cluster === undefined) === (q.service === undefined), { error: 'give both cluster and service, or neither' });
 
 /** GET [?cluster&service] → { alarms, fetchedAt, stale, error }: ALARM first, each with the services it concerns. */
 export const GET = withErrors(
