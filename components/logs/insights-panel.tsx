@@ -85,7 +85,7 @@ export function InsightsPanel({ group, userKey }: { group: string; userKey: stri
                 <THead>
                   <tr>
                     {results.fields.map((f) => (
-                      <Th key={f} className="whitespace-nowrap font-mono">
+                      <Th key={f} className={cn('whitespace-nowrap font-mono normal-case', f === '@timestamp' && 'w-[200px]')}>
                         {f}
                       </Th>
                     ))}

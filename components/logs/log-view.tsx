@@ -30,7 +30,7 @@ export function LogView({ events, follow = false, showStream, empty }: { events:
           const el = e.currentTarget;
           setAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX);
         }}
-        className="h-[calc(100vh-300px)] min-h-[320px] overflow-y-auto bg-surface py-1 font-mono text-[12px] leading-[18px]"
+        className="h-[calc(100vh-340px)] min-h-[320px] overflow-y-auto bg-surface py-1 font-mono text-[12px] leading-[18px]"
       >
         {events.length === 0 ? <div className="px-4 py-6 text-center font-sans text-[13px] text-fg-subtle">{empty}</div> : events.map((e) => <LogLine key={e.eventId} event={e} showStream={showStream} />)}
       </div>

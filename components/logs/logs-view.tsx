@@ -23,7 +23,12 @@ export function LogsView({ initialGroup, initialStream, initialEnd, canQuery, us
   const [stream, setStream] = useState(initialStream);
   const [streamDraft, setStreamDraft] = useState(initialStream);
   const [tab, setTab] = useState<'tail' | 'insights'>('tail');
-  const initialRange: RangeChoice | null = initialEnd === null ? null : { kind: 'custom', start: toInputValue(initialEnd - LAST_LINES_WINDOW_MS), end: toInputValue(initialEnd + 60_000) };
+  const [initialRange] = useState<RangeChoice | null>(() => {
+    if (initialEnd === null) return null;
+    // Clamped to now: a clock a little ahead of ours must not make the range "in the future".
+    const now = Date.now();
+    return { kind: 'custom', start: toInputValue(Math.min(initialEnd, now) - LAST_LINES_WINDOW_MS), end: toInputValue(Math.min(initialEnd + 60_000, now)) };
+  });
 
   const names = groups.data?.groups.map((g) => g.name) ?? [];
   // Preselect the requested group, else the guide's /ecs/codeflow, else the first.
