@@ -106,7 +106,8 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
                   x={Date.parse(d.at)}
                   stroke={chartConfig.deployment.color}
                   strokeDasharray="2 3"
-                  label={{ value: `deploy ${d.taskDefinition}`, position: 'insideTopLeft', fontSize: 9, fill: chartConfig.deployment.color }}
+                  // Near the right edge the label goes on the line's left, so it is not cut off.
+                  label={{ value: d.taskDefinition, position: Date.parse(d.at) > from + 0.6 * (to - from) ? 'insideTopRight' : 'insideTopLeft', fontSize: 9, fill: chartConfig.deployment.color }}
                 />
               ))}
               {chart.lines.map((l, i) => (
