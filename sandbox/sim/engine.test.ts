@@ -106,3 +106,15 @@ describe('simulation engine', () => {
     assert.equal(total, 200);
   });
 });
+
+describe('runUntil', () => {
+  it('calls onMinute once per simulated minute, whatever the start time’s milliseconds', async () => {
+    const { runUntil } = await import('./engine');
+    const sandbox = new Sandbox('us-east-1', { seed: 3, speed: 0, startTime: Date.parse('2026-11-27T00:00:17.345Z') });
+    const minutes: number[] = [];
+    runUntil(sandbox.world, sandbox.world.tickedTo + 5 * 60_000, (m) => minutes.push(m));
+    assert.equal(minutes.length, 5);
+    assert.ok(minutes.every((m) => m % 60_000 === 0));
+    assert.equal(new Set(minutes).size, 5);
+  });
+});

@@ -30,7 +30,9 @@ export function runUntil(world: World, now: number, onMinute?: (minute: number) 
   while (world.tickedTo + STEP_MS <= now) {
     world.tickedTo += STEP_MS;
     tick(world, world.tickedTo);
-    if (onMinute && world.tickedTo % MINUTE_MS === 0) onMinute(world.tickedTo);
+    // Ticks keep the start time's milliseconds, so a minute is crossed rather than landed on.
+    const minute = Math.floor(world.tickedTo / MINUTE_MS) * MINUTE_MS;
+    if (onMinute && minute > world.tickedTo - STEP_MS) onMinute(minute);
   }
 }
 
