@@ -4,11 +4,12 @@ import { ROLES, signInAs, type DemoRole } from './sign-in';
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
+const EVERYONE = ['Overview', 'Logs', 'Alarms', 'Audit log', 'Security'];
 const NAV: Record<DemoRole, string[]> = {
-  viewer: ['Overview', 'Audit log', 'API tokens'],
-  responder: ['Overview', 'Audit log', 'API tokens'],
-  operator: ['Overview', 'Audit log', 'API tokens'],
-  admin: ['Overview', 'Audit log', 'Users', 'API tokens'],
+  viewer: [...EVERYONE, 'API tokens'],
+  responder: [...EVERYONE, 'API tokens'],
+  operator: [...EVERYONE, 'API tokens'],
+  admin: [...EVERYONE, 'Users', 'API tokens'],
 };
 
 for (const role of ROLES) {

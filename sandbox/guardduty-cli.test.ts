@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { startSandbox, type RunningSandbox } from './server';
+import { AWS_CLI_MISSING, awsCli, awsCliAvailable } from './testing/aws-cli';
 
-const exec = promisify(execFile);
-
-async function awsAvailable(): Promise<boolean> {
-  try {
-    await exec('aws', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = await awsAvailable();
+const available = await awsCliAvailable();
 
 /** The guide's §6.4 GuardDuty commands, run with the real AWS CLI against the sandbox. */
-describe('AWS CLI GuardDuty against the sandbox (guide §6.4)', { skip: available ? false : 'the AWS CLI (`aws`) is not on PATH' }, () => {
+describe('AWS CLI GuardDuty against the sandbox (guide §6.4)', { skip: available ? false : AWS_CLI_MISSING }, () => {
   let running: RunningSandbox;
   let aws: (...args: string[]) => Promise<any>;
   let awsFails: (...args: string[]) => Promise<string>;
@@ -26,19 +14,7 @@ describe('AWS CLI GuardDuty against the sandbox (guide §6.4)', { skip: availabl
 
   before(async () => {
     running = await startSandbox({ seed: 42, speed: 0, startTime: Date.parse('2026-11-27T00:00:00Z') });
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1' };
-    aws = async (...args) => {
-      const { stdout } = await exec('aws', ['--endpoint-url', running.url, '--output', 'json', ...args], { env });
-      return stdout.trim() ? JSON.parse(stdout) : null;
-    };
-    awsFails = async (...args) => {
-      try {
-        await exec('aws', ['--endpoint-url', running.url, ...args], { env });
-      } catch (e) {
-        return String((e as { stderr?: string }).stderr);
-      }
-      throw new Error(`expected aws ${args.join(' ')} to fail`);
-    };
+    ({ aws, awsFails } = awsCli(running.url));
   });
   after(() => running?.close());
 

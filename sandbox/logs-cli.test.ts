@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startSandbox, type RunningSandbox } from './server';
+import { awsCli } from './testing/aws-cli';
 
 const exec = promisify(execFile);
 
@@ -23,16 +24,13 @@ const hasTail = version !== null && /^aws-cli\/2\./.test(version);
 describe('AWS CLI against the sandbox: CloudWatch Logs (guide §4.2, §6.1)', { skip: version ? false : 'the AWS CLI (`aws`) is not on PATH', timeout: 120_000 }, () => {
   const START = Date.parse('2026-11-27T10:00:30Z');
   let running: RunningSandbox;
-  let env: NodeJS.ProcessEnv;
   let aws: (...args: string[]) => Promise<any>;
+  let awsFails: (...args: string[]) => Promise<string>;
+  let awsText: (...args: string[]) => Promise<string>;
 
   before(async () => {
     running = await startSandbox({ seed: 42, speed: 0, startTime: START });
-    env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1' };
-    aws = async (...args) => {
-      const { stdout } = await exec('aws', ['--endpoint-url', running.url, '--output', 'json', ...args], { env, maxBuffer: 64 * 1024 * 1024 });
-      return stdout.trim() ? JSON.parse(stdout) : null;
-    };
+    ({ aws, awsFails, text: awsText } = awsCli(running.url));
   });
   after(() => running?.close());
 
@@ -89,16 +87,12 @@ describe('AWS CLI against the sandbox: CloudWatch Logs (guide §4.2, §6.1)', { 
   });
 
   it('start-query answers a malformed query with MalformedQueryException', async () => {
-    try {
-      await exec('aws', ['--endpoint-url', running.url, 'logs', 'start-query', '--log-group-name', '/ecs/codeflow', '--start-time', '0', '--end-time', '1', '--query-string', 'fields @message | sort'], { env });
-      assert.fail('expected start-query to fail');
-    } catch (e) {
-      assert.match(String((e as { stderr?: string }).stderr), /MalformedQueryException.*unexpected end of query at line 1 and position 22/);
-    }
+    const stderr = await awsFails('logs', 'start-query', '--log-group-name', '/ecs/codeflow', '--start-time', '0', '--end-time', '1', '--query-string', 'fields @message | sort');
+    assert.match(stderr, /MalformedQueryException.*unexpected end of query at line 1 and position 22/);
   });
 
   it('aws logs tail /ecs/codeflow --since 10m', { skip: hasTail ? false : `this AWS CLI (${version}) has no \`logs tail\` (it arrived in CLI v2); not run` }, async () => {
-    const { stdout } = await exec('aws', ['--endpoint-url', running.url, 'logs', 'tail', '/ecs/codeflow', '--since', '10m'], { env, maxBuffer: 64 * 1024 * 1024 });
+    const stdout = await awsText('logs', 'tail', '/ecs/codeflow', '--since', '10m');
     assert.match(stdout, /ecs\/codeflow\/[0-9a-f]{32} \{"level":"info","msg":"request"/);
   });
 });
