@@ -12,7 +12,7 @@ test('alarms: ALARM states first, the guide’s Codeflow-HighCPU listed, history
   const states = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-state') ?? ''));
   const rank: Record<string, number> = { ALARM: 0, INSUFFICIENT_DATA: 1, OK: 2 };
   for (let i = 1; i < states.length; i++) expect(rank[states[i]!]!).toBeGreaterThanOrEqual(rank[states[i - 1]!]!);
-  await page.locator('[data-testid="alarm-row"][data-alarm="Codeflow-HighCPU"]').click();
+  await page.locator('[data-testid="alarm-row"][data-alarm="Codeflow-HighCPU"]').getByRole('button', { name: /history of Codeflow-HighCPU/ }).click();
   await expect(page.getByTestId('alarm-history')).toBeVisible();
 });
 
