@@ -2,6 +2,7 @@ import 'server-only';
 import { getToken } from 'next-auth/jwt';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { cache } from 'react';
 import { appendAudit } from '../audit/append';
 import { getConfig } from '../config';
 import { getDb } from '../db/client';
@@ -29,9 +30,12 @@ function fromRow(row: UserRow, via: CurrentUser['via'], role = effectiveRole(row
 
 /**
  * Who is making this request, from a bearer token or the session cookie, checked against the
- * database every time: a revoked session or a demoted user takes effect on the next request.
+ * database on every request: a revoked session or a demoted user takes effect on the next one.
+ * Read once per server render (the layout and the page both ask); route handlers call it once.
  */
-export async function getCurrentUser(): Promise<CurrentUser | null> {
+export const getCurrentUser = cache(readCurrentUser);
+
+async function readCurrentUser(): Promise<CurrentUser | null> {
   const authorization = (await headers()).get('authorization');
   if (authorization !== null) {
     const [scheme, secret] = authorization.split(' ');
