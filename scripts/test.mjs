@@ -96,19 +96,22 @@ if (!only || only === 'e2e') {
     console.error('No Chromium found: run `npx playwright install chromium`, or on Debian `sudo apt-get install chromium`.');
     results.push({ name: 'e2e', code: 1, passed: 0, failed: 1, skipped: 0 });
   } else {
-    // Pass 1: embedded PGlite with proxy.ts on, as `npm start` runs. Pass 2: PostgreSQL with
-    // proxy.ts off, proving the authorization holds in the handlers themselves.
+    // Pass 1: every journey on embedded PGlite with proxy.ts on, as `npm start` runs. Pass 2: the
+    // journeys whose correctness rests on the server's own guards or on the database (authorization,
+    // locks, exactly-once escalation) again, on PostgreSQL with proxy.ts off. Running everything twice
+    // would double the browser time for little more assurance.
     const postgres = await freshPostgresDatabase();
+    const guardSpecs = ['e2e/security', 'e2e/roles', 'e2e/operations', 'e2e/incidents', 'e2e/maintenance'];
     const passes = [
-      { name: 'e2e (PGlite, proxy on)', env: { E2E_PROXY: 'on' } },
+      { name: 'e2e (PGlite, proxy on)', env: { E2E_PROXY: 'on' }, specs: [] },
       postgres.url
-        ? { name: 'e2e (PostgreSQL, proxy off)', env: { E2E_PROXY: 'off', E2E_DATABASE_URL: postgres.url } }
-        : { name: 'e2e (PGlite, proxy off)', env: { E2E_PROXY: 'off' } },
+        ? { name: 'e2e (PostgreSQL, proxy off)', env: { E2E_PROXY: 'off', E2E_DATABASE_URL: postgres.url }, specs: guardSpecs }
+        : { name: 'e2e (PGlite, proxy off)', env: { E2E_PROXY: 'off' }, specs: guardSpecs },
     ];
     if (postgres.skip) console.log(`\nnote: the browser suites run on PGlite only — ${postgres.skip}.`);
     const playwright = join(root, 'node_modules', '@playwright', 'test', 'cli.js');
     for (const pass of passes) {
-      console.log(`\n▶ browser tests: ${pass.name} (Playwright, Chromium)\n`);
+      console.log(`\n▶ browser tests: ${pass.name}${pass.specs.length ? ` — ${pass.specs.join(', ')}` : ''} (Playwright, Chromium)\n`);
       const env = {
         ...pass.env,
         CHROMIUM_PATH: chromium,
@@ -116,7 +119,7 @@ if (!only || only === 'e2e') {
         E2E_SANDBOX_PORT: String(await freePort()),
         E2E_DATA_DIR: mkdtempSync(join(tmpdir(), 'codeflow-e2e-')),
       };
-      const { code, output } = await run(process.execPath, [playwright, 'test'], env);
+      const { code, output } = await run(process.execPath, [playwright, 'test', ...pass.specs], env);
       results.push({
         name: pass.name,
         code,
