@@ -1,42 +1,71 @@
-import { parseArgs, UsageError } from './args';
+import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { auditUsage, runAuditCommand } from './audit-command';
 import { dbUsage, runDbCommand } from './db-command';
+import { loginUsage, runLoginCommand, runLogoutCommand, runWhoamiCommand } from './login-command';
+import { logsUsage, runLogsCommand } from './logs-command';
+import { CliError, EXIT } from './remote/exit-codes';
 import { runSandboxCommand, sandboxUsage } from './sandbox-command';
 import { runStartCommand, startUsage } from './start-command';
+import { runServiceCommand, runStatusCommand, statusUsage } from './status-command';
 
-const usage = `Usage: codeflow <command> [options]
+interface Command {
+  summary: string;
+  usage: string;
+  run(args: ParsedArgs): Promise<void>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  start: { summary: 'Start the console (and, without AWS configuration, the sandbox)', usage: startUsage, run: runStartCommand },
+  sandbox: { summary: 'Run the AWS-compatible sandbox alone', usage: sandboxUsage, run: runSandboxCommand },
+  db: { summary: 'Apply or roll back database migrations', usage: dbUsage, run: runDbCommand },
+  login: { summary: 'Store an API token for a Codeflow server', usage: loginUsage, run: runLoginCommand },
+  logout: { summary: 'Forget a stored token', usage: loginUsage, run: runLogoutCommand },
+  whoami: { summary: 'Show who the stored token signs in as', usage: loginUsage, run: runWhoamiCommand },
+  status: { summary: "Every service's verdict, worst first", usage: statusUsage, run: runStatusCommand },
+  service: { summary: 'One service: verdict, rollout, targets, events', usage: statusUsage, run: runServiceCommand },
+  logs: { summary: "A service's log lines; --follow to tail", usage: logsUsage, run: runLogsCommand },
+  audit: { summary: 'Verify the audit log', usage: auditUsage, run: runAuditCommand },
+};
+
+const usage = `Usage: codeflow <command> [options]   (codeflow <command> --help for one command)
 
 Commands:
-  start     Start the console (and, without AWS configuration, the sandbox)
-  sandbox   Run the AWS-compatible sandbox alone
-  db        Apply or roll back database migrations
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  .join('\n')}
 
-${startUsage}
+Commands that talk to a server use the token from \`codeflow login\`, or CODEFLOW_URL and
+CODEFLOW_TOKEN from the environment; --url picks one of several stored servers. Reads take --json.
 
-${sandboxUsage}
-
-${dbUsage}`;
+Exit codes: 0 ok, 1 failure, 2 usage (bad arguments or input the server rejected),
+3 refused (role, policy, lock or read-only mode), 4 waiting for approval.`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const [command] = args.positionals;
-  switch (command) {
-    case 'start':
-      return runStartCommand(args);
-    case 'sandbox':
-      return runSandboxCommand(args);
-    case 'db':
-      return runDbCommand(args);
-    case undefined:
-    case 'help':
-      console.log(usage);
-      return;
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+  const [name] = args.positionals;
+  if (name === undefined || name === 'help') {
+    const topic = args.positionals[1] ? COMMANDS[args.positionals[1]] : undefined;
+    console.log(topic ? topic.usage : usage);
+    return;
   }
+  const command = COMMANDS[name];
+  if (!command) {
+    if (args.flags.help === true) return console.log(usage);
+    throw new UsageError(`unknown command "${name}"`);
+  }
+  if (args.flags.help === true || args.flags.h === true) return console.log(command.usage);
+  await command.run(args);
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof UsageError) console.error(`codeflow: ${e.message}\n\n${usage}`);
-  else console.error(`codeflow: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+  if (e instanceof UsageError) {
+    console.error(`codeflow: ${e.message}\n\nRun \`codeflow --help\` for usage.`);
+    process.exit(EXIT.usage);
+  }
+  if (e instanceof CliError) {
+    console.error(`codeflow: ${e.message}`);
+    process.exit(e.code);
+  }
+  console.error(`codeflow: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(EXIT.failure);
 });

@@ -1,0 +1,94 @@
+import type { LogEvent } from '../lib/aws/logs-types';
+import type { FleetOverview, ServiceDetail } from '../lib/fleet/types';
+import type { ParsedArgs } from './args';
+import { intFlag, UsageError } from './args';
+import type { ApiClient } from './remote/api-client';
+import { CliError, EXIT } from './remote/exit-codes';
+import { remoteContext } from './remote-command';
+
+export const logsUsage = `codeflow logs <service | cluster/service | /log/group> [--follow] [--filter <pattern>] [--since 10m] [--limit 200] [--json]
+  A service's log lines (from its task definition's log group), oldest first. --follow keeps
+  printing new lines as they arrive (like \`aws logs tail --follow\`) until Ctrl-C. --filter takes a
+  CloudWatch filter pattern (ERROR, "quoted phrase", -exclude, { $.level = "error" }). --json prints
+  one JSON object per line.`;
+
+interface LogPage {
+  events: LogEvent[];
+  nextCursor: string | null;
+}
+
+const POLL_MS = 1000;
+
+export async function runLogsCommand(args: ParsedArgs): Promise<void> {
+  const target = args.positionals[1];
+  if (!target) throw new UsageError('logs needs a service, cluster/service or log group, e.g. `codeflow logs codeflow-service --follow`');
+  const pattern = typeof args.flags.filter === 'string' ? args.flags.filter : undefined;
+  if (args.flags.filter === true) throw new UsageError('--filter needs a pattern, e.g. --filter ERROR');
+  const sinceMs = parseDuration(args.flags.since, 10 * 60_000);
+  const limit = intFlag(args, 'limit', 200)!;
+  if (limit < 1 || limit > 10_000) throw new UsageError('--limit must be between 1 and 10000');
+  const { api, out } = remoteContext(args);
+  const group = await resolveLogGroup(api, target);
+
+  const print = (e: LogEvent) => {
+    if (out.json) return out.print(JSON.stringify({ group, ...e }));
+    out.print(`${out.paint('dim', e.timestamp)} ${out.paint('blue', e.stream)} ${e.message.replace(/\s+$/, '')}`);
+  };
+
+  if (args.flags.follow !== true) {
+    const end = Date.now();
+    let cursor: string | null = null;
+    let printed = 0;
+    do {
+      const page: LogPage = await api.get<LogPage>('/api/logs/events', { group, pattern, start: end - sinceMs, end, limit: Math.min(limit - printed, 2000), cursor: cursor ?? undefined });
+      for (const e of page.events) print(e);
+      printed += page.events.length;
+      cursor = page.nextCursor;
+    } while (cursor && printed < limit);
+    if (printed === 0 && !out.json) out.print(out.paint('dim', `no lines in ${group} in the last ${args.flags.since ?? '10m'}${pattern ? ` matching ${pattern}` : ''}`));
+    return;
+  }
+
+  if (!out.json) process.stderr.write(out.paint('dim', `following ${group}${pattern ? ` (filter: ${pattern})` : ''} — Ctrl-C to stop\n`));
+  let stopped = false;
+  process.once('SIGINT', () => {
+    stopped = true;
+  });
+  let cursor: string | undefined;
+  while (!stopped) {
+    const page = await api.get<LogPage>('/api/logs/events', { group, pattern, cursor, limit: 500 });
+    for (const e of page.events) print(e);
+    cursor = page.nextCursor ?? cursor;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+async function resolveLogGroup(api: ApiClient, target: string): Promise<string> {
+  if (target.startsWith('/')) return target;
+  let cluster: string;
+  let service: string;
+  if (target.includes('/')) {
+    [cluster, service] = target.split('/', 2) as [string, string];
+  } else {
+    const fleet = await api.get<FleetOverview>('/api/fleet');
+    const matches = fleet.services.filter((s) => s.name === target);
+    if (matches.length === 0) throw new CliError(`no service named "${target}" (try \`codeflow status\`)`, EXIT.usage);
+    if (matches.length > 1) throw new CliError(`"${target}" runs in several clusters; name one: ${matches.map((s) => `${s.cluster}/${s.name}`).join(', ')}`, EXIT.usage);
+    cluster = matches[0]!.cluster;
+    service = target;
+  }
+  const detail = await api.get<ServiceDetail>(`/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`);
+  const containers = detail.taskDefinition?.containers ?? [];
+  const group = (containers.find((c) => c.essential && c.logGroup) ?? containers.find((c) => c.logGroup))?.logGroup;
+  if (!group) throw new CliError(`${cluster}/${service} does not log to CloudWatch Logs (no awslogs-group in its task definition)`);
+  return group;
+}
+
+/** "90s", "10m", "2h", "1d" → milliseconds. */
+export function parseDuration(value: string | true | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const match = typeof value === 'string' ? /^(\d+)(s|m|h|d)$/.exec(value.trim()) : null;
+  if (!match) throw new UsageError(`--since expects a duration such as 30s, 10m, 2h or 1d, got "${value === true ? '' : value}"`);
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}

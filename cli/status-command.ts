@@ -1,0 +1,76 @@
+import type { FleetOverview, ServiceDetail, ServiceHealth } from '../lib/fleet/types';
+import type { ParsedArgs } from './args';
+import { UsageError } from './args';
+import { ago, VERDICT_STYLE, type Output } from './output';
+import { CliError, EXIT } from './remote/exit-codes';
+import { remoteContext } from './remote-command';
+
+export const statusUsage = `codeflow status [--cluster <name>] [--json]
+  Every service's verdict, tasks and image, worst first (the overview page).
+
+codeflow service <cluster>/<service> [--json]
+  One service: verdict and why, rollout, targets, recent events (the service page).`;
+
+const SEVERITY = ['down', 'degraded', 'deploying', 'unknown', 'healthy'];
+
+export async function runStatusCommand(args: ParsedArgs): Promise<void> {
+  const { api, out } = remoteContext(args);
+  const cluster = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
+  const fleet = await api.get<FleetOverview>('/api/fleet');
+  const services = fleet.services
+    .filter((s) => !cluster || s.cluster === cluster)
+    .sort((a, b) => SEVERITY.indexOf(a.verdict) - SEVERITY.indexOf(b.verdict) || a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));
+  if (cluster && !fleet.clusters.some((c) => c.cluster === cluster)) throw new CliError(`no cluster named "${cluster}" (known: ${fleet.clusters.map((c) => c.cluster).join(', ')})`, EXIT.usage);
+  if (out.json) return out.printJson({ ...fleet, services });
+
+  out.table(
+    ['CLUSTER', 'SERVICE', 'VERDICT', 'TASKS', 'IMAGE', 'WHY'],
+    services.map((s) => [s.cluster, s.name, out.paint(VERDICT_STYLE[s.verdict] ?? 'dim', s.verdict), `${s.runningCount}/${s.desiredCount}`, s.imageTag ?? '—', s.reasons.join('; ')]),
+  );
+  const counts = SEVERITY.map((v) => [v, services.filter((s) => s.verdict === v).length] as const).filter(([, n]) => n > 0);
+  out.print('');
+  out.print(`${services.length} services: ${counts.map(([v, n]) => `${n} ${v}`).join(', ')}`);
+  for (const c of fleet.clusters) {
+    if (c.error) out.print(out.paint('yellow', `${c.cluster}: ${c.stale ? `showing data from ${ago(c.fetchedAt)} — ` : ''}${c.error}`));
+  }
+}
+
+export async function runServiceCommand(args: ParsedArgs): Promise<void> {
+  const ref = args.positionals[1];
+  const match = ref ? /^([\w-]{1,255})\/([\w-]{1,255})$/.exec(ref) : null;
+  if (!match) throw new UsageError('service needs <cluster>/<service>, e.g. `codeflow service codeflow-cluster/codeflow-service`');
+  const { api, out } = remoteContext(args);
+  const detail = await api.get<ServiceDetail>(`/api/services/${encodeURIComponent(match[1]!)}/${encodeURIComponent(match[2]!)}`);
+  if (out.json) return out.printJson(detail);
+  printServiceDetail(out, detail);
+}
+
+function printServiceDetail(out: Output, d: ServiceDetail): void {
+  const h: ServiceHealth = d.health;
+  out.print(`${out.paint('bold', `${d.cluster}/${h.name}`)}  ${out.paint(VERDICT_STYLE[h.verdict] ?? 'dim', h.verdict.toUpperCase())}`);
+  for (const reason of h.reasons) out.print(`  · ${reason}`);
+  if (d.stale) out.print(out.paint('yellow', `  showing data from ${ago(d.fetchedAt)}: ${d.error ?? 'AWS did not answer'}`));
+  out.print('');
+  out.print(`tasks       ${h.runningCount} running, ${h.pendingCount} pending, ${h.desiredCount} desired`);
+  out.print(`revision    ${h.taskDefinition ? `${h.taskDefinition.family}:${h.taskDefinition.revision}` : '—'}`);
+  out.print(`image       ${h.image ?? '—'}`);
+  out.print(`rollout     ${h.rollout.state ?? '—'}${h.rollout.reason ? ` (${h.rollout.reason})` : ''}, ${h.rollout.deployments} deployment(s)`);
+  out.print(`deployed    ${ago(h.lastDeploymentAt)}`);
+  if (d.targetGroups.length > 0) {
+    out.print('');
+    out.table(
+      ['TARGET GROUP', 'TRAFFIC', 'HEALTHY', 'UNHEALTHY'],
+      d.targetGroups.map((g) => [
+        g.targetGroup.name,
+        g.listeners.length ? g.listeners.map((l) => `${l.weight}%`).join(', ') : '—',
+        String(g.targets.filter((t) => t.state === 'healthy').length),
+        String(g.targets.filter((t) => t.state === 'unhealthy').length),
+      ]),
+    );
+  }
+  if (d.events.length > 0) {
+    out.print('');
+    out.print(out.paint('bold', 'RECENT EVENTS'));
+    for (const e of d.events.slice(0, 5)) out.print(`  ${out.paint('dim', ago(e.createdAt))}  ${e.message}`);
+  }
+}
