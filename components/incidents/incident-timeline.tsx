@@ -22,7 +22,15 @@ const KIND_CLASS: Partial<Record<TimelineKind, string>> = {
 
 type Filter = 'all' | 'incident' | 'services';
 
-export function IncidentTimeline({ entries }: { entries: TimelineEntry[] }) {
+/** Where the service events came from, and whether each answered (the API may add this). */
+export interface TimelineSourceStatus {
+  name: string;
+  ok: boolean;
+  error: string | null;
+}
+
+export function IncidentTimeline({ entries, sources = [] }: { entries: TimelineEntry[]; sources?: TimelineSourceStatus[] }) {
+  const failed = sources.filter((s) => !s.ok);
   const [filter, setFilter] = useState<Filter>('all');
   const shown = entries
     .filter((e) => filter === 'all' || (filter === 'services') === FROM_SERVICES.has(e.kind))
@@ -48,6 +56,15 @@ export function IncidentTimeline({ entries }: { entries: TimelineEntry[] }) {
           </div>
         }
       />
+      {failed.length > 0 && (
+        <ul role="status" data-testid="timeline-source-errors" className="border-b border-border px-4 py-1.5 text-xs text-degraded-fg">
+          {failed.map((s) => (
+            <li key={s.name}>
+              {s.name} could not be read{s.error ? `: ${s.error}` : ''} — its events may be missing
+            </li>
+          ))}
+        </ul>
+      )}
       {shown.length === 0 ? (
         <EmptyState>Nothing yet.</EmptyState>
       ) : (

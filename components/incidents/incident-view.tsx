@@ -20,7 +20,7 @@ import { ServiceLinks, ServicesPicker } from './services-picker';
 import { CommanderSelect } from './commander-select';
 import { PlaybookChecklist } from './playbook-checklist';
 import { EscalationCard } from './escalation-card';
-import { IncidentTimeline } from './incident-timeline';
+import { IncidentTimeline, type TimelineSourceStatus } from './incident-timeline';
 import { EngagedList } from './engaged';
 import { useIncidentMutations } from './use-incident-mutations';
 import { formatDuration } from './format';
@@ -59,6 +59,7 @@ export function IncidentView({ id, canWrite, canEscalate }: { id: string; canWri
   }
 
   const { incident, timeline } = query.data;
+  const sources = (query.data as { sources?: TimelineSourceStatus[] }).sources;
   const setStatus = (status: IncidentStatus) => update.mutate({ status });
   return (
     <div className="flex flex-col gap-4" data-testid="incident" data-incident-id={incident.id} data-status={incident.status} data-severity={incident.severity}>
@@ -73,7 +74,7 @@ export function IncidentView({ id, canWrite, canEscalate }: { id: string; canWri
             onTick={(stepId, done) => tick.mutate({ stepId, done })}
           />
           {canWrite && <NoteForm pending={update.isPending} onAdd={(note, done) => update.mutate({ note }, { onSuccess: done })} />}
-          <IncidentTimeline entries={timeline} />
+          <IncidentTimeline entries={timeline} sources={sources} />
         </div>
         <div className="flex min-w-0 flex-col gap-4">
           <EscalationCard
