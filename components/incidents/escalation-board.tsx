@@ -157,7 +157,8 @@ function BoardCard({ incident, unacknowledged, now }: { incident: Incident; unac
         </Link>
         <IncidentStatusBadge status={incident.status} />
         {unacknowledged && (
-          <span data-testid="unacknowledged-flag" className="animate-pulse rounded bg-down-solid px-1.5 py-0.5 text-[11px] font-bold uppercase tracking-wide text-white">
+          <span data-testid="unacknowledged-flag" className="inline-flex items-center gap-1.5 rounded bg-down-solid px-1.5 py-0.5 text-[11px] font-bold uppercase tracking-wide text-white">
+            <span aria-hidden className="size-1.5 animate-pulse rounded-full bg-white" />
             Unacknowledged
           </span>
         )}

@@ -21,21 +21,21 @@ export function EscalationSimulator() {
   return (
     <Card data-testid="simulator">
       <CardHeader title="Simulator" meta="who is paged when" />
-      <div className="flex flex-wrap gap-2 border-b border-border px-4 py-2.5">
+      <div className="flex flex-wrap items-center gap-2 border-b border-border px-4 py-2.5">
         <select
           aria-label="Severity to simulate"
           data-testid="simulate-severity"
           value={severity}
           onChange={(e) => setSeverity(e.target.value as Severity)}
-          className={controlClass}
+          className={cn(controlClass, 'w-[130px]')}
         >
           {SEVERITIES.map((s) => (
-            <option key={s} value={s}>
-              {s} {SEVERITY_DEFINITIONS[s].name} — {SEVERITY_DEFINITIONS[s].definition}
+            <option key={s} value={s} title={SEVERITY_DEFINITIONS[s].definition}>
+              {s} {SEVERITY_DEFINITIONS[s].name}
             </option>
           ))}
         </select>
-        <label className="flex items-center gap-1.5 text-[12px] text-fg-muted">
+        <label className="flex min-w-0 items-center gap-1.5 text-[12px] text-fg-muted">
           started (UTC)
           <input
             type="datetime-local"
@@ -43,9 +43,10 @@ export function EscalationSimulator() {
             data-testid="simulate-start"
             value={start}
             onChange={(e) => setStart(e.target.value)}
-            className={cn(controlClass, 'tabular-nums')}
+            className={cn(controlClass, 'min-w-0 tabular-nums')}
           />
         </label>
+        <p className="w-full text-xs text-fg-subtle">{SEVERITY_DEFINITIONS[severity].definition}</p>
       </div>
       {openedAt === null ? (
         <EmptyState>Pick a start time.</EmptyState>

@@ -21,7 +21,7 @@ export function SeverityPicker({ value, onChange, name = 'severity' }: { value: 
             )}
           >
             <input type="radio" name={name} value={s} checked={checked} onChange={() => onChange(s)} className="mt-0.5 accent-[var(--accent)]" />
-            <span className="flex min-w-0 flex-col gap-1">
+            <span className="flex min-w-0 flex-col items-start gap-1">
               <IncidentSeverityBadge severity={s} />
               <span className="text-fg-muted">{SEVERITY_DEFINITIONS[s].definition}</span>
             </span>

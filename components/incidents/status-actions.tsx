@@ -12,7 +12,7 @@ interface Transition {
 }
 
 const ACK: Transition = { to: 'acknowledged', label: 'Acknowledge', testId: 'status-acknowledge', hint: 'Someone is on it: stops the unacknowledged flag' };
-const MITIGATE: Transition = { to: 'mitigated', label: 'Mitigated', testId: 'status-mitigate', hint: 'The impact is contained; the cause may remain' };
+const MITIGATE: Transition = { to: 'mitigated', label: 'Mark mitigated', testId: 'status-mitigate', hint: 'The impact is contained; the cause may remain' };
 const RESOLVE: Transition = { to: 'resolved', label: 'Resolve', testId: 'status-resolve', hint: 'Over: escalation stops' };
 const REOPEN: Transition = { to: 'open', label: 'Reopen', testId: 'status-reopen', hint: 'It came back: escalation counts from the original start' };
 
