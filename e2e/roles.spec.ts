@@ -4,12 +4,12 @@ import { ROLES, signInAs, type DemoRole } from './sign-in';
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
-const EVERYONE = ['Overview', 'Logs', 'Alarms', 'Audit log', 'Security'];
+const EVERYONE = ['Overview', 'Incidents', 'Board', 'Logs', 'Alarms', 'Audit log', 'Security'];
 const NAV: Record<DemoRole, string[]> = {
   viewer: [...EVERYONE, 'API tokens'],
   responder: [...EVERYONE, 'API tokens'],
   operator: [...EVERYONE, 'API tokens'],
-  admin: [...EVERYONE, 'Users', 'API tokens'],
+  admin: [...EVERYONE, 'Users', 'Roster', 'API tokens'],
 };
 
 for (const role of ROLES) {

@@ -35,9 +35,15 @@ export function listApiRoutes(root = process.cwd()): ApiRoute[] {
     if (segments[1] === 'auth') continue; // next-auth's own endpoints
     const path = '/' + segments.map((s) => s.replace(/^\[\.{0,3}(\w+)\]$/, (_m, name: string) => SAMPLE[name] ?? 'x')).join('/');
     const source = readFileSync(file, 'utf8');
-    const methods = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);
-    const action = (source.match(/action: '([\w.-]+)'/)?.[1] ?? null) as Action | null;
-    for (const method of methods) routes.push({ path, method, action: PUBLIC.has(path) ? null : action, file: relative(root, file) });
+    const exports = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)];
+    const fileAction = source.match(/action: '([\w.-]+)'/)?.[1] ?? null;
+    exports.forEach((m, i) => {
+      // A file may guard its methods differently (GET for viewers, POST for responders): each
+      // method's action is the first one between its export and the next.
+      const own = source.slice(m.index, exports[i + 1]?.index ?? source.length).match(/action: '([\w.-]+)'/)?.[1];
+      const action = (own ?? fileAction) as Action | null;
+      routes.push({ path, method: m[1]!, action: PUBLIC.has(path) ? null : action, file: relative(root, file) });
+    });
   }
   return routes;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig, parseRoleMapping, sessionSecretProblem, readConfigFile } from './config';
+import { parseIncidentsConfig } from './incidents/config';
 
 describe('parseConfig', () => {
   it('has sensible defaults', () => {
@@ -24,6 +25,7 @@ describe('parseConfig', () => {
         allowSandboxIdentities: false,
         roleRecheckMs: 300_000,
       },
+      incidents: parseIncidentsConfig(),
     });
   });
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from './auth/roles';
+import { incidentsFileSchema, parseIncidentsConfig, type IncidentsConfig } from './incidents/config';
 
 export interface Config {
   region: string;
@@ -19,6 +20,8 @@ export interface Config {
   };
   fleet: { cacheTtlMs: number };
   auth: AuthConfig;
+  /** Escalation matrix, roster defaults, playbooks, webhooks (lib/incidents/config.ts). */
+  incidents: IncidentsConfig;
 }
 
 export interface AuthConfig {
@@ -46,6 +49,7 @@ const fileSchema = z
     clusters: z.array(z.string().min(1)).optional(),
     orgName: z.string().min(1).optional(),
     roleMapping: z.record(z.string().min(1), z.enum(ROLES)).optional(),
+    incidents: incidentsFileSchema.optional(),
   })
   .strict();
 
@@ -84,6 +88,7 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
     },
     fleet: { cacheTtlMs: intVar(env, 'CODEFLOW_FLEET_TTL_MS', 5000, 0, 3_600_000) },
     auth: parseAuthConfig(env, file),
+    incidents: parseIncidentsConfig(file.incidents, env),
   };
 }
 
@@ -166,7 +171,7 @@ export function readConfigFile(dir: string = process.cwd()): ConfigFile {
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${path}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}; expected { "region"?: string, "clusters"?: string[], "orgName"?: string, "roleMapping"?: { [group]: role } }`);
+    throw new Error(`${path}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}; expected { "region"?: string, "clusters"?: string[], "orgName"?: string, "roleMapping"?: { [group]: role }, "incidents"?: { matrix, roster, playbooks, webhooks, … } }`);
   }
   return parsed.data;
 }

@@ -7,9 +7,14 @@ import { Table, THead, Th, Tr, Td } from '@/components/ui/table';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { AlarmStateBadge } from './alarm-state-badge';
 import { AlarmHistory } from './alarm-history';
+import { OpenIncidentButton } from '@/components/incidents/open-incident-button';
+import { prefillFromAlarm } from '@/components/incidents/alarm-prefill';
+import { useCan } from '@/components/incidents/use-can';
 
 export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  // Responders and up may open an incident from an alarm in ALARM.
+  const canOpenIncident = useCan('incident.open');
   const toggle = (name: string) =>
     setOpen((prev) => {
       const next = new Set(prev);
@@ -27,6 +32,7 @@ export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
           <Th>Reason</Th>
           <Th className="w-[96px]">Updated</Th>
           <Th className="w-[18%]">Services</Th>
+          {canOpenIncident && <Th className="w-[128px]">Incident</Th>}
         </tr>
       </THead>
       <tbody>
@@ -76,10 +82,15 @@ export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
                     </ul>
                   )}
                 </Td>
+                {canOpenIncident && (
+                  <Td>
+                    {a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a)} testId="alarm-open-incident" />}
+                  </Td>
+                )}
               </Tr>
               {expanded && (
                 <Tr>
-                  <Td colSpan={5} className="bg-surface-2/40 pt-0">
+                  <Td colSpan={canOpenIncident ? 6 : 5} className="bg-surface-2/40 pt-0">
                     <AlarmHistory name={a.name} />
                   </Td>
                 </Tr>

@@ -8,6 +8,8 @@ import { QueryList } from '@/components/ui/query-list';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { AlarmStateBadge } from './alarm-state-badge';
 import { AlarmsStatusNote } from './alarms-status-note';
+import { OpenIncidentButton } from '@/components/incidents/open-incident-button';
+import { prefillFromAlarm } from '@/components/incidents/alarm-prefill';
 
 /** The service's alarms, ALARM first, each with its state and reason. */
 export function ServiceAlarmsCard({ cluster, service }: { cluster: string; service: string }) {
@@ -42,6 +44,11 @@ export function ServiceAlarmsCard({ cluster, service }: { cluster: string; servi
                 </div>
                 <p className="mt-0.5 text-xs text-fg-subtle">{a.condition}</p>
                 {a.state !== 'OK' && <p className="mt-0.5 break-words text-fg-muted">{a.reason}</p>}
+                {a.state === 'ALARM' && (
+                  <div className="mt-1">
+                    <OpenIncidentButton small prefill={prefillFromAlarm(a)} testId="alarm-open-incident" />
+                  </div>
+                )}
               </li>
             ))}
           </ul>

@@ -11,10 +11,13 @@ export interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview', action: 'fleet.read', matches: ['/services/'] },
+  { href: '/incidents', label: 'Incidents', action: 'fleet.read', matches: ['/incidents/'] },
+  { href: '/board', label: 'Board', action: 'fleet.read' },
   { href: '/logs', label: 'Logs', action: 'fleet.read' },
   { href: '/alarms', label: 'Alarms', action: 'fleet.read' },
   { href: '/audit', label: 'Audit log', action: 'audit.read' },
   { href: '/security', label: 'Security', action: 'findings.read' },
   { href: '/admin/users', label: 'Users', action: 'users.read' },
+  { href: '/admin/roster', label: 'Roster', action: 'settings.write' },
   { href: '/settings/tokens', label: 'API tokens', action: 'tokens.manage-own' },
 ];

@@ -10,6 +10,8 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { ArchiveControl } from './archive-control';
 import { SeverityBadge } from './severity-badge';
 import { guardDutyConsoleUrl, taskIdOf } from './finding-resource';
+import { OpenIncidentButton } from '@/components/incidents/open-incident-button';
+import { prefillFromFinding } from '@/components/incidents/alarm-prefill';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
@@ -115,6 +117,10 @@ export function FindingDrawer({ finding: given, canArchive, onClose }: { finding
         </header>
 
         <div className="flex-1 overflow-y-auto px-5 py-4">
+          {/* Responders and up only: the button renders nothing for viewers. */}
+          <div className="mb-4 empty:hidden">
+            <OpenIncidentButton small prefill={prefillFromFinding(finding)} label="Open incident from this finding" testId="finding-open-incident" />
+          </div>
           {canArchive && (
             <section className="mb-5">
               <ArchiveControl finding={finding} onArchivedChange={setArchivedHere} />

@@ -1,0 +1,21 @@
+import { json, withErrors } from '@/lib/api/handler';
+import { withUser } from '@/lib/api/with-user';
+import { parseBody } from '@/lib/api/body';
+import { playbookBodySchema, stepParamsSchema } from '@/lib/api/incidents/schemas';
+import { actorOf } from '@/lib/auth/identity';
+import { setPlaybookStep } from '@/lib/incidents/incidents';
+import { incidentDeps } from '@/lib/incidents/server';
+
+export const dynamic = 'force-dynamic';
+
+/** POST { done } → { incident }: ticks (or unticks) a playbook step, recording who and when. */
+export const POST = withErrors(
+  withUser(
+    async (req, ctx: { params: Promise<{ id: string; stepId: string }> }, user) => {
+      const { id, stepId } = stepParamsSchema.parse(await ctx.params);
+      const { done } = await parseBody(req, playbookBodySchema);
+      return json({ incident: await setPlaybookStep(await incidentDeps(), id, stepId, done, actorOf(user)) });
+    },
+    { action: 'incident.acknowledge' },
+  ),
+);

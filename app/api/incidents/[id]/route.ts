@@ -1,0 +1,36 @@
+import { json, withErrors } from '@/lib/api/handler';
+import { withUser } from '@/lib/api/with-user';
+import { parseBody } from '@/lib/api/body';
+import { incidentParamsSchema, updateIncidentSchema } from '@/lib/api/incidents/schemas';
+import { actorOf } from '@/lib/auth/identity';
+import { updateIncident } from '@/lib/incidents/incidents';
+import { incidentDeps, incidentWithTimeline, kickEscalationWorker } from '@/lib/incidents/server';
+
+export const dynamic = 'force-dynamic';
+
+type Ctx = { params: Promise<{ id: string }> };
+
+/** GET → { incident, timeline, sources }: own events merged with deployments, alarm changes, findings (and operations) meanwhile. */
+export const GET = withErrors(
+  withUser(
+    async (_req, ctx: Ctx) => {
+      const { id } = incidentParamsSchema.parse(await ctx.params);
+      return json(await incidentWithTimeline(id));
+    },
+    { action: 'fleet.read' },
+  ),
+);
+
+/** PATCH any of { status, severity, commanderUserId, title, services, note } → { incident }; reopen = status "open" from resolved. */
+export const PATCH = withErrors(
+  withUser(
+    async (req, ctx: Ctx, user) => {
+      const { id } = incidentParamsSchema.parse(await ctx.params);
+      const body = await parseBody(req, updateIncidentSchema);
+      const incident = await updateIncident(await incidentDeps(), id, body, actorOf(user));
+      kickEscalationWorker();
+      return json({ incident });
+    },
+    { action: 'incident.acknowledge' },
+  ),
+);

@@ -1,0 +1,39 @@
+import 'server-only';
+import type { CurrentUser } from '../auth/identity';
+import { actorOf } from '../auth/identity';
+import { getAwsClients } from '../aws/default-clients';
+import { getConfig } from '../config';
+import { getDb } from '../db/client';
+import { getAlarmsContext } from '../telemetry/alarms';
+import { kickEscalationWorker } from './escalation-worker';
+import { getIncident, openIncident, ownTimeline, type IncidentDeps, type OpenIncidentCommand } from './incidents';
+import { resolveSource } from './sources';
+import { alarmsSource, collectExternal, deploymentsSource, findingsSource, mergeTimeline, registeredTimelineSources, type SourceStatus } from './timeline';
+import type { IncidentSource, ServiceRef, TimelineEntry, Incident } from './types';
+
+/** The process's dependencies for one request, with the clock read once. */
+export async function incidentDeps(): Promise<IncidentDeps> {
+  return { db: await getDb(), config: getConfig().incidents, now: new Date() };
+}
+
+/** Opening from a source: its services (an alarm's dimensions, a finding's service) join the ones given. */
+export async function openIncidentFromRequest(
+  user: CurrentUser,
+  body: Omit<OpenIncidentCommand, 'source' | 'services'> & { services?: ServiceRef[]; source?: { kind: IncidentSource['kind']; ref: string | null } },
+): Promise<Incident> {
+  const deps = await incidentDeps();
+  const resolved = body.source ? await resolveSource(body.source.kind, body.source.ref, { alarms: getAlarmsContext, aws: getAwsClients }) : null;
+  const incident = await openIncident(deps, { ...body, source: resolved?.source, services: [...(body.services ?? []), ...(resolved?.services ?? [])] }, actorOf(user));
+  kickEscalationWorker();
+  return incident;
+}
+
+export async function incidentWithTimeline(id: string): Promise<{ incident: Incident; timeline: TimelineEntry[]; sources: SourceStatus[] }> {
+  const deps = await incidentDeps();
+  const incident = await getIncident(deps, id);
+  const sources = [deploymentsSource(getAwsClients), alarmsSource(getAlarmsContext), findingsSource(getAwsClients), ...registeredTimelineSources()];
+  const [own, external] = await Promise.all([ownTimeline(deps.db, id), collectExternal(incident, sources, deps.now)]);
+  return { incident, timeline: mergeTimeline(own, external.entries), sources: external.sources };
+}
+
+export { kickEscalationWorker };
