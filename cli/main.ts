@@ -1,6 +1,7 @@
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { auditUsage, runAuditCommand } from './audit-command';
 import { dbUsage, runDbCommand } from './db-command';
+import { incidentsUsage, runIncidentsCommand } from './incidents-command';
 import { loginUsage, runLoginCommand, runLogoutCommand, runWhoamiCommand } from './login-command';
 import { logsUsage, runLogsCommand } from './logs-command';
 import { CliError, EXIT } from './remote/exit-codes';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   status: { summary: "Every service's verdict, worst first", usage: statusUsage, run: runStatusCommand },
   service: { summary: 'One service: verdict, rollout, targets, events', usage: statusUsage, run: runServiceCommand },
   logs: { summary: "A service's log lines; --follow to tail", usage: logsUsage, run: runLogsCommand },
+  incidents: { summary: 'List, open, acknowledge, escalate and resolve incidents', usage: incidentsUsage, run: runIncidentsCommand },
   audit: { summary: 'Verify the audit log', usage: auditUsage, run: runAuditCommand },
 };
 

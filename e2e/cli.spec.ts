@@ -10,14 +10,21 @@ test.describe.configure({ mode: 'serial' });
 
 let configDir: string;
 let secret: string;
+let responderSecret: string;
+
+async function createToken(browser: import('@playwright/test').Browser, role: 'viewer' | 'responder' | 'operator'): Promise<string> {
+  const context = await browser.newContext({ storageState: e2eEnv.storageState(role) });
+  const created = await context.request.post('/api/tokens', { headers: { origin: e2eEnv.baseUrl }, data: { name: `e2e-cli-${role}`, role, expiresInDays: 1 } });
+  expect(created.status()).toBe(201);
+  const { secret } = await created.json();
+  await context.close();
+  return secret;
+}
 
 test.beforeAll(async ({ browser }) => {
   await resetSandbox();
-  const context = await browser.newContext({ storageState: e2eEnv.storageState('viewer') });
-  const created = await context.request.post('/api/tokens', { headers: { origin: e2eEnv.baseUrl }, data: { name: 'e2e-cli', role: 'viewer', expiresInDays: 1 } });
-  expect(created.status()).toBe(201);
-  secret = (await created.json()).secret;
-  await context.close();
+  secret = await createToken(browser, 'viewer');
+  responderSecret = await createToken(browser, 'responder');
   configDir = cliConfigDir();
 });
 
@@ -119,4 +126,40 @@ test('--help works for every command and unknown commands are usage errors', asy
   }
   const unknown = await codeflow(['frobnicate'], { configDir });
   expect(unknown.code).toBe(2);
+});
+
+test('incidents: a responder opens, acknowledges, escalates and resolves from the terminal; a viewer is refused (exit 3)', async () => {
+  const asResponder = { configDir: cliConfigDir(), env: { CODEFLOW_URL: e2eEnv.baseUrl, CODEFLOW_TOKEN: responderSecret } };
+  const refused = await codeflow(['incidents', 'open', '--title', 'from the viewer', '--severity', 'P2'], { configDir });
+  expect(refused.code).toBe(3);
+  expect(refused.stderr).toContain('incident.open');
+
+  expect((await codeflow(['incidents', 'open', '--title', 'x', '--severity', 'P9'], asResponder)).code).toBe(2);
+  const opened = await codeflow(
+    ['incidents', 'open', '--title', 'CLI: checkout errors', '--severity', 'P1', '--service', 'codeflow-cluster/codeflow-service', '--started', '20m', '--json'],
+    asResponder,
+  );
+  expect(opened.stderr).toBe('');
+  expect(opened.code).toBe(0);
+  const incident = JSON.parse(opened.stdout) as { number: number; severity: string; services: unknown[]; openedAt: string };
+  expect(incident).toMatchObject({ severity: 'P1', services: [{ cluster: 'codeflow-cluster', service: 'codeflow-service' }] });
+  expect(Date.now() - Date.parse(incident.openedAt)).toBeGreaterThan(19 * 60_000);
+  const n = String(incident.number);
+
+  const listed = await codeflow(['incidents'], { configDir });
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toMatch(new RegExp(`^${n}\\s+P1\\s+open`, 'm'));
+
+  expect((await codeflow(['incidents', 'ack', n], asResponder)).stdout).toContain('acknowledged');
+  expect((await codeflow(['incidents', 'escalate', n], asResponder)).code).toBe(2);
+  const escalated = await codeflow(['incidents', 'escalate', n, '--reason', 'customers report failures'], asResponder);
+  expect(escalated.code).toBe(0);
+  expect(escalated.stdout).toContain('escalated');
+  expect((await codeflow(['incidents', 'resolve', n], asResponder)).stdout).toContain('resolved');
+
+  const shown = await codeflow(['incidents', 'show', n, '--json'], { configDir });
+  const detail = JSON.parse(shown.stdout) as { incident: { status: string }; timeline: { kind: string }[] };
+  expect(detail.incident.status).toBe('resolved');
+  expect(detail.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['status', 'escalation']));
+  expect((await codeflow(['incidents', 'ack', '99999'], asResponder)).code).toBe(1);
 });

@@ -32,7 +32,12 @@ test('a responder opens a P1 from an alarm, ticks the playbook; a manager watche
   // From the alarm in ALARM: title, services and the alarm as the source come prefilled.
   await responder.goto('/alarms');
   const row = responder.locator(`[data-testid="alarm-row"][data-alarm="${ALARM}"]`);
-  await expect(row).toHaveAttribute('data-state', 'ALARM', { timeout: 30_000 });
+  // An earlier test may have left the alarm list in the server's cache (10 s, served stale while it
+  // refreshes): reload until the new state shows rather than waiting for the page's own poll.
+  await expect(async () => {
+    await responder.reload();
+    await expect(row).toHaveAttribute('data-state', 'ALARM', { timeout: 3_000 });
+  }).toPass({ timeout: 45_000 });
   await row.getByTestId('alarm-open-incident').click();
   const dialog = responder.getByTestId('open-incident-dialog');
   await expect(dialog).toBeVisible();
@@ -109,7 +114,10 @@ test('a viewer sees no write buttons anywhere incidents start, and the API answe
   await expect(page.getByTestId('incident-row').first()).toBeVisible();
   await expect(page.getByTestId('open-incident')).toHaveCount(0);
   await page.goto('/alarms');
-  await expect(page.locator(`[data-testid="alarm-row"][data-alarm="${ALARM}"]`)).toHaveAttribute('data-state', 'ALARM', { timeout: 30_000 });
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator(`[data-testid="alarm-row"][data-alarm="${ALARM}"]`)).toHaveAttribute('data-state', 'ALARM', { timeout: 3_000 });
+  }).toPass({ timeout: 45_000 });
   await expect(page.getByTestId('alarm-open-incident')).toHaveCount(0);
   await page.goto(`/incidents/${incident.id}`);
   await expect(page.getByTestId('incident')).toBeVisible();

@@ -18,13 +18,15 @@ const fileSchema = z.object({
     .default({}),
 });
 
+type Env = Record<string, string | undefined>;
+
 export type CredentialsFile = z.infer<typeof fileSchema>;
 export interface ServerCredentials {
   url: string;
   token: string;
 }
 
-export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
+export function credentialsPath(env: Env = process.env): string {
   if (env.CODEFLOW_CONFIG_DIR) return join(env.CODEFLOW_CONFIG_DIR, 'credentials.json');
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(base, 'codeflow', 'credentials.json');
@@ -56,7 +58,7 @@ export function forgetServer(url: string, path = credentialsPath()): boolean {
 }
 
 /** The server and token to use: `--url`, then CODEFLOW_URL, then the last login; CODEFLOW_TOKEN wins over the file. */
-export function resolveServer(opts: { url?: string }, env: NodeJS.ProcessEnv = process.env, path = credentialsPath(env)): ServerCredentials {
+export function resolveServer(opts: { url?: string }, env: Env = process.env, path = credentialsPath(env)): ServerCredentials {
   const wanted = opts.url ?? env.CODEFLOW_URL;
   const url = wanted ? normalizeServerUrl(wanted) : undefined;
   if (env.CODEFLOW_TOKEN) {
