@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig, parseRoleMapping, sessionSecretProblem, readConfigFile } from './config';
+import { DEFAULT_MAINTENANCE_TASKS } from './maintenance/config';
 
 describe('parseConfig', () => {
   it('has sensible defaults', () => {
@@ -24,6 +25,8 @@ describe('parseConfig', () => {
         allowSandboxIdentities: false,
         roleRecheckMs: 300_000,
       },
+      maintenance: { tasks: DEFAULT_MAINTENANCE_TASKS.map((t) => ({ ...t })), trackingStart: null },
+      dr: { rtoHours: 4, rpoHours: 1, databases: [], backupVaultName: null, sandboxDefaults: false },
     });
   });
 

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from './auth/roles';
+import { drFileSchema, parseDrConfig, type DrConfig } from './dr/config';
+import { maintenanceFileSchema, parseMaintenanceConfig, type MaintenanceConfig } from './maintenance/config';
 
 export interface Config {
   region: string;
@@ -19,6 +21,10 @@ export interface Config {
   };
   fleet: { cacheTtlMs: number };
   auth: AuthConfig;
+  /** Guide §6.3: recurring maintenance checklists. */
+  maintenance: MaintenanceConfig;
+  /** Guide §6.6: RTO/RPO targets and the databases whose recovery points are watched. */
+  dr: DrConfig;
 }
 
 export interface AuthConfig {
@@ -46,6 +52,8 @@ const fileSchema = z
     clusters: z.array(z.string().min(1)).optional(),
     orgName: z.string().min(1).optional(),
     roleMapping: z.record(z.string().min(1), z.enum(ROLES)).optional(),
+    maintenance: maintenanceFileSchema.optional(),
+    dr: drFileSchema.optional(),
   })
   .strict();
 
@@ -84,6 +92,8 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
     },
     fleet: { cacheTtlMs: intVar(env, 'CODEFLOW_FLEET_TTL_MS', 5000, 0, 3_600_000) },
     auth: parseAuthConfig(env, file),
+    maintenance: parseMaintenanceConfig(file.maintenance),
+    dr: parseDrConfig(file.dr, env.CODEFLOW_SANDBOX === '1', region),
   };
 }
 
