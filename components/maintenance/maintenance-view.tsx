@@ -77,7 +77,7 @@ function TaskTable({ tasks, canComplete }: { tasks: MaintenanceTaskStatus[]; can
                 )}
               </Td>
               <Td>
-                <div className="flex flex-col items-end gap-1">
+                <div className="flex flex-wrap justify-end gap-1">
                   {canComplete && <CompleteControl taskId={task.id} title={task.title} />}
                   <button type="button" className={smallButtonClass} aria-expanded={historyOf === task.id} onClick={() => setHistoryOf(historyOf === task.id ? null : task.id)}>
                     History

@@ -16,7 +16,7 @@ export function TaskStateBadge({ task }: { task: Pick<MaintenanceTaskStatus, 'st
 /** "due in 3d", "overdue by 2h", "due now (never done)", ticking; the UTC time as tooltip. */
 export function DueText({ task, className }: { task: Pick<MaintenanceTaskStatus, 'dueAt' | 'neverDone'>; className?: string }) {
   const now = useNow();
-  if (task.dueAt === null) return <span className={className}>due now — no record of it being done</span>;
+  if (task.dueAt === null) return <span className={className}>due now · no record yet</span>;
   const left = (Date.parse(task.dueAt) - now) / 1000;
   return (
     <time dateTime={task.dueAt} title={formatUtc(task.dueAt)} className={className} suppressHydrationWarning>
