@@ -12,7 +12,7 @@ export interface ApiRoute {
 }
 
 const PUBLIC = new Set(['/api/health']);
-const SAMPLE: Record<string, string> = { cluster: 'codeflow-cluster', service: 'codeflow-service', id: '00000000-0000-4000-8000-000000000000' };
+const SAMPLE: Record<string, string> = { cluster: 'codeflow-cluster', service: 'codeflow-service', id: '00000000-0000-4000-8000-000000000000', taskId: 'no-such-task' };
 
 function* walk(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

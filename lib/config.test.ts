@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig, parseRoleMapping, sessionSecretProblem, readConfigFile } from './config';
 import { parseIncidentsConfig } from './incidents/config';
+import { DEFAULT_MAINTENANCE_TASKS } from './maintenance/config';
 
 describe('parseConfig', () => {
   it('has sensible defaults', () => {
@@ -26,6 +27,8 @@ describe('parseConfig', () => {
         roleRecheckMs: 300_000,
       },
       incidents: parseIncidentsConfig(),
+      maintenance: { tasks: DEFAULT_MAINTENANCE_TASKS.map((t) => ({ ...t })), trackingStart: null },
+      dr: { rtoHours: 4, rpoHours: 1, databases: [], backupVaultName: null, sandboxDefaults: false },
     });
   });
 
@@ -94,5 +97,39 @@ describe('readConfigFile', () => {
     assert.throws(() => readConfigFile(dir), /clusters/);
     writeFileSync(join(dir, 'codeflow.config.json'), '{ nope');
     assert.throws(() => readConfigFile(dir), /not valid JSON/);
+  });
+});
+
+describe('maintenance and dr sections', () => {
+  it('take the guide’s defaults, and the file’s tasks, tracking start and DR targets', () => {
+    assert.equal(parseConfig({}).maintenance.tasks.length, 12);
+    const c = parseConfig(
+      { CODEFLOW_SANDBOX: '1' },
+      {
+        maintenance: { tasks: [{ id: 'rotate-keys', title: 'Rotate IAM access keys', period: 'monthly' }], trackingStart: '2026-01-05' },
+        dr: { rtoHours: 2, rpoHours: 0.5, databases: [{ name: 'orders', resourceArn: 'arn:aws:rds:us-east-1:111122223333:cluster:orders' }] },
+      },
+    );
+    assert.deepEqual(c.maintenance, { tasks: [{ id: 'rotate-keys', title: 'Rotate IAM access keys', period: 'monthly' }], trackingStart: '2026-01-05T00:00:00.000Z' });
+    assert.equal(c.dr.rpoHours, 0.5);
+    assert.equal(c.dr.sandboxDefaults, false);
+    assert.equal(parseConfig({ CODEFLOW_SANDBOX: '1' }).dr.databases.length, 2);
+  });
+
+  it('refuses bad sections, naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codeflow-config-'));
+    const write = (body: unknown) => writeFileSync(join(dir, 'codeflow.config.json'), JSON.stringify(body));
+    write({ maintenance: { tasks: [{ id: 'Bad Id', title: 'x', period: 'weekly' }] } });
+    assert.throws(() => readConfigFile(dir), /maintenance\.tasks\.0\.id/);
+    write({ maintenance: { tasks: [{ id: 'a', title: 'x', period: 'daily' }] } });
+    assert.throws(() => readConfigFile(dir), /maintenance\.tasks\.0\.period use weekly, monthly or quarterly/);
+    write({ maintenance: { tasks: [{ id: 'a', title: 'x', period: 'weekly' }, { id: 'a', title: 'y', period: 'monthly' }] } });
+    assert.throws(() => readConfigFile(dir), /task ids must be unique/);
+    write({ dr: { rpoHours: 0 } });
+    assert.throws(() => readConfigFile(dir), /dr\.rpoHours more than 0 hours/);
+    write({ dr: { databases: [{ name: 'x', resourceArn: 'codeflow-db' }] } });
+    assert.throws(() => readConfigFile(dir), /dr\.databases\.0\.resourceArn an ARN/);
+    write({ dr: { backupVault: 'x' } });
+    assert.throws(() => readConfigFile(dir), /dr/);
   });
 });

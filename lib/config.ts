@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from './auth/roles';
 import { incidentsFileSchema, parseIncidentsConfig, type IncidentsConfig } from './incidents/config';
+import { drFileSchema, parseDrConfig, type DrConfig } from './dr/config';
+import { maintenanceFileSchema, parseMaintenanceConfig, type MaintenanceConfig } from './maintenance/config';
 
 export interface Config {
   region: string;
@@ -22,6 +24,10 @@ export interface Config {
   auth: AuthConfig;
   /** Escalation matrix, roster defaults, playbooks, webhooks (lib/incidents/config.ts). */
   incidents: IncidentsConfig;
+  /** Guide §6.3: recurring maintenance checklists. */
+  maintenance: MaintenanceConfig;
+  /** Guide §6.6: RTO/RPO targets and the databases whose recovery points are watched. */
+  dr: DrConfig;
 }
 
 export interface AuthConfig {
@@ -50,6 +56,8 @@ const fileSchema = z
     orgName: z.string().min(1).optional(),
     roleMapping: z.record(z.string().min(1), z.enum(ROLES)).optional(),
     incidents: incidentsFileSchema.optional(),
+    maintenance: maintenanceFileSchema.optional(),
+    dr: drFileSchema.optional(),
   })
   .strict();
 
@@ -89,6 +97,8 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
     fleet: { cacheTtlMs: intVar(env, 'CODEFLOW_FLEET_TTL_MS', 5000, 0, 3_600_000) },
     auth: parseAuthConfig(env, file),
     incidents: parseIncidentsConfig(file.incidents, env),
+    maintenance: parseMaintenanceConfig(file.maintenance),
+    dr: parseDrConfig(file.dr, env.CODEFLOW_SANDBOX === '1', region),
   };
 }
 

@@ -9,6 +9,7 @@ import { AwsError } from './protocol/errors';
 import type { ServiceDefinition } from './protocol/operations';
 import { parseCredentialScope, readBody, type AwsRequest, type AwsResponse } from './protocol/request';
 import { parseRestJsonRequest } from './protocol/rest-json';
+import { backupService } from './services/backup';
 import { cloudwatchService } from './services/cloudwatch';
 import { ecsService } from './services/ecs';
 import { elbv2Service } from './services/elbv2';
@@ -124,7 +125,7 @@ function asAwsError(e: unknown): AwsError {
 }
 
 export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
-  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox), logsService(sandbox), cloudwatchService(sandbox)];
+  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox), logsService(sandbox), cloudwatchService(sandbox), backupService(sandbox)];
 }
 
 /** Starts the sandbox on loopback; port 0 (the default) picks a free port. */

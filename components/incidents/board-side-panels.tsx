@@ -1,12 +1,18 @@
+'use client';
+
+import { DrStatusPanel } from '@/components/dr/dr-status-panel';
+import { MaintenanceOverduePanel } from '@/components/maintenance/overdue-panel';
+
 /**
- * INTEGRATION SLOT — the escalation board's side column below the simulator.
- *
- * The integrator mounts here, from another worktree (wt-maint):
- *   - the maintenance "overdue" panel (guide §6.3: weekly/monthly/quarterly tasks past due), and
- *   - the DR status panel (guide §6.6: RTO 4 h / RPO 1 h, age of the latest recovery point).
- * Each is a self-contained component that fetches its own data and renders a <Card>. Until they
- * land this renders nothing, and the board's layout does not depend on it.
+ * The escalation board's side column below the simulator: maintenance tasks past due (guide §6.3)
+ * and the DR status against RTO/RPO (guide §6.6). Each panel fetches its own data and degrades on
+ * its own, so a failing AWS Backup call never blanks the board.
  */
 export function BoardSidePanels() {
-  return null;
+  return (
+    <>
+      <MaintenanceOverduePanel />
+      <DrStatusPanel />
+    </>
+  );
 }

@@ -17,6 +17,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/alarms', label: 'Alarms', action: 'fleet.read' },
   { href: '/audit', label: 'Audit log', action: 'audit.read' },
   { href: '/security', label: 'Security', action: 'findings.read' },
+  { href: '/maintenance', label: 'Maintenance', action: 'maintenance.read' },
   { href: '/admin/users', label: 'Users', action: 'users.read' },
   { href: '/admin/roster', label: 'Roster', action: 'settings.write' },
   { href: '/settings/tokens', label: 'API tokens', action: 'tokens.manage-own' },

@@ -1,3 +1,4 @@
+import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -25,6 +26,7 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
   logs: CloudWatchLogsClient;
   guardduty: GuardDutyClient;
+  backup: BackupClient;
   deadlineMs: number;
 }
 
@@ -46,11 +48,12 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     cloudwatch: new CloudWatchClient(common),
     logs: new CloudWatchLogsClient(common),
     guardduty: new GuardDutyClient(common),
+    backup: new BackupClient(common),
     deadlineMs: opts.callDeadlineMs,
   };
 }
 
-type SdkClient = ECSClient | ElasticLoadBalancingV2Client | CloudWatchClient | CloudWatchLogsClient | GuardDutyClient;
+type SdkClient = ECSClient | ElasticLoadBalancingV2Client | CloudWatchClient | CloudWatchLogsClient | GuardDutyClient | BackupClient;
 
 /** The output type of an SDK command, read from its resolved handler. */
 type OutputOf<C> = C extends { resolveMiddleware(...args: never[]): (args: never) => Promise<{ output: infer O }> } ? O : never;
@@ -61,6 +64,7 @@ const serviceLabels: Record<string, string> = {
   CloudWatch: 'CloudWatch',
   'CloudWatch Logs': 'CloudWatch Logs',
   GuardDuty: 'GuardDuty',
+  Backup: 'AWS Backup',
 };
 
 /**

@@ -73,3 +73,4 @@ export type UserRow = typeof users.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
 export * from './schema-incidents';
+export * from './schema-maintenance';

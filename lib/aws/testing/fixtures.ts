@@ -2,6 +2,7 @@
  * Fixtures for emulators that start empty (moto). lib/aws has no create calls, so these use the
  * SDK directly; they live under lib/aws because nothing else may import the SDK.
  */
+import { CreateBackupVaultCommand } from '@aws-sdk/client-backup';
 import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import {
   CreateListenerCommand,
@@ -153,4 +154,9 @@ export function countCalls(aws: AwsClients): Map<string, number> {
   aws.ecs.middlewareStack.add(counter, { step: 'initialize' });
   aws.elbv2.middlewareStack.add(counter, { step: 'initialize' });
   return counts;
+}
+
+/** An empty backup vault, for emulators that start with none (moto). */
+export async function createBackupVault(aws: AwsClients, name: string): Promise<void> {
+  await aws.backup.send(new CreateBackupVaultCommand({ BackupVaultName: name }));
 }
