@@ -19,6 +19,8 @@ const PENDING: Record<string, Access> = {
   'ecs:ListTaskDefinitions': 'read',
   'ecs:DescribeServiceRevisions': 'read',
   'backup:ListRecoveryPointsByResource': 'read',
+  'backup:ListRecoveryPointsByBackupVault': 'read',
+  'backup:DescribeBackupVault': 'read',
 };
 
 const WHERE: Record<Access, string> = {

@@ -68,6 +68,8 @@ data "aws_iam_policy_document" "codeflow_read" {
   statement {
     sid = "CodeflowRead"
     actions = [
+      "backup:DescribeBackupVault",
+      "backup:ListRecoveryPointsByBackupVault",
       "backup:ListRecoveryPointsByResource",
       "cloudwatch:DescribeAlarmHistory",
       "cloudwatch:DescribeAlarms",
