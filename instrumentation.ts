@@ -5,13 +5,9 @@
  * failing on the first sign-in or AWS call.
  */
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  // `codeflow start` checked already (and the sandbox needs no deployed configuration).
-  if (process.env.CODEFLOW_STARTUP_CHECKED === '1' || process.env.CODEFLOW_SANDBOX === '1') return;
-  const { startupProblems, formatStartupProblems } = await import('./lib/startup-config');
-  const problems = startupProblems(process.env, 'deployed');
-  if (problems.length > 0) {
-    console.error(`codeflow: ${formatStartupProblems(problems, 'deployed')}`);
-    process.exit(1);
+  // NEXT_RUNTIME is inlined at build time, so the Edge build never sees the Node-only module.
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    const { exitOnStartupProblems } = await import('./lib/startup-config');
+    exitOnStartupProblems(process.env);
   }
 }

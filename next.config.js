@@ -6,6 +6,8 @@ const nextConfig = {
   output: 'standalone',
   // Read at run time from the project root, which the standalone server takes as its cwd.
   outputFileTracingIncludes: { '/**': ['./lib/db/migrations/*.sql'] },
+  // migrate.ts looks for the migrations beside itself too, which traces its sources: not needed.
+  outputFileTracingExcludes: { '/**': ['./lib/db/*.ts'] },
   reactStrictMode: true,
   // The build checks the app's own code; `npm run typecheck` (and the tests) cover the sandbox,
   // CLI, tests and benches.

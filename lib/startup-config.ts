@@ -73,3 +73,15 @@ export function formatStartupProblems(problems: string[], profile: StartupProfil
   const head = profile === 'deployed' ? 'the production configuration is incomplete' : 'the configuration is incomplete';
   return `refusing to start: ${head} (${problems.length} problem${problems.length === 1 ? '' : 's'}; see .env.example):\n${problems.map((p) => `  - ${p}`).join('\n')}`;
 }
+
+/**
+ * For the server itself (instrumentation.ts): applies the deployed profile and exits on a problem.
+ * Skipped when `codeflow start` checked already, and in the sandbox, which needs none of it.
+ */
+export function exitOnStartupProblems(env: Env): void {
+  if (env.CODEFLOW_STARTUP_CHECKED === '1' || env.CODEFLOW_SANDBOX === '1') return;
+  const problems = startupProblems(env, 'deployed');
+  if (problems.length === 0) return;
+  console.error(`codeflow: ${formatStartupProblems(problems, 'deployed')}`);
+  process.exit(1);
+}

@@ -39,15 +39,19 @@ interface Running {
   exited: Promise<number | null>;
 }
 
+/** Like `docker run`: the image's ENV plus what is passed, and nothing of the test's own environment but PATH. */
+function imageEnv(env: Record<string, string>, withImageEnv = true): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', ...(withImageEnv ? runtime.env : {}), ...env } as unknown as NodeJS.ProcessEnv;
+}
+
 /** Starts the image's CMD in the image's working directory with the image's ENV plus `env`. */
 function runCmd(env: Record<string, string>): Running {
   const [command, ...args] = runtime.cmd;
   assert.equal(command, 'node', 'the CMD runs node directly (PID 1 gets the signals)');
-  // The test environment is not the container's: start from nothing but PATH, like `docker run`.
-  const child = spawn(process.execPath, args, { cwd: app, env: { PATH: process.env.PATH ?? '', ...runtime.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: app, env: imageEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }
@@ -188,7 +192,7 @@ describe('the container image, run as its CMD from the standalone output', { tim
 
       const [hcCommand, ...hcArgs] = runtime.healthcheck;
       assert.equal(hcCommand, 'node');
-      const check = spawnSync(process.execPath, hcArgs, { cwd: app, env: { PATH: process.env.PATH ?? '', ...runtime.env, PORT: String(port) }, encoding: 'utf8', timeout: 15_000 });
+      const check = spawnSync(process.execPath, hcArgs, { cwd: app, env: imageEnv({ PORT: String(port) }), encoding: 'utf8', timeout: 15_000 });
       assert.equal(check.status, 0, `HEALTHCHECK failed: ${check.stderr}`);
     } finally {
       running.child.kill('SIGTERM');
@@ -196,7 +200,7 @@ describe('the container image, run as its CMD from the standalone output', { tim
       if (code === 'timeout') running.child.kill('SIGKILL');
     }
     // The health check fails when nothing answers.
-    const dead = spawnSync(process.execPath, runtime.healthcheck.slice(1), { cwd: app, env: { PATH: process.env.PATH ?? '', PORT: String(port) }, encoding: 'utf8', timeout: 15_000 });
+    const dead = spawnSync(process.execPath, runtime.healthcheck.slice(1), { cwd: app, env: imageEnv({ PORT: String(port) }, false), encoding: 'utf8', timeout: 15_000 });
     assert.equal(dead.status, 1, 'HEALTHCHECK passes with no server');
   });
 });
