@@ -44,7 +44,7 @@ variable "deletion_protection" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for RDS, Redis, the log group and the secrets; null uses AWS-managed keys."
+  description = "Customer-managed KMS key for RDS, Redis, the log group and the secrets (its key policy must let CloudWatch Logs, RDS, ElastiCache and Secrets Manager use it); null uses AWS-managed keys."
   type        = string
   default     = null
   validation {
