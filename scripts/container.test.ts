@@ -131,6 +131,7 @@ describe('the container image, run as its CMD from the standalone output', { tim
     assert.ok(existsSync(join(app, 'healthcheck.mjs')));
     assert.ok(existsSync(join(app, '.next', 'static')), 'client assets beside the server');
     assert.ok(readdirSync(join(app, 'lib', 'db', 'migrations')).some((f) => f.endsWith('.up.sql')), 'migrations are read at run time');
+    assert.deepEqual(readdirSync(join(app, 'lib'), { recursive: true }).map(String).filter((f) => !f.startsWith(join('db', 'migrations'))), ['db'], 'no sources beside the migrations');
     for (const pkg of ['pg', '@electric-sql/pglite', '@aws-sdk/client-ecs', 'next']) {
       assert.ok(existsSync(join(app, 'node_modules', pkg, 'package.json')), `${pkg} is resolvable from the standalone output`);
     }
