@@ -66,6 +66,10 @@ export function assembleStandalone(root: string): void {
     cpSync(join(root, 'public'), join(out, 'public'), { recursive: true });
   }
   copyFileSync(join(root, 'scripts', 'healthcheck.mjs'), join(out, 'healthcheck.mjs'));
+  // next build copies the .env files it loaded into the output: they may hold secrets, and a copy
+  // goes stale. `codeflow start` reads the project's .env files itself; an image gets its
+  // configuration from the environment.
+  for (const file of readdirSync(out)) if (/^\.env($|\.)/.test(file)) rmSync(join(out, file));
 }
 
 /** `next build`, then the standalone assembly, then the stamp that lets `start` skip the next build. */

@@ -127,6 +127,7 @@ describe('the container image, run as its CMD from the standalone output', { tim
     for (const unwanted of ['.env', '.codeflow', 'e2e', 'docs', 'infrastructure', 'bench', 'sandbox', 'cli', 'app', 'components', 'test-results', 'Dockerfile']) {
       assert.ok(!top.includes(unwanted), `${unwanted} is in the image (${top.join(', ')})`);
     }
+    assert.deepEqual(top.filter((f) => f.startsWith('.env')), [], 'no .env files (next build copies the ones it loaded)');
     assert.ok(existsSync(join(app, 'server.js')));
     assert.ok(existsSync(join(app, 'healthcheck.mjs')));
     assert.ok(existsSync(join(app, '.next', 'static')), 'client assets beside the server');
