@@ -98,6 +98,17 @@ describe('terraform module infrastructure/aws-webapp', () => {
     assert.match(readFileSync(join(ROOT, 'scripts', 'healthcheck.mjs'), 'utf8'), /\/api\/health/);
   });
 
+  it('runs the container as the image runs it: its non-root user, its port, a read-only root file system', () => {
+    const dockerfile = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+    const container = module.locals.container as { user: string; readonlyRootFilesystem: boolean; mountPoints: { containerPath: string }[] };
+    assert.equal(dockerfile.runtime.user, 'node');
+    assert.equal(container.user, '1000:1000', "the official node images' `node` user");
+    assert.equal(String(module.variables.container_port!.default), dockerfile.runtime.env.PORT);
+    assert.ok(dockerfile.runtime.expose.includes(dockerfile.runtime.env.PORT!));
+    assert.equal(container.readonlyRootFilesystem, true);
+    assert.deepEqual(container.mountPoints.map((m) => m.containerPath).sort(), ['/app/.next/cache', '/tmp'], 'scratch space where Next and Node write');
+  });
+
   it('keeps RDS PostgreSQL private, encrypted, backed up (RPO 1 h) and TLS-only', () => {
     const db = resource('aws_db_instance', 'this');
     assert.equal(db.engine, 'postgres');
