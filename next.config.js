@@ -1,6 +1,13 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // `next build` writes a self-contained server to .next/standalone (server.js plus only the
+  // node_modules it traces): `codeflow start` and the container image both run it (Dockerfile).
+  output: 'standalone',
+  // Read at run time from the project root, which the standalone server takes as its cwd.
+  outputFileTracingIncludes: { '/**': ['./lib/db/migrations/*.sql'] },
+  // migrate.ts looks for the migrations beside itself too, which traces its sources: not needed.
+  outputFileTracingExcludes: { '/**': ['./lib/db/*.ts'] },
   reactStrictMode: true,
   // The build checks the app's own code; `npm run typecheck` (and the tests) cover the sandbox,
   // CLI, tests and benches.

@@ -1,11 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** What a production build depends on; a change in any of these makes `start` rebuild. */
-const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'tsconfig.next.json', 'package-lock.json', 'proxy.ts'];
+const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'tsconfig.next.json', 'package-lock.json', 'proxy.ts', 'instrumentation.ts', 'scripts/healthcheck.mjs'];
 const STAMP = join('.next', 'codeflow-build-stamp');
+
+/**
+ * Where `next build` (with `output: 'standalone'`) puts the self-contained server. The container
+ * image copies this directory to /app and runs `node server.js` in it (Dockerfile); `codeflow
+ * start` runs the same server.js from here.
+ */
+export const STANDALONE_DIR = join('.next', 'standalone');
 
 function* files(path: string): Generator<string> {
   if (!existsSync(path)) return;
@@ -34,15 +43,61 @@ export function buildFingerprint(root: string): string {
 
 export function isBuildCurrent(root: string): boolean {
   const stamp = join(root, STAMP);
-  return existsSync(join(root, '.next', 'BUILD_ID')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === buildFingerprint(root);
+  return (
+    existsSync(join(root, '.next', 'BUILD_ID')) &&
+    existsSync(join(root, STANDALONE_DIR, 'server.js')) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8') === buildFingerprint(root)
+  );
 }
 
-/** Runs `next build` unless the last build is of exactly these inputs. */
-export function buildIfNeeded(root: string, nextBin: string): void {
-  if (isBuildCurrent(root)) return;
-  console.log('codeflow: building the console (next build)…');
+/**
+ * Completes .next/standalone into what the image's /app holds: the server needs the client
+ * assets (.next/static) and public/ beside it — `next build` leaves them out, expecting a CDN or
+ * a copy — and the image's health check script.
+ */
+export function assembleStandalone(root: string): void {
+  const out = join(root, STANDALONE_DIR);
+  if (!existsSync(join(out, 'server.js'))) throw new Error(`${out}/server.js is missing: is output: 'standalone' set in next.config.js?`);
+  rmSync(join(out, '.next', 'static'), { recursive: true, force: true });
+  cpSync(join(root, '.next', 'static'), join(out, '.next', 'static'), { recursive: true });
+  if (existsSync(join(root, 'public'))) {
+    rmSync(join(out, 'public'), { recursive: true, force: true });
+    cpSync(join(root, 'public'), join(out, 'public'), { recursive: true });
+  }
+  copyFileSync(join(root, 'scripts', 'healthcheck.mjs'), join(out, 'healthcheck.mjs'));
+  // next build copies the .env files it loaded into the output: they may hold secrets, and a copy
+  // goes stale. `codeflow start` reads the project's .env files itself; an image gets its
+  // configuration from the environment.
+  for (const file of readdirSync(out)) if (/^\.env($|\.)/.test(file)) rmSync(join(out, file));
+}
+
+/** `next build`, then the standalone assembly, then the stamp that lets `start` skip the next build. */
+export function build(root: string, nextBin: string): void {
   const fingerprint = buildFingerprint(root);
   const result = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   if (result.status !== 0) throw new Error('next build failed; see the output above');
+  assembleStandalone(root);
   writeFileSync(join(root, STAMP), fingerprint);
+}
+
+/** Runs the build unless the last build is of exactly these inputs. */
+export function buildIfNeeded(root: string, nextBin: string): void {
+  if (isBuildCurrent(root)) return;
+  console.log('codeflow: building the console (next build)…');
+  build(root, nextBin);
+}
+
+export function resolveNextBin(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist', 'bin', 'next');
+}
+
+// `npm run build` (and the Dockerfile's build stage): always build, like `next build`.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    build(join(dirname(fileURLToPath(import.meta.url)), '..'), resolveNextBin());
+  } catch (e) {
+    console.error(`codeflow: ${(e as Error).message}`);
+    process.exit(1);
+  }
 }

@@ -1,20 +1,30 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { intFlag, type ParsedArgs } from './args';
-import { sessionSecretProblem } from '../lib/config';
-import { buildIfNeeded } from './build';
+import { formatStartupProblems, startupProblems } from '../lib/startup-config';
+import { buildIfNeeded, resolveNextBin, STANDALONE_DIR } from './build';
 
 export const startUsage = `codeflow start [--port N] [--dev]
   Builds the console when its sources changed, then serves it (PORT, default 3000).
   Without AWS configuration it first starts the sandbox (SANDBOX_PORT, default a free port)
-  and points the console at it. Set CODEFLOW_MODE=aws to use real AWS.`;
+  and points the console at it. Set CODEFLOW_MODE=aws to use real AWS; with NODE_ENV=production
+  it also requires the deployed settings (DATABASE_URL, REDIS_URL, NEXTAUTH_URL, AWS_REGION).
+  Reads .env files in the project directory (see .env.example).`;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const nextBin = join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist', 'bin', 'next');
+const nextBin = resolveNextBin();
+
+/** `.env`, `.env.local`, `.env.production` … from the project directory, as `next start` read them; the environment wins. */
+function loadEnvFiles(dev: boolean): void {
+  const nextEnv = createRequire(createRequire(import.meta.url).resolve('next/package.json'))('@next/env') as {
+    loadEnvConfig: (dir: string, dev?: boolean, log?: { info: (...a: unknown[]) => void; error: (...a: unknown[]) => void }) => unknown;
+  };
+  nextEnv.loadEnvConfig(root, dev, { info: () => {}, error: (...a) => console.error(...a) });
+}
 
 /** Credentials or a profile in the environment mean the user wants real AWS. */
 const AWS_SIGNALS = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
@@ -42,6 +52,7 @@ async function waitForHealth(url: string, child: { exitCode: number | null }, ti
 
 export async function runStartCommand(args: ParsedArgs): Promise<void> {
   const dev = args.flags.dev === true;
+  loadEnvFiles(dev);
   const port = intFlag(args, 'port', process.env.PORT ? Number(process.env.PORT) : 3000)!;
   const host = process.env.HOSTNAME && process.env.HOSTNAME !== '0.0.0.0' ? process.env.HOSTNAME : '127.0.0.1';
   const { mode, why } = chooseMode(process.env);
@@ -78,15 +89,27 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   }
 
   if (mode === 'aws') {
-    // Outside the sandbox a weak secret lets anyone mint a session, and no SSO means no sign-in at all.
-    const problem = sessionSecretProblem(process.env.NEXTAUTH_SECRET);
-    if (problem) throw new Error(`refusing to start: ${problem}`);
-    const missing = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'].filter((name) => !process.env[name]);
-    if (missing.length > 0) throw new Error(`refusing to start: set ${missing.join(', ')} for your SSO provider (README, "Single sign-on")`);
+    // Outside the sandbox a weak secret lets anyone mint a session, and no SSO means no sign-in at
+    // all; a deployed server (NODE_ENV=production) also needs its shared database, cache and URL.
+    const profile = process.env.NODE_ENV === 'production' ? 'deployed' : 'local';
+    const problems = startupProblems(env, profile);
+    if (problems.length > 0) throw new Error(formatStartupProblems(problems, profile));
   }
+  // The server need not check again (instrumentation.ts); it would apply the deployed profile.
+  env.CODEFLOW_STARTUP_CHECKED = '1';
+  // The standalone server runs in .next/standalone: keep data and the config file where they were.
+  env.CODEFLOW_DATA_DIR = resolve(root, process.env.CODEFLOW_DATA_DIR || '.codeflow');
+  env.CODEFLOW_CONFIG_DIR = process.env.CODEFLOW_CONFIG_DIR || root;
 
-  if (!dev) buildIfNeeded(root, nextBin);
-  const child = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', String(port), '--hostname', host], { cwd: root, env, stdio: 'inherit' });
+  let child;
+  if (dev) {
+    child = spawn(process.execPath, [nextBin, 'dev', '--port', String(port), '--hostname', host], { cwd: root, env, stdio: 'inherit' });
+  } else {
+    buildIfNeeded(root, nextBin);
+    // Exactly what the container image runs (Dockerfile CMD), from the same directory layout.
+    const standalone = join(root, STANDALONE_DIR);
+    child = spawn(process.execPath, ['server.js'], { cwd: standalone, env: { ...env, HOSTNAME: host }, stdio: 'inherit' });
+  }
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -168,8 +168,12 @@ export function sessionSecretProblem(secret: string | undefined): string | null 
   return null;
 }
 
-/** Reads `codeflow.config.json` from `dir` when it exists; a malformed file is an error, not ignored. */
-export function readConfigFile(dir: string = process.cwd()): ConfigFile {
+/**
+ * Reads `codeflow.config.json` from `dir` when it exists; a malformed file is an error, not ignored.
+ * `codeflow start` sets CODEFLOW_CONFIG_DIR to the project directory: the standalone server it runs
+ * has .next/standalone as its working directory.
+ */
+export function readConfigFile(dir: string = process.env.CODEFLOW_CONFIG_DIR || process.cwd()): ConfigFile {
   const path = join(dir, CONFIG_FILE);
   if (!existsSync(path)) return {};
   let raw: unknown;

@@ -37,7 +37,9 @@ export function dbOptionsFromEnv(env: Record<string, string | undefined> = proce
 
 /** Opens a database without migrating it; the CLI and tests decide when to migrate. */
 export async function openDb(options: OpenDbOptions = {}): Promise<DbHandle> {
-  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(resolve(options.dataDir ?? join(process.cwd(), '.codeflow')));
+  // turbopackIgnore: a data directory chosen at run time, not a file of the build: without it the
+  // standalone output (next.config.js) would trace and ship the whole project.
+  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(resolve(/* turbopackIgnore: true */ options.dataDir ?? join(process.cwd(), '.codeflow')));
 }
 
 async function openPostgres(url: string, max: number): Promise<DbHandle> {
