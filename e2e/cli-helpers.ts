@@ -14,7 +14,7 @@ export const cliConfigDir = () => mkdtempSync(join(tmpdir(), 'codeflow-cli-'));
 
 /** Only what a user's shell would pass: no CODEFLOW_* or AWS_* from the test runner leaks in. */
 const cliEnv = (configDir: string, extra: Record<string, string> = {}) =>
-  ({ PATH: process.env.PATH ?? '', HOME: configDir, CODEFLOW_CONFIG_DIR: configDir, ...extra }) as unknown as NodeJS.ProcessEnv;
+  ({ PATH: process.env.PATH ?? '', HOME: configDir, XDG_CONFIG_HOME: configDir, ...extra }) as unknown as NodeJS.ProcessEnv;
 
 /** Runs the real `codeflow` binary (the package's bin) as a user would, with no TTY. */
 export function codeflow(args: string[], opts: { configDir: string; input?: string; env?: Record<string, string> }): Promise<CliResult> {

@@ -48,7 +48,7 @@ test('login stores the token readable by its owner only; whoami shows the role',
   expect(login.stderr).toBe('');
   expect(login.code).toBe(0);
   expect(login.stdout).toContain('(viewer)');
-  expect(statSync(join(configDir, 'credentials.json')).mode & 0o777).toBe(0o600);
+  expect(statSync(join(configDir, 'codeflow', 'credentials.json')).mode & 0o777).toBe(0o600);
 
   const whoami = await codeflow(['whoami', '--json'], { configDir });
   expect(whoami.code).toBe(0);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 const root = join(import.meta.dirname, '..');
 /** Read by tests, the browser suites or the tooling only: not Codeflow's configuration. */
-const NOT_CONFIGURATION = new Set(['PATH', 'NEXT_RUNTIME', 'CI', 'CHROMIUM_PATH', 'TEST_DATABASE_URL', 'AWS_API_CALL']);
+const NOT_CONFIGURATION = new Set(['PATH', 'HOME', 'TERM', 'NEXT_RUNTIME', 'NEXT_PHASE', 'CI', 'CHROMIUM_PATH', 'TEST_DATABASE_URL', 'AWS_API_CALL']);
 const SOURCES = ['app', 'lib', 'cli', 'components', 'sandbox', 'proxy.ts', 'instrumentation.ts', 'next.config.js'];
 
 function* codeFiles(path: string): Generator<string> {

@@ -27,7 +27,7 @@ export interface ServerCredentials {
 }
 
 export function credentialsPath(env: Env = process.env): string {
-  if (env.CODEFLOW_CONFIG_DIR) return join(env.CODEFLOW_CONFIG_DIR, 'credentials.json');
+  if (env.CODEFLOW_CREDENTIALS) return env.CODEFLOW_CREDENTIALS;
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(base, 'codeflow', 'credentials.json');
 }
