@@ -1,38 +1,10 @@
 import { AppError, isAppError } from '../errors';
 import { Lru } from './lru';
+import { defaultCacheStore } from './redis-store';
 import { createSingleFlight } from './single-flight';
+import type { CacheEntry, CacheStore } from './store';
 
-export interface CacheEntry<T> {
-  value: T;
-  /** Epoch milliseconds of the fetch that produced `value`. */
-  fetchedAt: number;
-}
-
-/**
- * Where last good values live. In memory by default; a Redis store implements the same two
- * calls (JSON-serialised entries) so replicas share values. Stores keep entries past their TTL:
- * an old value is what we serve, marked stale, when AWS fails.
- */
-export interface CacheStore {
-  get<T>(key: string): Promise<CacheEntry<T> | undefined>;
-  set<T>(key: string, entry: CacheEntry<T>): Promise<void>;
-}
-
-export class MemoryCacheStore implements CacheStore {
-  private readonly lru: Lru<string, CacheEntry<unknown>>;
-
-  constructor(maxEntries = 1000) {
-    this.lru = new Lru(maxEntries);
-  }
-
-  async get<T>(key: string): Promise<CacheEntry<T> | undefined> {
-    return this.lru.get(key) as CacheEntry<T> | undefined;
-  }
-
-  async set<T>(key: string, entry: CacheEntry<T>): Promise<void> {
-    this.lru.set(key, entry);
-  }
-}
+export { MemoryCacheStore, type CacheEntry, type CacheLifetime, type CacheStore, type RefreshTurn, type SharedFailure } from './store';
 
 export interface CachedResult<T> {
   value: T;
@@ -64,29 +36,49 @@ export interface CachedOptions {
 const DEFINITIVE = new Set(['not_found', 'invalid']);
 
 export function createCache(opts: { store?: CacheStore; now?: () => number } = {}): Cache {
-  const store = opts.store ?? new MemoryCacheStore();
+  // Without a store named: Redis when REDIS_URL is set (shared by the replicas), else memory.
+  const store = opts.store ?? defaultCacheStore();
   const now = opts.now ?? Date.now;
   const flight = createSingleFlight();
   // A failed refresh is remembered for one TTL so a failing or throttling AWS is not asked on every request.
   const failures = new Lru<string, { error: AppError; at: number }>(1000);
 
-  async function resolve<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<CachedResult<T>> {
-    const entry = await store.get<T>(key);
+  async function resolve<T>(key: string, ttlMs: number, graceMs: number, fn: () => Promise<T>): Promise<CachedResult<T>> {
+    const entry = await store.get<T>(key, ttlMs);
     const t = now();
     if (entry && t - entry.fetchedAt < ttlMs) return { ...entry, stale: false, error: null };
 
     const failure = failures.get(key);
     if (failure && t - failure.at < ttlMs) return fallback(entry, failure.error);
 
+    if (!store.coordinate) return load(key, ttlMs, graceMs, fn, entry);
+    // Several replicas share the store: one refreshes, the others take its value (or its failure).
+    const turn = await store.coordinate<T>(key, { ttlMs, isFresh: (e) => now() - e.fetchedAt < ttlMs });
+    if (turn.kind === 'value') return { ...turn.entry, stale: false, error: null };
+    if (turn.kind === 'failure') {
+      const error = new AppError(turn.failure.code, turn.failure.message);
+      failures.set(key, { error, at: turn.failure.at });
+      return fallback(turn.entry ?? entry, error);
+    }
+    try {
+      return await load(key, ttlMs, graceMs, fn, entry);
+    } finally {
+      await turn.release();
+    }
+  }
+
+  async function load<T>(key: string, ttlMs: number, graceMs: number, fn: () => Promise<T>, entry: CacheEntry<T> | undefined): Promise<CachedResult<T>> {
     try {
       const value = await fn();
       const fresh = { value, fetchedAt: now() };
-      await store.set(key, fresh);
+      await store.set(key, fresh, { ttlMs, graceMs });
       failures.delete(key);
       return { ...fresh, stale: false, error: null };
     } catch (e) {
       const error = toError(e, key);
-      failures.set(key, { error, at: now() });
+      const at = now();
+      failures.set(key, { error, at });
+      await store.shareFailure?.(key, { code: error.code, message: error.message, at }, ttlMs);
       return fallback(entry, error);
     }
   }
@@ -95,17 +87,17 @@ export function createCache(opts: { store?: CacheStore; now?: () => number } = {
     async cached(key, ttlMs, fn, options = {}) {
       const grace = options.staleWhileRevalidateMs ?? 0;
       if (grace > 0) {
-        const entry = await store.get<Awaited<ReturnType<typeof fn>>>(key);
+        const entry = await store.get<Awaited<ReturnType<typeof fn>>>(key, ttlMs);
         const age = entry ? now() - entry.fetchedAt : Infinity;
         const failure = failures.get(key);
         const failedRecently = failure !== undefined && now() - failure.at < ttlMs;
         if (entry && age >= ttlMs && age < ttlMs + grace && !failedRecently) {
           // The refresh's outcome lands in the store (or in `failures`) for the next caller.
-          flight(key, () => resolve(key, ttlMs, fn)).catch(() => undefined);
+          flight(key, () => resolve(key, ttlMs, grace, fn)).catch(() => undefined);
           return { ...entry, stale: false, error: null };
         }
       }
-      return flight(key, () => resolve(key, ttlMs, fn));
+      return flight(key, () => resolve(key, ttlMs, grace, fn));
     },
   };
 }
@@ -121,9 +113,10 @@ function toError(e: unknown, key: string): AppError {
   return new AppError('upstream', `Refreshing ${key} failed`, { cause: e });
 }
 
-const defaultCache = createCache();
+let defaultCache: Cache | undefined;
 
-/** The process-wide in-memory cache. */
+/** The process-wide cache (Redis-backed when REDIS_URL is set). */
 export function cached<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<CachedResult<T>> {
+  defaultCache ??= createCache();
   return defaultCache.cached(key, ttlMs, fn);
 }
