@@ -175,7 +175,7 @@ export class RedisCacheStore implements CacheStore {
 }
 
 /** A stable, non-secret name for this deployment's AWS target, so two deployments sharing one Redis never share entries. */
-function namespaceOf(env: NodeJS.ProcessEnv): string {
+function namespaceOf(env: Record<string, string | undefined>): string {
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'default';
   const endpoint = createHash('sha256')
     .update(`${env.AWS_ENDPOINT_URL ?? ''}\0${env.CODEFLOW_SANDBOX_URL ?? ''}`)
@@ -189,7 +189,7 @@ function namespaceOf(env: NodeJS.ProcessEnv): string {
  * REDIS_URL is set, otherwise memory. Each cache has its own in-process copy; the connection is
  * one per process.
  */
-export function defaultCacheStore(env: NodeJS.ProcessEnv = process.env): CacheStore {
+export function defaultCacheStore(env: Record<string, string | undefined> = process.env): CacheStore {
   const url = env.REDIS_URL?.trim();
   if (!url) return new MemoryCacheStore();
   return new RedisCacheStore({ link: sharedRedisLink(url), prefix: `codeflow:cache:v1:${namespaceOf(env)}:` });
