@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/client';
 import { getAwsClients } from '../aws/default-clients';
+import { getConfig } from '../config';
 import { describeAlarmHistory, describeAlarms } from '../aws/cloudwatch';
 import { describeServices, listServiceArns } from '../aws/ecs';
 import { nameFromArn } from '../aws/arn';
@@ -69,7 +70,7 @@ type Holder = { [KEY]?: AlarmsContext };
 export function getAlarmsContext(): AlarmsContext {
   const holder = globalThis as Holder;
   // The server maps target groups to services from the fleet snapshots the overview already holds: no ECS calls of its own.
-  holder[KEY] ??= createAlarmsContext({ aws: getAwsClients(), listClusters: () => listClusters(getFleetContext()), targetGroupIndex: () => indexFromSnapshots(getFleetContext()) });
+  holder[KEY] ??= createAlarmsContext({ aws: getAwsClients(), ttlMs: Math.min(10_000, getConfig().telemetry.ttlMs), listClusters: () => listClusters(getFleetContext()), targetGroupIndex: () => indexFromSnapshots(getFleetContext()) });
   return holder[KEY];
 }
 
