@@ -16,6 +16,11 @@ const ALB = 'AWS/ApplicationELB';
 const MINUTE_MS = 60_000;
 /** The latest minute CloudWatch has is looked for within this window (ALB metrics arrive a minute or two late). */
 const WINDOW_MINUTES = 5;
+/**
+ * The window also reaches this far past our own clock: a host clock behind AWS's (or the sandbox's,
+ * which tests move forward) would otherwise miss the newest minutes. Future minutes are simply empty.
+ */
+const CLOCK_SKEW_MINUTES = 15;
 
 /** Where the overview's alarms and findings come from; tests pass their own. */
 export interface TelemetrySources {
@@ -142,8 +147,8 @@ export function getClusterMetrics(cluster: string, services: readonly ServiceHea
     async (): Promise<ClusterMetrics> => {
       const targetGroups = await targetGroupsOf(cluster, [...new Set(services.flatMap((s) => s.targetGroupArns))], ctx);
       const plan = planLatestQueries(cluster, services, targetGroups);
-      const end = Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS;
-      const series = plan.queries.length > 0 ? await getMetricData(ctx.aws, { queries: plan.queries, start: new Date(end - WINDOW_MINUTES * MINUTE_MS), end: new Date(end) }) : [];
+      const now = Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS;
+      const series = plan.queries.length > 0 ? await getMetricData(ctx.aws, { queries: plan.queries, start: new Date(now - WINDOW_MINUTES * MINUTE_MS), end: new Date(now + CLOCK_SKEW_MINUTES * MINUTE_MS) }) : [];
       return { byService: Object.fromEntries(latestByService(plan, series)), queryCount: plan.queries.length, callCount: Math.ceil(plan.queries.length / MAX_QUERIES_PER_CALL) };
     },
     { staleWhileRevalidateMs: ctx.telemetryTtlMs },
