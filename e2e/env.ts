@@ -24,6 +24,8 @@ export const e2eEnv = {
     SANDBOX_PORT: String(sandboxPort),
     CODEFLOW_MODE: 'sandbox',
     CODEFLOW_FLEET_TTL_MS: '1000',
+    // Metrics are read once a minute in production; here the sandbox clock jumps, so read them as often as ECS.
+    CODEFLOW_TELEMETRY_TTL_MS: '1000',
     // Confirm roles at the IdP before a write after 2 s instead of 5 min, so the test need not wait.
     CODEFLOW_ROLE_RECHECK_SECONDS: '2',
     CODEFLOW_DATA_DIR: dataDir,
