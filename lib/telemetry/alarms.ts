@@ -8,6 +8,7 @@ import { createCache, type Cache } from '../cache/cached';
 import { listClusters } from '../fleet/overview';
 import { getFleetContext } from '../fleet/context';
 import { AppError, isAppError } from '../errors';
+import { loggerFor } from '../observability/logger';
 
 export interface ServiceRef {
   cluster: string;
@@ -218,6 +219,6 @@ export function toHistoryEntry(item: AlarmHistoryItem): AlarmHistoryEntry {
 
 function messageOf(e: unknown): string {
   if (isAppError(e)) return e.message;
-  console.error('codeflow: reading CloudWatch alarms failed', e);
+  loggerFor('alarms').error({ err: e }, 'reading CloudWatch alarms failed');
   return 'CloudWatch alarms could not be read';
 }
