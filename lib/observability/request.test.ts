@@ -81,7 +81,7 @@ describe('observeRequest', () => {
 
   it('generates an id when the caller sends none or a bad one, different per request', async () => {
     const ids = new Set<string>();
-    for (const headers of [{}, { 'x-request-id': 'bad id with spaces' }, {}]) {
+    for (const headers of [{}, { 'x-request-id': 'bad id with spaces' }, {}] as Record<string, string>[]) {
       const res = await observeRequest(request('/api/fleet', headers), undefined, async () => new Response('{}', { status: 503 }));
       const id = res.headers.get('x-request-id')!;
       assert.match(id, /^[0-9a-f]{12}$/);
