@@ -10,6 +10,7 @@ import { listClusters } from '../fleet/clusters';
 import { getFleetContext, type FleetContext } from '../fleet/context';
 import { getClusterSnapshot } from '../fleet/snapshot';
 import { AppError, isAppError } from '../errors';
+import { loggerFor } from '../observability/logger';
 
 export interface ServiceRef {
   cluster: string;
@@ -241,6 +242,6 @@ export function toHistoryEntry(item: AlarmHistoryItem): AlarmHistoryEntry {
 
 function messageOf(e: unknown): string {
   if (isAppError(e)) return e.message;
-  console.error('codeflow: reading CloudWatch alarms failed', e);
+  loggerFor('alarms').error({ err: e }, 'reading CloudWatch alarms failed');
   return 'CloudWatch alarms could not be read';
 }

@@ -9,6 +9,7 @@ import { getServiceDetail } from '../fleet/service-detail';
 import type { TargetGroupHealth } from '../fleet/types';
 import { AppError, isAppError } from '../errors';
 import type { RangeKey } from '../api/metrics/schemas';
+import { loggerFor } from '../observability/logger';
 
 export type { RangeKey };
 export type PresetRange = Exclude<RangeKey, 'custom'>;
@@ -286,6 +287,6 @@ export async function getServiceMetrics(
 
 function messageOf(e: unknown): string {
   if (isAppError(e)) return e.message;
-  console.error('codeflow: reading CloudWatch metrics failed', e);
+  loggerFor('metrics').error({ err: e }, 'reading CloudWatch metrics failed');
   return 'CloudWatch metrics could not be read';
 }
