@@ -4,7 +4,9 @@
  * 1. The configuration check: the standalone server (the container image's CMD) starts without the
  *    CLI, so the check `codeflow start` does happens here too; a deployed server with a missing or
  *    bad variable exits at once, naming each one.
- * 2. Background work whose state is in the database (escalation tiers and notifications, operations
+ * 2. Observability: the metrics registry (/api/metrics) and, when an OTLP endpoint is configured,
+ *    OpenTelemetry tracing (lib/observability).
+ * 3. Background work whose state is in the database (escalation tiers and notifications, operations
  *    being verified), so a restarted replica picks it up. Each area adds its starter to the list;
  *    one failing starter is logged and does not stop the others. CODEFLOW_BACKGROUND=0 turns them
  *    all off (a replica that should only serve requests).
@@ -15,7 +17,21 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { exitOnStartupProblems } = await import('./lib/startup-config');
     exitOnStartupProblems(process.env);
-    if (process.env.NEXT_PHASE === 'phase-production-build' || process.env.CODEFLOW_BACKGROUND === '0') return;
+    if (process.env.NEXT_PHASE === 'phase-production-build') return;
+
+    // Metrics count from the first request on; tracing loads its SDK only when an endpoint is set.
+    const [{ getMetrics }, { loggerFor }] = await Promise.all([import('./lib/observability/metrics'), import('./lib/observability/logger')]);
+    getMetrics();
+    if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+      try {
+        const { startTracing } = await import('./lib/observability/tracing');
+        const tracing = startTracing(process.env);
+        if (tracing) loggerFor('tracing').info({ url: tracing.url }, 'OpenTelemetry tracing on');
+      } catch (e) {
+        loggerFor('tracing').error({ err: e }, 'could not start OpenTelemetry tracing; serving without it');
+      }
+    }
+    if (process.env.CODEFLOW_BACKGROUND === '0') return;
 
     const backgroundStarters: { name: string; start: () => Promise<unknown> }[] = [
       {
@@ -30,7 +46,7 @@ export async function register(): Promise<void> {
       try {
         await starter.start();
       } catch (e) {
-        console.error(`codeflow: could not start the ${starter.name}: ${(e as Error)?.message ?? e}`);
+        loggerFor('startup').error({ err: e }, `could not start the ${starter.name}`);
       }
     }
   }

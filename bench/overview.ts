@@ -89,7 +89,7 @@ async function main() {
   const consoleServer = spawn(process.execPath, [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_TELEMETRY_TTL_MS: String(TTL_MS), NEXT_TELEMETRY_DISABLED: '1' },
   });
   const url = `http://127.0.0.1:${port}/api/fleet`;
   try {
@@ -100,9 +100,16 @@ async function main() {
     }
     const first = JSON.parse((await get(url)).body) as { services: unknown[] };
     const perCluster = [...sandbox.sandbox.world.clusters.values()].map((c) => c.services.size);
-    const minimum = perCluster.reduce((n, size) => n + Math.ceil(size / 100) + Math.ceil(size / 10), 0);
+    const ecsMinimum = perCluster.reduce((n, size) => n + Math.ceil(size / 100) + Math.ceil(size / 10), 0);
+    // Telemetry (here refreshed as often as ECS): per cluster ceil(queries/500) GetMetricData, one
+    // DescribeAlarms page, one ListFindings + one GetFindings for the open HIGH/CRITICAL findings.
+    const rows = (first as unknown as { services: { cluster: string; targetGroupArns?: string[] }[] }).services;
+    const queries = new Map<string, number>();
+    for (const s of rows) queries.set(s.cluster, (queries.get(s.cluster) ?? 0) + 2 + 5 * (s.targetGroupArns?.length ?? 0));
+    const telemetryMinimum = [...queries.values()].reduce((n, q) => n + Math.ceil(q / 500), 0) + 3;
+    const minimum = ecsMinimum + telemetryMinimum;
     console.log(`fleet: ${first.services.length} services in ${perCluster.length} clusters (${perCluster.join(' + ')}); cache TTL ${TTL_MS} ms`);
-    console.log(`batching minimum per refresh: ${minimum} calls (ListServices + DescribeServices)\n`);
+    console.log(`batching minimum per refresh: ${minimum} calls (${ecsMinimum} ListServices + DescribeServices, ${telemetryMinimum} telemetry: GetMetricData per cluster, DescribeAlarms, ListFindings, GetFindings)\n`);
 
     for (const concurrency of LEVELS) {
       // Calls per refresh: let the snapshot expire, then `concurrency` viewers ask at once.

@@ -10,6 +10,8 @@ const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 4210);
 const dataDir = process.env.E2E_DATA_DIR ?? join(process.cwd(), '.codeflow', 'e2e');
 // Fixed for the run so tests can also forge (expired, tampered) session cookies with it.
 const sessionSecret = process.env.E2E_SESSION_SECRET ?? 'e2e-session-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+// Turns /api/metrics on for the run; e2e/metrics.spec.ts scrapes with it.
+const metricsToken = 'e2e-metrics-token-0123456789abcdef';
 
 export const e2eEnv = {
   port,
@@ -17,6 +19,7 @@ export const e2eEnv = {
   baseUrl: `http://localhost:${port}`,
   sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
   sessionSecret,
+  metricsToken,
   database: process.env.E2E_DATABASE_URL ? 'postgres' : 'pglite',
   storageState: (role: string) => join(process.cwd(), 'test-results', '.auth', `${role}.json`),
   serverEnv: {
@@ -24,10 +27,13 @@ export const e2eEnv = {
     SANDBOX_PORT: String(sandboxPort),
     CODEFLOW_MODE: 'sandbox',
     CODEFLOW_FLEET_TTL_MS: '1000',
+    // Metrics are read once a minute in production; here the sandbox clock jumps, so read them as often as ECS.
+    CODEFLOW_TELEMETRY_TTL_MS: '1000',
     // Confirm roles at the IdP before a write after 2 s instead of 5 min, so the test need not wait.
     CODEFLOW_ROLE_RECHECK_SECONDS: '2',
     CODEFLOW_DATA_DIR: dataDir,
     NEXTAUTH_SECRET: sessionSecret,
+    CODEFLOW_METRICS_TOKEN: metricsToken,
     // The authorization suite must hold without proxy.ts; scripts/test.mjs runs one pass with it off.
     CODEFLOW_PROXY: process.env.E2E_PROXY ?? 'on',
     ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),

@@ -11,7 +11,8 @@ export interface ApiRoute {
   file: string;
 }
 
-const PUBLIC = new Set(['/api/health']);
+/** Routes that need no session: health is open; metrics takes its own bearer token (CODEFLOW_METRICS_TOKEN), never a session. */
+const PUBLIC = new Set(['/api/health', '/api/metrics']);
 const SAMPLE: Record<string, string> = { cluster: 'codeflow-cluster', service: 'codeflow-service', id: '00000000-0000-4000-8000-000000000000', taskId: 'no-such-task' };
 
 function* walk(dir: string): Generator<string> {

@@ -67,6 +67,14 @@ test.describe('authorization in the server', () => {
     }
   });
 
+  test('metrics answer only to their own token, without a stack trace', async ({ request }) => {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Bearer cf_${'A'.repeat(43)}` }] as Record<string, string>[]) {
+      const response = await request.get('/api/metrics', { headers });
+      expect(response.status(), JSON.stringify(headers)).toBe(401);
+      expect(await response.text()).not.toMatch(/at .+\.(js|ts):\d+|process_cpu/);
+    }
+  });
+
   test('health stays public and says nothing internal', async ({ request }) => {
     const response = await request.get('/api/health');
     expect(response.status()).toBe(200);

@@ -27,6 +27,7 @@ describe('parseConfig', () => {
         roleRecheckMs: 300_000,
       },
       incidents: parseIncidentsConfig(),
+      telemetry: { ttlMs: 60_000 },
       maintenance: { tasks: DEFAULT_MAINTENANCE_TASKS.map((t) => ({ ...t })), trackingStart: null },
       dr: { rtoHours: 4, rpoHours: 1, databases: [], backupVaultName: null, sandboxDefaults: false },
     });

@@ -21,6 +21,8 @@ export interface Config {
     callDeadlineMs: number;
   };
   fleet: { cacheTtlMs: number };
+  /** How long the overview and service pages share one read of CloudWatch metrics (lib/fleet/telemetry.ts). */
+  telemetry: { ttlMs: number };
   auth: AuthConfig;
   /** Escalation matrix, roster defaults, playbooks, webhooks (lib/incidents/config.ts). */
   incidents: IncidentsConfig;
@@ -95,6 +97,7 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
       callDeadlineMs: intVar(env, 'CODEFLOW_AWS_CALL_DEADLINE_MS', 8000, 1, 300_000),
     },
     fleet: { cacheTtlMs: intVar(env, 'CODEFLOW_FLEET_TTL_MS', 5000, 0, 3_600_000) },
+    telemetry: { ttlMs: intVar(env, 'CODEFLOW_TELEMETRY_TTL_MS', 60_000, 1000, 3_600_000) },
     auth: parseAuthConfig(env, file),
     incidents: parseIncidentsConfig(file.incidents, env),
     maintenance: parseMaintenanceConfig(file.maintenance),

@@ -2,6 +2,7 @@ import 'server-only';
 import packageJson from '@/package.json';
 import { getAwsClients } from '@/lib/aws/default-clients';
 import { listClusterArns } from '@/lib/aws/ecs';
+import { loggerFor } from './observability/logger';
 
 export type DependencyState = 'ok' | 'unreachable';
 
@@ -52,7 +53,7 @@ async function probeAws(): Promise<DependencyState> {
     return 'ok';
   } catch (e) {
     // Details stay in the server log; the health document only says whether AWS answered.
-    console.warn('[health] AWS check failed:', e instanceof Error ? e.message : e);
+    loggerFor('health').warn({ reason: e instanceof Error ? e.message : String(e) }, 'AWS check failed');
     return 'unreachable';
   } finally {
     clearTimeout(timer);

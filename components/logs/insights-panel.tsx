@@ -18,11 +18,12 @@ import { useSavedQueries } from './use-saved-queries';
 /** The guide's §6.1 query. */
 export const DEFAULT_INSIGHTS_QUERY = 'fields @timestamp, @message | sort @timestamp desc | limit 100';
 
-export function InsightsPanel({ group, userKey }: { group: string; userKey: string }) {
+export function InsightsPanel({ group }: { group: string }) {
   const [query, setQuery] = useState(DEFAULT_INSIGHTS_QUERY);
   const [range, setRange] = useState<RangeChoice | null>({ kind: 'preset', id: '1h' });
   const [name, setName] = useState('');
-  const { saved, save, remove } = useSavedQueries(userKey);
+  const [shared, setShared] = useState(false);
+  const { saved, save, remove, saving, error: savedError } = useSavedQueries();
   const run = useMutation({
     mutationFn: (input: { groups: string[]; query: string; start: number; end: number }) => sendJson<InsightsResults>('/api/logs/insights', 'POST', input),
   });
@@ -112,32 +113,46 @@ export function InsightsPanel({ group, userKey }: { group: string; userKey: stri
 
       <aside className="flex flex-col gap-2 border-t border-border px-4 py-3 lg:border-l lg:border-t-0">
         <h3 className="text-[13px] font-semibold">Saved queries</h3>
-        <p className="text-xs text-fg-subtle">Saved in this browser only.</p>
+        <p className="text-xs text-fg-subtle">Kept with your account; shared ones are listed for everyone who runs queries.</p>
         <form
-          className="flex gap-1.5"
+          className="flex flex-col gap-1.5"
           onSubmit={(e) => {
             e.preventDefault();
-            if (name.trim() && query.trim()) save({ name: name.trim(), query });
-            setName('');
+            if (name.trim() && query.trim()) save({ name: name.trim(), query, shared }, { onSuccess: () => setName('') });
           }}
         >
-          <input aria-label="Name for this query" placeholder="Name" className={cn(controlClass, 'min-w-0 flex-1')} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} />
-          <button type="submit" className={buttonClass} disabled={!name.trim()}>
-            Save
-          </button>
+          <div className="flex gap-1.5">
+            <input aria-label="Name for this query" data-testid="saved-query-name" placeholder="Name" className={cn(controlClass, 'min-w-0 flex-1')} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} />
+            <button type="submit" data-testid="saved-query-save" className={buttonClass} disabled={!name.trim() || saving}>
+              Save
+            </button>
+          </div>
+          <label className="flex items-center gap-1.5 text-xs text-fg-muted">
+            <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
+            Share with the team
+          </label>
         </form>
+        {savedError && (
+          <p role="alert" className="text-xs text-down-fg">
+            {savedError}
+          </p>
+        )}
         {saved.length === 0 ? (
           <p className="text-xs text-fg-subtle">None yet.</p>
         ) : (
           <ul className="flex flex-col gap-1" data-testid="saved-queries">
             {saved.map((q) => (
-              <li key={q.name} className="flex items-center gap-1.5">
+              <li key={q.id} data-testid="saved-query" data-name={q.name} data-mine={q.mine} className="flex items-center gap-1.5">
                 <button type="button" title={q.query} className="min-w-0 flex-1 truncate text-left text-[13px] text-accent hover:underline" onClick={() => setQuery(q.query)}>
                   {q.name}
+                  {!q.mine && <span className="ml-1 text-[11px] text-fg-subtle">· {q.owner ?? 'shared'}</span>}
+                  {q.mine && q.shared && <span className="ml-1 text-[11px] text-fg-subtle">· shared</span>}
                 </button>
-                <button type="button" className={smallButtonClass} aria-label={`Delete ${q.name}`} onClick={() => remove(q.name)}>
-                  Delete
-                </button>
+                {q.mine && (
+                  <button type="button" className={smallButtonClass} aria-label={`Delete ${q.name}`} onClick={() => remove(q.id)}>
+                    Delete
+                  </button>
+                )}
               </li>
             ))}
           </ul>

@@ -15,7 +15,7 @@ import { toInputValue, type RangeChoice } from './time-range';
 /** A stopped task's link shows the quarter hour before it stopped. */
 const LAST_LINES_WINDOW_MS = 15 * 60_000;
 
-export function LogsView({ initialGroup, initialStream, initialEnd, canQuery, userKey }: { initialGroup: string; initialStream: string; initialEnd: number | null; canQuery: boolean; userKey: string }) {
+export function LogsView({ initialGroup, initialStream, initialEnd, canQuery }: { initialGroup: string; initialStream: string; initialEnd: number | null; canQuery: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const groups = useQuery(logGroupsQuery());
@@ -117,7 +117,7 @@ export function LogsView({ initialGroup, initialStream, initialEnd, canQuery, us
           {!selected ? (
             <p className="px-4 py-6 text-center text-[13px] text-fg-subtle">{groups.data ? 'There are no log groups in this account and region.' : 'Loading log groups…'}</p>
           ) : tab === 'insights' && canQuery ? (
-            <InsightsPanel group={selected} userKey={userKey} />
+            <InsightsPanel group={selected} />
           ) : (
             <TailPanel key={`${selected}|${stream}`} group={selected} stream={stream} initialRange={initialRange} />
           )}

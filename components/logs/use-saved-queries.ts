@@ -1,41 +1,42 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { fetchJson, sendJson } from '@/lib/api/fetch-json';
+import type { SavedQueryView } from '@/lib/telemetry/saved-queries-types';
 
-export interface SavedQuery {
-  name: string;
-  query: string;
+export type { SavedQueryView };
+
+export function savedQueriesQuery() {
+  return queryOptions({
+    queryKey: ['logs', 'saved-queries'] as const,
+    queryFn: ({ signal }) => fetchJson<{ queries: SavedQueryView[] }>('/api/logs/saved-queries', signal),
+    staleTime: 30_000,
+  });
 }
 
-/** Saved in this browser only, one list per user; a server-side list would need a table. */
-export function useSavedQueries(userKey: string) {
-  const storageKey = `codeflow.logs.saved-queries.${userKey}`;
-  const [saved, setSaved] = useState<SavedQuery[]>([]);
-
-  useEffect(() => {
-    try {
-      const value: unknown = JSON.parse(localStorage.getItem(storageKey) ?? '[]');
-      if (Array.isArray(value)) setSaved(value.filter((q): q is SavedQuery => typeof q?.name === 'string' && typeof q?.query === 'string'));
-    } catch {
-      setSaved([]);
-    }
-  }, [storageKey]);
-
-  const write = useCallback(
-    (next: SavedQuery[]) => {
-      setSaved(next);
-      try {
-        localStorage.setItem(storageKey, JSON.stringify(next));
-      } catch {
-        // Storage full or disabled: the list still works until the page is left.
-      }
-    },
-    [storageKey],
-  );
-
+/**
+ * The caller's saved Logs Insights queries (and those others shared), kept in Codeflow's database
+ * per user, so they follow the person from browser to browser. Saving under an existing name
+ * replaces that query; both writes are audited by the server.
+ */
+export function useSavedQueries() {
+  const queryClient = useQueryClient();
+  const list = useQuery(savedQueriesQuery());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: savedQueriesQuery().queryKey });
+  const save = useMutation({
+    mutationFn: (q: { name: string; query: string; shared?: boolean }) => sendJson<{ query: SavedQueryView }>('/api/logs/saved-queries', 'POST', q),
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => sendJson<{ query: SavedQueryView }>(`/api/logs/saved-queries/${encodeURIComponent(id)}`, 'DELETE'),
+    onSettled: refresh,
+  });
   return {
-    saved,
-    save: (q: SavedQuery) => write([...saved.filter((s) => s.name !== q.name), q].sort((a, b) => a.name.localeCompare(b.name))),
-    remove: (name: string) => write(saved.filter((s) => s.name !== name)),
+    saved: list.data?.queries ?? [],
+    loading: list.isPending,
+    error: (list.error ?? save.error ?? remove.error)?.message ?? null,
+    saving: save.isPending,
+    save: save.mutate,
+    remove: remove.mutate,
   };
 }

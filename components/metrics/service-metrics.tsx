@@ -48,7 +48,14 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
   const latest = chart.lines.map((l) => ({ l, v: l.values[l.values.length - 1] })).filter((x) => x.v !== undefined);
 
   return (
-    <Card data-testid="metrics-chart" data-metric={chart.id} data-points={rows.length} className="min-w-0">
+    <Card
+      data-testid="metrics-chart"
+      data-metric={chart.id}
+      data-points={rows.length}
+      data-latest={latest.map(({ l, v }) => `${l.key}=${v}`).join(' ')}
+      data-over-trigger={chart.references.some((r) => r.kind === 'trigger' && latest.some(({ v }) => v! > r.value))}
+      className="min-w-0"
+    >
       <header className="flex items-baseline gap-2 px-3 pt-2">
         <h3 className="text-[12px] font-semibold">
           {chart.title}

@@ -10,6 +10,7 @@ import { cn } from '@/components/ui/cn';
 import { VerdictBadge } from '@/components/fleet/verdict-badge';
 import { RolloutCell } from '@/components/fleet/rollout-cell';
 import { TaskCounts } from '@/components/fleet/task-counts';
+import { AlarmsCell, FindingsCell, TargetsCell } from '@/components/fleet/telemetry-cells';
 import type { SortKey } from './overview-view';
 
 /** A coloured edge on rows that need attention, so they stand out while scrolling. */
@@ -36,12 +37,15 @@ export function ServiceTable({
     <Table>
       <colgroup>
         <col className="w-[108px]" />
-        <col className="w-[17%]" />
-        <col className="w-[164px]" />
-        <col className="w-[84px]" />
-        <col className="w-[120px]" />
-        <col className="w-[172px]" />
-        <col className="w-[84px]" />
+        <col className="w-[15%]" />
+        <col className="w-[128px]" />
+        <col className="w-[72px]" />
+        <col className="w-[76px]" />
+        <col className="w-[76px]" />
+        <col className="w-[72px]" />
+        <col className="w-[112px]" />
+        <col className="w-[150px]" />
+        <col className="w-[76px]" />
         <col />
       </colgroup>
       <THead>
@@ -50,6 +54,9 @@ export function ServiceTable({
           <SortableTh label="Service" sortKey="name" current={sort} onSort={onSort} />
           <SortableTh label="Cluster" sortKey="cluster" current={sort} onSort={onSort} />
           <Th>Tasks</Th>
+          <Th title="Load balancer targets, healthy and unhealthy (CloudWatch, latest minute)">Targets</Th>
+          <Th title="The service's CloudWatch alarms: how many are in ALARM">Alarms</Th>
+          <Th title="Open HIGH and CRITICAL GuardDuty findings">Findings</Th>
           <Th>Rollout</Th>
           <Th title="Image tag, and the task definition family:revision">Version</Th>
           <SortableTh label="Deployed" sortKey="deployed" current={sort} onSort={onSort} />
@@ -112,6 +119,15 @@ function ServiceRow({ service: s, stale }: { service: ServiceHealth; stale: bool
       </Td>
       <Td>
         <TaskCounts running={s.runningCount} desired={s.desiredCount} pending={s.pendingCount} />
+      </Td>
+      <Td>
+        <TargetsCell telemetry={s.telemetry} hasTargets={s.targetGroupArns.length > 0} />
+      </Td>
+      <Td>
+        <AlarmsCell telemetry={s.telemetry} />
+      </Td>
+      <Td>
+        <FindingsCell telemetry={s.telemetry} />
       </Td>
       <Td>
         <RolloutCell rollout={s.rollout} />

@@ -3,6 +3,9 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
 import { httpStatusOf, isAppError } from '@/lib/errors';
+import { currentRequest, newRequestId } from '@/lib/observability/context';
+import { getLogger } from '@/lib/observability/logger';
+import { observeRequest } from '@/lib/observability/request';
 
 /** Every API response is per-user, live data: never stored by a browser or a shared cache. */
 const NO_STORE = 'private, no-store';
@@ -27,20 +30,22 @@ export function json<T>(data: T, init: ResponseInit = {}): NextResponse<T> {
 /**
  * The outermost wrapper of every route handler: turns thrown errors into the API's error shape
  * and applies the cache policy. Auth wrappers compose inside it:
- * `export const GET = withErrors(withUser(handler, { role }))`.
+ * `export const GET = withErrors(withUser(handler, { role }))`. It also gives the request its id
+ * (X-Request-Id, on every log line about it), its access log line and its latency metric.
  */
 export function withErrors<Ctx>(handler: RouteHandler<Ctx>): RouteHandler<Ctx> {
-  return async (req, ctx) => {
-    try {
-      const res = await handler(req, ctx);
-      res.headers.set('Cache-Control', NO_STORE);
-      return res;
-    } catch (e) {
-      // notFound(), redirect() and friends are control flow, not failures.
-      unstable_rethrow(e);
-      return errorResponse(e, req);
-    }
-  };
+  return (req, ctx) =>
+    observeRequest(req, ctx, async () => {
+      try {
+        const res = await handler(req, ctx);
+        res.headers.set('Cache-Control', NO_STORE);
+        return res;
+      } catch (e) {
+        // notFound(), redirect() and friends are control flow, not failures.
+        unstable_rethrow(e);
+        return errorResponse(e, req);
+      }
+    });
 }
 
 export function errorResponse(e: unknown, req: Pick<NextRequest, 'method' | 'nextUrl'>): NextResponse<ApiErrorBody> {
@@ -52,9 +57,9 @@ export function errorResponse(e: unknown, req: Pick<NextRequest, 'method' | 'nex
   if (e instanceof z.ZodError) {
     return json<ApiErrorBody>({ error: { code: 'invalid', message: describeZodError(e) } }, { status: 400 });
   }
-  const ref = newRequestId();
+  const ref = currentRequest()?.requestId ?? newRequestId();
   // The only place the full error (with stack) goes: the server log, under the ref the user sees.
-  console.error(`[api] ${req.method} ${req.nextUrl.pathname} failed (ref ${ref})`, e);
+  getLogger().error({ err: e, ref, path: req.nextUrl.pathname }, `${req.method} ${req.nextUrl.pathname} failed (ref ${ref})`);
   const res = json<ApiErrorBody>(
     { error: { code: 'internal', message: `Something went wrong on our side (ref ${ref})` } },
     { status: 500 },
@@ -71,9 +76,4 @@ export function describeZodError(e: z.ZodError): string {
       return field ? `${field}: ${issue.message}` : issue.message;
     })
     .join('; ');
-}
-
-/** Short enough to read out on a call, long enough not to collide in a day of logs. */
-function newRequestId(): string {
-  return crypto.randomUUID().replaceAll('-', '').slice(0, 12);
 }

@@ -7,6 +7,7 @@ import { isSameOrigin } from '../auth/origin';
 import { confirmRoleForWrite, getCurrentUser } from '../auth/session';
 import { getDb } from '../db/client';
 import { AppError } from '../errors';
+import { setRequestUser } from '../observability/context';
 import type { RouteHandler } from './handler';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -22,6 +23,7 @@ export function withUser<Ctx>(handler: AuthorizedHandler<Ctx>, options: { action
   return async (req, ctx) => {
     let user = await getCurrentUser();
     if (!user) throw new AppError('unauthorized', 'Sign in to use Codeflow (or send a valid API token).');
+    setRequestUser(user.subject);
     const write = !SAFE_METHODS.has(req.method);
     if (write) {
       if (user.via.kind === 'session' && !isSameOrigin(req.headers, process.env.NEXTAUTH_URL)) {

@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import { AppError, isAppError } from '../errors';
 import { recordIntent, recordOutcome, type IntentEntry } from './append';
 import type { AuditEntry } from './types';
+import { loggerFor } from '../observability/logger';
 
 export interface AuditScope {
   intent: AuditEntry;
@@ -30,7 +31,7 @@ export async function withAudit<T>(db: Db, intentEntry: IntentEntry, fn: (scope:
       await recordOutcome(db, intent, { outcome: 'failure', awsRequestIds, params: { error: describeError(e) } });
     } catch (auditError) {
       // The caller needs the action's own error; the audit failure must still be seen.
-      console.error(`codeflow: could not record the failure of audit intent ${intent.seq} (${intent.action}): ${(auditError as Error).message}`);
+      loggerFor('audit').error({ err: auditError, intent: intent.seq, action: intent.action }, `could not record the failure of audit intent ${intent.seq} (${intent.action})`);
     }
     throw e;
   }

@@ -5,6 +5,7 @@ import { getConfig, sessionSecretProblem, type AuthConfig } from '../config';
 import { AppError } from '../errors';
 import { groupsOf, identityIssuer, refusesSandboxIdentity, secureCookies, type OidcProfile } from './identity-rules';
 import { recordDeniedSignIn, recordSignIn, recordSignOut } from './users';
+import { loggerFor } from '../observability/logger';
 
 /** A shift: long enough for a night on call, short enough that a lost laptop stops mattering. */
 const SESSION_MAX_AGE_S = 12 * 3600;
@@ -119,8 +120,8 @@ export function getAuthOptions(): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => console.error(`[auth] ${code}`, metadata instanceof Error ? metadata.message : ''),
-      warn: (code) => console.warn(`[auth] ${code}`),
+      error: (code, metadata) => loggerFor('auth').error({ code, reason: metadata instanceof Error ? metadata.message : undefined }, `next-auth: ${code}`),
+      warn: (code) => loggerFor('auth').warn({ code }, `next-auth: ${code}`),
       debug: () => undefined,
     },
   };

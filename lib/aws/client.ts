@@ -5,6 +5,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsCallStarted } from '../observability/hooks';
 import { toAppError } from './errors';
 
 export interface AwsClientOptions {
@@ -70,15 +71,22 @@ const serviceLabels: Record<string, string> = {
 /**
  * Every SDK call goes through here: a deadline that bounds the call with its retries (the
  * SDK's own timeouts are per attempt), and SDK errors turned into AppErrors. `operation` is
- * passed explicitly because class names do not survive minification.
+ * passed explicitly because class names do not survive minification. Each call is reported to
+ * the observability hooks (metrics by service/operation/outcome, a span when tracing is on).
  */
 export async function send<C extends object>(client: SdkClient, command: C, deadlineMs: number, operation: string): Promise<OutputOf<C>> {
+  const serviceId = client.config.serviceId ?? '';
+  const service = serviceLabels[serviceId] ?? (serviceId || 'AWS');
+  const ended = awsCallStarted({ service, operation });
   try {
     // The SDK's overloaded generic `send` cannot be called through a union; the output type is recovered by OutputOf.
     const sendAny = client.send.bind(client) as (command: C, options: { abortSignal: AbortSignal }) => Promise<OutputOf<C>>;
-    return await sendAny(command, { abortSignal: AbortSignal.timeout(deadlineMs) });
+    const output = await sendAny(command, { abortSignal: AbortSignal.timeout(deadlineMs) });
+    ended({ outcome: 'ok', requestId: (output as { $metadata?: { requestId?: string } }).$metadata?.requestId });
+    return output;
   } catch (e) {
-    const serviceId = client.config.serviceId ?? '';
-    throw toAppError(e, operation, { service: serviceLabels[serviceId] ?? (serviceId || 'AWS'), deadlineMs });
+    const error = toAppError(e, operation, { service, deadlineMs });
+    ended({ outcome: error.code, requestId: error.requestId, error });
+    throw error;
   }
 }

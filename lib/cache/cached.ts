@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../errors';
+import { recordCacheLookup } from '../observability/hooks';
 import { Lru } from './lru';
 import { defaultCacheStore } from './redis-store';
 import { createSingleFlight } from './single-flight';
@@ -46,6 +47,7 @@ export function createCache(opts: { store?: CacheStore; now?: () => number } = {
   async function resolve<T>(key: string, ttlMs: number, graceMs: number, fn: () => Promise<T>): Promise<CachedResult<T>> {
     const entry = await store.get<T>(key, ttlMs);
     const t = now();
+    recordCacheLookup(key, !entry ? 'miss' : t - entry.fetchedAt < ttlMs ? 'hit' : 'stale');
     if (entry && t - entry.fetchedAt < ttlMs) return { ...entry, stale: false, error: null };
 
     const failure = failures.get(key);

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { closeDb, getDbHandle, openDb, redactUrl } from './client';
 import { queryRows } from './query-rows';
+import { loadMigrations } from './migrate';
 import { describeTargets } from './test-targets';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -95,7 +96,7 @@ describe('getDb', () => {
       assert.equal(a, b);
       assert.equal(a.kind, 'pglite');
       const rows = await queryRows<{ n: number }>(a.db, sql`select count(*)::int as n from schema_migrations`);
-      assert.equal(rows[0]?.n, 1);
+      assert.equal(rows[0]?.n, loadMigrations().length);
     } finally {
       await closeDb();
       Object.assign(process.env, { CODEFLOW_DATA_DIR: saved.dir, DATABASE_URL: saved.url });

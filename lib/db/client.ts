@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { acquireDataDirLock } from './data-dir-lock';
 import { migrateUp } from './migrate';
 import * as schema from './schema';
+import { loggerFor } from '../observability/logger';
 
 /** What callers get from either driver: the common Drizzle API over our schema. Transactions are a Db too. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -46,7 +47,7 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
   const location = redactUrl(url);
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'codeflow', connectionTimeoutMillis: 10_000 });
   // Without a listener, an idle connection dropped by the server would crash the process.
-  pool.on('error', (e) => console.error(`codeflow: idle PostgreSQL connection to ${location} failed: ${e.message}`));
+  pool.on('error', (e) => loggerFor('db').error({ reason: e.message }, `idle PostgreSQL connection to ${location} failed`));
   try {
     await pool.query('select 1');
   } catch (e) {

@@ -74,3 +74,4 @@ export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
 export * from './schema-incidents';
 export * from './schema-maintenance';
+export * from './schema-telemetry';

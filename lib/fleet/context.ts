@@ -16,6 +16,10 @@ export interface FleetContext {
   detailTtlMs: number;
   /** Discovered cluster lists change rarely. */
   discoveryTtlMs: number;
+  /** The overview's latest-minute metrics are fresh for this long (CloudWatch's finest period is a minute). */
+  telemetryTtlMs: number;
+  /** How long a page waits on a cold telemetry source before answering without it (it lands in the cache for the next poll). */
+  telemetryWaitMs: number;
   cache: Cache;
   taskDefinitions: TaskDefinitionCache;
 }
@@ -26,6 +30,8 @@ export function createFleetContext(opts: Pick<FleetContext, 'aws' | 'region'> & 
     snapshotTtlMs: 5000,
     detailTtlMs: 2000,
     discoveryTtlMs: 60_000,
+    telemetryTtlMs: 60_000,
+    telemetryWaitMs: 3000,
     cache: createCache(),
     taskDefinitions: createTaskDefinitionCache(),
     ...opts,
@@ -40,7 +46,7 @@ export function getFleetContext(): FleetContext {
   const holder = globalThis as Holder;
   if (!holder[KEY]) {
     const config = getConfig();
-    holder[KEY] = createFleetContext({ aws: getAwsClients(), region: config.region, clusters: config.clusters, snapshotTtlMs: config.fleet.cacheTtlMs });
+    holder[KEY] = createFleetContext({ aws: getAwsClients(), region: config.region, clusters: config.clusters, snapshotTtlMs: config.fleet.cacheTtlMs, telemetryTtlMs: config.telemetry.ttlMs });
   }
   return holder[KEY];
 }

@@ -1,10 +1,11 @@
-import { nameFromArn } from '../aws/arn';
-import { listClusterArns } from '../aws/ecs';
 import { getFleetContext, type FleetContext } from './context';
+import { listClusters } from './clusters';
 import { getClusterSnapshot } from './snapshot';
+import { joinTelemetry, type TelemetrySources } from './telemetry';
 import type { ClusterStatus, FleetOverview, ServiceHealth, Verdict } from './types';
 
 export { filterServices, type ServiceFilter } from './filter-services';
+export { listClusters } from './clusters';
 
 /** Worst first: at 3 a.m. the top of the list is what needs attention. */
 const severity: Record<Verdict, number> = { down: 0, degraded: 1, deploying: 2, unknown: 3, healthy: 4 };
@@ -13,13 +14,13 @@ const severity: Record<Verdict, number> = { down: 0, degraded: 1, deploying: 2, 
  * Every cluster's snapshot, fetched in parallel. A cluster that fails shows its error (and its
  * last good services, marked stale, when there are any); the other clusters still show.
  */
-export async function getFleetOverview(ctx: FleetContext = getFleetContext()): Promise<FleetOverview> {
+export async function getFleetOverview(ctx: FleetContext = getFleetContext(), sources?: TelemetrySources): Promise<FleetOverview> {
   const clusters = await listClusters(ctx);
   const results = await Promise.allSettled(clusters.map((c) => getClusterSnapshot(c, ctx)));
   const now = Date.now();
 
   const statuses: ClusterStatus[] = [];
-  const services: ServiceHealth[] = [];
+  const read: { cluster: string; services: ServiceHealth[] }[] = [];
   results.forEach((r, i) => {
     const cluster = clusters[i] as string;
     if (r.status === 'rejected') {
@@ -34,22 +35,14 @@ export async function getFleetOverview(ctx: FleetContext = getFleetContext()): P
       stale,
       error: error ? error.message : null,
     });
-    services.push(...value.services);
+    read.push({ cluster: value.cluster, services: value.services });
   });
+
+  // Metrics, alarms and findings, each on its own cache; a failing one leaves the ECS verdict and says so.
+  const services = await joinTelemetry(read, ctx, sources);
 
   services.sort((a, b) => severity[a.verdict] - severity[b.verdict] || a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));
   return { generatedAt: new Date(now).toISOString(), clusters: statuses, services };
-}
-
-/** Configured clusters, or every cluster in the account and region (cached: clusters come and go rarely). */
-export async function listClusters(ctx: FleetContext = getFleetContext()): Promise<string[]> {
-  if (ctx.clusters.length > 0) return ctx.clusters;
-  const { value } = await ctx.cache.cached('fleet:clusters', ctx.discoveryTtlMs, async () => {
-    const names: string[] = [];
-    for await (const arn of listClusterArns(ctx.aws)) names.push(nameFromArn(arn));
-    return names.sort();
-  });
-  return value;
 }
 
 function messageOf(e: unknown): string {

@@ -5,7 +5,9 @@ import type { AwsClients } from '../aws/client';
 import type { Listener, Service, Task } from '../aws/types';
 import { getFleetContext, type FleetContext } from './context';
 import { toServiceHealth } from './service-health';
-import type { ServiceDetail, TargetGroupHealth } from './types';
+import { getClusterSnapshot } from './snapshot';
+import { joinTelemetry, type TelemetrySources } from './telemetry';
+import type { ServiceDetail, ServiceHealth, TargetGroupHealth } from './types';
 
 /** Newest stopped tasks shown; why tasks die is usually visible in the last few. */
 const STOPPED_SHOWN = 20;
@@ -17,9 +19,26 @@ const EVENTS_SHOWN = 50;
  * Everything the service page shows, cached ~2 s with single-flight so a page and its polling
  * share one AWS round. Unknown services and clusters are not_found with a message naming them.
  */
-export async function getServiceDetail(cluster: string, serviceName: string, ctx: FleetContext = getFleetContext()): Promise<ServiceDetail> {
+/** `sources: null` reads ECS and ELB only (what the metrics page needs); by default the verdict includes telemetry. */
+export async function getServiceDetail(cluster: string, serviceName: string, ctx: FleetContext = getFleetContext(), sources?: TelemetrySources | null): Promise<ServiceDetail> {
   const r = await ctx.cache.cached(`fleet:detail:${cluster}/${serviceName}`, ctx.detailTtlMs, () => fetchServiceDetail(cluster, serviceName, ctx));
-  return r.stale ? { ...r.value, stale: true, error: r.error?.message ?? null } : r.value;
+  const detail = r.stale ? { ...r.value, stale: true, error: r.error?.message ?? null } : r.value;
+  return sources === null ? detail : { ...detail, health: await serviceTelemetry(detail, ctx, sources) };
+}
+
+/**
+ * The detail's verdict with the service's telemetry: the same cached cluster-wide reads the
+ * overview makes (its latest-minute metrics round covers every service of the cluster).
+ */
+async function serviceTelemetry(detail: ServiceDetail, ctx: FleetContext, sources?: TelemetrySources): Promise<ServiceHealth> {
+  const snapshot = await getClusterSnapshot(detail.cluster, ctx).then(
+    (r) => r.value.services,
+    () => [] as ServiceHealth[],
+  );
+  // The cluster's service list, with this service as the detail has it now (fresher than the snapshot).
+  const services = [...snapshot.filter((s) => s.name !== detail.health.name), detail.health];
+  const joined = await joinTelemetry([{ cluster: detail.cluster, services }], ctx, sources);
+  return joined.find((s) => s.name === detail.health.name) ?? detail.health;
 }
 
 export async function fetchServiceDetail(cluster: string, serviceName: string, ctx: FleetContext): Promise<ServiceDetail> {

@@ -1,7 +1,7 @@
 import { imageTagOf, nameFromArn, parseTaskDefinitionArn } from '../aws/arn';
 import type { Service, TaskDefinition } from '../aws/types';
-import type { ServiceHealth } from './types';
-import { activeDeploymentCount, assessService, primaryOf } from './verdict';
+import type { ServiceHealth, ServiceTelemetry } from './types';
+import { activeDeploymentCount, assessService, primaryOf, telemetrySignals, withSignals, type TelemetryInput } from './verdict';
 
 /** The overview row for one service. `taskDefinition` is the service's current one, when known. */
 export function toServiceHealth(cluster: string, service: Service, taskDefinition: TaskDefinition | null): ServiceHealth {
@@ -29,6 +29,7 @@ export function toServiceHealth(cluster: string, service: Service, taskDefinitio
     image,
     imageTag: image ? imageTagOf(image) : null,
     lastDeploymentAt: newestDeploymentAt(service),
+    targetGroupArns: [...new Set(service.loadBalancers.map((lb) => lb.targetGroupArn))],
   };
 }
 
@@ -43,4 +44,29 @@ function newestDeploymentAt(service: Service): string | null {
     if (d.createdAt && (newest === null || Date.parse(d.createdAt) > Date.parse(newest))) newest = d.createdAt;
   }
   return newest;
+}
+
+/**
+ * The row with its telemetry folded into the verdict and reasons. `health` must be the ECS-only
+ * row as the snapshot computed it (its `telemetry` unset).
+ */
+export function withTelemetry(health: ServiceHealth, input: Omit<TelemetryInput, 'hasTargets' | 'desiredCount'> & { alarms: ServiceTelemetry['alarms'] }): ServiceHealth {
+  const ecs = { verdict: health.verdict, reasons: health.reasons };
+  const signals = telemetrySignals({ ...input, hasTargets: health.targetGroupArns.length > 0, desiredCount: health.desiredCount });
+  const { verdict, reasons } = withSignals(ecs, signals);
+  return {
+    ...health,
+    verdict,
+    reasons,
+    telemetry: {
+      ecsVerdict: ecs.verdict,
+      metrics: input.metrics,
+      metricsError: input.metricsError ?? null,
+      alarms: input.alarms,
+      alarmsError: input.alarmsError ?? null,
+      findings: input.findings,
+      findingsError: input.findingsError ?? null,
+      signals,
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import type { LatestMetrics, Signal } from './verdict';
 import type { Deployment, Listener, Service, ServiceEvent, Task, TaskDefinition, TargetGroup, TargetHealth } from '../aws/types';
 
 export type Verdict = 'healthy' | 'degraded' | 'down' | 'deploying' | 'unknown';
@@ -27,6 +28,30 @@ export interface ServiceHealth {
   image: string | null;
   imageTag: string | null;
   lastDeploymentAt: string | null;
+  /** The service's target groups (from ECS), for its ALB metrics and the alarms on them. */
+  targetGroupArns: string[];
+  /** CloudWatch, alarms and GuardDuty as of the last read; absent until joined (the snapshot is ECS only). */
+  telemetry?: ServiceTelemetry;
+}
+
+export interface AlarmRef {
+  name: string;
+  state: string;
+}
+
+/** What the telemetry said about one service; every source can fail on its own (null + error). */
+export interface ServiceTelemetry {
+  /** The verdict ECS alone gives, before the signals below were folded in. */
+  ecsVerdict: Verdict;
+  metrics: LatestMetrics | null;
+  metricsError: string | null;
+  /** The service's alarms, ALARM first; null when alarms could not be read. */
+  alarms: AlarmRef[] | null;
+  alarmsError: string | null;
+  /** Open HIGH and CRITICAL GuardDuty findings; null when GuardDuty could not be read. */
+  findings: { highest: 'HIGH' | 'CRITICAL'; count: number } | null;
+  findingsError: string | null;
+  signals: Signal[];
 }
 
 export interface ClusterSnapshot {

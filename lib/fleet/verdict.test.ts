@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeDeployment, makeService } from './testing/builders';
-import { activeDeploymentCount, assessService } from './verdict';
+import { activeDeploymentCount, assessService, telemetrySignals, withSignals, type TelemetryInput } from './verdict';
 
 const td = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${rev}`;
 
@@ -180,5 +180,68 @@ describe('assessService: crash loops', () => {
     const primary = makeDeployment({ rolloutState: 'IN_PROGRESS', runningCount: 0, pendingCount: 1, desiredCount: 1, failedTasks: 42 });
     const s = makeService({ desiredCount: 1, runningCount: 0, pendingCount: 1, deployments: [primary] });
     assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 1', 'rolling out rev 5: 0 of 1 running', '42 tasks failed to start'] });
+  });
+});
+
+describe('telemetrySignals and withSignals', () => {
+  const quiet = { at: '2026-01-01T00:00:00.000Z', p95Ms: 120, errorRatePct: 0.2, requests: 600, cpuPct: 30, memoryPct: 50, healthyTargets: 3, unhealthyTargets: 0 };
+  const input = (over: Partial<TelemetryInput> = {}): TelemetryInput => ({ metrics: quiet, alarmsInAlarm: [], findings: { highest: 'HIGH', count: 0 }, hasTargets: true, desiredCount: 3, ...over });
+
+  it('says nothing about a quiet service', () => {
+    assert.deepEqual(telemetrySignals(input()), []);
+    assert.deepEqual(withSignals({ verdict: 'healthy', reasons: [] }, []), { verdict: 'healthy', reasons: [] });
+  });
+
+  it('names the guide’s thresholds: rollback triggers critical, targets warnings', () => {
+    const signals = telemetrySignals(input({ metrics: { ...quiet, p95Ms: 612.4, errorRatePct: 12.345, cpuPct: 75, memoryPct: 85.04, unhealthyTargets: 2 } }));
+    assert.deepEqual(signals.map((s) => [s.level, s.text]), [
+      ['critical', 'p95 612 ms > 500 ms'],
+      ['critical', '5xx 12.3 % > 5 %'],
+      ['warn', '2 unhealthy targets'],
+      ['warn', 'CPU 75 % > 70 %'],
+      ['warn', 'memory 85 % > 80 %'],
+    ]);
+    assert.deepEqual(telemetrySignals(input({ metrics: { ...quiet, p95Ms: 250, errorRatePct: 1.5 } })).map((s) => [s.level, s.text]), [
+      ['warn', 'p95 250 ms > 200 ms'],
+      ['warn', '5xx 1.5 % > 1 %'],
+    ]);
+    // At the threshold is not over it.
+    assert.deepEqual(telemetrySignals(input({ metrics: { ...quiet, p95Ms: 200, errorRatePct: 1, cpuPct: 70, memoryPct: 80 } })), []);
+  });
+
+  it('alarms in ALARM are critical, open findings a warning, no healthy target critical', () => {
+    const signals = telemetrySignals(input({ alarmsInAlarm: ['Codeflow-5xxRate'], findings: { highest: 'CRITICAL', count: 2 }, metrics: { ...quiet, healthyTargets: 0 } }));
+    assert.deepEqual(signals.map((s) => [s.level, s.text]), [
+      ['critical', 'no healthy targets'],
+      ['critical', 'alarm Codeflow-5xxRate in ALARM'],
+      ['warn', '2 open CRITICAL/HIGH findings'],
+    ]);
+    // A worker without a load balancer has no targets to be healthy.
+    assert.deepEqual(telemetrySignals(input({ hasTargets: false, metrics: { ...quiet, healthyTargets: null, unhealthyTargets: null } })), []);
+  });
+
+  it('each source that failed says so; the others still count', () => {
+    const signals = telemetrySignals(input({ metrics: null, metricsError: 'Throttled by CloudWatch', alarmsInAlarm: ['Codeflow-HighCPU'] }));
+    assert.deepEqual(signals.map((s) => [s.level, s.text]), [
+      ['critical', 'alarm Codeflow-HighCPU in ALARM'],
+      ['info', 'metrics unavailable: Throttled by CloudWatch'],
+    ]);
+    const down = telemetrySignals(input({ metrics: null, alarmsInAlarm: null, findings: null }));
+    assert.deepEqual(down.map((s) => s.text), ['metrics unavailable', 'alarms unavailable', 'findings unavailable']);
+    // With every source down the verdict is ECS's own.
+    assert.deepEqual(withSignals({ verdict: 'healthy', reasons: [] }, down), { verdict: 'healthy', reasons: ['metrics unavailable', 'alarms unavailable', 'findings unavailable'] });
+  });
+
+  it('a critical signal degrades a healthy or deploying service and leads its reasons; down stays down', () => {
+    const signals = telemetrySignals(input({ metrics: { ...quiet, p95Ms: 612 }, findings: { highest: 'HIGH', count: 1 } }));
+    assert.deepEqual(withSignals({ verdict: 'healthy', reasons: [] }, signals), { verdict: 'degraded', reasons: ['p95 612 ms > 500 ms', '1 open HIGH finding'] });
+    assert.deepEqual(withSignals({ verdict: 'deploying', reasons: ['rolling out rev 2: 1 of 3 running'] }, signals), {
+      verdict: 'degraded',
+      reasons: ['p95 612 ms > 500 ms', 'rolling out rev 2: 1 of 3 running', '1 open HIGH finding'],
+    });
+    assert.deepEqual(withSignals({ verdict: 'down', reasons: ['running 0 of 3'] }, signals), { verdict: 'down', reasons: ['running 0 of 3', 'p95 612 ms > 500 ms', '1 open HIGH finding'] });
+    // Warnings alone list themselves without changing the verdict.
+    const warn = telemetrySignals(input({ metrics: { ...quiet, cpuPct: 90 } }));
+    assert.deepEqual(withSignals({ verdict: 'healthy', reasons: [] }, warn), { verdict: 'healthy', reasons: ['CPU 90 % > 70 %'] });
   });
 });

@@ -106,3 +106,108 @@ function rolledBackNote(service: Service, primary: Deployment): string[] {
   const why = failed?.message.match(/deployment failed: (.*?)\.?$/)?.[1];
   return [`rolled back to ${revisionLabel(primary)}${why ? ` after a failed deployment: ${why}` : ' after a failed deployment'}`];
 }
+
+/** One telemetry reading turned into words; `critical` is one of the guide's rollback triggers (or an alarm firing). */
+export interface Signal {
+  level: 'warn' | 'critical' | 'info';
+  text: string;
+  source: 'metrics' | 'alarms' | 'findings';
+}
+
+/** The latest complete minute of a service's CloudWatch metrics; null fields had no datapoint. */
+export interface LatestMetrics {
+  /** Start of the minute the values describe. */
+  at: string | null;
+  p95Ms: number | null;
+  /** 5xx as a share of requests, in percent; null without requests. */
+  errorRatePct: number | null;
+  requests: number | null;
+  cpuPct: number | null;
+  memoryPct: number | null;
+  healthyTargets: number | null;
+  unhealthyTargets: number | null;
+}
+
+export interface TelemetryInput {
+  /** null when CloudWatch metrics could not be read (then `metricsError` says why). */
+  metrics: LatestMetrics | null;
+  metricsError?: string | null;
+  /** Alarms of the service in ALARM; null when alarms could not be read. */
+  alarmsInAlarm: string[] | null;
+  alarmsError?: string | null;
+  /** Open HIGH/CRITICAL GuardDuty findings; null when GuardDuty could not be read. */
+  findings: { highest: 'HIGH' | 'CRITICAL'; count: number } | null;
+  findingsError?: string | null;
+  /** Whether the service sits behind a load balancer (target counts mean something). */
+  hasTargets: boolean;
+  desiredCount: number;
+}
+
+/** The deployment guide's §4.3 targets and §5.1 rollback triggers. */
+export const THRESHOLDS = {
+  p95Ms: { warn: 200, critical: 500 },
+  errorRatePct: { warn: 1, critical: 5 },
+  cpuPct: { warn: 70 },
+  memoryPct: { warn: 80 },
+} as const;
+
+const round = (v: number) => (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
+const pct = (v: number) => `${round(v)} %`;
+
+/**
+ * What the telemetry says about a service, worst first. Rollback triggers (p95 > 500 ms, 5xx > 5 %),
+ * alarms in ALARM and no healthy target are critical; the guide's targets (p95 > 200 ms, 5xx > 1 %,
+ * CPU > 70 %, memory > 80 %), unhealthy targets and open HIGH/CRITICAL findings are warnings. A
+ * source that could not be read is an `info` signal saying so; the others still count.
+ */
+export function telemetrySignals(t: TelemetryInput): Signal[] {
+  const out: Signal[] = [];
+  const m = t.metrics;
+  if (m) {
+    if (m.p95Ms !== null) {
+      if (m.p95Ms > THRESHOLDS.p95Ms.critical) out.push({ level: 'critical', source: 'metrics', text: `p95 ${Math.round(m.p95Ms)} ms > ${THRESHOLDS.p95Ms.critical} ms` });
+      else if (m.p95Ms > THRESHOLDS.p95Ms.warn) out.push({ level: 'warn', source: 'metrics', text: `p95 ${Math.round(m.p95Ms)} ms > ${THRESHOLDS.p95Ms.warn} ms` });
+    }
+    if (m.errorRatePct !== null) {
+      if (m.errorRatePct > THRESHOLDS.errorRatePct.critical) out.push({ level: 'critical', source: 'metrics', text: `5xx ${pct(m.errorRatePct)} > ${THRESHOLDS.errorRatePct.critical} %` });
+      else if (m.errorRatePct > THRESHOLDS.errorRatePct.warn) out.push({ level: 'warn', source: 'metrics', text: `5xx ${pct(m.errorRatePct)} > ${THRESHOLDS.errorRatePct.warn} %` });
+    }
+    if (t.hasTargets && t.desiredCount > 0 && m.healthyTargets !== null && Math.round(m.healthyTargets) === 0) {
+      out.push({ level: 'critical', source: 'metrics', text: 'no healthy targets' });
+    } else if (m.unhealthyTargets !== null && Math.round(m.unhealthyTargets) > 0) {
+      const n = Math.round(m.unhealthyTargets);
+      out.push({ level: 'warn', source: 'metrics', text: `${n} unhealthy target${n === 1 ? '' : 's'}` });
+    }
+    if (m.cpuPct !== null && m.cpuPct > THRESHOLDS.cpuPct.warn) out.push({ level: 'warn', source: 'metrics', text: `CPU ${pct(m.cpuPct)} > ${THRESHOLDS.cpuPct.warn} %` });
+    if (m.memoryPct !== null && m.memoryPct > THRESHOLDS.memoryPct.warn) out.push({ level: 'warn', source: 'metrics', text: `memory ${pct(m.memoryPct)} > ${THRESHOLDS.memoryPct.warn} %` });
+  } else {
+    out.push({ level: 'info', source: 'metrics', text: `metrics unavailable${t.metricsError ? `: ${t.metricsError}` : ''}` });
+  }
+  if (t.alarmsInAlarm) {
+    for (const name of t.alarmsInAlarm) out.push({ level: 'critical', source: 'alarms', text: `alarm ${name} in ALARM` });
+  } else {
+    out.push({ level: 'info', source: 'alarms', text: `alarms unavailable${t.alarmsError ? `: ${t.alarmsError}` : ''}` });
+  }
+  if (t.findings) {
+    if (t.findings.count > 0) out.push({ level: 'warn', source: 'findings', text: `${t.findings.count} open ${t.findings.highest === 'CRITICAL' ? 'CRITICAL' : 'HIGH'}${t.findings.highest === 'CRITICAL' && t.findings.count > 1 ? '/HIGH' : ''} finding${t.findings.count === 1 ? '' : 's'}` });
+  } else {
+    out.push({ level: 'info', source: 'findings', text: `findings unavailable${t.findingsError ? `: ${t.findingsError}` : ''}` });
+  }
+  const rank = { critical: 0, warn: 1, info: 2 } as const;
+  return out.sort((a, b) => rank[a.level] - rank[b.level]);
+}
+
+/**
+ * The ECS verdict with the telemetry folded in. A critical signal makes a healthy service, or one
+ * whose rollout trips a rollback trigger, degraded; a down or unknown service stays as it is. Its
+ * reasons come first when it changed the verdict (they are why), after the ECS reasons otherwise.
+ * Warnings and notes are listed without changing the verdict.
+ */
+export function withSignals(assessment: Assessment, signals: readonly Signal[]): Assessment {
+  const critical = signals.filter((s) => s.level === 'critical').map((s) => s.text);
+  const rest = signals.filter((s) => s.level !== 'critical').map((s) => s.text);
+  if (critical.length > 0 && (assessment.verdict === 'healthy' || assessment.verdict === 'deploying')) {
+    return { verdict: 'degraded', reasons: [...critical, ...assessment.reasons, ...rest] };
+  }
+  return { verdict: assessment.verdict, reasons: [...assessment.reasons, ...critical, ...rest] };
+}

@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import type { IncidentsConfig } from './config';
 import { escalateDue, type ReachedTier } from './incidents';
 import { deliverDue, type DeliveryResult } from './notify';
+import { loggerFor } from '../observability/logger';
 
 /*
  * The background worker: every few seconds, reach the escalation tiers that are due and deliver
@@ -27,12 +28,12 @@ export async function tick(now: Date, deps: WorkerDeps): Promise<TickResult> {
   try {
     escalated = await escalateDue({ db: deps.db, config: deps.config, now });
   } catch (e) {
-    console.error('codeflow: escalation tick failed:', (e as Error)?.message ?? e);
+    loggerFor('incidents').error({ err: e }, 'escalation tick failed');
   }
   try {
     deliveries = await deliverDue(deps.db, deps.config, now, { fetchImpl: deps.fetchImpl });
   } catch (e) {
-    console.error('codeflow: notification delivery failed:', (e as Error)?.message ?? e);
+    loggerFor('incidents').error({ err: e }, 'notification delivery failed');
   }
   return { escalated, deliveries };
 }
@@ -54,7 +55,7 @@ export function startEscalationWorker(opts: { intervalMs?: number } = {}): { sto
         const [{ getDb }, { getConfig }] = await Promise.all([import('../db/client'), import('../config')]);
         await tick(new Date(), { db: await getDb(), config: getConfig().incidents });
       })()
-        .catch((e: unknown) => console.error('codeflow: escalation worker:', (e as Error)?.message ?? e))
+        .catch((e: unknown) => loggerFor('incidents').error({ err: e }, 'escalation worker failed'))
         .finally(() => {
           if (holder[KEY]) holder[KEY].running = null;
         });

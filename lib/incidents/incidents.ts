@@ -8,6 +8,8 @@ import type { Db } from '../db/client';
 import { users } from '../db/schema';
 import { escalationRoster, incidentEscalations, incidentEvents, incidents, type IncidentEscalationRow, type IncidentRow } from '../db/schema-incidents';
 import { AppError } from '../errors';
+import { recordEscalation } from '../observability/hooks';
+import { loggerFor } from '../observability/logger';
 import type { IncidentsConfig, PlaybookStepConfig } from './config';
 import { dueTiers, nextTier, type DueTier } from './escalation';
 import { enqueueNotifications, subjectOf, type NotificationDetails } from './notify';
@@ -439,6 +441,7 @@ export async function reachTier(tx: Db, config: IncidentsConfig, row: IncidentRo
     .onConflictDoNothing({ target: [incidentEscalations.incidentId, incidentEscalations.role] })
     .returning({ role: incidentEscalations.role });
   if (inserted.length === 0) return false;
+  recordEscalation(tier.role, how.early ? 'early' : 'timer');
   const who = `${ROLE_LABELS[tier.role]} (${person})`;
   await addEvent(tx, row.id, now, 'escalation', how.actor, how.early ? `Escalated early to ${who}: ${how.reason ?? ''}`.trim() : `Escalated to ${who}: unresolved for ${tier.afterMinutes} min`, tier.role);
   let commanderName: string | null = null;
@@ -489,7 +492,7 @@ export async function escalateDue(deps: IncidentDeps): Promise<ReachedTier[]> {
     for (const t of done) {
       // The worker acts for nobody: an audit entry without an actor, one per tier reached.
       await appendAudit(db, { actor: null, action: 'incident.escalate', target: `incident #${t.number}`, params: { id: t.incidentId, role: t.role, afterMinutes: t.afterMinutes, early: false }, reason: `unresolved for ${t.afterMinutes} min`, outcome: 'success' }).catch((e: unknown) =>
-        console.error(`codeflow: could not audit escalation of incident #${t.number} to ${t.role}: ${(e as Error).message}`),
+        loggerFor('incidents').error({ err: e, incident: t.number, role: t.role }, `could not audit escalation of incident #${t.number} to ${t.role}`),
       );
     }
     out.push(...done);

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { queryRows } from '../db/query-rows';
 import { incidentNotificationAttempts, incidentNotifications, type IncidentNotificationRow } from '../db/schema-incidents';
+import { recordNotificationAttempt } from '../observability/hooks';
 import type { IncidentsConfig, WebhookEvent } from './config';
 import { ROLE_LABELS, SEVERITY_DEFINITIONS, type EscalationRole, type Incident, type ServiceRef, type Severity } from './types';
 
@@ -202,5 +203,6 @@ async function deliverOne(db: Db, config: IncidentsConfig, row: IncidentNotifica
       )
       .where(and(eq(incidentNotifications.id, row.id), eq(incidentNotifications.attempts, attempt)));
   });
+  recordNotificationAttempt(row.event, final);
   return { id: row.id, target: row.target, event: row.event, attempt, ok, statusCode, error, final };
 }

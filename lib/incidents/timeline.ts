@@ -6,6 +6,7 @@ import type { ServiceDeploymentRecord } from '../aws/types';
 import { isAppError } from '../errors';
 import { listAlarms, toHistoryEntry, type AlarmsContext } from '../telemetry/alarms';
 import type { Incident, TimelineEntry } from './types';
+import { loggerFor } from '../observability/logger';
 
 /*
  * The incident's timeline = its own events + what happened on its services meanwhile, pulled from
@@ -145,7 +146,7 @@ export async function collectExternal(incident: Incident, sources: readonly Time
       statuses.push({ name, ok: true, error: null });
     } else {
       const e = r.reason as Error;
-      if (!isAppError(e)) console.error(`codeflow: incident timeline source ${name} failed:`, e);
+      if (!isAppError(e)) loggerFor('incidents').error({ err: e, source: name }, `incident timeline source ${name} failed`);
       statuses.push({ name, ok: false, error: isAppError(e) ? e.message : `${name} could not be read` });
     }
   });

@@ -1,13 +1,16 @@
 import type { AwsClients } from '../aws/client';
 import { getAwsClients } from '../aws/default-clients';
+import { getConfig } from '../config';
 import { describeAlarmHistory, describeAlarms } from '../aws/cloudwatch';
 import { describeServices, listServiceArns } from '../aws/ecs';
 import { nameFromArn } from '../aws/arn';
 import type { Alarm, AlarmHistoryItem, AlarmMetric, MetricDimension } from '../aws/telemetry-types';
 import { createCache, type Cache } from '../cache/cached';
-import { listClusters } from '../fleet/overview';
-import { getFleetContext } from '../fleet/context';
+import { listClusters } from '../fleet/clusters';
+import { getFleetContext, type FleetContext } from '../fleet/context';
+import { getClusterSnapshot } from '../fleet/snapshot';
 import { AppError, isAppError } from '../errors';
+import { loggerFor } from '../observability/logger';
 
 export interface ServiceRef {
   cluster: string;
@@ -54,6 +57,8 @@ export interface AlarmsContext {
   /** Which service owns a target group changes only when services are created or deleted. */
   indexTtlMs: number;
   listClusters: () => Promise<string[]>;
+  /** Target group dimension → services; by default read with ListServices/DescribeServices per cluster. */
+  targetGroupIndex?: () => Promise<Map<string, ServiceRef[]>>;
 }
 
 export function createAlarmsContext(opts: Pick<AlarmsContext, 'aws' | 'listClusters'> & Partial<AlarmsContext>): AlarmsContext {
@@ -65,7 +70,8 @@ type Holder = { [KEY]?: AlarmsContext };
 
 export function getAlarmsContext(): AlarmsContext {
   const holder = globalThis as Holder;
-  holder[KEY] ??= createAlarmsContext({ aws: getAwsClients(), listClusters: () => listClusters(getFleetContext()) });
+  // The server maps target groups to services from the fleet snapshots the overview already holds: no ECS calls of its own.
+  holder[KEY] ??= createAlarmsContext({ aws: getAwsClients(), ttlMs: Math.min(10_000, getConfig().telemetry.ttlMs), listClusters: () => listClusters(getFleetContext()), targetGroupIndex: () => indexFromSnapshots(getFleetContext()) });
   return holder[KEY];
 }
 
@@ -145,7 +151,25 @@ export function toAlarmView(alarm: Alarm, targetGroups: TargetGroupIndex): Alarm
   };
 }
 
+/** The index from the cached cluster snapshots (each service carries its target group ARNs). */
+export async function indexFromSnapshots(fleet: FleetContext): Promise<Map<string, ServiceRef[]>> {
+  const index = new Map<string, ServiceRef[]>();
+  for (const cluster of await listClusters(fleet)) {
+    const { value } = await getClusterSnapshot(cluster, fleet);
+    for (const s of value.services) {
+      for (const arn of s.targetGroupArns) {
+        const key = targetGroupDimension(arn);
+        const refs = index.get(key) ?? [];
+        if (!refs.some((r) => r.cluster === s.cluster && r.service === s.name)) refs.push({ cluster: s.cluster, service: s.name });
+        index.set(key, refs);
+      }
+    }
+  }
+  return index;
+}
+
 async function buildTargetGroupIndex(ctx: AlarmsContext): Promise<Map<string, ServiceRef[]>> {
+  if (ctx.targetGroupIndex) return ctx.targetGroupIndex();
   const index = new Map<string, ServiceRef[]>();
   for (const cluster of await ctx.listClusters()) {
     const arns: string[] = [];
@@ -218,6 +242,6 @@ export function toHistoryEntry(item: AlarmHistoryItem): AlarmHistoryEntry {
 
 function messageOf(e: unknown): string {
   if (isAppError(e)) return e.message;
-  console.error('codeflow: reading CloudWatch alarms failed', e);
+  loggerFor('alarms').error({ err: e }, 'reading CloudWatch alarms failed');
   return 'CloudWatch alarms could not be read';
 }

@@ -21,6 +21,7 @@ import { createCache, type Cache, type CachedResult } from '../cache/cached';
 import { getConfig } from '../config';
 import { getDb } from '../db/client';
 import { AppError, isAppError } from '../errors';
+import { loggerFor } from '../observability/logger';
 
 /** What the Security page filters by; every field narrows, absent means "any". */
 export interface FindingFilters {
@@ -268,6 +269,6 @@ export async function archiveFindings(
 function messageOf(e: unknown): string {
   // AppErrors from lib/aws and lib/cache are written for people; anything else stays in the logs.
   if (isAppError(e)) return e.message;
-  console.error('codeflow: reading GuardDuty findings failed', e);
+  loggerFor('findings').error({ err: e }, 'reading GuardDuty findings failed');
   return 'GuardDuty could not be read';
 }

@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/client';
 import { getAwsClients } from '../aws/default-clients';
+import { getConfig } from '../config';
 import { getMetricData, MAX_QUERIES_PER_CALL } from '../aws/cloudwatch';
 import type { MetricQuery, MetricSeries } from '../aws/telemetry-types';
 import type { Service } from '../aws/types';
@@ -8,6 +9,7 @@ import { getServiceDetail } from '../fleet/service-detail';
 import type { TargetGroupHealth } from '../fleet/types';
 import { AppError, isAppError } from '../errors';
 import type { RangeKey } from '../api/metrics/schemas';
+import { loggerFor } from '../observability/logger';
 
 export type { RangeKey };
 export type PresetRange = Exclude<RangeKey, 'custom'>;
@@ -238,7 +240,8 @@ type Holder = { [KEY]?: MetricsContext };
 
 export function getMetricsContext(): MetricsContext {
   const holder = globalThis as Holder;
-  holder[KEY] ??= createMetricsContext({ aws: getAwsClients() });
+  // Never older than the overview's own telemetry (CODEFLOW_TELEMETRY_TTL_MS), at most 30 s.
+  holder[KEY] ??= createMetricsContext({ aws: getAwsClients(), ttlMs: Math.min(30_000, getConfig().telemetry.ttlMs) });
   return holder[KEY];
 }
 
@@ -258,7 +261,7 @@ export async function getServiceMetrics(
     `metrics:${cluster}/${service}:${key}`,
     ctx.ttlMs,
     async () => {
-      const detail = await getServiceDetail(cluster, service);
+      const detail = await getServiceDetail(cluster, service, undefined, null);
       const plan = planQueries(detail.cluster, detail.service, detail.targetGroups, range.periodSeconds);
       const series = await getMetricData(ctx.aws, { queries: plan.queries, start: range.from, end: range.to });
       return {
@@ -284,6 +287,6 @@ export async function getServiceMetrics(
 
 function messageOf(e: unknown): string {
   if (isAppError(e)) return e.message;
-  console.error('codeflow: reading CloudWatch metrics failed', e);
+  loggerFor('metrics').error({ err: e }, 'reading CloudWatch metrics failed');
   return 'CloudWatch metrics could not be read';
 }

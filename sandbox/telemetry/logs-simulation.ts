@@ -73,7 +73,7 @@ export class LogsSimulation implements SimulationPlugin {
       const unhealthy = new Map<string, boolean>();
       const isUnhealthy = (service: ServiceRecord) => {
         let value = unhealthy.get(service.name);
-        if (value === undefined) unhealthy.set(service.name, (value = serviceUnhealthy(cluster, service, minute)));
+        if (value === undefined) unhealthy.set(service.name, (value = serviceUnhealthy(world, cluster, service, minute)));
         return value;
       };
       for (const task of cluster.tasks.values()) {
@@ -242,9 +242,12 @@ function awslogsOf(container: ContainerDef | undefined): { group: string; prefix
 
 /**
  * A service is unhealthy for a while after one of its containers crashed: the survivors take its
- * load and requests fail or crawl (a bad rollout, an OOM kill).
+ * load and requests fail or crawl (a bad rollout, an OOM kill). While a deployment of a bad image
+ * is listed it is unhealthy from the start, as its CloudWatch metrics are (metrics-plugin.ts), so
+ * logs, metrics and alarms tell the same story within the rollout's first minute.
  */
-function serviceUnhealthy(cluster: ClusterRecord, service: ServiceRecord, minute: number): boolean {
+function serviceUnhealthy(world: World, cluster: ClusterRecord, service: ServiceRecord, minute: number): boolean {
+  if (service.status === 'ACTIVE' && service.deployments.some((d) => world.isBadImage(world.taskDefinitionByRef(d.taskDefinition)?.containerDefinitions.find((c) => c.essential)?.image ?? ''))) return true;
   for (const task of cluster.tasks.values()) {
     if (task.service === service.name && task.stopCode === 'EssentialContainerExited' && task.stoppingAt !== undefined && minute - task.stoppingAt < UNHEALTHY_AFTER_CRASH_MS) return true;
   }

@@ -383,8 +383,10 @@ export function seededAlarms(world: World): AlarmConfig[] {
           { id: 'm2', metricStat: { namespace: ALB_NAMESPACE, metricName: 'RequestCount', dimensions: codeflowGroup, period: 60, stat: 'Sum' }, returnData: false },
           { id: 'e1', expression: 'FILL(m1, 0) / m2 * 100', label: '5xx rate (%)', returnData: true },
         ],
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
+        // One minute over 5 % is already a rollback trigger (guide §5.1): with hundreds of requests a
+        // minute it is not noise, and on-call hears of a bad rollout within a minute of it.
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
         threshold: 5,
         comparisonOperator: 'GreaterThanThreshold',
         treatMissingData: 'notBreaching',

@@ -29,7 +29,7 @@ export default async function LogsPage({ searchParams }: { searchParams: SearchP
   await queryClient.prefetchQuery({ ...logGroupsQuery(), queryFn: () => listGroups() });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <LogsView initialGroup={group} initialStream={stream} initialEnd={Number.isFinite(end) ? end : null} canQuery={can(user, 'logs.query')} userKey={user.id} />
+      <LogsView initialGroup={group} initialStream={stream} initialEnd={Number.isFinite(end) ? end : null} canQuery={can(user, 'logs.query')} />
     </HydrationBoundary>
   );
 }

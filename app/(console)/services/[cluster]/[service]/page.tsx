@@ -8,8 +8,14 @@ import { serviceParamsSchema } from '@/lib/api/params';
 import { serviceDetailQuery } from '@/lib/api/queries';
 import { getQueryClient } from '@/lib/api/query-client';
 import { ServiceDetailView } from '@/components/service/service-detail-view';
+import { metricsQuerySchema, type MetricsQueryInput } from '@/lib/api/metrics/schemas';
+import { serviceMetricsQuery } from '@/lib/api/metrics/queries';
+import { serviceAlarmsQuery } from '@/lib/api/alarms/queries';
+import { getServiceMetrics } from '@/lib/telemetry/metrics';
+import { alarmsForService } from '@/lib/telemetry/alarms';
 
 type Params = Promise<{ cluster: string; service: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { cluster, service } = await params;
@@ -20,19 +26,30 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
  * No loading.tsx above this page on purpose: the data is awaited before anything streams, so a
  * missing service answers with a real 404 status rather than a 200 that renders "not found".
  */
-export default async function ServicePage({ params }: { params: Params }) {
+export default async function ServicePage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const raw = await params;
   await requireUser(`/services/${encodeURIComponent(raw.cluster)}/${encodeURIComponent(raw.service)}`);
   const parsed = serviceParamsSchema.safeParse(raw);
   if (!parsed.success) notFound();
   const { cluster, service } = parsed.data;
 
-  const detail = await getServiceDetail(cluster, service).catch((e: unknown) => {
-    if (isAppError(e) && e.code === 'not_found') notFound();
-    throw e;
-  });
+  const search = await searchParams;
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  // The same range the charts read from the URL (a bad one falls back to 1 h there too).
+  const parsedRange = metricsQuerySchema.safeParse({ range: one(search.range), from: one(search.from), to: one(search.to) });
+  const range: MetricsQueryInput = parsedRange.success ? parsedRange.data : { range: '1h' };
 
   const queryClient = getQueryClient();
+  // Metrics and alarms are read in-process alongside the detail, so the first paint has them; a
+  // failure is not dehydrated (the browser asks the API again and shows that panel's error).
+  const [detail] = await Promise.all([
+    getServiceDetail(cluster, service).catch((e: unknown) => {
+      if (isAppError(e) && e.code === 'not_found') notFound();
+      throw e;
+    }),
+    queryClient.prefetchQuery({ ...serviceMetricsQuery(cluster, service, range), queryFn: () => getServiceMetrics(cluster, service, range) }),
+    queryClient.prefetchQuery({ ...serviceAlarmsQuery(cluster, service), queryFn: () => alarmsForService(cluster, service) }),
+  ]);
   queryClient.setQueryData(serviceDetailQuery(cluster, service).queryKey, detail);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
