@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from './auth/roles';
+import { parsePolicyConfig, policyFileSchema, type PolicyConfig } from './ops/policy-config';
 
 export interface Config {
   region: string;
@@ -19,6 +20,8 @@ export interface Config {
   };
   fleet: { cacheTtlMs: number };
   auth: AuthConfig;
+  /** Guarded actions: environments, approvals, bounds, verification (lib/ops/policy-config.ts). */
+  policy: PolicyConfig;
 }
 
 export interface AuthConfig {
@@ -46,6 +49,7 @@ const fileSchema = z
     clusters: z.array(z.string().min(1)).optional(),
     orgName: z.string().min(1).optional(),
     roleMapping: z.record(z.string().min(1), z.enum(ROLES)).optional(),
+    policy: policyFileSchema.optional(),
   })
   .strict();
 
@@ -84,6 +88,7 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
     },
     fleet: { cacheTtlMs: intVar(env, 'CODEFLOW_FLEET_TTL_MS', 5000, 0, 3_600_000) },
     auth: parseAuthConfig(env, file),
+    policy: parsePolicyConfig(env, file.policy),
   };
 }
 

@@ -72,3 +72,4 @@ export const auditLog = pgTable('audit_log', {
 export type UserRow = typeof users.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
+export * from './schema-ops';

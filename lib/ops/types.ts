@@ -68,7 +68,7 @@ export interface Plan {
   };
   fingerprint: string; // hash of request + basis; execution refuses if it no longer matches (409)
   /** Added: the target of the change, resolved (deploy/rollback: task definition ARN or family:revision; mid-deploy rollback: "stop-deployment"). */
-  target?: { taskDefinitionArn?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string };
+  target?: { taskDefinitionArn?: string; image?: string; container?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string };
 }
 
 export interface OperationStep {
