@@ -4,7 +4,7 @@ import { ROLES, signInAs, type DemoRole } from './sign-in';
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
-const EVERYONE = ['Overview', 'Logs', 'Alarms', 'Audit log', 'Security'];
+const EVERYONE = ['Overview', 'Operations', 'Logs', 'Alarms', 'Audit log', 'Security'];
 const NAV: Record<DemoRole, string[]> = {
   viewer: [...EVERYONE, 'API tokens'],
   responder: [...EVERYONE, 'API tokens'],

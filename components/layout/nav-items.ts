@@ -11,6 +11,7 @@ export interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview', action: 'fleet.read', matches: ['/services/'] },
+  { href: '/operations', label: 'Operations', action: 'fleet.read', matches: ['/operations/'] },
   { href: '/logs', label: 'Logs', action: 'fleet.read' },
   { href: '/alarms', label: 'Alarms', action: 'fleet.read' },
   { href: '/audit', label: 'Audit log', action: 'audit.read' },
