@@ -30,7 +30,7 @@ export const operations = pgTable('operations', {
   approvedByName: text('approved_by_name'),
   approvalDeadline: tstz('approval_deadline'),
   fencingToken: bigint('fencing_token', { mode: 'number' }),
-  execution: jsonb('execution').$type<Record<string, unknown>>().notNull().default({}),
+  execution: jsonb('execution').$type<object>().notNull().default({}),
   steps: jsonb('steps').$type<unknown[]>().notNull().default([]),
   triggers: jsonb('triggers').$type<unknown[]>().notNull().default([]),
   rollout: jsonb('rollout').$type<unknown>(),

@@ -109,7 +109,21 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
 
 export function fingerprintOf(cluster: string, service: string, req: PlanRequest, basis: Plan['basis'], target: Plan['target']): string {
   const canonical = JSON.stringify({ cluster, service, req: normalizeRequest(req), basis, target: target ?? null });
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  const hash = createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  // The basis rides along (readable, covered by the hash) so a stale plan's 409 can say what changed.
+  return `${hash}.${Buffer.from(JSON.stringify(basis)).toString('base64url')}`;
+}
+
+/** The basis a fingerprint was computed from, or null when it is not one of ours. */
+export function basisOfFingerprint(fingerprint: string): Plan['basis'] | null {
+  const dot = fingerprint.indexOf('.');
+  if (dot < 0) return null;
+  try {
+    const basis = JSON.parse(Buffer.from(fingerprint.slice(dot + 1), 'base64url').toString('utf8')) as Plan['basis'];
+    return typeof basis?.taskDefinitionArn === 'string' ? basis : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The request's fields in a fixed order, empty ones dropped. */
