@@ -97,7 +97,12 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
   const replaced = !!exec.deploymentId && !ours && primary?.id !== exec.deploymentId;
   const failedDeployment = tracked?.rolloutState === 'FAILED' || (replaced && row.kind !== 'switch-traffic') || (!stable && now > deadline);
   const circuit = cbReason(ours) || (replaced && cbReason(primary)) || (primary?.id !== exec.deploymentId && cbReason(primary) && !!exec.deploymentId);
-  const metrics = await readMetrics(ctx, service, exec.verifyStartedAt ? Date.parse(exec.verifyStartedAt) : now - 60_000, now).catch(() => ({ errorRate: null, p95: null }));
+  // A deploy or traffic switch is watched from its start; a rollback, scale or restart repairs or
+  // reshapes what is there, so only the minutes after it became stable count.
+  const watchFrom = row.kind === 'deploy' || row.kind === 'switch-traffic'
+    ? Math.floor((exec.verifyStartedAt ? Date.parse(exec.verifyStartedAt) : now - 60_000) / 60_000) * 60_000
+    : exec.stableAt ? Math.ceil(Date.parse(exec.stableAt) / 60_000) * 60_000 : null;
+  const metrics = watchFrom !== null && now > watchFrom ? await readMetrics(ctx, service, watchFrom, now).catch(() => ({ errorRate: null, p95: null })) : { errorRate: null, p95: null };
   const triggers: TriggerReading[] = [
     { id: '5xx_rate', label: '5xx rate (worst minute)', value: round(metrics.errorRate), threshold: policy.thresholds.errorRatePercent, unit: '%', tripped: metrics.errorRate !== null && metrics.errorRate > policy.thresholds.errorRatePercent },
     { id: 'p95_latency', label: 'p95 latency (worst minute)', value: round(metrics.p95), threshold: policy.thresholds.p95LatencyMs, unit: 'ms', tripped: metrics.p95 !== null && metrics.p95 > policy.thresholds.p95LatencyMs },
@@ -210,7 +215,7 @@ export async function readMetrics(ctx: OpsContext, service: Service, from: numbe
       { id: `p95${i}`, namespace: ns, metricName: 'TargetResponseTime', dimensions, stat: 'p95', period: 60 },
     ];
   });
-  const start = Math.floor(from / 60_000) * 60_000;
+  const start = from;
   const end = Math.max(to, start + 60_000);
   const series = await getMetricData(ctx.aws, { queries, start: new Date(start), end: new Date(end) });
   const max = (prefix: string, scale: number) => {
