@@ -35,9 +35,13 @@ export function listApiRoutes(root = process.cwd()): ApiRoute[] {
     if (segments[1] === 'auth') continue; // next-auth's own endpoints
     const path = '/' + segments.map((s) => s.replace(/^\[\.{0,3}(\w+)\]$/, (_m, name: string) => SAMPLE[name] ?? 'x')).join('/');
     const source = readFileSync(file, 'utf8');
-    const methods = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);
-    const action = (source.match(/action: '([\w.-]+)'/)?.[1] ?? null) as Action | null;
-    for (const method of methods) routes.push({ path, method, action: PUBLIC.has(path) ? null : action, file: relative(root, file) });
+    // Each method's own action: the first `action:` after its export (GET and PUT of one file may differ).
+    const exports = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)];
+    exports.forEach((m, i) => {
+      const own = source.slice(m.index, exports[i + 1]?.index ?? source.length);
+      const action = (own.match(/action: '([\w.-]+)'/)?.[1] ?? source.match(/action: '([\w.-]+)'/)?.[1] ?? null) as Action | null;
+      routes.push({ path, method: m[1]!, action: PUBLIC.has(path) ? null : action, file: relative(root, file) });
+    });
   }
   return routes;
 }

@@ -143,7 +143,7 @@ export function ActionDialog({
       data-testid="op-dialog"
       data-kind={kind}
       onClose={onClose}
-      className="m-auto flex max-h-[min(92vh,900px)] w-[min(760px,calc(100vw-2rem))] flex-col overflow-hidden rounded-lg border border-border bg-surface p-0 text-fg shadow-2xl backdrop:bg-black/55 open:flex"
+      className="m-auto max-h-[min(92vh,900px)] w-[min(760px,calc(100vw-2rem))] flex-col overflow-hidden rounded-lg border border-border bg-surface p-0 text-fg shadow-2xl backdrop:bg-black/55 open:flex"
     >
       <header className="flex items-start gap-3 border-b border-border px-5 py-3.5">
         <div className="min-w-0 flex-1">
@@ -204,9 +204,14 @@ export function ActionDialog({
           />
 
           {plan.isError && (
-            <p role="alert" data-testid="op-plan-error" className="rounded-md border border-down-border bg-down-bg px-3 py-2 text-[13px] text-down-fg">
-              {plan.error.message}
-            </p>
+            <div role="alert" data-testid="op-plan-error" className="flex items-start gap-3 rounded-md border border-down-border bg-down-bg px-3 py-2 text-[13px] text-down-fg">
+              <p className="min-w-0 flex-1">{plan.error.message}</p>
+              {request.ok && (
+                <button type="button" onClick={() => plan.mutate(request.value)} className={cn(buttonClass, 'h-7 shrink-0')}>
+                  Try again
+                </button>
+              )}
+            </div>
           )}
           {plan.isPending && !current && (
             <div aria-busy="true" className="flex flex-col gap-2">
