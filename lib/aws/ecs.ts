@@ -214,6 +214,11 @@ export interface UpdateServiceInput {
   desiredCount?: number;
   /** Replaces every task, with the same task definition unless `taskDefinition` is given too. */
   forceNewDeployment?: boolean;
+  /**
+   * Replaces the service's target group binding (ECS starts a deployment whose tasks register
+   * there): the guide's blue/green by listener switch deploys to the idle group this way.
+   */
+  loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
 }
 
 /**
@@ -232,6 +237,7 @@ export async function updateService(aws: AwsClients, input: UpdateServiceInput):
       taskDefinition: input.taskDefinition,
       desiredCount: input.desiredCount,
       forceNewDeployment: input.forceNewDeployment,
+      loadBalancers: input.loadBalancers?.map((lb) => ({ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort })),
     }),
     aws.deadlineMs,
     'UpdateService',
@@ -283,22 +289,35 @@ function parseRevisionArn(arn: string): TaskDefinitionRevisionRef | null {
 
 /**
  * StopServiceDeployment. ROLLBACK returns the service to the revision the deployment replaced;
- * ABORT stops it where it is (ECS accepts ABORT only for some deployment kinds). Asking again
- * for a deployment that is already rolling back is harmless: ECS answers with the same ARN.
+ * ABORT stops it where it is. Asking again for a deployment that is already rolling back is
+ * harmless: ECS answers with the same ARN, and one already rolled back answers with its `status`
+ * (null when ECS accepted the request). A finished deployment otherwise is a `conflict` AppError.
  */
 export async function stopServiceDeployment(
   aws: AwsClients,
   serviceDeploymentArn: string,
   opts: { stopType: 'ROLLBACK' | 'ABORT' },
-): Promise<{ serviceDeploymentArn: string }> {
-  const out = await send(
-    aws.ecs,
-    new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: opts.stopType }),
-    aws.deadlineMs,
-    'StopServiceDeployment',
-  );
-  return { serviceDeploymentArn: out.serviceDeploymentArn ?? serviceDeploymentArn };
+): Promise<{ serviceDeploymentArn: string; status: string | null }> {
+  try {
+    const out = await send(
+      aws.ecs,
+      new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: opts.stopType }),
+      aws.deadlineMs,
+      'StopServiceDeployment',
+    );
+    return { serviceDeploymentArn: out.serviceDeploymentArn ?? serviceDeploymentArn, status: null };
+  } catch (e) {
+    // ECS refuses to stop a finished deployment (ConflictException). A ROLLBACK of one that was
+    // already rolled back asked for what is done: answer as ECS would have the first time.
+    if (opts.stopType === 'ROLLBACK' && isAppError(e) && e.code === 'conflict') {
+      const [record] = await describeServiceDeployments(aws, [serviceDeploymentArn]);
+      if (record && ROLLED_BACK.has(record.status)) return { serviceDeploymentArn, status: record.status };
+    }
+    throw e;
+  }
 }
+
+const ROLLED_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
 
 /**
  * Answers a PAUSE lifecycle hook (ContinueServiceDeployment). Without `hookId`, the deployment is
