@@ -250,7 +250,7 @@ function VerifyWindow({ verify }: { verify: NonNullable<Operation['verify']> }) 
     ['deadline', verify.deadline],
   ];
   return (
-    <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 border-t border-border pt-2 text-xs sm:grid-cols-4">
+    <dl title="Times as AWS reports them (UTC)" className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 border-t border-border pt-2 text-xs sm:grid-cols-4">
       {rows.map(([label, at]) => (
         <div key={label}>
           <dt className="text-fg-subtle">{label}</dt>

@@ -57,7 +57,7 @@ export function OperationsView({ viewer, isAdmin }: { viewer: Viewer; isAdmin: b
         <p className="text-[13px] text-fg-muted">Deploys, rollbacks, scaling, restarts and traffic switches made through Codeflow.</p>
         <label className="ml-auto flex items-center gap-2 text-xs text-fg-muted">
           Service
-          <select data-testid="operations-service-filter" value={serviceFilter} onChange={(e) => choose(e.target.value)} className={cn(controlClass, 'font-mono')}>
+          <select data-testid="operations-service-filter" value={serviceFilter} onChange={(e) => choose(e.target.value)} className={cn(controlClass, 'w-auto max-w-xs font-mono')}>
             <option value="">all services</option>
             {services.map((s) => (
               <option key={s} value={s}>

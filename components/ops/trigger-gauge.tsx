@@ -36,8 +36,6 @@ export function TriggerGauge({ trigger }: { trigger: TriggerReading }) {
           </>
         ) : tripped ? (
           'tripped'
-        ) : value === null ? (
-          'no data'
         ) : (
           'ok'
         )}
