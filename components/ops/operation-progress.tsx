@@ -133,7 +133,7 @@ function OperationDetail({ op, viewer, refreshError, updatedAt }: { op: Operatio
           {op.error}
         </p>
       )}
-      {op.rollbackProposed && !finished && <ProposedRollback op={op} viewer={viewer} tripped={tripped.map((t) => t.label)} />}
+      {op.rollbackProposed && <ProposedRollback op={op} viewer={viewer} tripped={tripped.map((t) => t.label)} />}
       <FollowUps op={op} />
 
       <Controls op={op} viewer={viewer} />
@@ -376,7 +376,7 @@ function Controls({ op, viewer }: { op: Operation; viewer: Viewer }) {
       </button>,
     );
   }
-  if (finished && operator && (op.kind === 'deploy' || op.kind === 'switch-traffic' || op.kind === 'restart') && op.status === 'succeeded') {
+  if (finished && operator && !op.rollbackProposed && (op.kind === 'deploy' || op.kind === 'switch-traffic' || op.kind === 'restart') && (op.status === 'succeeded' || op.status === 'failed')) {
     buttons.push(
       <button key="rollback" type="button" data-testid="op-rollback" disabled={readOnly !== null} title={disabledTitle} onClick={() => setRollbackOpen(true)} className={dangerButtonClass}>
         Roll back…

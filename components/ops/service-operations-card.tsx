@@ -55,7 +55,8 @@ export function ServiceOperationsCard({ cluster, service }: { cluster: string; s
 /** On top of the service page while an operation runs or waits for approval: where to follow it. */
 export function ActiveOperationBanner({ cluster, service }: { cluster: string; service: string }) {
   const query = useQuery(operationsQuery({ cluster, service, limit: 20 }));
-  const active = query.data?.filter((op) => !isFinished(op.status)) ?? [];
+  // Unfinished ones, and a failed deploy whose tripped trigger proposes a rollback not yet taken.
+  const active = query.data?.filter((op) => !isFinished(op.status) || op.rollbackProposed) ?? [];
   if (active.length === 0) return null;
   return (
     <div className="flex flex-col gap-2">
@@ -66,7 +67,9 @@ export function ActiveOperationBanner({ cluster, service }: { cluster: string; s
           data-testid="active-operation"
           data-status={op.status}
           className={
-            isInFlight(op.status)
+            op.rollbackProposed
+              ? 'flex flex-wrap items-center gap-3 rounded-md border border-down-border bg-down-bg px-4 py-2.5 text-[13px] hover:border-down-solid'
+              : isInFlight(op.status)
               ? 'flex flex-wrap items-center gap-3 rounded-md border border-deploying-border bg-deploying-bg px-4 py-2.5 text-[13px] hover:border-deploying-solid'
               : 'flex flex-wrap items-center gap-3 rounded-md border border-degraded-border bg-degraded-bg px-4 py-2.5 text-[13px] hover:border-degraded-solid'
           }
