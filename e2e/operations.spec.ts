@@ -119,7 +119,7 @@ test('an operator rolls back codeflow-service to the previous revision end to en
   await expect(page.getByTestId('op-rollout-running')).toContainText('3');
 
   const { operations } = await (await page.request.get(`/api/operations?cluster=${PROD.cluster}&service=${PROD.service}`)).json();
-  expect(operations.filter((o: { kind: string }) => o.kind === 'rollback')).toHaveLength(1);
+  expect(operations.filter((o: { kind: string; reason: string }) => o.kind === 'rollback' && o.reason === 'e2e: v1.4.3 breaks checkout')).toHaveLength(1);
   expect(await awsWrites()).toBeGreaterThan(writesBefore);
   const service = await ecs('DescribeServices', { cluster: PROD.cluster, services: [PROD.service] });
   expect(service.services[0].taskDefinition).toMatch(/codeflow:1$/);
@@ -158,6 +158,10 @@ test('a deploy of a bad image trips the rollback triggers and is rolled back', a
   // Tasks start, crash, the circuit breaker trips; staging's policy rolls back by itself.
   await advanceUntilStatus(page, 'rolled_back', { step: 10 });
   await expect(page.locator('[data-testid="op-trigger"][data-tripped="true"]').first()).toBeVisible();
+  // The automatic rollback is its own operation, linked from the deploy; it ends on the old image.
+  await page.getByTestId('op-follow-up').click();
+  await expect(operation(page)).toHaveAttribute('data-kind', 'rollback');
+  await advanceUntilStatus(page, 'succeeded', { step: 10 });
   const service = await ecs('DescribeServices', { cluster: STAGING.cluster, services: [STAGING.service] });
   const running = await ecs('DescribeTaskDefinition', { taskDefinition: service.services[0].taskDefinition });
   expect(running.taskDefinition.containerDefinitions[0].image).not.toContain('bad');
