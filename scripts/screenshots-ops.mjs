@@ -17,8 +17,8 @@ const admin = async (path, body) => {
 const executablePath = (await resolveChromium({ install: false })) || undefined;
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 
-async function signIn(role, colorScheme) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme, deviceScaleFactor: 1 });
+async function signIn(role, colorScheme, height = 860) {
+  const context = await browser.newContext({ viewport: { width: 1280, height }, colorScheme, deviceScaleFactor: 1 });
   const page = await context.newPage();
   await page.goto(`${base}/signin`);
   await page.getByTestId('signin-button').click();
@@ -28,7 +28,7 @@ async function signIn(role, colorScheme) {
 }
 
 await admin('reset', { seed: 42, speed: 0 });
-const operator = await signIn('operator', 'light');
+const operator = await signIn('operator', 'light', 1100);
 await operator.goto(`${base}/services/codeflow-cluster/codeflow-service`);
 await operator.getByTestId('action-deploy').click();
 const dialog = operator.getByTestId('op-dialog');

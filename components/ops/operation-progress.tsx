@@ -220,7 +220,7 @@ function Rollout({ rollout }: { rollout: NonNullable<Operation['rollout']> }) {
     <div className="flex flex-col gap-2">
       <div className="flex items-baseline gap-2">
         <span className="text-2xl font-semibold tabular-nums">{rollout.running}</span>
-        <span className="text-[13px] text-fg-muted">of {rollout.desired} running</span>
+        <span className="text-[13px] text-fg-muted">of {rollout.desired} running in the deployment being rolled out</span>
       </div>
       <ProgressBar value={rollout.running} max={rollout.desired} tone={tone} label={`${rollout.running} of ${rollout.desired} tasks running`} className="h-2" />
       <dl className="grid grid-cols-4 gap-2 text-xs">
@@ -317,7 +317,7 @@ function ProposedRollback({ op, viewer, tripped }: { op: Operation; viewer: View
           disabled={rollback.isPending || rollback.isSuccess || readOnly !== null}
           title={readOnly ? `Codeflow is read-only: ${readOnly}` : undefined}
           onClick={() => rollback.mutate()}
-          className={cn(dangerButtonClass, 'h-9 px-4 text-[14px]')}
+          className="inline-flex h-9 items-center gap-1.5 rounded-md bg-down-solid px-4 text-[14px] font-semibold text-white shadow-sm hover:opacity-90 disabled:cursor-not-allowed disabled:opacity-50"
         >
           {rollback.isPending || rollback.isSuccess ? 'Rolling back…' : `Roll back to ${revisionName(op.plan.basis.taskDefinitionArn)}`}
         </button>
