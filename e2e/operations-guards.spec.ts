@@ -135,7 +135,22 @@ test('in production a tripped trigger proposes a rollback, and one click rolls b
   // Production's policy proposes; the operator decides, with one click.
   await advanceUntil(operator, 'op-rollback-proposed', { step: 10 });
   await expect(operator.locator('[data-testid="op-trigger"][data-tripped="true"]').first()).toBeVisible();
+  // Where ECS's circuit breaker already rolled back to codeflow:1, the one click is refused and says so.
+  const described = await fetch(sandboxUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DescribeServices',
+      authorization: 'AWS4-HMAC-SHA256 Credential=e2e/20261127/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify({ cluster: PROD.cluster, services: [PROD.service] }),
+  }).then((r) => r.json() as Promise<{ services: { taskDefinition: string }[] }>);
   await operator.getByTestId('op-rollback-now').click();
+  if (described.services[0]!.taskDefinition.endsWith('codeflow:1')) {
+    await expect(operator.getByTestId('op-rollback-proposed')).toContainText('already runs codeflow:1');
+    await operator.context().close();
+    return;
+  }
   await expect(operator).not.toHaveURL(new RegExp(`/operations/${id}$`));
   await expect(operator.getByTestId('operation')).toHaveAttribute('data-kind', 'rollback');
   await expect(operator.getByTestId('op-reason-text')).toContainText('one-click rollback');
