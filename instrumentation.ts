@@ -41,6 +41,7 @@ export async function register(): Promise<void> {
           return startEscalationWorker({ intervalMs: getConfig().incidents.workerIntervalMs });
         },
       },
+      { name: 'operations runner (lib/ops)', start: () => import('./lib/ops/runner').then((m) => m.startOpsRunner()) },
     ];
     for (const starter of backgroundStarters) {
       try {

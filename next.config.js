@@ -7,7 +7,9 @@ const nextConfig = {
   // Read at run time from the project root, which the standalone server takes as its cwd.
   outputFileTracingIncludes: { '/**': ['./lib/db/migrations/*.sql'] },
   // migrate.ts looks for the migrations beside itself too, which traces its sources: not needed.
-  outputFileTracingExcludes: { '/**': ['./lib/db/*.ts'] },
+  // The embedded database's default directory (.codeflow, joined to the cwd at run time) must never
+  // be traced into the output: it holds a developer's or a test run's data.
+  outputFileTracingExcludes: { '*': ['./.codeflow/**', './test-results/**'], '/**': ['./lib/db/*.ts', './.codeflow/**'] },
   reactStrictMode: true,
   // The build checks the app's own code; `npm run typecheck` (and the tests) cover the sandbox,
   // CLI, tests and benches.
@@ -20,6 +22,7 @@ const nextConfig = {
     '@aws-sdk/client-cloudwatch',
     '@aws-sdk/client-cloudwatch-logs',
     '@aws-sdk/client-guardduty',
+    '@aws-sdk/client-backup',
     '@electric-sql/pglite',
     'pg',
   ],

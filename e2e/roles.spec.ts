@@ -4,7 +4,7 @@ import { ROLES, signInAs, type DemoRole } from './sign-in';
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
-const EVERYONE = ['Overview', 'Incidents', 'Board', 'Logs', 'Alarms', 'Audit log', 'Security', 'Maintenance'];
+const EVERYONE = ['Overview', 'Operations', 'Incidents', 'Board', 'Logs', 'Alarms', 'Audit log', 'Security', 'Maintenance'];
 const NAV: Record<DemoRole, string[]> = {
   viewer: [...EVERYONE, 'API tokens'],
   responder: [...EVERYONE, 'API tokens'],

@@ -5,6 +5,7 @@ import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from './auth/roles';
 import { incidentsFileSchema, parseIncidentsConfig, type IncidentsConfig } from './incidents/config';
 import { drFileSchema, parseDrConfig, type DrConfig } from './dr/config';
 import { maintenanceFileSchema, parseMaintenanceConfig, type MaintenanceConfig } from './maintenance/config';
+import { parsePolicyConfig, policyFileSchema, type PolicyConfig } from './ops/policy-config';
 
 export interface Config {
   region: string;
@@ -30,6 +31,8 @@ export interface Config {
   maintenance: MaintenanceConfig;
   /** Guide §6.6: RTO/RPO targets and the databases whose recovery points are watched. */
   dr: DrConfig;
+  /** Guarded actions: environments, approvals, bounds, verification (lib/ops/policy-config.ts). */
+  policy: PolicyConfig;
 }
 
 export interface AuthConfig {
@@ -60,6 +63,7 @@ const fileSchema = z
     incidents: incidentsFileSchema.optional(),
     maintenance: maintenanceFileSchema.optional(),
     dr: drFileSchema.optional(),
+    policy: policyFileSchema.optional(),
   })
   .strict();
 
@@ -102,6 +106,7 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
     incidents: parseIncidentsConfig(file.incidents, env),
     maintenance: parseMaintenanceConfig(file.maintenance),
     dr: parseDrConfig(file.dr, env.CODEFLOW_SANDBOX === '1', region),
+    policy: parsePolicyConfig(env, file.policy),
   };
 }
 

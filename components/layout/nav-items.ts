@@ -11,6 +11,7 @@ export interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview', action: 'fleet.read', matches: ['/services/'] },
+  { href: '/operations', label: 'Operations', action: 'fleet.read', matches: ['/operations/'] },
   { href: '/incidents', label: 'Incidents', action: 'fleet.read', matches: ['/incidents/'] },
   { href: '/board', label: 'Board', action: 'fleet.read' },
   { href: '/logs', label: 'Logs', action: 'fleet.read' },

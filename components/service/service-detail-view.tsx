@@ -13,8 +13,20 @@ import { EventsCard } from './events-card';
 import { ServiceDetailSkeleton } from './service-detail-skeleton';
 import { ServiceAlarmsCard } from '@/components/alarms/service-alarms-card';
 import { ServiceMetricsSection } from '@/components/metrics/service-metrics-section';
+import { ServiceActions, type ServiceActionPermissions } from '@/components/ops/service-actions';
+import { ActiveOperationBanner, ServiceOperationsCard } from '@/components/ops/service-operations-card';
+import { ReadOnlyBanner } from '@/components/ops/read-only-banner';
+import { actionContextOf } from './action-context';
 
-export function ServiceDetailView({ cluster, service }: { cluster: string; service: string }) {
+export function ServiceDetailView({
+  cluster,
+  service,
+  permissions,
+}: {
+  cluster: string;
+  service: string;
+  permissions: ServiceActionPermissions;
+}) {
   const query = useQuery(serviceDetailQuery(cluster, service));
   const detail = query.data;
 
@@ -45,12 +57,16 @@ export function ServiceDetailView({ cluster, service }: { cluster: string; servi
         updatedAt={query.dataUpdatedAt}
         fetching={query.isFetching}
         refreshError={query.isRefetchError ? (gone ? `${query.error.message}. It may have been deleted` : query.error.message) : null}
+        actions={<ServiceActions context={actionContextOf(detail)} permissions={permissions} />}
       />
+      <ReadOnlyBanner />
+      <ActiveOperationBanner cluster={cluster} service={service} />
       <DeploymentsCard deployments={detail.service.deployments} />
       <ServiceMetricsSection cluster={cluster} service={service} />
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="flex min-w-0 flex-col gap-4">
           <TasksCard running={detail.tasks.running} stopped={detail.tasks.stopped} containers={detail.taskDefinition?.containers ?? []} />
+          <ServiceOperationsCard cluster={cluster} service={service} />
           <EventsCard events={detail.events} />
         </div>
         <div className="flex min-w-0 flex-col gap-4">

@@ -22,11 +22,14 @@ export function ServiceHeader({
   updatedAt,
   fetching,
   refreshError,
+  actions,
 }: {
   detail: ServiceDetail;
   updatedAt: number;
   fetching: boolean;
   refreshError: string | null;
+  /** The guarded actions the user may start (none for viewers and responders). */
+  actions?: ReactNode;
 }) {
   const { service, health } = detail;
   const cb = service.circuitBreaker;
@@ -49,7 +52,8 @@ export function ServiceHeader({
           {service.name}
         </h1>
         <VerdictBadge verdict={health.verdict} />
-        <div className="ml-auto flex items-center gap-3">
+        <div className="ml-auto flex flex-wrap items-center gap-3">
+          {actions}
           <UpdatedAgo updatedAt={updatedAt} fetching={fetching} failed={refreshError !== null} />
           <a href={detail.awsConsoleUrl} target="_blank" rel="noreferrer noopener" className={buttonClass}>
             Open in AWS console

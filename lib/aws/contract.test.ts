@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { DeregisterTaskDefinitionCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { startSandbox } from '../../sandbox/server';
 import { isAppError, type AppErrorCode } from '../errors';
 import { parseTaskDefinitionArn } from './arn';
@@ -20,7 +20,9 @@ import {
   listServiceArns,
   listServiceDeployments,
   listTaskArns,
+  listTaskDefinitionRevisions,
   registerTaskDefinition,
+  stopServiceDeployment,
   updateService,
 } from './ecs';
 import {
@@ -49,7 +51,7 @@ interface ContractTarget {
   /** A cluster with more than 100 services, when the target can have one. */
   bigCluster: { name: string; count: number } | null;
   /** Why a check cannot run on this target (operation not implemented), keyed by check. */
-  lacks: Partial<Record<'ServiceDeployments' | 'DeploymentOnUpdate' | 'BigCluster', string>>;
+  lacks: Partial<Record<'ServiceDeployments' | 'DeploymentOnUpdate' | 'BigCluster' | 'StopServiceDeployment', string>>;
   close(): Promise<void>;
 }
 
@@ -151,6 +153,50 @@ function contractSuite(name: string, setup: () => Promise<ContractTarget>): void
       assert.equal(updated.taskDefinitionArn, next.arn);
       if (target.lacks.DeploymentOnUpdate) return skip(t, target.lacks.DeploymentOnUpdate);
       assert.equal(updated.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn, next.arn);
+    });
+
+    it('lists a family\'s revisions newest first and keeps deregistered ones, INACTIVE', async () => {
+      const [service] = await describeServices(target.aws, target.cluster, [target.service]);
+      const family = parseTaskDefinitionArn(service!.taskDefinitionArn)!.family;
+      const base = await describeTaskDefinition(target.aws, service!.taskDefinitionArn);
+      const container = base.containers[0]!;
+      const extra = await registerTaskDefinition(target.aws, { baseTaskDefinitionArn: base.arn, images: { [container.name]: 'public.ecr.aws/nginx/nginx:revisions' } });
+      const revisions = await listTaskDefinitionRevisions(target.aws, family);
+      assert.ok(revisions.length >= 2);
+      assert.equal(revisions[0]!.arn, extra.arn, 'newest first');
+      assert.deepEqual(revisions.map((r) => r.revision), [...revisions.map((r) => r.revision)].sort((a, b) => b - a));
+      assert.ok(revisions.every((r) => r.family === family && r.arn.endsWith(`:${r.revision}`)));
+      assert.equal((await listTaskDefinitionRevisions(target.aws, family, { max: 1 })).length, 1);
+      assert.deepEqual(await listTaskDefinitionRevisions(target.aws, 'codeflow-no-such-family'), []);
+
+      await target.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: extra.arn }));
+      assert.ok(!(await listTaskDefinitionRevisions(target.aws, family)).some((r) => r.arn === extra.arn), 'no longer ACTIVE');
+      assert.ok((await listTaskDefinitionRevisions(target.aws, family, { status: 'INACTIVE' })).some((r) => r.arn === extra.arn), 'listed as INACTIVE');
+      assert.equal((await describeTaskDefinition(target.aws, extra.arn)).status, 'INACTIVE', 'still describable');
+    });
+
+    it('forces a new deployment of the same revision', async (t) => {
+      const [before] = await describeServices(target.aws, target.cluster, [target.service]);
+      const updated = await updateService(target.aws, { cluster: target.cluster, service: target.service, forceNewDeployment: true });
+      assert.equal(updated.taskDefinitionArn, before!.taskDefinitionArn);
+      assert.equal(updated.desiredCount, before!.desiredCount, 'nothing else changes');
+      if (target.lacks.DeploymentOnUpdate) return skip(t, target.lacks.DeploymentOnUpdate);
+      assert.ok(updated.deployments.length >= 2, 'a new PRIMARY beside the old one');
+      assert.equal(updated.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn, before!.taskDefinitionArn);
+    });
+
+    it('stops a deployment with ROLLBACK, and refuses to stop a finished one', async (t) => {
+      if (target.lacks.StopServiceDeployment) return skip(t, target.lacks.StopServiceDeployment);
+      const [record] = await listServiceDeployments(target.aws, target.cluster, target.service);
+      assert.ok(record);
+      if (record.status === 'IN_PROGRESS') {
+        const out = await stopServiceDeployment(target.aws, record.arn, { stopType: 'ROLLBACK' });
+        assert.equal(out.serviceDeploymentArn, record.arn);
+        const [after] = await describeServiceDeployments(target.aws, [record.arn]);
+        assert.ok(after && ['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL'].includes(after.status), `status ${after?.status}`);
+      }
+      const finished = (await listServiceDeployments(target.aws, target.cluster, target.service)).find((r) => r.status === 'SUCCESSFUL' || r.status === 'STOPPED');
+      if (finished) await assertAppError(stopServiceDeployment(target.aws, finished.arn, { stopType: 'ABORT' }), 'conflict');
     });
 
     it('lists and describes tasks', async () => {
@@ -277,6 +323,7 @@ if (!motoBin) {
       lacks: {
         ServiceDeployments: 'moto does not implement ListServiceDeployments / DescribeServiceDeployments',
         DeploymentOnUpdate: 'moto does not start a new PRIMARY deployment on UpdateService',
+        StopServiceDeployment: 'moto does not implement StopServiceDeployment',
       },
       close: () => moto.stop(),
     };

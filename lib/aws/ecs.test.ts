@@ -173,3 +173,44 @@ describe('service deployment records', () => {
     assert.equal(r.targetRevisionArn, 'arn:rev/3');
   });
 });
+
+describe('guarded-action shapes', () => {
+  it('maps lifecycle stage, hooks and pausedAtHook of a blue/green deployment', () => {
+    const r = reshapeServiceDeployment({
+      serviceDeploymentArn: 'arn:sd/4',
+      status: 'IN_PROGRESS',
+      lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+      sourceServiceRevisions: [{ arn: 'arn:rev/1' }],
+      targetServiceRevision: { arn: 'arn:rev/2' },
+      lifecycleHookDetails: [
+        { hookId: 'ecs-hook-a', targetType: 'AWS_LAMBDA', targetArn: 'arn:aws:lambda:us-east-1:1:function:smoke', status: 'SUCCEEDED' },
+        { hookId: 'ecs-pause-b', targetType: 'PAUSE', status: 'AWAITING_ACTION', expiresAt: created },
+      ],
+    });
+    assert.equal(r.lifecycleStage, 'POST_TEST_TRAFFIC_SHIFT');
+    assert.equal(r.pausedAtHook, true);
+    assert.deepEqual(r.sourceServiceRevisionArns, ['arn:rev/1']);
+    assert.equal(r.targetServiceRevisionArn, 'arn:rev/2');
+    assert.equal(r.lifecycleHooks[1]!.expiresAt, '2025-01-02T03:04:05.000Z');
+    const continued = reshapeServiceDeployment({ status: 'IN_PROGRESS', lifecycleHookDetails: [{ hookId: 'x', status: 'SUCCEEDED' }] });
+    assert.equal(continued.pausedAtHook, false);
+    assert.equal(reshapeServiceDeploymentBrief({ status: 'IN_PROGRESS' }).pausedAtHook, false, 'brief records cannot tell');
+  });
+
+  it('reads the deployment strategy, bake time and hooks of a service (ROLLING when unset)', () => {
+    const bg = reshapeService({
+      serviceName: 'checkout-api',
+      deploymentConfiguration: {
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 2,
+        lifecycleHooks: [{ hookTargetArn: 'arn:aws:lambda:us-east-1:1:function:pause-me', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+      },
+    });
+    assert.equal(bg.deploymentStrategy, 'BLUE_GREEN');
+    assert.equal(bg.bakeTimeInMinutes, 2);
+    assert.deepEqual(bg.lifecycleHooks, [{ targetType: 'AWS_LAMBDA', hookTargetArn: 'arn:aws:lambda:us-east-1:1:function:pause-me', roleArn: null, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }]);
+    const rolling = reshapeService({ serviceName: 'x' });
+    assert.equal(rolling.deploymentStrategy, 'ROLLING');
+    assert.equal(rolling.bakeTimeInMinutes, null);
+  });
+});

@@ -1,22 +1,28 @@
 import {
+  ContinueServiceDeploymentCommand,
   DescribeClustersCommand,
   DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ListClustersCommand,
   ListServiceDeploymentsCommand,
   ListServicesCommand,
+  ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
   UpdateServiceCommand,
   type Cluster as SdkCluster,
   type ContainerDefinition as SdkContainerDefinition,
   type Deployment as SdkDeployment,
   type Failure as SdkFailure,
   type RegisterTaskDefinitionCommandInput,
+  type DeploymentLifecycleHook as SdkDeploymentLifecycleHook,
   type Service as SdkService,
   type ServiceDeployment as SdkServiceDeployment,
+  type ServiceRevision as SdkServiceRevision,
   type ServiceDeploymentBrief as SdkServiceDeploymentBrief,
   type Task as SdkTask,
   type TaskDefinition as SdkTaskDefinition,
@@ -29,11 +35,14 @@ import type {
   Cluster,
   ContainerDefinition,
   Deployment,
+  DeploymentStrategy,
   RolloutState,
   Service,
   ServiceDeploymentRecord,
+  ServiceRevision,
   Task,
   TaskDefinition,
+  TaskDefinitionRevisionRef,
 } from './types';
 
 /** Parallel DescribeServices calls per request: fast for big clusters without tripping ECS throttling. */
@@ -200,12 +209,26 @@ export function toRegisterInput(base: SdkTaskDefinition, images: Record<string, 
 export interface UpdateServiceInput {
   cluster: string;
   service: string;
+  /** family:revision or ARN; omitted keeps the current one. */
   taskDefinition?: string;
   desiredCount?: number;
+  /** Replaces every task, with the same task definition unless `taskDefinition` is given too. */
   forceNewDeployment?: boolean;
+  /**
+   * Replaces the service's target group binding (ECS starts a deployment whose tasks register
+   * there): the guide's blue/green by listener switch deploys to the idle group this way.
+   */
+  loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
 }
 
+/**
+ * UpdateService with only the fields given: the service's deploymentConfiguration (strategy,
+ * bake time, hooks, circuit breaker) is never sent, so ECS keeps it unchanged.
+ */
 export async function updateService(aws: AwsClients, input: UpdateServiceInput): Promise<Service> {
+  if (input.desiredCount !== undefined && (!Number.isInteger(input.desiredCount) || input.desiredCount < 0)) {
+    throw new AppError('invalid', `desiredCount must be a whole number of at least 0 (got ${input.desiredCount})`);
+  }
   const out = await send(
     aws.ecs,
     new UpdateServiceCommand({
@@ -214,12 +237,131 @@ export async function updateService(aws: AwsClients, input: UpdateServiceInput):
       taskDefinition: input.taskDefinition,
       desiredCount: input.desiredCount,
       forceNewDeployment: input.forceNewDeployment,
+      loadBalancers: input.loadBalancers?.map((lb) => ({ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort })),
     }),
     aws.deadlineMs,
     'UpdateService',
   );
   if (!out.service) throw new AppError('upstream', 'ECS updated the service but returned none');
   return reshapeService(out.service);
+}
+
+/**
+ * The revisions of one task definition family, newest first (ListTaskDefinitions with an exact
+ * familyPrefix, sort DESC). `status` defaults to ACTIVE as in ECS; `max` bounds how many are read.
+ */
+export async function listTaskDefinitionRevisions(
+  aws: AwsClients,
+  family: string,
+  opts: { status?: 'ACTIVE' | 'INACTIVE'; max?: number } = {},
+): Promise<TaskDefinitionRevisionRef[]> {
+  const max = opts.max ?? Infinity;
+  const refs: TaskDefinitionRevisionRef[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await send(
+      aws.ecs,
+      new ListTaskDefinitionsCommand({
+        familyPrefix: family,
+        status: opts.status ?? 'ACTIVE',
+        sort: 'DESC',
+        nextToken,
+        maxResults: Math.min(100, Math.max(1, max - refs.length)),
+      }),
+      aws.deadlineMs,
+      'ListTaskDefinitions',
+    );
+    for (const arn of page.taskDefinitionArns ?? []) {
+      const ref = parseRevisionArn(arn);
+      // familyPrefix is a prefix: "codeflow" also lists "codeflow-worker". Keep the family asked for.
+      if (ref && ref.family === family) refs.push(ref);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken && refs.length < max);
+  refs.sort((a, b) => b.revision - a.revision);
+  return refs.slice(0, max === Infinity ? undefined : max);
+}
+
+function parseRevisionArn(arn: string): TaskDefinitionRevisionRef | null {
+  const m = /task-definition\/([A-Za-z0-9_-]+):(\d+)$/.exec(arn);
+  return m ? { arn, family: m[1] as string, revision: Number(m[2]) } : null;
+}
+
+/**
+ * StopServiceDeployment. ROLLBACK returns the service to the revision the deployment replaced;
+ * ABORT stops it where it is. Asking again for a deployment that is already rolling back is
+ * harmless: ECS answers with the same ARN, and one already rolled back answers with its `status`
+ * (null when ECS accepted the request). A finished deployment otherwise is a `conflict` AppError.
+ */
+export async function stopServiceDeployment(
+  aws: AwsClients,
+  serviceDeploymentArn: string,
+  opts: { stopType: 'ROLLBACK' | 'ABORT' },
+): Promise<{ serviceDeploymentArn: string; status: string | null }> {
+  try {
+    const out = await send(
+      aws.ecs,
+      new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: opts.stopType }),
+      aws.deadlineMs,
+      'StopServiceDeployment',
+    );
+    return { serviceDeploymentArn: out.serviceDeploymentArn ?? serviceDeploymentArn, status: null };
+  } catch (e) {
+    // ECS refuses to stop a finished deployment (ConflictException). A ROLLBACK of one that was
+    // already rolled back asked for what is done: answer as ECS would have the first time.
+    if (opts.stopType === 'ROLLBACK' && isAppError(e) && e.code === 'conflict') {
+      const [record] = await describeServiceDeployments(aws, [serviceDeploymentArn]);
+      if (record && ROLLED_BACK.has(record.status)) return { serviceDeploymentArn, status: record.status };
+    }
+    throw e;
+  }
+}
+
+const ROLLED_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
+
+/**
+ * Answers a PAUSE lifecycle hook (ContinueServiceDeployment). Without `hookId`, the deployment is
+ * described and the hook AWAITING_ACTION is used; none waiting is a conflict. `action` ROLLBACK
+ * rolls the deployment back instead of continuing.
+ */
+export async function continueServiceDeployment(
+  aws: AwsClients,
+  serviceDeploymentArn: string,
+  opts: { hookId?: string; action?: 'CONTINUE' | 'ROLLBACK' } = {},
+): Promise<void> {
+  let hookId = opts.hookId;
+  if (hookId === undefined) {
+    const [record] = await describeServiceDeployments(aws, [serviceDeploymentArn]);
+    if (!record) throw new AppError('not_found', `Service deployment "${serviceDeploymentArn}" was not found`);
+    const waiting = record.lifecycleHooks.find((h) => h.status === 'AWAITING_ACTION');
+    if (!waiting) {
+      throw new AppError('conflict', `Service deployment is not paused at a lifecycle hook (status ${record.status}, stage ${record.lifecycleStage ?? 'none'})`);
+    }
+    hookId = waiting.hookId;
+  }
+  await send(
+    aws.ecs,
+    new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action: opts.action ?? 'CONTINUE' }),
+    aws.deadlineMs,
+    'ContinueServiceDeployment',
+  );
+}
+
+/** DescribeServiceRevisions (at most 20 per call): which task definition a service revision runs. Unknown ones are left out. */
+export async function describeServiceRevisions(aws: AwsClients, arns: readonly string[]): Promise<ServiceRevision[]> {
+  const pages = await mapLimit(chunk(arns, 20), DESCRIBE_CONCURRENCY, (serviceRevisionArns) =>
+    send(aws.ecs, new DescribeServiceRevisionsCommand({ serviceRevisionArns }), aws.deadlineMs, 'DescribeServiceRevisions'),
+  );
+  return pages.flatMap((p) => (p.serviceRevisions ?? []).map(reshapeServiceRevision));
+}
+
+export function reshapeServiceRevision(r: SdkServiceRevision): ServiceRevision {
+  return {
+    arn: r.serviceRevisionArn ?? '',
+    serviceArn: r.serviceArn ?? '',
+    taskDefinitionArn: r.taskDefinition ?? '',
+    createdAt: iso(r.createdAt),
+  };
 }
 
 /** The deployment history, newest first as ECS returns it (brief records: no rollback or circuit-breaker details). */
@@ -280,7 +422,19 @@ export function reshapeService(s: SdkService): Service {
           rollback: s.deploymentConfiguration.deploymentCircuitBreaker.rollback ?? false,
         }
       : null,
+    deploymentStrategy: (s.deploymentConfiguration?.strategy as DeploymentStrategy | undefined) ?? 'ROLLING',
+    bakeTimeInMinutes: s.deploymentConfiguration?.bakeTimeInMinutes ?? null,
+    lifecycleHooks: (s.deploymentConfiguration?.lifecycleHooks ?? []).map(reshapeLifecycleHook),
     createdAt: iso(s.createdAt),
+  };
+}
+
+function reshapeLifecycleHook(h: SdkDeploymentLifecycleHook) {
+  return {
+    targetType: h.targetType ?? 'AWS_LAMBDA',
+    hookTargetArn: h.hookTargetArn ?? null,
+    roleArn: h.roleArn ?? null,
+    lifecycleStages: [...(h.lifecycleStages ?? [])],
   };
 }
 
@@ -370,25 +524,47 @@ export function reshapeServiceDeploymentBrief(d: SdkServiceDeploymentBrief): Ser
     serviceArn: d.serviceArn ?? '',
     status: d.status ?? 'UNKNOWN',
     statusReason: d.statusReason ?? null,
+    targetServiceRevisionArn: d.targetServiceRevisionArn ?? null,
     targetRevisionArn: d.targetServiceRevisionArn ?? null,
+    sourceServiceRevisionArns: [],
+    lifecycleStage: null,
+    lifecycleHooks: [],
+    pausedAtHook: false,
     createdAt: iso(d.createdAt),
     startedAt: iso(d.startedAt),
     finishedAt: iso(d.finishedAt),
+    stoppedAt: null,
+    updatedAt: null,
     rollback: null,
     circuitBreaker: null,
   };
 }
 
 export function reshapeServiceDeployment(d: SdkServiceDeployment): ServiceDeploymentRecord {
+  const lifecycleHooks = (d.lifecycleHookDetails ?? []).map((h) => ({
+    hookId: h.hookId ?? '',
+    targetType: h.targetType ?? null,
+    targetArn: h.targetArn ?? null,
+    status: h.status ?? null,
+    expiresAt: iso(h.expiresAt),
+    timeoutAction: h.timeoutAction ?? null,
+  }));
   return {
     arn: d.serviceDeploymentArn ?? '',
     serviceArn: d.serviceArn ?? '',
     status: d.status ?? 'UNKNOWN',
     statusReason: d.statusReason ?? null,
+    targetServiceRevisionArn: d.targetServiceRevision?.arn ?? null,
     targetRevisionArn: d.targetServiceRevision?.arn ?? null,
+    sourceServiceRevisionArns: (d.sourceServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : [])),
+    lifecycleStage: d.lifecycleStage ?? null,
+    lifecycleHooks,
+    pausedAtHook: lifecycleHooks.some((h) => h.status === 'AWAITING_ACTION'),
     createdAt: iso(d.createdAt),
     startedAt: iso(d.startedAt),
     finishedAt: iso(d.finishedAt),
+    stoppedAt: iso(d.stoppedAt),
+    updatedAt: iso(d.updatedAt),
     rollback: d.rollback
       ? { reason: d.rollback.reason ?? null, startedAt: iso(d.rollback.startedAt), serviceRevisionArn: d.rollback.serviceRevisionArn ?? null }
       : null,

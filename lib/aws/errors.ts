@@ -53,6 +53,10 @@ export function toAppError(e: unknown, operation: string, ctx: ErrorContext = {}
   if (/NotFound(Exception|Error)?$/.test(name)) {
     return new AppError('not_found', `${service} could not find the resource (${operation})${detail}`, opts);
   }
+  if (name === 'ConflictException') {
+    // ECS: the resource's current state does not allow it (e.g. stopping a finished deployment).
+    return new AppError('conflict', `${service} refused ${operation}: the resource's current state does not allow it${detail}`, opts);
+  }
   if (name === 'LimitExceededFault' || name === 'LimitExceededException') {
     return new AppError('conflict', `${service} refused ${operation}: an account limit is reached${detail}`, opts);
   }

@@ -58,7 +58,23 @@ export interface Service {
   loadBalancers: LoadBalancerBinding[];
   deploymentController: string;
   circuitBreaker: { enabled: boolean; rollback: boolean } | null;
+  /** `deploymentConfiguration.strategy`; ECS reports ROLLING when none was set. */
+  deploymentStrategy: DeploymentStrategy;
+  /** BLUE_GREEN: how long blue and green run side by side after production traffic shifted. */
+  bakeTimeInMinutes: number | null;
+  lifecycleHooks: LifecycleHook[];
   createdAt: string | null;
+}
+
+export type DeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+/** One of `deploymentConfiguration.lifecycleHooks`. */
+export interface LifecycleHook {
+  /** AWS_LAMBDA (the default) invokes `hookTargetArn`; PAUSE waits for ContinueServiceDeployment. */
+  targetType: 'AWS_LAMBDA' | 'PAUSE' | string;
+  hookTargetArn: string | null;
+  roleArn: string | null;
+  lifecycleStages: string[];
 }
 
 export interface ContainerDefinition {
@@ -118,18 +134,81 @@ export interface Task {
   containers: TaskContainer[];
 }
 
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+
+export type ServiceDeploymentLifecycleStage =
+  | 'RECONCILE_SERVICE'
+  | 'PRE_SCALE_UP'
+  | 'SCALE_UP'
+  | 'POST_SCALE_UP'
+  | 'TEST_TRAFFIC_SHIFT'
+  | 'POST_TEST_TRAFFIC_SHIFT'
+  | 'PRODUCTION_TRAFFIC_SHIFT'
+  | 'POST_PRODUCTION_TRAFFIC_SHIFT'
+  | 'BAKE_TIME'
+  | 'CLEAN_UP';
+
+/** `lifecycleHookDetails` of DescribeServiceDeployments: the hooks of the current stage. */
+export interface LifecycleHookDetail {
+  /** Pass to ContinueServiceDeployment. */
+  hookId: string;
+  targetType: string | null;
+  targetArn: string | null;
+  /** IN_PROGRESS | AWAITING_ACTION | SUCCEEDED | FAILED | TIMED_OUT */
+  status: string | null;
+  expiresAt: string | null;
+  timeoutAction: string | null;
+}
+
 /** A record of ListServiceDeployments / DescribeServiceDeployments (the deployment history). */
 export interface ServiceDeploymentRecord {
   arn: string;
   serviceArn: string;
-  status: string;
+  /** A ServiceDeploymentStatus; typed as string so an unknown future value passes through. */
+  status: ServiceDeploymentStatus | string;
   statusReason: string | null;
+  /** The service revision being deployed (not a task definition: see describeServiceRevisions). */
+  targetServiceRevisionArn: string | null;
+  /** @deprecated same as targetServiceRevisionArn. */
   targetRevisionArn: string | null;
+  /** Revisions being replaced (empty in ListServiceDeployments' brief records). */
+  sourceServiceRevisionArns: string[];
+  /** Null in brief records and for deployments ECS does not stage. */
+  lifecycleStage: ServiceDeploymentLifecycleStage | string | null;
+  lifecycleHooks: LifecycleHookDetail[];
+  /** True while a PAUSE hook waits for ContinueServiceDeployment. */
+  pausedAtHook: boolean;
   createdAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
+  stoppedAt: string | null;
+  updatedAt: string | null;
   rollback: { reason: string | null; startedAt: string | null; serviceRevisionArn: string | null } | null;
   circuitBreaker: { status: string | null; failureCount: number; threshold: number } | null;
+}
+
+/** DescribeServiceRevisions: what a service revision runs. */
+export interface ServiceRevision {
+  arn: string;
+  serviceArn: string;
+  taskDefinitionArn: string;
+  createdAt: string | null;
+}
+
+/** ListTaskDefinitions' answer for one family: the ARN and its parts. */
+export interface TaskDefinitionRevisionRef {
+  arn: string;
+  family: string;
+  revision: number;
 }
 
 export interface LoadBalancer {

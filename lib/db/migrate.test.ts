@@ -6,7 +6,7 @@ import { queryRows } from './query-rows';
 import type { Db } from './client';
 import { describeTargets } from './test-targets';
 
-const TABLES = ['users', 'api_tokens', 'audit_log', 'saved_queries', 'maintenance_completions'];
+const TABLES = ['users', 'api_tokens', 'audit_log', 'saved_queries', 'operations', 'service_locks', 'idempotency_keys', 'operation_approvals', 'settings', 'maintenance_completions'];
 const NAMES = loadMigrations().map((m) => m.name);
 
 async function existingTables(db: Db): Promise<string[]> {

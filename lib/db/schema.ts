@@ -75,3 +75,4 @@ export type AuditLogRow = typeof auditLog.$inferSelect;
 export * from './schema-incidents';
 export * from './schema-maintenance';
 export * from './schema-telemetry';
+export * from './schema-ops';

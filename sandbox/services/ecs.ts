@@ -1,7 +1,19 @@
 import { AwsError } from '../protocol/errors';
 import type { ServiceDefinition } from '../protocol/operations';
-import { setDesiredCount, startDeployment } from '../sim/engine';
-import { ACCOUNT_ID, type ClusterRecord, type ContainerDef, type DeploymentRecord, type ServiceDeploymentHistory, type ServiceRecord, type TaskDefinitionRecord, type TaskRecord, type World } from '../sim/world';
+import { continueHook, hookDetailsOf, rollbackTargetOf, setDesiredCount, startDeployment } from '../sim/engine';
+import {
+  ACCOUNT_ID,
+  type ClusterRecord,
+  type ContainerDef,
+  type DeploymentRecord,
+  type LifecycleHookConfig,
+  type LoadBalancerBinding,
+  type ServiceDeploymentHistory,
+  type ServiceRecord,
+  type TaskDefinitionRecord,
+  type TaskRecord,
+  type World,
+} from '../sim/world';
 import type { Sandbox } from '../state';
 import { optionalNumber, optionalString, optionalStringList, paginate, pageSize, requiredString } from './input';
 
@@ -36,8 +48,20 @@ const taskDefinitionOut = (td: TaskDefinitionRecord) => ({
   volumes: [],
   placementConstraints: [],
   registeredAt: new Date(td.registeredAt),
+  deregisteredAt: td.deregisteredAt !== undefined ? new Date(td.deregisteredAt) : undefined,
   registeredBy: td.registeredBy,
 });
+
+const deploymentConfigurationOut = (service: ServiceRecord) => ({
+  deploymentCircuitBreaker: service.circuitBreaker,
+  maximumPercent: service.maximumPercent,
+  minimumHealthyPercent: service.minimumHealthyPercent,
+  strategy: service.strategy ?? 'ROLLING',
+  bakeTimeInMinutes: service.strategy === 'BLUE_GREEN' ? (service.bakeTimeInMinutes ?? 0) : undefined,
+  lifecycleHooks: service.lifecycleHooks?.length ? service.lifecycleHooks : undefined,
+});
+
+const serviceDeploymentArnPattern = /^arn:aws:ecs:[a-z0-9-]+:\d{12}:service-deployment\/([^/]+)\/([^/]+)\/[^/]+$/;
 
 function deploymentOut(world: World, cluster: ClusterRecord, service: ServiceRecord, d: DeploymentRecord) {
   const tasks = [...cluster.tasks.values()].filter((t) => t.deploymentId === d.id && t.desiredStatus === 'RUNNING');
@@ -81,12 +105,7 @@ function serviceOut(world: World, cluster: ClusterRecord, service: ServiceRecord
     platformVersion: 'LATEST',
     platformFamily: 'Linux',
     taskDefinition: primary?.taskDefinition,
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: service.circuitBreaker,
-      maximumPercent: service.maximumPercent,
-      minimumHealthyPercent: service.minimumHealthyPercent,
-      strategy: 'ROLLING',
-    },
+    deploymentConfiguration: deploymentConfigurationOut(service),
     deployments,
     roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
     events: service.events.slice(0, 100).map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
@@ -169,29 +188,112 @@ function historyBrief(service: ServiceRecord, cluster: ClusterRecord, h: Service
   };
 }
 
-function historyFull(world: World, service: ServiceRecord, cluster: ClusterRecord, h: ServiceDeploymentHistory) {
-  const deployment = service.deployments.find((d) => d.id === h.deploymentId);
+function revisionCounts(world: World, cluster: ClusterRecord, service: ServiceRecord, revisionArn: string, deployment: DeploymentRecord | undefined) {
   const counts = deployment ? deploymentOut(world, cluster, service, deployment) : undefined;
   return {
+    arn: revisionArn,
+    requestedTaskCount: deployment && service.deployments.includes(deployment) ? deployment.desiredCount : 0,
+    runningTaskCount: counts?.runningCount ?? 0,
+    pendingTaskCount: counts?.pendingCount ?? 0,
+  };
+}
+
+function historyFull(world: World, service: ServiceRecord, cluster: ClusterRecord, h: ServiceDeploymentHistory) {
+  const deployment = service.deployments.find((d) => d.id === h.deploymentId);
+  const sourceDeployment = (arn: string) => {
+    const source = service.history.find((x) => x.serviceRevisionArn === arn);
+    return source ? service.deployments.find((d) => d.id === source.deploymentId) : undefined;
+  };
+  const hooks = hookDetailsOf(service, h);
+  return {
     ...historyBrief(service, cluster, h),
-    updatedAt: new Date(h.finishedAt ?? h.startedAt),
-    sourceServiceRevisions: h.sourceRevisionArns.map((arn) => ({ arn, requestedTaskCount: 0, runningTaskCount: 0, pendingTaskCount: 0 })),
-    targetServiceRevision: {
-      arn: h.serviceRevisionArn,
-      requestedTaskCount: deployment?.desiredCount ?? 0,
-      runningTaskCount: counts?.runningCount ?? 0,
-      pendingTaskCount: counts?.pendingCount ?? 0,
-    },
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: service.circuitBreaker,
-      maximumPercent: service.maximumPercent,
-      minimumHealthyPercent: service.minimumHealthyPercent,
-    },
+    updatedAt: new Date(h.updatedAt ?? h.finishedAt ?? h.startedAt),
+    stoppedAt: h.stoppedAt ? new Date(h.stoppedAt) : undefined,
+    sourceServiceRevisions: h.sourceRevisionArns.map((arn) => revisionCounts(world, cluster, service, arn, sourceDeployment(arn))),
+    targetServiceRevision: revisionCounts(world, cluster, service, h.serviceRevisionArn, deployment),
+    lifecycleStage: h.lifecycleStage,
+    lifecycleHookDetails: hooks.length
+      ? hooks.map((hook) => ({
+          hookId: hook.hookId,
+          targetType: hook.targetType,
+          targetArn: hook.targetArn,
+          status: hook.status,
+          expiresAt: hook.expiresAt !== undefined ? new Date(hook.expiresAt) : undefined,
+          timeoutAction: hook.timeoutAction,
+        }))
+      : undefined,
+    deploymentConfiguration: deploymentConfigurationOut(service),
     rollback: h.rollback ? { reason: h.rollback.reason, startedAt: new Date(h.rollback.startedAt), serviceRevisionArn: h.rollback.serviceRevisionArn } : undefined,
     deploymentCircuitBreaker: h.circuitBreakerEnabled
-      ? { status: h.status.startsWith('ROLLBACK') ? 'TRIGGERED' : 'MONITORING', failureCount: h.failureCount, threshold: h.threshold }
+      ? { status: h.status.startsWith('ROLLBACK') && h.rollback?.reason.includes('circuit breaker') ? 'TRIGGERED' : 'MONITORING', failureCount: h.failureCount, threshold: h.threshold }
       : { status: 'DISABLED', failureCount: 0, threshold: 0 },
   };
+}
+
+/** The service deployment an ARN names, or ServiceDeploymentNotFoundException as ECS answers. */
+function serviceDeploymentOf(world: World, arn: string) {
+  const m = serviceDeploymentArnPattern.exec(arn);
+  const cluster = m ? world.clusters.get(m[1] ?? '') : undefined;
+  const service = cluster?.services.get(m?.[2] ?? '');
+  const history = service?.history.find((h) => h.arn === arn);
+  if (!m) throw new AwsError('InvalidParameterException', `Invalid service deployment ARN: ${arn}`);
+  if (!cluster || !service || !history) throw new AwsError('ServiceDeploymentNotFoundException', `Service deployment not found: ${arn}`);
+  return { cluster, service, history, deployment: service.deployments.find((d) => d.id === history.deploymentId) };
+}
+
+function parseLoadBalancers(world: World, raw: unknown): LoadBalancerBinding[] {
+  if (!Array.isArray(raw)) throw new AwsError('InvalidParameterException', 'loadBalancers must be a list.');
+  if (raw.length > 5) throw new AwsError('InvalidParameterException', 'A service can have at most 5 load balancers.');
+  return raw.map((item) => {
+    const lb = (item ?? {}) as Record<string, unknown>;
+    const targetGroupArn = typeof lb.targetGroupArn === 'string' ? lb.targetGroupArn : '';
+    if (!world.targetGroups.has(targetGroupArn)) throw new AwsError('InvalidParameterException', `Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions. (target group ${targetGroupArn || 'missing'} not found)`);
+    if (typeof lb.containerName !== 'string' || typeof lb.containerPort !== 'number') {
+      throw new AwsError('InvalidParameterException', 'containerName and containerPort must be specified for a load balancer target group.');
+    }
+    const ac = lb.advancedConfiguration as Record<string, unknown> | undefined;
+    let advancedConfiguration: LoadBalancerBinding['advancedConfiguration'];
+    if (ac) {
+      const alternate = String(ac.alternateTargetGroupArn ?? '');
+      const production = String(ac.productionListenerRule ?? '');
+      if (!world.targetGroups.has(alternate)) throw new AwsError('InvalidParameterException', `alternateTargetGroupArn ${alternate || 'missing'} was not found.`);
+      if (!world.listeners.has(production)) throw new AwsError('InvalidParameterException', `productionListenerRule ${production || 'missing'} was not found (the sandbox takes a listener ARN).`);
+      advancedConfiguration = {
+        alternateTargetGroupArn: alternate,
+        productionListenerRule: production,
+        testListenerRule: typeof ac.testListenerRule === 'string' ? ac.testListenerRule : undefined,
+        roleArn: typeof ac.roleArn === 'string' ? ac.roleArn : undefined,
+      };
+    }
+    return { targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort, advancedConfiguration };
+  });
+}
+
+const HOOK_STAGES = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'];
+
+function parseLifecycleHooks(raw: unknown): LifecycleHookConfig[] {
+  if (!Array.isArray(raw)) throw new AwsError('InvalidParameterException', 'lifecycleHooks must be a list.');
+  return raw.map((item) => {
+    const h = (item ?? {}) as Record<string, unknown>;
+    const targetType = (h.targetType ?? 'AWS_LAMBDA') as string;
+    if (targetType !== 'AWS_LAMBDA' && targetType !== 'PAUSE') throw new AwsError('InvalidParameterException', `Invalid lifecycle hook targetType: ${targetType}.`);
+    if (targetType === 'AWS_LAMBDA' && (typeof h.hookTargetArn !== 'string' || !h.hookTargetArn.startsWith('arn:aws:lambda:'))) {
+      throw new AwsError('InvalidParameterException', 'hookTargetArn must be the ARN of a Lambda function.');
+    }
+    const stages = h.lifecycleStages;
+    if (!Array.isArray(stages) || stages.length === 0 || stages.some((s) => !HOOK_STAGES.includes(String(s)))) {
+      throw new AwsError('InvalidParameterException', `lifecycleStages must list one or more of ${HOOK_STAGES.join(', ')}.`);
+    }
+    const timeout = h.timeoutConfiguration as LifecycleHookConfig['timeoutConfiguration'] | undefined;
+    return {
+      targetType,
+      hookTargetArn: typeof h.hookTargetArn === 'string' ? h.hookTargetArn : undefined,
+      roleArn: typeof h.roleArn === 'string' ? h.roleArn : undefined,
+      lifecycleStages: stages.map(String),
+      timeoutConfiguration: timeout,
+      hookDetails: h.hookDetails,
+    };
+  });
 }
 
 function validateContainer(raw: unknown, index: number): ContainerDef {
@@ -313,18 +415,35 @@ export function ecsService(sandbox: Sandbox): ServiceDefinition {
 
       ListTaskDefinitions(input) {
         const { world } = sandbox;
-        const prefix = optionalString(input, 'familyPrefix');
+        // familyPrefix is the full family name, despite its name (ECS lists that family's revisions).
+        const family = optionalString(input, 'familyPrefix');
         const status = optionalString(input, 'status') ?? 'ACTIVE';
         const sort = optionalString(input, 'sort') ?? 'ASC';
+        if (!['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'].includes(status)) throw new AwsError('InvalidParameterException', 'status must be one of ACTIVE, INACTIVE, DELETE_IN_PROGRESS.');
+        if (sort !== 'ASC' && sort !== 'DESC') throw new AwsError('InvalidParameterException', 'sort must be one of ASC, DESC.');
         const arns = [...world.taskDefinitions.entries()]
-          .filter(([family]) => !prefix || family === prefix)
+          .filter(([name]) => family === undefined || name === family)
           .flatMap(([, revisions]) => revisions)
-          .filter((td) => status === 'ALL' || td.status === status)
+          .filter((td) => td.status === status)
           .sort((a, b) => a.family.localeCompare(b.family) || a.revision - b.revision)
           .map((td) => td.arn);
         if (sort === 'DESC') arns.reverse();
         const { page, next } = paginate(arns, optionalString(input, 'nextToken'), pageSize(input, 'maxResults', 100, 100));
         return { taskDefinitionArns: page, nextToken: next };
+      },
+
+      DeregisterTaskDefinition(input) {
+        const ref = requiredString(input, 'taskDefinition', 'ClientException');
+        const name = ref.startsWith('arn:') ? ref.slice(ref.indexOf('task-definition/') + 'task-definition/'.length) : ref;
+        if (!/^[A-Za-z0-9_-]+:\d+$/.test(name)) throw new AwsError('ClientException', 'Invalid revision number. Number: You must specify a revision.');
+        const td = sandbox.world.taskDefinitionByRef(ref);
+        if (!td) throw new AwsError('ClientException', 'The specified task definition does not exist.');
+        // Kept and still describable; running services and tasks keep using it, as in ECS.
+        if (td.status === 'ACTIVE') {
+          td.status = 'INACTIVE';
+          td.deregisteredAt = sandbox.now();
+        }
+        return { taskDefinition: taskDefinitionOut(td) };
       },
 
       DescribeTaskDefinition(input) {
@@ -367,22 +486,126 @@ export function ecsService(sandbox: Sandbox): ServiceDefinition {
         const cluster = clusterOf(world, input);
         const service = serviceOf(cluster, requiredString(input, 'service'));
         const now = sandbox.now();
-        const desiredCount = optionalNumber(input, 'desiredCount');
-        if (desiredCount !== undefined && (!Number.isInteger(desiredCount) || desiredCount < 0 || desiredCount > 5000)) {
-          throw new AwsError('InvalidParameterException', 'desiredCount must be an integer between 0 and 5000.');
+        const rawCount = input.desiredCount;
+        if (rawCount !== undefined && rawCount !== null && (typeof rawCount !== 'number' || !Number.isInteger(rawCount))) {
+          // The SDK would refuse a non-integer; on the wire ECS answers with a serialization error.
+          throw new AwsError('SerializationException', `desiredCount must be an integer (got ${JSON.stringify(rawCount)}).`);
         }
+        const desiredCount = optionalNumber(input, 'desiredCount');
+        if (desiredCount !== undefined && desiredCount < 0) throw new AwsError('InvalidParameterException', 'Desired count must be greater than or equal to 0.');
+        if (desiredCount !== undefined && desiredCount > 5000) throw new AwsError('InvalidParameterException', 'Desired count exceeds the limit of 5000 tasks per service.');
         const ref = optionalString(input, 'taskDefinition');
         const td = ref === undefined ? undefined : world.taskDefinitionByRef(ref);
-        if (ref !== undefined && (!td || td.status !== 'ACTIVE')) throw new AwsError('InvalidParameterException', `Unable to find task definition ${ref}.`);
-        const circuitBreaker = (input.deploymentConfiguration as { deploymentCircuitBreaker?: { enable?: boolean; rollback?: boolean } } | undefined)?.deploymentCircuitBreaker;
+        if (ref !== undefined && !td) throw new AwsError('InvalidParameterException', `Unable to find task definition ${ref}.`);
+        const current = service.deployments[0]?.taskDefinition;
+        // An INACTIVE revision keeps running where it runs, but a service cannot be pointed at one.
+        if (td && td.status !== 'ACTIVE' && td.arn !== current) throw new AwsError('ClientException', `TaskDefinition is inactive: ${td.arn}.`);
+        const config = (input.deploymentConfiguration ?? undefined) as Record<string, unknown> | undefined;
+        const circuitBreaker = config?.deploymentCircuitBreaker as { enable?: boolean; rollback?: boolean } | undefined;
+        const strategy = config?.strategy as string | undefined;
+        if (strategy !== undefined && strategy !== 'ROLLING' && strategy !== 'BLUE_GREEN') {
+          throw new AwsError('InvalidParameterException', `Deployment strategy ${strategy} is not supported by the sandbox (ROLLING or BLUE_GREEN).`);
+        }
+        const bake = config?.bakeTimeInMinutes;
+        if (bake !== undefined && (typeof bake !== 'number' || !Number.isInteger(bake) || bake < 0 || bake > 1440)) {
+          throw new AwsError('InvalidParameterException', 'bakeTimeInMinutes must be an integer between 0 and 1440.');
+        }
+        const hooks = config?.lifecycleHooks === undefined ? undefined : parseLifecycleHooks(config.lifecycleHooks);
+        const loadBalancers = input.loadBalancers === undefined || input.loadBalancers === null ? undefined : parseLoadBalancers(world, input.loadBalancers);
+        const finalStrategy = strategy ?? service.strategy ?? 'ROLLING';
+        if (finalStrategy === 'BLUE_GREEN' && !(loadBalancers ?? service.loadBalancers).some((lb) => lb.advancedConfiguration)) {
+          throw new AwsError('InvalidParameterException', 'The BLUE_GREEN deployment strategy needs a load balancer with advancedConfiguration (alternateTargetGroupArn, productionListenerRule).');
+        }
 
         if (circuitBreaker) service.circuitBreaker = { enable: Boolean(circuitBreaker.enable), rollback: Boolean(circuitBreaker.rollback) };
+        if (strategy !== undefined) service.strategy = strategy as 'ROLLING' | 'BLUE_GREEN';
+        if (typeof bake === 'number') service.bakeTimeInMinutes = bake;
+        if (hooks !== undefined) service.lifecycleHooks = hooks;
+        if (typeof config?.maximumPercent === 'number') service.maximumPercent = config.maximumPercent;
+        if (typeof config?.minimumHealthyPercent === 'number') service.minimumHealthyPercent = config.minimumHealthyPercent;
+        const changesLoadBalancers = loadBalancers !== undefined && JSON.stringify(loadBalancers) !== JSON.stringify(service.loadBalancers);
+        if (loadBalancers !== undefined) service.loadBalancers = loadBalancers;
         if (desiredCount !== undefined) setDesiredCount(service, desiredCount, now);
-        const changesTaskDefinition = td !== undefined && td.arn !== service.deployments[0]?.taskDefinition;
-        if (changesTaskDefinition || input.forceNewDeployment === true) {
-          startDeployment(world, service, td?.arn ?? service.deployments[0]!.taskDefinition, now);
+        const changesTaskDefinition = td !== undefined && td.arn !== current;
+        // As in ECS: a new task definition, new load balancers or forceNewDeployment start a deployment.
+        if (changesTaskDefinition || changesLoadBalancers || input.forceNewDeployment === true) {
+          startDeployment(world, service, td?.arn ?? current!, now);
         }
         return { service: serviceOut(world, cluster, service) };
+      },
+
+      StopServiceDeployment(input) {
+        const { world } = sandbox;
+        const arn = requiredString(input, 'serviceDeploymentArn');
+        const stopType = optionalString(input, 'stopType') ?? 'ROLLBACK';
+        if (stopType !== 'ROLLBACK' && stopType !== 'ABORT') throw new AwsError('InvalidParameterException', `Invalid stopType ${stopType}: valid values are ROLLBACK and ABORT.`);
+        const now = sandbox.now();
+        const { service, history, deployment } = serviceDeploymentOf(world, arn);
+        // Asking again while ECS is already stopping or rolling back is harmless: same answer, no new work.
+        if (['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'STOP_REQUESTED'].includes(history.status)) return { serviceDeploymentArn: arn };
+        if ((history.status !== 'IN_PROGRESS' && history.status !== 'PENDING') || !deployment) {
+          throw new AwsError('ConflictException', `The service deployment is in the ${history.status} state and can't be stopped: only PENDING or IN_PROGRESS deployments can be stopped.`, 400, { resourceIds: [arn] });
+        }
+        if (stopType === 'ROLLBACK') {
+          if (deployment.blueGreen?.stage === 'CLEAN_UP') {
+            throw new AwsError('ConflictException', 'The service deployment is cleaning up the previous service revision and can no longer be rolled back.', 400, { resourceIds: [arn] });
+          }
+          if (!deployment.blueGreen && !rollbackTargetOf(world, service, deployment)) {
+            throw new AwsError('ConflictException', 'The service deployment has no previous service revision to roll back to.', 400, { resourceIds: [arn] });
+          }
+          deployment.stopRequested = { stopType, reason: 'Service deployment rolled back by user (StopServiceDeployment).', at: now };
+          Object.assign(history, { status: 'ROLLBACK_REQUESTED', updatedAt: now });
+        } else {
+          deployment.stopRequested = { stopType, reason: 'Service deployment stopped by user (StopServiceDeployment ABORT).', at: now };
+          Object.assign(history, { status: 'STOP_REQUESTED', updatedAt: now });
+        }
+        return { serviceDeploymentArn: arn };
+      },
+
+      ContinueServiceDeployment(input) {
+        const { world } = sandbox;
+        const arn = requiredString(input, 'serviceDeploymentArn');
+        const hookId = requiredString(input, 'hookId');
+        const action = optionalString(input, 'action') ?? 'CONTINUE';
+        if (action !== 'CONTINUE' && action !== 'ROLLBACK') throw new AwsError('InvalidParameterException', `Invalid action ${action}: valid values are CONTINUE and ROLLBACK.`);
+        const now = sandbox.now();
+        const { service, history, deployment } = serviceDeploymentOf(world, arn);
+        if (!deployment?.blueGreen || history.status !== 'IN_PROGRESS') {
+          throw new AwsError('InvalidParameterException', `The service deployment is not paused at a lifecycle hook (status ${history.status}).`);
+        }
+        const problem = continueHook(world, service, deployment, hookId, action, now);
+        if (problem) throw new AwsError('InvalidParameterException', problem);
+        return { serviceDeploymentArn: arn };
+      },
+
+      DescribeServiceRevisions(input) {
+        const { world } = sandbox;
+        const arns = optionalStringList(input, 'serviceRevisionArns');
+        if (!arns || arns.length === 0) throw new AwsError('InvalidParameterException', 'serviceRevisionArns cannot be empty.');
+        if (arns.length > 20) throw new AwsError('InvalidParameterException', 'serviceRevisionArns can have at most 20 items.');
+        const serviceRevisions: unknown[] = [];
+        const failures: unknown[] = [];
+        for (const arn of arns) {
+          const r = world.serviceRevisions.get(arn);
+          if (!r) {
+            failures.push({ arn, reason: 'MISSING' });
+            continue;
+          }
+          const td = world.taskDefinitionByRef(r.taskDefinition);
+          serviceRevisions.push({
+            serviceRevisionArn: r.arn,
+            serviceArn: r.serviceArn,
+            clusterArn: r.clusterArn,
+            taskDefinition: r.taskDefinition,
+            launchType: 'FARGATE',
+            platformVersion: '1.4.0',
+            platformFamily: 'Linux',
+            loadBalancers: r.loadBalancers,
+            containerImages: (td?.containerDefinitions ?? []).map((c) => ({ containerName: c.name, image: c.image })),
+            createdAt: new Date(r.createdAt),
+          });
+        }
+        return { serviceRevisions, failures };
       },
 
       ListServiceDeployments(input) {
@@ -407,9 +630,9 @@ export function ecsService(sandbox: Sandbox): ServiceDefinition {
         const serviceDeployments: unknown[] = [];
         const failures: unknown[] = [];
         for (const arn of arns) {
-          const [, clusterName, serviceName] = arn.slice(arn.indexOf('service-deployment/')).split('/');
-          const cluster = world.clusters.get(clusterName ?? '');
-          const service = cluster?.services.get(serviceName ?? '');
+          const m = serviceDeploymentArnPattern.exec(arn);
+          const cluster = world.clusters.get(m?.[1] ?? '');
+          const service = cluster?.services.get(m?.[2] ?? '');
           const history = service?.history.find((h) => h.arn === arn);
           if (cluster && service && history) serviceDeployments.push(historyFull(world, service, cluster, history));
           else failures.push({ arn, reason: 'MISSING' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Sandbox } from '../state';
-import { setDesiredCount, startDeployment } from './engine';
+import { continueHook, lambdaHookBehaviour, setDesiredCount, startDeployment } from './engine';
 import type { TaskDefinitionRecord } from './world';
 
 const START = Date.parse('2026-11-27T00:00:00Z');
@@ -116,5 +116,53 @@ describe('runUntil', () => {
     assert.equal(minutes.length, 5);
     assert.ok(minutes.every((m) => m % 60_000 === 0));
     assert.equal(new Set(minutes).size, 5);
+  });
+});
+
+describe('native blue/green hooks', () => {
+  const stg = (sandbox: Sandbox) => service(sandbox, 'codeflow-staging', 'checkout-api');
+  const historyOf = (sandbox: Sandbox) => stg(sandbox).history[0]!;
+
+  it('reads the Lambda naming convention', () => {
+    assert.equal(lambdaHookBehaviour('arn:aws:lambda:us-east-1:1:function:checkout-api-pause-for-approval'), 'pause');
+    assert.equal(lambdaHookBehaviour('arn:aws:lambda:us-east-1:1:function:smoke-FAIL:live'), 'fail');
+    assert.equal(lambdaHookBehaviour('arn:aws:lambda:us-east-1:1:function:smoke-test'), 'succeed');
+  });
+
+  it('rolls back when a Lambda hook fails, and on ContinueServiceDeployment ROLLBACK at a PAUSE hook', () => {
+    const sandbox = freshSandbox();
+    const svc = stg(sandbox);
+    const before = svc.deployments[0]!.taskDefinition;
+    svc.lifecycleHooks = [{ targetType: 'AWS_LAMBDA', hookTargetArn: 'arn:aws:lambda:us-east-1:1:function:validate-fail', lifecycleStages: ['PRE_SCALE_UP'] }];
+    const td = registerImage(sandbox, 'checkout-api', 'registry/checkout-api:v3');
+    startDeployment(sandbox.world, svc, td.arn, sandbox.now());
+    sandbox.advance(30);
+    assert.equal(historyOf(sandbox).status, 'ROLLBACK_SUCCESSFUL');
+    assert.match(historyOf(sandbox).rollback!.reason, /validate-fail failed at PRE_SCALE_UP/);
+    assert.equal(svc.deployments[0]!.taskDefinition, before);
+
+    svc.lifecycleHooks = [{ targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'] }];
+    const green = startDeployment(sandbox.world, svc, td.arn, sandbox.now());
+    sandbox.advance(180);
+    assert.equal(green.blueGreen!.stage, 'PRODUCTION_TRAFFIC_SHIFT');
+    assert.equal(green.blueGreen!.productionShifted, false, 'PRE_PRODUCTION hooks run before the shift');
+    const hook = green.blueGreen!.hooks.find((h) => h.status === 'AWAITING_ACTION')!;
+    assert.match(continueHook(sandbox.world, svc, green, 'nope', 'CONTINUE', sandbox.now()) ?? '', /not found/);
+    assert.equal(continueHook(sandbox.world, svc, green, hook.hookId, 'ROLLBACK', sandbox.now()), null);
+    assert.equal(historyOf(sandbox).status, 'ROLLBACK_REQUESTED');
+    sandbox.advance(60);
+    assert.equal(historyOf(sandbox).status, 'ROLLBACK_SUCCESSFUL');
+    assert.equal(svc.deployments[0]!.taskDefinition, before);
+  });
+
+  it('applies a hook timeout action', () => {
+    const sandbox = freshSandbox();
+    const svc = stg(sandbox);
+    svc.lifecycleHooks = [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'], timeoutConfiguration: { timeoutInMinutes: 1, action: 'CONTINUE' } }];
+    const td = registerImage(sandbox, 'checkout-api', 'registry/checkout-api:v3');
+    const green = startDeployment(sandbox.world, svc, td.arn, sandbox.now());
+    sandbox.advance(600);
+    assert.equal(green.blueGreen!.stage, 'DONE');
+    assert.equal(historyOf(sandbox).status, 'SUCCESSFUL');
   });
 });

@@ -1,6 +1,6 @@
 import { Rng } from './rng';
 import { TIMING, addEvent, circuitBreakerThreshold, newDeploymentId } from './engine';
-import { ACCOUNT_ID, World, type ClusterRecord, type ContainerDef, type ServiceRecord, type TaskDefinitionRecord } from './world';
+import { ACCOUNT_ID, World, type ClusterRecord, type ContainerDef, type LifecycleHookConfig, type ServiceRecord, type TaskDefinitionRecord } from './world';
 
 export interface FleetOptions {
   seed: number;
@@ -19,7 +19,10 @@ interface ServiceBlueprint {
   desired: number;
   /** Port of the web container; services with one sit behind the cluster's load balancer. */
   port?: number;
+  /** Two target groups behind one listener, for the guide's switch by modify-listener (the service stays ROLLING). */
   blueGreen?: boolean;
+  /** ECS-native BLUE_GREEN strategy: alternate target group, production listener, bake time and lifecycle hooks. */
+  nativeBlueGreen?: { bakeTimeInMinutes: number; hooks: LifecycleHookConfig[] };
   circuitBreaker?: boolean;
   cpu: string;
   memory: string;
@@ -38,7 +41,18 @@ const NAMED_FLEET: ServiceBlueprint[] = [
   { cluster: PRODUCTION_CLUSTER, name: 'auth-gateway', family: 'auth-gateway', repository: 'auth-gateway', tag: 'v3.12.0', desired: 3, port: 8443, cpu: '512', memory: '1024', env: { UPSTREAM_TIMEOUT_MS: '2000' }, secrets: ['JWT_SIGNING_KEY'] },
   { cluster: PRODUCTION_CLUSTER, name: 'notifications', family: 'notifications', repository: 'notifications', tag: 'v0.9.7', desired: 2, cpu: '256', memory: '512', env: { SMTP_HOST: 'email-smtp.us-east-1.amazonaws.com' }, secrets: ['SMTP_PASSWORD'] },
   { cluster: STAGING_CLUSTER, name: 'codeflow-service', family: 'codeflow-staging', repository: 'codeflow', tag: 'v1.5.0-rc.1', desired: 1, port: 3000, cpu: '256', memory: '512', env: { NODE_ENV: 'staging', LOG_LEVEL: 'debug' }, secrets: ['DATABASE_URL'] },
-  { cluster: STAGING_CLUSTER, name: 'checkout-api', family: 'checkout-api', repository: 'checkout-api', tag: 'v2.0.0-beta.3', desired: 2, port: 8080, cpu: '512', memory: '1024', env: { NODE_ENV: 'staging' }, secrets: ['PAYMENTS_TOKEN'] },
+  // ECS-native blue/green: a Lambda smoke test after scale-up, then a pause for approval after the
+  // test traffic shift (the sandbox's convention: a hook function named "*pause*" waits for ContinueServiceDeployment).
+  {
+    cluster: STAGING_CLUSTER, name: 'checkout-api', family: 'checkout-api', repository: 'checkout-api', tag: 'v2.0.0-beta.3', desired: 2, port: 8080, cpu: '512', memory: '1024', env: { NODE_ENV: 'staging' }, secrets: ['PAYMENTS_TOKEN'],
+    nativeBlueGreen: {
+      bakeTimeInMinutes: 2,
+      hooks: [
+        { targetType: 'AWS_LAMBDA', hookTargetArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:checkout-api-smoke-test`, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsLifecycleHookRole`, lifecycleStages: ['POST_SCALE_UP'] },
+        { targetType: 'AWS_LAMBDA', hookTargetArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:checkout-api-pause-for-approval`, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsLifecycleHookRole`, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] },
+      ],
+    },
+  },
   // OOM-killed now and then: a living fleet has a service that keeps flapping.
   { cluster: STAGING_CLUSTER, name: 'search-indexer', family: 'search-indexer', repository: 'search-indexer', tag: '1.8.0-leaky', desired: 2, cpu: '512', memory: '1024', env: { BATCH_SIZE: '500' } },
   // Crash-looping with no circuit breaker: what "down" looks like.
@@ -98,16 +112,17 @@ function createLoadBalancer(world: World, cluster: ClusterRecord, now: number): 
   return arn;
 }
 
-function createTargetGroup(world: World, name: string, port: number, loadBalancerArn: string, healthCheckPath: string): string {
-  const arn = world.arn('elasticloadbalancing', `targetgroup/${name}/${world.rng.hex(16)}`);
+function createTargetGroup(world: World, name: string, port: number, loadBalancerArn: string, healthCheckPath: string, rng: Rng = world.rng): string {
+  const arn = world.arn('elasticloadbalancing', `targetgroup/${name}/${rng.hex(16)}`);
   world.targetGroups.set(arn, { arn, name, port, protocol: 'HTTP', vpcId: 'vpc-0c0de0f10w0000001', healthCheckPath, loadBalancerArns: [loadBalancerArn], targets: [] });
   return arn;
 }
 
-function createListener(world: World, loadBalancerArn: string, port: number, forwards: { targetGroupArn: string; weight: number }[]): void {
+function createListener(world: World, loadBalancerArn: string, port: number, forwards: { targetGroupArn: string; weight: number }[]): string {
   const lbPath = loadBalancerArn.slice(loadBalancerArn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
   const arn = world.arn('elasticloadbalancing', `listener/${lbPath}/${world.rng.hex(16)}`);
   world.listeners.set(arn, { arn, loadBalancerArn, port, protocol: port === 443 ? 'HTTPS' : 'HTTP', forwards });
+  return arn;
 }
 
 function registerRevisions(world: World, blueprint: ServiceBlueprint, now: number): TaskDefinitionRecord {
@@ -174,6 +189,21 @@ function createService(world: World, cluster: ClusterRecord, blueprint: ServiceB
       const green = createTargetGroup(world, `${prefix}-green`, blueprint.port, loadBalancerArn, '/health');
       createListener(world, loadBalancerArn, 443, [{ targetGroupArn: blue, weight: 100 }, { targetGroupArn: green, weight: 0 }]);
       service.loadBalancers.push({ targetGroupArn: blue, containerName: blueprint.repository, containerPort: blueprint.port });
+    } else if (blueprint.nativeBlueGreen) {
+      const blue = createTargetGroup(world, `${prefix}-blue`, blueprint.port, loadBalancerArn, '/health');
+      // A side generator for the extra group, so the rest of the seeded fleet stays as it was.
+      const green = createTargetGroup(world, `${prefix}-green`, blueprint.port, loadBalancerArn, '/health', new Rng(world.seed ^ 0xb1e6));
+      const listenerPort = 8000 + world.listeners.size;
+      const listener = createListener(world, loadBalancerArn, listenerPort, [{ targetGroupArn: blue, weight: 100 }, { targetGroupArn: green, weight: 0 }]);
+      service.loadBalancers.push({
+        targetGroupArn: blue,
+        containerName: blueprint.repository,
+        containerPort: blueprint.port,
+        advancedConfiguration: { alternateTargetGroupArn: green, productionListenerRule: listener, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsInfrastructureRoleForLoadBalancers` },
+      });
+      service.strategy = 'BLUE_GREEN';
+      service.bakeTimeInMinutes = blueprint.nativeBlueGreen.bakeTimeInMinutes;
+      service.lifecycleHooks = blueprint.nativeBlueGreen.hooks;
     } else {
       const group = createTargetGroup(world, `${prefix}-tg`.slice(0, 32), blueprint.port, loadBalancerArn, '/health');
       const listenerPort = cluster.name === STAGING_CLUSTER && blueprint.name === 'codeflow-service' ? 443 : 8000 + world.listeners.size;
@@ -199,11 +229,21 @@ function createService(world: World, cluster: ClusterRecord, blueprint: ServiceB
     rollbackTo: null,
     isRollback: false,
     serviceDeploymentArn,
+    loadBalancers: service.loadBalancers.map((lb) => ({ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort })),
+  });
+  const serviceRevisionArn = world.arn('ecs', `service-revision/${cluster.name}/${service.name}/${world.rng.digits(19)}`);
+  world.serviceRevisions.set(serviceRevisionArn, {
+    arn: serviceRevisionArn,
+    serviceArn: service.arn,
+    clusterArn: cluster.arn,
+    taskDefinition: taskDefinition.arn,
+    loadBalancers: service.loadBalancers.map((lb) => ({ ...lb })),
+    createdAt: deployedAt,
   });
   service.history.push({
     arn: serviceDeploymentArn,
     deploymentId: id,
-    serviceRevisionArn: world.arn('ecs', `service-revision/${cluster.name}/${service.name}/${world.rng.digits(19)}`),
+    serviceRevisionArn,
     sourceRevisionArns: [],
     taskDefinition: taskDefinition.arn,
     status: broken ? 'IN_PROGRESS' : 'SUCCESSFUL',

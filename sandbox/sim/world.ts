@@ -28,10 +28,83 @@ export interface TaskDefinitionRecord {
   executionRoleArn?: string;
   taskRoleArn?: string;
   registeredAt: number;
+  deregisteredAt?: number;
   registeredBy: string;
 }
 
 export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+/** A service's `loadBalancers` entry; BLUE_GREEN services name their alternate group and production listener. */
+export interface LoadBalancerBinding {
+  targetGroupArn: string;
+  containerName: string;
+  containerPort: number;
+  advancedConfiguration?: {
+    alternateTargetGroupArn: string;
+    /** A listener ARN in the sandbox (it has no listener rules): its default action is switched. */
+    productionListenerRule: string;
+    testListenerRule?: string;
+    roleArn?: string;
+  };
+}
+
+export type LifecycleStage =
+  | 'RECONCILE_SERVICE'
+  | 'PRE_SCALE_UP'
+  | 'SCALE_UP'
+  | 'POST_SCALE_UP'
+  | 'TEST_TRAFFIC_SHIFT'
+  | 'POST_TEST_TRAFFIC_SHIFT'
+  | 'PRODUCTION_TRAFFIC_SHIFT'
+  | 'POST_PRODUCTION_TRAFFIC_SHIFT'
+  | 'BAKE_TIME'
+  | 'CLEAN_UP';
+
+export interface LifecycleHookConfig {
+  targetType: 'AWS_LAMBDA' | 'PAUSE';
+  hookTargetArn?: string;
+  roleArn?: string;
+  /** DeploymentLifecycleHookStage values (PRE_PRODUCTION_TRAFFIC_SHIFT runs before the production shift). */
+  lifecycleStages: string[];
+  timeoutConfiguration?: { timeoutInMinutes?: number; action?: 'CONTINUE' | 'ROLLBACK' };
+  hookDetails?: unknown;
+}
+
+/** One hook run in the current stage, as `lifecycleHookDetails` reports it. */
+export interface HookRun {
+  hookId: string;
+  targetType: 'AWS_LAMBDA' | 'PAUSE';
+  targetArn?: string;
+  status: 'IN_PROGRESS' | 'AWAITING_ACTION' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  /** Sim time a Lambda hook answers, or a waiting hook times out. */
+  doneAt?: number;
+  expiresAt?: number;
+  timeoutAction?: 'CONTINUE' | 'ROLLBACK';
+}
+
+/** Progress of a native BLUE_GREEN deployment (the green one). */
+export interface BlueGreenState {
+  stage: LifecycleStage | 'DONE';
+  stageSince: number;
+  /** The deployment that was primary (blue) when this one started. */
+  blueDeploymentId: string | null;
+  productionShifted: boolean;
+  testShifted: boolean;
+  hooks: HookRun[];
+  /** Stages whose hooks already ran. */
+  hooksDoneFor: string[];
+  rollingBack: boolean;
+}
+
+/** DescribeServiceRevisions' record: what one service deployment ran. */
+export interface ServiceRevisionRecord {
+  arn: string;
+  serviceArn: string;
+  clusterArn: string;
+  taskDefinition: string;
+  loadBalancers: LoadBalancerBinding[];
+  createdAt: number;
+}
 
 export interface DeploymentRecord {
   id: string;
@@ -48,6 +121,14 @@ export interface DeploymentRecord {
   /** Set on deployments that are themselves a circuit-breaker rollback. */
   isRollback: boolean;
   serviceDeploymentArn: string;
+  /** Where this deployment's tasks register (the service's binding when it started; green's alternate group). */
+  loadBalancers?: LoadBalancerBinding[];
+  /** BLUE_GREEN strategy deployments only. */
+  blueGreen?: BlueGreenState;
+  /** StopServiceDeployment asked for it; the scheduler acts on its next tick, as ECS does. */
+  stopRequested?: { stopType: 'ROLLBACK' | 'ABORT'; reason: string; at: number };
+  /** ABORTed: the scheduler leaves the service as it is until the next deployment. */
+  frozen?: boolean;
 }
 
 /** ListServiceDeployments' view of a deployment: it outlives the deployment on the service. */
@@ -63,6 +144,9 @@ export interface ServiceDeploymentHistory {
   startedAt: number;
   finishedAt?: number;
   rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
+  lifecycleStage?: LifecycleStage;
+  stoppedAt?: number;
+  updatedAt?: number;
   failureCount: number;
   threshold: number;
   circuitBreakerEnabled: boolean;
@@ -77,8 +161,12 @@ export interface ServiceRecord {
   launchType: 'FARGATE' | 'EC2';
   deployments: DeploymentRecord[];
   events: { id: string; createdAt: number; message: string }[];
-  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
+  loadBalancers: LoadBalancerBinding[];
   circuitBreaker: { enable: boolean; rollback: boolean };
+  /** deploymentConfiguration.strategy (ROLLING unless set). */
+  strategy?: 'ROLLING' | 'BLUE_GREEN';
+  bakeTimeInMinutes?: number;
+  lifecycleHooks?: LifecycleHookConfig[];
   maximumPercent: number;
   minimumHealthyPercent: number;
   healthCheckGracePeriodSeconds: number;
@@ -169,6 +257,7 @@ export class World {
   readonly loadBalancers = new Map<string, LoadBalancerRecord>();
   readonly listeners = new Map<string, ListenerRecord>();
   readonly targetGroups = new Map<string, TargetGroupRecord>();
+  readonly serviceRevisions = new Map<string, ServiceRevisionRecord>();
   /** Images that fail on start, beyond those whose tag says so (see `isBadImage`). */
   readonly badImages = new Set<string>();
   /** Sim time up to which the engine has run. */

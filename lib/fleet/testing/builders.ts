@@ -34,6 +34,9 @@ export function makeService(over: Partial<Service> = {}): Service {
     loadBalancers: [],
     deploymentController: 'ECS',
     circuitBreaker: { enabled: true, rollback: true },
+    deploymentStrategy: 'ROLLING',
+    bakeTimeInMinutes: null,
+    lifecycleHooks: [],
     createdAt: '2024-12-01T00:00:00.000Z',
     ...over,
   };

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
 import { requireUser } from '@/lib/auth/session';
+import { can } from '@/lib/auth/can';
 import { getServiceDetail } from '@/lib/fleet/service-detail';
 import { isAppError } from '@/lib/errors';
 import { serviceParamsSchema } from '@/lib/api/params';
@@ -28,7 +29,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
  */
 export default async function ServicePage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const raw = await params;
-  await requireUser(`/services/${encodeURIComponent(raw.cluster)}/${encodeURIComponent(raw.service)}`);
+  const user = await requireUser(`/services/${encodeURIComponent(raw.cluster)}/${encodeURIComponent(raw.service)}`);
   const parsed = serviceParamsSchema.safeParse(raw);
   if (!parsed.success) notFound();
   const { cluster, service } = parsed.data;
@@ -53,7 +54,16 @@ export default async function ServicePage({ params, searchParams }: { params: Pa
   queryClient.setQueryData(serviceDetailQuery(cluster, service).queryKey, detail);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <ServiceDetailView cluster={cluster} service={service} />
+      <ServiceDetailView
+        cluster={cluster}
+        service={service}
+        permissions={{
+          deploy: can(user, 'service.deploy', cluster),
+          rollback: can(user, 'service.rollback', cluster),
+          scale: can(user, 'service.scale', cluster),
+          switchTraffic: can(user, 'traffic.switch', cluster),
+        }}
+      />
     </HydrationBoundary>
   );
 }

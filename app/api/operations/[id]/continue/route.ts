@@ -1,0 +1,20 @@
+import type { NextRequest } from 'next/server';
+import { json, withErrors } from '@/lib/api/handler';
+import { operationIdSchema } from '@/lib/api/operations/schemas';
+import { opsContext } from '@/lib/api/operations/context';
+import { withUser } from '@/lib/api/with-user';
+import { continueOperation } from '@/lib/ops/pipeline';
+
+export const dynamic = 'force-dynamic';
+
+/** POST → { operation }. The role for the operation's kind is checked in lib/ops. */
+export const POST = withErrors(
+  withUser(
+    async (_req: NextRequest, ctx: { params: Promise<{ id: string }> }, user) => {
+      const { id } = operationIdSchema.parse(await ctx.params);
+
+      return json({ operation: await continueOperation(await opsContext(), user, id) });
+    },
+    { action: 'fleet.read' },
+  ),
+);

@@ -1,0 +1,116 @@
+import { queryOptions } from '@tanstack/react-query';
+import { ApiError, fetchJson } from '@/lib/api/fetch-json';
+import type { Operation, OperationStatus, Plan, PlanRequest, ReadOnlySetting } from '@/lib/ops/types';
+import { isFinished } from './format';
+
+/** The progress view polls an unfinished operation this often (the contract's 2 s). */
+export const OPERATION_POLL_MS = 2_000;
+/** Lists of operations refresh less eagerly; a running one is followed on its own page. */
+export const OPERATIONS_LIST_POLL_MS = 5_000;
+
+const servicePath = (cluster: string, service: string) => `/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`;
+
+export function operationQuery(id: string) {
+  return queryOptions({
+    queryKey: ['operations', 'one', id] as const,
+    queryFn: ({ signal }) => fetchJson<{ operation: Operation }>(`/api/operations/${encodeURIComponent(id)}`, signal).then((r) => r.operation),
+    // Until it finishes; TanStack pauses interval refetches while the tab is hidden
+    // (refetchIntervalInBackground is false) and refetches when it comes back.
+    refetchInterval: (query) => (query.state.data && isFinished(query.state.data.status) ? false : OPERATION_POLL_MS),
+    refetchIntervalInBackground: false,
+  });
+}
+
+export interface OperationsFilter {
+  cluster?: string;
+  service?: string;
+  status?: 'active' | 'pending' | 'finished';
+  limit?: number;
+}
+
+export function operationsSearch(filter: OperationsFilter): string {
+  const params = new URLSearchParams();
+  if (filter.cluster) params.set('cluster', filter.cluster);
+  if (filter.service) params.set('service', filter.service);
+  if (filter.status) params.set('status', filter.status);
+  if (filter.limit) params.set('limit', String(filter.limit));
+  return params.toString();
+}
+
+export function operationsQuery(filter: OperationsFilter) {
+  return queryOptions({
+    queryKey: ['operations', 'list', filter] as const,
+    queryFn: ({ signal }) => fetchJson<{ operations: Operation[] }>(`/api/operations?${operationsSearch(filter)}`, signal).then((r) => r.operations),
+    refetchInterval: OPERATIONS_LIST_POLL_MS,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function readOnlyQuery() {
+  return queryOptions({
+    queryKey: ['settings', 'read-only'] as const,
+    queryFn: ({ signal }) => fetchJson<ReadOnlySetting>('/api/settings/read-only', signal),
+    refetchInterval: 15_000,
+    staleTime: 5_000,
+  });
+}
+
+/** A write with extra headers (the Idempotency-Key); errors arrive as ApiError with the server's message. */
+async function send<T>(path: string, method: 'POST' | 'PUT', body: unknown, headers: Record<string, string> = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      body: JSON.stringify(body ?? {}),
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...headers },
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Codeflow’s server could not be reached; check your connection. Nothing was sent twice: retrying with the same dialog is safe.');
+  }
+  if (res.ok) return (await res.json()) as T;
+  const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string } } | null;
+  throw new ApiError(res.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `The server answered ${res.status} ${res.statusText}`.trim(), payload?.error?.requestId);
+}
+
+export function planOperation(cluster: string, service: string, request: PlanRequest): Promise<Plan> {
+  return send<{ plan: Plan }>(`${servicePath(cluster, service)}/plan`, 'POST', request).then((r) => r.plan);
+}
+
+export interface SubmitOperation {
+  cluster: string;
+  service: string;
+  request: PlanRequest;
+  fingerprint: string;
+  confirmName: string;
+  reason: string;
+  incidentId?: string;
+}
+
+export function submitOperation(body: SubmitOperation, idempotencyKey: string): Promise<Operation> {
+  return send<{ operation: Operation }>('/api/operations', 'POST', body, { 'Idempotency-Key': idempotencyKey }).then((r) => r.operation);
+}
+
+export type OperationCommand = 'approve' | 'reject' | 'cancel' | 'continue';
+
+export function commandOperation(id: string, command: OperationCommand, body: { reason?: string } = {}): Promise<Operation | undefined> {
+  return send<{ operation?: Operation }>(`/api/operations/${encodeURIComponent(id)}/${command}`, 'POST', body).then((r) => r.operation);
+}
+
+export function rollbackOperation(id: string, body: { confirmName: string; reason: string }, idempotencyKey: string): Promise<Operation> {
+  return send<{ operation: Operation }>(`/api/operations/${encodeURIComponent(id)}/rollback`, 'POST', body, { 'Idempotency-Key': idempotencyKey }).then((r) => r.operation);
+}
+
+export function setReadOnly(body: { readOnly: boolean; reason: string }): Promise<ReadOnlySetting> {
+  return send<ReadOnlySetting>('/api/settings/read-only', 'PUT', body);
+}
+
+/**
+ * A fresh Idempotency-Key. getRandomValues works on plain-http origins too (randomUUID needs a
+ * secure context, and an internal console is not always served over TLS).
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'ui-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export type { OperationStatus };

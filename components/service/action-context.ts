@@ -1,0 +1,26 @@
+import type { ServiceDetail } from '@/lib/fleet/types';
+import type { ServiceActionContext } from '@/components/ops/action-dialog';
+
+/**
+ * What the action dialogs need from the service page's data. Switch traffic applies to a listener
+ * that forwards to exactly two target groups (blue/green by listener switch).
+ */
+export function actionContextOf(detail: ServiceDetail): ServiceActionContext {
+  const names = new Map(detail.targetGroups.map((g) => [g.targetGroup.arn, g.targetGroup.name]));
+  const listeners = detail.targetGroups.flatMap((g) => g.listeners.map((l) => l.listener));
+  const pair = listeners.find((l) => l.forwards.length === 2);
+  const total = pair ? pair.forwards.reduce((sum, f) => sum + f.weight, 0) : 0;
+  return {
+    cluster: detail.cluster,
+    service: detail.service.name,
+    containers: (detail.taskDefinition?.containers ?? []).map((c) => ({ name: c.name, image: c.image, essential: c.essential })),
+    desiredCount: detail.service.desiredCount,
+    targetGroups: pair
+      ? pair.forwards.map((f) => ({
+          arn: f.targetGroupArn,
+          name: names.get(f.targetGroupArn) ?? f.targetGroupArn.split('/')[1] ?? f.targetGroupArn,
+          weight: total > 0 ? Math.round((f.weight / total) * 100) : 0,
+        }))
+      : [],
+  };
+}

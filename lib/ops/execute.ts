@@ -1,0 +1,144 @@
+import { withAudit } from '../audit/with-audit';
+import { describeServices, registerTaskDefinition, stopServiceDeployment, updateService } from '../aws/ecs';
+import { modifyListenerForward } from '../aws/elbv2';
+import type { Service } from '../aws/types';
+import { AppError, isAppError } from '../errors';
+import type { OpsContext } from './context';
+import { assertFence } from './lock';
+import { shortTd } from './plan';
+import type { ExecutionState, OperationRow } from './store';
+import type { Plan } from './types';
+
+export interface Actor {
+  issuer: string;
+  subject: string;
+  name: string | null;
+  role?: 'viewer' | 'responder' | 'operator' | 'admin' | null;
+}
+
+export type ExecuteResult =
+  | { outcome: 'done'; execution: ExecutionState; detail: string }
+  | { outcome: 'unknown'; execution: ExecutionState; detail: string };
+
+/**
+ * The operation's AWS writes. Each is audited (intent before, outcome after) and preceded by a
+ * fencing check, so an operation that lost its lock sends nothing. A call whose outcome is unknown
+ * (AWS did not answer in time) is not retried: the service is read back to see whether it landed.
+ */
+export async function executeOperation(ctx: OpsContext, row: OperationRow, actor: Actor, token: number): Promise<ExecuteResult> {
+  const plan = row.plan as Plan;
+  const target = plan.target ?? {};
+  const fence = () => assertFence(ctx.db, row.cluster, row.service, row.id, token);
+  const audit = (action: string, params: Record<string, unknown>) => ({
+    actor: { issuer: actor.issuer, subject: actor.subject, name: actor.name, role: actor.role ?? null },
+    action,
+    target: `${row.cluster}/${row.service}`,
+    params: { operationId: row.id, fencingToken: token, ...params },
+    reason: row.reason,
+  });
+  const execution: ExecutionState = { ...((row.execution ?? {}) as ExecutionState), executedAt: new Date().toISOString() };
+
+  const landed = (service: Service) => {
+    const primary = service.deployments[0];
+    execution.deploymentId = primary?.id;
+    return primary;
+  };
+
+  switch (row.kind) {
+    case 'deploy': {
+      if (!target.image || !target.container) throw new AppError('invalid', 'image: the plan has no image to deploy');
+      let tdArn = execution.registeredTaskDefinitionArn;
+      if (!tdArn) {
+        await fence();
+        const td = await withAudit(ctx.db, audit('ops.deploy.register-task-definition', { base: plan.basis.taskDefinitionArn, container: target.container, image: target.image }), () =>
+          registerTaskDefinition(ctx.aws, { baseTaskDefinitionArn: plan.basis.taskDefinitionArn, images: { [target.container!]: target.image! } }),
+        );
+        tdArn = td.arn;
+        execution.registeredTaskDefinitionArn = tdArn;
+      }
+      return update(ctx, row, fence, audit('ops.deploy.update-service', { taskDefinition: tdArn }), { taskDefinition: tdArn }, execution, (s) => s.taskDefinitionArn === tdArn, `UpdateService to ${shortTd(tdArn)}`, landed);
+    }
+    case 'rollback': {
+      const tdArn = target.taskDefinitionArn!;
+      const [service] = await describeServices(ctx.aws, row.cluster, [row.service]);
+      if (service && service.taskDefinitionArn === tdArn && !target.stopDeploymentArn) {
+        // ECS (its circuit breaker) already rolled back, or a repeated rollback: nothing to send.
+        landed(service);
+        execution.skipped = `${row.service} already runs ${shortTd(tdArn)}; nothing sent to AWS`;
+        return { outcome: 'done', execution, detail: execution.skipped };
+      }
+      if (target.stopDeploymentArn) {
+        await fence();
+        await withAudit(ctx.db, audit('ops.rollback.stop-service-deployment', { serviceDeploymentArn: target.stopDeploymentArn, stopType: 'ROLLBACK' }), () =>
+          stopServiceDeployment(ctx.aws, target.stopDeploymentArn!, { stopType: 'ROLLBACK' }),
+        );
+        execution.serviceDeploymentArn = target.stopDeploymentArn;
+        return { outcome: 'done', execution, detail: `StopServiceDeployment (ROLLBACK) → ${shortTd(tdArn)}` };
+      }
+      return update(ctx, row, fence, audit('ops.rollback.update-service', { taskDefinition: tdArn }), { taskDefinition: tdArn }, execution, (s) => s.taskDefinitionArn === tdArn, `UpdateService to ${shortTd(tdArn)}`, landed);
+    }
+    case 'scale': {
+      const n = target.desiredCount!;
+      return update(ctx, row, fence, audit('ops.scale.update-service', { desiredCount: n }), { desiredCount: n }, execution, (s) => s.desiredCount === n, `UpdateService desiredCount ${plan.basis.desiredCount} → ${n}`, landed);
+    }
+    case 'restart':
+      return update(ctx, row, fence, audit('ops.restart.update-service', { forceNewDeployment: true }), { forceNewDeployment: true }, execution, (s) => s.deployments[0]?.id !== plan.basis.primaryDeploymentId, 'UpdateService with forceNewDeployment', landed);
+    case 'switch-traffic': {
+      const forwards = (plan.basis.listenerForwards ?? []).map((f) => ({ targetGroupArn: f.targetGroupArn, weight: f.targetGroupArn === target.targetGroupArn ? 100 : 0 }));
+      await fence();
+      await withAudit(ctx.db, audit('ops.switch-traffic.modify-listener', { listenerArn: target.listenerArn, forwards }), () => modifyListenerForward(ctx.aws, target.listenerArn!, forwards));
+      return { outcome: 'done', execution, detail: 'ModifyListener: 100 % to the target group' };
+    }
+  }
+}
+
+async function update(
+  ctx: OpsContext,
+  row: OperationRow,
+  fence: () => Promise<void>,
+  intent: Parameters<typeof withAudit>[1],
+  input: { taskDefinition?: string; desiredCount?: number; forceNewDeployment?: boolean },
+  execution: ExecutionState,
+  applied: (s: Service) => boolean,
+  what: string,
+  landed: (s: Service) => unknown,
+): Promise<ExecuteResult> {
+  await fence();
+  try {
+    const service = await withAudit(ctx.db, intent, () => updateService(ctx.aws, { cluster: row.cluster, service: row.service, ...input }));
+    landed(service);
+    return { outcome: 'done', execution, detail: what };
+  } catch (e) {
+    if (!isAppError(e) || e.code !== 'unavailable') throw e;
+    // Timed out: did it land? Read the service instead of sending it again.
+    try {
+      const [service] = await describeServices(ctx.aws, row.cluster, [row.service]);
+      if (service && applied(service)) {
+        landed(service);
+        return { outcome: 'done', execution, detail: `${what} (AWS did not answer in time; DescribeServices shows it applied)` };
+      }
+    } catch {
+      // Still unreachable: the runner reconciles later.
+    }
+    execution.unknownSince = new Date().toISOString();
+    return { outcome: 'unknown', execution, detail: `${what}: AWS did not answer in time and the service does not show the change yet; Codeflow is reconciling from AWS state, not retrying` };
+  }
+}
+
+/** Whether the change the operation made is visible in AWS (for reconciling an unknown outcome). */
+export function appliedIn(row: OperationRow, service: Service): boolean {
+  const plan = row.plan as Plan;
+  const exec = (row.execution ?? {}) as ExecutionState;
+  switch (row.kind) {
+    case 'deploy':
+      return !!exec.registeredTaskDefinitionArn && service.taskDefinitionArn === exec.registeredTaskDefinitionArn;
+    case 'rollback':
+      return service.taskDefinitionArn === plan.target?.taskDefinitionArn;
+    case 'scale':
+      return service.desiredCount === plan.target?.desiredCount;
+    case 'restart':
+      return service.deployments[0]?.id !== plan.basis.primaryDeploymentId;
+    default:
+      return true;
+  }
+}

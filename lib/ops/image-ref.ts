@@ -1,0 +1,51 @@
+import { AppError } from '../errors';
+
+/**
+ * Container image references as Docker and ECR write them: `[registry[:port]/]repo/path[:tag][@sha256:digest]`.
+ * A bare tag (`v1.5.0`, `:v1.5.0`) or digest (`sha256:…`, `@sha256:…`) applies to the current image's repository.
+ */
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REGISTRY = '(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+|\\[[0-9a-fA-F:]+\\])(?::[0-9]{1,5})?';
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = 'sha256:[a-f0-9]{64}';
+const FULL = new RegExp(`^(?:(${REGISTRY})/)?(${COMPONENT}(?:/${COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+const BARE_TAG = new RegExp(`^:?(${TAG})$`);
+const BARE_DIGEST = new RegExp(`^@?(${DIGEST})$`);
+
+export interface ImageRef {
+  registry: string | null;
+  repository: string;
+  tag: string | null;
+  digest: string | null;
+}
+
+export function parseImageRef(ref: string): ImageRef | null {
+  if (ref.length > 512) return null;
+  const m = FULL.exec(ref);
+  if (!m) return null;
+  // "localhost:5000/x" parses with a registry; "nginx:1.27" parses as repository + tag.
+  return { registry: m[1] ?? null, repository: m[2]!, tag: m[3] ?? null, digest: m[4] ?? null };
+}
+
+export function formatImageRef(r: ImageRef): string {
+  return `${r.registry ? `${r.registry}/` : ''}${r.repository}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
+}
+
+/** The image to deploy: `input` resolved against the container's current image; 400 naming `image` when invalid. */
+export function resolveImage(input: string, currentImage: string): string {
+  const value = input.trim();
+  const current = parseImageRef(currentImage);
+  const digest = BARE_DIGEST.exec(value);
+  if (digest && current) return formatImageRef({ ...current, tag: current.tag, digest: digest[1]! });
+  // No slash, no colon inside: a tag, not a Docker Hub repository name (those need a tag or a path).
+  const tag = !value.includes('/') && !/.:/.test(value) ? BARE_TAG.exec(value) : null;
+  if (tag && current) return formatImageRef({ ...current, tag: tag[1]!, digest: null });
+  const parsed = parseImageRef(value);
+  if (!parsed || (!parsed.tag && !parsed.digest)) {
+    throw new AppError(
+      'invalid',
+      `image: "${value.slice(0, 120)}" is not a valid image reference; give registry/repository:tag, repository@sha256:<64 hex digits>, or just a tag (v1.5.0) or digest for the current repository`,
+    );
+  }
+  return formatImageRef(parsed);
+}

@@ -1,0 +1,361 @@
+import { createHash } from 'node:crypto';
+import { mapLimit } from '../aws/batch';
+import {
+  describeServiceRevisions,
+  describeServices,
+  describeTaskDefinition,
+  listServiceDeployments,
+  listTaskDefinitionRevisions,
+} from '../aws/ecs';
+import { describeListeners, describeTargetGroups, describeTargetHealth } from '../aws/elbv2';
+import type { Listener, Service, TaskDefinition } from '../aws/types';
+import { nameFromArn } from '../aws/arn';
+import { can, type Action } from '../auth/can';
+import type { Role } from '../auth/roles';
+import { AppError, isAppError } from '../errors';
+import type { OpsContext } from './context';
+import { resolveImage } from './image-ref';
+import { lockHolder } from './lock';
+import { policyFor, type EnvironmentPolicy } from './policy-config';
+import { getReadOnly } from './settings';
+import type { OperationKind, Plan, PlanChange, PlanGuard, PlanRequest } from './types';
+
+export const ACTION_FOR_KIND: Record<OperationKind, Action> = {
+  deploy: 'service.deploy',
+  rollback: 'service.rollback',
+  scale: 'service.scale',
+  restart: 'service.deploy',
+  'switch-traffic': 'traffic.switch',
+};
+
+const VERBS: Record<OperationKind, string> = {
+  deploy: 'Deploy',
+  rollback: 'Roll back',
+  scale: 'Scale',
+  restart: 'Restart',
+  'switch-traffic': 'Switch traffic of',
+};
+
+/** `family:revision` from an ARN. */
+export const shortTd = (arn: string) => nameFromArn(arn);
+
+/**
+ * What an operation would change, read from AWS and never written: the plan the dialog shows and
+ * the fingerprint execution checks. `role` (optional) adds the role guard.
+ */
+export async function planOperation(ctx: OpsContext, cluster: string, serviceName: string, req: PlanRequest, opts: { role?: Role } = {}): Promise<Plan> {
+  const [service] = await describeServices(ctx.aws, cluster, [serviceName]);
+  if (!service) throw new AppError('not_found', `Service "${serviceName}" was not found in cluster "${cluster}"`);
+  const { environment, policy } = policyFor(ctx.policy, cluster);
+  const primary = service.deployments.find((d) => d.status === 'PRIMARY') ?? service.deployments[0] ?? null;
+  const basis: Plan['basis'] = { taskDefinitionArn: service.taskDefinitionArn, desiredCount: service.desiredCount, primaryDeploymentId: primary?.id ?? null };
+  const guards: PlanGuard[] = [];
+  let draft: Draft;
+  switch (req.kind) {
+    case 'deploy':
+      draft = await planDeploy(ctx, service, req, policy);
+      break;
+    case 'rollback':
+      draft = await planRollback(ctx, cluster, service, req);
+      break;
+    case 'scale':
+      draft = await planScale(ctx, service, req, policy);
+      break;
+    case 'restart':
+      draft = { summary: `${service.desiredCount} task(s) replaced with ${shortTd(service.taskDefinitionArn)}`, changes: [{ label: 'Tasks', from: `${service.runningCount} running`, to: `${service.desiredCount} new (force new deployment)` }], imageDiff: [], envDiff: [], guards: [], target: { taskDefinitionArn: service.taskDefinitionArn } };
+      break;
+    case 'switch-traffic':
+      draft = await planSwitch(ctx, service, req);
+      basis.listenerForwards = draft.listenerForwards;
+      break;
+  }
+
+  guards.push(...draft.guards);
+  if (opts.role) {
+    const action = ACTION_FOR_KIND[req.kind];
+    guards.unshift({ id: 'role', label: 'Role', status: can({ role: opts.role }, action) ? 'ok' : 'blocked', detail: can({ role: opts.role }, action) ? `your role (${opts.role}) may ${action}` : `${action} needs operator or above; you are ${opts.role}` });
+  }
+  const approval = approvalReason(req, service, policy);
+  guards.push(
+    approval
+      ? { id: 'approval', label: 'Second operator', status: 'requires_approval', detail: `${environment}: ${approval}; another operator must approve within ${Math.round(policy.approvalTimeoutSeconds / 60)} min` }
+      : { id: 'approval', label: 'Second operator', status: 'ok', detail: `${environment}: no approval needed for this change` },
+  );
+  const readOnly = await getReadOnly(ctx.db);
+  if (readOnly.readOnly) guards.push({ id: 'read_only', label: 'Read-only mode', status: 'blocked', detail: `Codeflow is read-only${readOnly.reason ? `: ${readOnly.reason}` : ''}` });
+  const holder = await lockHolder(ctx.db, cluster, service.name);
+  guards.push(holder ? { id: 'lock', label: 'Service lock', status: 'blocked', detail: `locked by ${holder.holder} since ${holder.since} (operation ${holder.operationId})` } : { id: 'lock', label: 'Service lock', status: 'ok', detail: 'no other operation is running on this service' });
+  guards.push({ id: 'verify', label: 'Verification', status: 'ok', detail: `watched until stable (≤ ${policy.verifyDeadlineSeconds} s), then ${policy.bakeSeconds} s bake: 5xx > ${policy.thresholds.errorRatePercent} %, p95 > ${policy.thresholds.p95LatencyMs} ms, failed deployment or circuit breaker → ${policy.onTrigger}` });
+
+  const plan: Omit<Plan, 'fingerprint'> = {
+    kind: req.kind,
+    cluster,
+    service: service.name,
+    environment,
+    summary: `${VERBS[req.kind]} ${service.name}: ${draft.summary}`,
+    changes: draft.changes,
+    imageDiff: draft.imageDiff,
+    envDiff: draft.envDiff,
+    guards,
+    requiresApproval: approval !== null,
+    blocked: guards.some((g) => g.status === 'blocked'),
+    ...(draft.cost ? { cost: draft.cost } : {}),
+    ...(draft.rollbackCandidates ? { rollbackCandidates: draft.rollbackCandidates } : {}),
+    basis,
+    target: draft.target,
+  };
+  return { ...plan, fingerprint: fingerprintOf(cluster, service.name, req, basis, draft.target) };
+}
+
+export function fingerprintOf(cluster: string, service: string, req: PlanRequest, basis: Plan['basis'], target: Plan['target']): string {
+  const canonical = JSON.stringify({ cluster, service, req: normalizeRequest(req), basis, target: target ?? null });
+  const hash = createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  // The basis rides along (readable, covered by the hash) so a stale plan's 409 can say what changed.
+  return `${hash}.${Buffer.from(JSON.stringify(basis)).toString('base64url')}`;
+}
+
+/** The basis a fingerprint was computed from, or null when it is not one of ours. */
+export function basisOfFingerprint(fingerprint: string): Plan['basis'] | null {
+  const dot = fingerprint.indexOf('.');
+  if (dot < 0) return null;
+  try {
+    const basis = JSON.parse(Buffer.from(fingerprint.slice(dot + 1), 'base64url').toString('utf8')) as Plan['basis'];
+    return typeof basis?.taskDefinitionArn === 'string' ? basis : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The request's fields in a fixed order, empty ones dropped. */
+export function normalizeRequest(req: PlanRequest): PlanRequest {
+  const out: PlanRequest = { kind: req.kind };
+  if (req.image !== undefined) out.image = req.image.trim();
+  if (req.container !== undefined) out.container = req.container;
+  if (req.revision !== undefined) out.revision = req.revision;
+  if (req.desiredCount !== undefined) out.desiredCount = req.desiredCount;
+  if (req.targetGroup !== undefined) out.targetGroup = req.targetGroup;
+  return out;
+}
+
+/** Why the environment's policy wants a second operator, or null. */
+export function approvalReason(req: PlanRequest, service: Service, policy: EnvironmentPolicy): string | null {
+  if (policy.approvalFor.includes(req.kind)) return `${req.kind} needs a second operator's approval`;
+  if (req.kind === 'scale' && req.desiredCount !== undefined) {
+    if (req.desiredCount === 0 && service.desiredCount > 0 && policy.approveScaleToZero) return 'scaling to zero needs a second operator';
+    const factor = policy.approveScaleAboveFactor;
+    if (factor > 0 && req.desiredCount > Math.max(1, service.desiredCount) * factor) return `scaling above ${factor}× the current count (${service.desiredCount}) needs a second operator`;
+  }
+  return null;
+}
+
+/** Describes how the basis moved, for the 409. */
+export function describeDrift(planned: Plan['basis'], now: Plan['basis']): string {
+  const parts: string[] = [];
+  if (planned.taskDefinitionArn !== now.taskDefinitionArn) parts.push(`task definition ${shortTd(planned.taskDefinitionArn)} → ${shortTd(now.taskDefinitionArn)}`);
+  if (planned.desiredCount !== now.desiredCount) parts.push(`desired count ${planned.desiredCount} → ${now.desiredCount}`);
+  if (planned.primaryDeploymentId !== now.primaryDeploymentId) parts.push(`a new deployment started (${now.primaryDeploymentId ?? 'none'})`);
+  if (JSON.stringify(planned.listenerForwards ?? null) !== JSON.stringify(now.listenerForwards ?? null)) parts.push('the listener’s traffic split changed');
+  return parts.length ? parts.join('; ') : 'the plan’s target changed (e.g. the image tag or the revision now resolves differently)';
+}
+
+interface Draft {
+  summary: string;
+  changes: PlanChange[];
+  imageDiff: Plan['imageDiff'];
+  envDiff: Plan['envDiff'];
+  guards: PlanGuard[];
+  cost?: Plan['cost'];
+  rollbackCandidates?: Plan['rollbackCandidates'];
+  target: NonNullable<Plan['target']>;
+  listenerForwards?: { targetGroupArn: string; weight: number }[];
+}
+
+async function planDeploy(ctx: OpsContext, service: Service, req: PlanRequest, policy: EnvironmentPolicy): Promise<Draft> {
+  if (!req.image) throw new AppError('invalid', 'image: a deploy needs the image to deploy (a full reference, or a tag or digest for the current repository)');
+  const td = await describeTaskDefinition(ctx.aws, service.taskDefinitionArn);
+  const container = req.container ? td.containers.find((c) => c.name === req.container) : (td.containers.find((c) => c.essential) ?? td.containers[0]);
+  if (!container) throw new AppError('invalid', `container: task definition ${shortTd(td.arn)} has no container named "${req.container ?? ''}" (it has ${td.containers.map((c) => c.name).join(', ')})`);
+  const image = resolveImage(req.image, container.image);
+  const guards: PlanGuard[] = [];
+  if (image === container.image) guards.push({ id: 'same_image', label: 'Image', status: 'blocked', detail: `${container.name} already runs ${image}; use Restart to replace the tasks` });
+  guards.push({ id: 'copy', label: 'Task definition', status: 'ok', detail: `a new revision of ${td.family} copied from ${shortTd(td.arn)}: environment (${container.environmentNames.length}), secrets (${container.secretNames.length}), roles and resources unchanged` });
+  guards.push(strategyGuard(service));
+  return {
+    summary: `${shortTd(td.arn)} → ${td.family}:(new revision) with ${image}`,
+    changes: [
+      { label: 'Task definition', from: shortTd(td.arn), to: `${td.family}:(new revision)` },
+      { label: `Image (${container.name})`, from: container.image, to: image },
+    ],
+    imageDiff: [{ container: container.name, from: container.image, to: image }],
+    envDiff: [],
+    guards,
+    target: { image, container: container.name },
+  };
+}
+
+function strategyGuard(service: Service): PlanGuard {
+  const cb = service.circuitBreaker;
+  const strategy = (service as Service & { deploymentStrategy?: string }).deploymentStrategy ?? 'ROLLING';
+  return {
+    id: 'strategy',
+    label: 'Rollout',
+    status: 'ok',
+    detail: `${strategy.toLowerCase().replace('_', '/')} deployment${cb?.enabled ? `, circuit breaker on${cb.rollback ? ' (rolls back by itself)' : ''}` : ', no circuit breaker'}`,
+  };
+}
+
+async function planRollback(ctx: OpsContext, cluster: string, service: Service, req: PlanRequest): Promise<Draft> {
+  const current = await describeTaskDefinition(ctx.aws, service.taskDefinitionArn);
+  const primary = service.deployments[0];
+  const midDeploy = primary?.rolloutState === 'IN_PROGRESS' && service.deployments.length > 1 ? service.deployments[1]! : null;
+
+  const refs = await listTaskDefinitionRevisions(ctx.aws, current.family, { max: 10 });
+  const described = await mapLimit(refs.filter((r) => r.arn !== current.arn).slice(0, 6), 3, (r) => describeTaskDefinition(ctx.aws, r.arn).catch(() => null));
+  const earlier = described.filter((d): d is TaskDefinition => d !== null);
+
+  let preselected: string | null = midDeploy?.taskDefinitionArn ?? null;
+  if (!preselected) preselected = await previousCompleted(ctx, cluster, service).catch(() => null);
+  if (!preselected) preselected = earlier.find((d) => d.revision < current.revision)?.arn ?? null;
+
+  let target: TaskDefinition;
+  if (req.revision) {
+    const arn = resolveRevision(req.revision, current);
+    try {
+      target = await describeTaskDefinition(ctx.aws, arn);
+    } catch (e) {
+      if (isAppError(e) && (e.code === 'not_found' || e.code === 'invalid')) throw new AppError('not_found', `revision: task definition ${shortTd(arn)} was not found`);
+      throw e;
+    }
+  } else {
+    if (!preselected) throw new AppError('not_found', `revision: ${service.name} has no earlier revision of ${current.family} to roll back to`);
+    target = earlier.find((d) => d.arn === preselected) ?? (await describeTaskDefinition(ctx.aws, preselected));
+  }
+  const guards: PlanGuard[] = [];
+  if (target.family !== current.family) guards.push({ id: 'family', label: 'Revision', status: 'blocked', detail: `${shortTd(target.arn)} is not a revision of ${current.family}` });
+  if (target.status !== 'ACTIVE') guards.push({ id: 'inactive', label: 'Revision', status: 'blocked', detail: `${shortTd(target.arn)} is ${target.status}` });
+  const stopArn = midDeploy && target.arn === midDeploy.taskDefinitionArn ? await inProgressDeploymentArn(ctx, cluster, service).catch(() => null) : null;
+  if (target.arn === service.taskDefinitionArn && !midDeploy) guards.push({ id: 'same', label: 'Revision', status: 'blocked', detail: `${service.name} already runs ${shortTd(target.arn)}` });
+  if (midDeploy) guards.push({ id: 'mid_deploy', label: 'Deployment in progress', status: 'ok', detail: stopArn ? `the rollout of ${shortTd(primary!.taskDefinitionArn)} is stopped with StopServiceDeployment (ROLLBACK)` : `the rollout of ${shortTd(primary!.taskDefinitionArn)} is replaced by ${shortTd(target.arn)}` });
+
+  const imageDiff = target.containers.flatMap((c) => {
+    const from = current.containers.find((x) => x.name === c.name)?.image ?? '';
+    return from !== c.image ? [{ container: c.name, from, to: c.image }] : [];
+  });
+  const envDiff: Plan['envDiff'] = [];
+  for (const c of target.containers) {
+    const was = current.containers.find((x) => x.name === c.name);
+    const before = new Set([...(was?.environmentNames ?? []), ...(was?.secretNames ?? []).map((s) => `${s} (secret)`)]);
+    const after = new Set([...c.environmentNames, ...c.secretNames.map((s) => `${s} (secret)`)]);
+    for (const n of after) if (!before.has(n)) envDiff.push({ container: c.name, name: n, from: null, to: '(set)' });
+    for (const n of before) if (!after.has(n)) envDiff.push({ container: c.name, name: n, from: '(set)', to: null });
+  }
+  const essential = (td: TaskDefinition) => (td.containers.find((c) => c.essential) ?? td.containers[0])?.image ?? '';
+  return {
+    summary: `${shortTd(current.arn)} → ${shortTd(target.arn)}`,
+    changes: [{ label: 'Task definition', from: shortTd(current.arn), to: shortTd(target.arn) }],
+    imageDiff,
+    envDiff,
+    guards,
+    rollbackCandidates: earlier.map((d) => ({ arn: d.arn, revision: d.revision, image: essential(d), registeredAt: d.registeredAt, preselected: d.arn === (req.revision ? target.arn : preselected) })),
+    target: { taskDefinitionArn: target.arn, ...(stopArn ? { stopDeploymentArn: stopArn } : {}) },
+  };
+}
+
+/** The task definition of the newest successful deployment that is not the current one. */
+async function previousCompleted(ctx: OpsContext, cluster: string, service: Service): Promise<string | null> {
+  const records = await listServiceDeployments(ctx.aws, cluster, service.name);
+  const successful = records.filter((r) => r.status === 'SUCCESSFUL' && (r.targetServiceRevisionArn ?? r.targetRevisionArn)).slice(0, 5);
+  if (successful.length === 0) return null;
+  const revisions = await describeServiceRevisions(ctx.aws, successful.map((r) => (r.targetServiceRevisionArn ?? r.targetRevisionArn)!));
+  for (const r of successful) {
+    const rev = revisions.find((x) => x.arn === (r.targetServiceRevisionArn ?? r.targetRevisionArn));
+    if (rev && rev.taskDefinitionArn && rev.taskDefinitionArn !== service.taskDefinitionArn) return rev.taskDefinitionArn;
+  }
+  return null;
+}
+
+async function inProgressDeploymentArn(ctx: OpsContext, cluster: string, service: Service): Promise<string | null> {
+  const records = await listServiceDeployments(ctx.aws, cluster, service.name);
+  return records.find((r) => r.status === 'IN_PROGRESS' || r.status === 'PENDING')?.arn ?? null;
+}
+
+/** An ARN, `family:revision` or a bare revision number of the current family → an ARN. */
+export function resolveRevision(input: string, current: TaskDefinition): string {
+  const v = input.trim();
+  if (/^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/.test(v)) return v;
+  const arnPrefix = current.arn.slice(0, current.arn.indexOf('task-definition/') + 'task-definition/'.length);
+  if (/^\d+$/.test(v)) return `${arnPrefix}${current.family}:${Number(v)}`;
+  if (/^[A-Za-z0-9_-]{1,255}:\d+$/.test(v)) return `${arnPrefix}${v}`;
+  throw new AppError('invalid', `revision: "${v.slice(0, 120)}" is not a task definition revision; give family:revision (e.g. ${current.family}:${Math.max(1, current.revision - 1)}) or its ARN`);
+}
+
+async function planScale(ctx: OpsContext, service: Service, req: PlanRequest, policy: EnvironmentPolicy): Promise<Draft> {
+  const n = req.desiredCount;
+  if (n === undefined || !Number.isInteger(n) || n < 0) throw new AppError('invalid', 'desiredCount: must be a whole number of at least 0');
+  if (n > ctx.policy.hardMaxDesiredCount) throw new AppError('invalid', `desiredCount: ${n} is above the hard limit of ${ctx.policy.hardMaxDesiredCount} tasks`);
+  const td = await describeTaskDefinition(ctx.aws, service.taskDefinitionArn);
+  const cpu = Number(td.cpu ?? td.containers.reduce((s, c) => s + (c.cpu ?? 0), 0)) || 0;
+  const memory = Number(td.memory ?? td.containers.reduce((s, c) => s + (c.memory ?? 0), 0)) || 0;
+  const guards: PlanGuard[] = [];
+  if (n < policy.scale.min || n > policy.scale.max) guards.push({ id: 'bounds', label: 'Scale bounds', status: 'blocked', detail: `${n} is outside this environment's bounds (${policy.scale.min}–${policy.scale.max})` });
+  else guards.push({ id: 'bounds', label: 'Scale bounds', status: 'ok', detail: `within ${policy.scale.min}–${policy.scale.max}` });
+  if (n === service.desiredCount) guards.push({ id: 'same', label: 'Desired count', status: 'blocked', detail: `${service.name} already wants ${n} task(s)` });
+  return {
+    summary: `${service.desiredCount} → ${n} task(s)`,
+    changes: [
+      { label: 'Desired count', from: String(service.desiredCount), to: String(n) },
+      { label: 'CPU units', from: String(cpu * service.desiredCount), to: String(cpu * n) },
+      { label: 'Memory (MiB)', from: String(memory * service.desiredCount), to: String(memory * n) },
+    ],
+    imageDiff: [],
+    envDiff: [],
+    guards,
+    cost: { cpuUnitsPerTask: cpu, memoryMiBPerTask: memory, currentCount: service.desiredCount, newCount: n },
+    target: { desiredCount: n },
+  };
+}
+
+async function planSwitch(ctx: OpsContext, service: Service, req: PlanRequest): Promise<Draft> {
+  const serviceGroups = service.loadBalancers.map((lb) => lb.targetGroupArn);
+  if (serviceGroups.length === 0) throw new AppError('invalid', `targetGroup: ${service.name} is not behind a load balancer`);
+  const groups = await describeTargetGroups(ctx.aws, { arns: serviceGroups });
+  const lbArn = groups.flatMap((g) => g.loadBalancerArns)[0];
+  if (!lbArn) throw new AppError('invalid', `targetGroup: ${service.name}'s target group is not attached to a load balancer`);
+  const listeners = await describeListeners(ctx.aws, lbArn);
+  const listener: Listener | undefined = listeners.find((l) => l.forwards.length > 1 && l.forwards.some((f) => serviceGroups.includes(f.targetGroupArn)));
+  if (!listener) throw new AppError('invalid', `targetGroup: no listener splits ${service.name}'s traffic between two target groups (blue/green)`);
+  const all = await describeTargetGroups(ctx.aws, { arns: listener.forwards.map((f) => f.targetGroupArn) });
+  const nameOf = (arn: string) => all.find((g) => g.arn === arn)?.name ?? nameFromArn(arn);
+  let targetArn: string;
+  if (req.targetGroup) {
+    const match = all.find((g) => g.arn === req.targetGroup || g.name === req.targetGroup);
+    if (!match) throw new AppError('not_found', `targetGroup: "${req.targetGroup}" is not one of the listener's target groups (${all.map((g) => g.name).join(', ')})`);
+    targetArn = match.arn;
+  } else {
+    const idle = [...listener.forwards].sort((a, b) => a.weight - b.weight)[0]!;
+    targetArn = idle.targetGroupArn;
+  }
+  const health = await describeTargetHealth(ctx.aws, targetArn);
+  const healthy = health.filter((t) => t.state === 'healthy').length;
+  const guards: PlanGuard[] = [
+    healthy > 0
+      ? { id: 'healthy_targets', label: 'Healthy targets', status: 'ok', detail: `${nameOf(targetArn)} has ${healthy} healthy target(s) of ${health.length}` }
+      : { id: 'healthy_targets', label: 'Healthy targets', status: 'blocked', detail: `${nameOf(targetArn)} has no healthy targets (${health.length} registered); Codeflow never switches traffic to it` },
+  ];
+  const active = listener.forwards.find((f) => f.weight > 0 && f.targetGroupArn !== targetArn);
+  const current = listener.forwards.find((f) => f.targetGroupArn === targetArn);
+  if (current && current.weight > 0 && listener.forwards.every((f) => f.targetGroupArn === targetArn || f.weight === 0)) {
+    guards.push({ id: 'same', label: 'Traffic', status: 'blocked', detail: `${nameOf(targetArn)} already receives all traffic` });
+  }
+  const split = (fs: { targetGroupArn: string; weight: number }[]) => fs.map((f) => `${nameOf(f.targetGroupArn)} ${f.weight}`).join(' / ');
+  const after = listener.forwards.map((f) => ({ targetGroupArn: f.targetGroupArn, weight: f.targetGroupArn === targetArn ? 100 : 0 }));
+  return {
+    summary: `${active ? nameOf(active.targetGroupArn) : 'current'} → ${nameOf(targetArn)}`,
+    changes: [{ label: `Listener :${listener.port ?? ''}`, from: split(listener.forwards), to: split(after) }],
+    imageDiff: [],
+    envDiff: [],
+    guards,
+    target: { targetGroupArn: targetArn, listenerArn: listener.arn },
+    listenerForwards: listener.forwards.map((f) => ({ targetGroupArn: f.targetGroupArn, weight: f.weight })),
+  };
+}

@@ -1,0 +1,117 @@
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { operations } from '../db/schema';
+import { AppError } from '../errors';
+import { ACTIVE_STATUSES, FINISHED_STATUSES, type Operation, type OperationStatus, type OperationStep, type Plan, type PlanRequest, type TriggerReading } from './types';
+
+export type OperationRow = typeof operations.$inferSelect;
+
+/** What execution and verification remember between steps (in operations.execution). */
+export interface ExecutionState {
+  registeredTaskDefinitionArn?: string;
+  deploymentId?: string;
+  serviceDeploymentArn?: string;
+  executedAt?: string;
+  /** AWS time (ISO). */
+  verifyStartedAt?: string;
+  stableAt?: string;
+  bakeUntil?: string;
+  deadline?: string;
+  /** Wall time of the AWS call whose outcome is unknown. */
+  unknownSince?: string;
+  skipped?: string;
+}
+
+export const STEP_NAMES: OperationStep['name'][] = ['plan', 'authorize', 'confirm', 'approve', 'lock', 'execute', 'verify'];
+
+export function initialSteps(at: string, requiresApproval: boolean): OperationStep[] {
+  return STEP_NAMES.map((name) => {
+    if (name === 'plan' || name === 'authorize' || name === 'confirm') return { name, status: 'done', at, detail: null };
+    if (name === 'approve') return { name, status: requiresApproval ? 'running' : 'skipped', at: requiresApproval ? at : null, detail: requiresApproval ? 'waiting for a second operator' : 'not required by policy' };
+    return { name, status: 'pending', at: null, detail: null };
+  });
+}
+
+export function withStep(steps: OperationStep[], name: OperationStep['name'], status: OperationStep['status'], detail: string | null = null): OperationStep[] {
+  const at = new Date().toISOString();
+  return steps.map((s) => (s.name === name ? { ...s, status, at, detail: detail ?? s.detail } : s));
+}
+
+export function toOperation(row: OperationRow): Operation {
+  const exec = (row.execution ?? {}) as ExecutionState;
+  return {
+    id: row.id,
+    kind: row.kind,
+    cluster: row.cluster,
+    service: row.service,
+    status: row.status,
+    plan: row.plan as Plan,
+    reason: row.reason,
+    incidentId: row.incidentId,
+    requestedBy: { subject: row.requestedBySubject, name: row.requestedByName },
+    approvedBy: row.approvedBySubject ? { subject: row.approvedBySubject, name: row.approvedByName } : null,
+    approvalDeadline: row.approvalDeadline?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    steps: row.steps as OperationStep[],
+    triggers: row.triggers as TriggerReading[],
+    rollout: (row.rollout as Operation['rollout']) ?? null,
+    rollbackProposed: row.rollbackProposed,
+    followUpOperationId: row.followUpOperationId,
+    error: row.error,
+    parentOperationId: row.parentOperationId,
+    verify: exec.verifyStartedAt ? { startedAt: exec.verifyStartedAt ?? null, stableAt: exec.stableAt ?? null, bakeUntil: exec.bakeUntil ?? null, deadline: exec.deadline ?? null } : null,
+  };
+}
+
+export async function loadRow(db: Db, id: string): Promise<OperationRow> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('invalid', `id: "${id.slice(0, 60)}" is not an operation id`);
+  const [row] = await db.select().from(operations).where(eq(operations.id, id));
+  if (!row) throw new AppError('not_found', `Operation ${id} was not found`);
+  return row;
+}
+
+export async function getOperation(db: Db, id: string): Promise<Operation> {
+  return toOperation(await loadRow(db, id));
+}
+
+export type OperationPatch = Partial<Omit<OperationRow, 'id' | 'createdAt'>>;
+
+/** Updates a row; with `fromStatus`, only while the row is still in one of them (returns null otherwise). */
+export async function patchOperation(db: Db, id: string, patch: OperationPatch, fromStatus?: readonly OperationStatus[]): Promise<OperationRow | null> {
+  const where: SQL[] = [eq(operations.id, id)];
+  if (fromStatus) where.push(inArray(operations.status, [...fromStatus]));
+  const finished = patch.status && (FINISHED_STATUSES as readonly string[]).includes(patch.status);
+  const [row] = await db
+    .update(operations)
+    .set({ ...patch, updatedAt: new Date(), ...(finished && patch.finishedAt === undefined ? { finishedAt: new Date() } : {}) })
+    .where(and(...where))
+    .returning();
+  return row ?? null;
+}
+
+export interface ListFilter {
+  cluster?: string;
+  service?: string;
+  status?: 'active' | 'pending' | 'finished';
+  limit?: number;
+}
+
+export async function listOperations(db: Db, filter: ListFilter = {}): Promise<Operation[]> {
+  const where: SQL[] = [];
+  if (filter.cluster) where.push(eq(operations.cluster, filter.cluster));
+  if (filter.service) where.push(eq(operations.service, filter.service));
+  if (filter.status === 'active') where.push(inArray(operations.status, [...ACTIVE_STATUSES]));
+  if (filter.status === 'pending') where.push(eq(operations.status, 'awaiting_approval'));
+  if (filter.status === 'finished') where.push(inArray(operations.status, [...FINISHED_STATUSES]));
+  const rows = await db
+    .select()
+    .from(operations)
+    .where(where.length ? and(...where) : sql`true`)
+    .orderBy(desc(operations.createdAt))
+    .limit(Math.min(Math.max(filter.limit ?? 50, 1), 200));
+  return rows.map(toOperation);
+}
+
+export type { PlanRequest };

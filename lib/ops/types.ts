@@ -1,0 +1,122 @@
+// Domain types of the guarded-action pipeline (plan → authorize → confirm → lock → execute → verify).
+// This file is the contract between lib/ops, the HTTP API and the console (see the ops contract).
+
+export type OperationKind = 'deploy' | 'rollback' | 'scale' | 'restart' | 'switch-traffic';
+
+export const OPERATION_KINDS: readonly OperationKind[] = ['deploy', 'rollback', 'scale', 'restart', 'switch-traffic'];
+
+export type OperationStatus =
+  | 'awaiting_approval'
+  | 'executing'
+  | 'verifying'
+  | 'paused' /* at a PAUSE hook */
+  | 'succeeded'
+  | 'failed'
+  | 'rolled_back'
+  | 'rejected'
+  | 'expired'
+  | 'cancelled'
+  | 'outcome_unknown';
+
+/** Statuses in which the operation holds (or is about to hold) the service lock. */
+export const ACTIVE_STATUSES: readonly OperationStatus[] = ['executing', 'verifying', 'paused', 'outcome_unknown'];
+/** Statuses from which nothing more happens. */
+export const FINISHED_STATUSES: readonly OperationStatus[] = ['succeeded', 'failed', 'rolled_back', 'rejected', 'expired', 'cancelled'];
+
+export interface PlanRequest {
+  // what the client asks to plan (cluster/service come from the URL or body)
+  kind: OperationKind;
+  image?: string; // deploy: full image reference, or a tag/digest applied to the current repository
+  container?: string; // deploy: which container (default: the essential/first one)
+  revision?: string; // rollback: task definition ARN or family:revision (default: previous completed)
+  desiredCount?: number; // scale
+  targetGroup?: string; // switch-traffic: target group name or ARN to send 100 % to
+}
+
+export interface PlanChange {
+  label: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface PlanGuard {
+  id: string;
+  label: string;
+  status: 'ok' | 'requires_approval' | 'blocked';
+  detail: string;
+}
+
+export interface Plan {
+  kind: OperationKind;
+  cluster: string;
+  service: string;
+  environment: string; // environment from policy
+  summary: string; // "Roll back codeflow-service: codeflow:42 → codeflow:41"
+  changes: PlanChange[];
+  imageDiff: { container: string; from: string; to: string }[];
+  envDiff: { container: string; name: string; from: string | null; to: string | null }[];
+  guards: PlanGuard[];
+  requiresApproval: boolean;
+  blocked: boolean;
+  cost?: { cpuUnitsPerTask: number; memoryMiBPerTask: number; currentCount: number; newCount: number };
+  rollbackCandidates?: { arn: string; revision: number; image: string; registeredAt: string | null; preselected: boolean }[];
+  basis: {
+    taskDefinitionArn: string;
+    desiredCount: number;
+    primaryDeploymentId: string | null;
+    listenerForwards?: { targetGroupArn: string; weight: number }[];
+  };
+  fingerprint: string; // hash of request + basis; execution refuses if it no longer matches (409)
+  /** Added: the target of the change, resolved (deploy/rollback: task definition ARN or family:revision; mid-deploy rollback: "stop-deployment"). */
+  target?: { taskDefinitionArn?: string; image?: string; container?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string };
+}
+
+export interface OperationStep {
+  name: 'plan' | 'authorize' | 'confirm' | 'approve' | 'lock' | 'execute' | 'verify';
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  at: string | null;
+  detail: string | null;
+}
+
+export interface TriggerReading {
+  id: '5xx_rate' | 'p95_latency' | 'deployment_failed' | 'circuit_breaker';
+  label: string;
+  value: number | null;
+  threshold: number | null;
+  unit: '%' | 'ms' | null;
+  tripped: boolean;
+}
+
+export interface Operation {
+  id: string;
+  kind: OperationKind;
+  cluster: string;
+  service: string;
+  status: OperationStatus;
+  plan: Plan;
+  reason: string;
+  incidentId: string | null;
+  requestedBy: { subject: string; name: string | null };
+  approvedBy: { subject: string; name: string | null } | null;
+  approvalDeadline: string | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  steps: OperationStep[];
+  triggers: TriggerReading[];
+  rollout: { state: string; running: number; desired: number; pending: number; failedTasks: number } | null;
+  rollbackProposed: boolean; // a trigger tripped and policy says "propose": the UI offers one-click rollback
+  followUpOperationId: string | null; // e.g. the automatic rollback this operation caused
+  error: string | null;
+  /** Added: the operation this one follows up (an automatic/proposed rollback points at the deploy it undoes). */
+  parentOperationId?: string | null;
+  /** Added: verification window as measured by AWS/sandbox time (ISO), null before verify starts. */
+  verify?: { startedAt: string | null; stableAt: string | null; bakeUntil: string | null; deadline: string | null } | null;
+}
+
+export interface ReadOnlySetting {
+  readOnly: boolean;
+  reason: string | null;
+  setBy: string | null;
+  setAt: string | null;
+}

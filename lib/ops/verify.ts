@@ -1,0 +1,230 @@
+import { appendAudit } from '../audit/append';
+import { getMetricData } from '../aws/cloudwatch';
+import { describeServiceDeployments, describeServices, listServiceDeployments } from '../aws/ecs';
+import { describeTargetGroups } from '../aws/elbv2';
+import type { Service } from '../aws/types';
+import { isAppError } from '../errors';
+import type { OpsContext } from './context';
+import { appliedIn } from './execute';
+import { acquireLock, heartbeatLock, releaseLock } from './lock';
+import { finish, startFollowUpRollback } from './pipeline';
+import { policyFor, type EnvironmentPolicy } from './policy-config';
+import { loadRow, patchOperation, toOperation, withStep, type ExecutionState, type OperationRow } from './store';
+import type { Operation, OperationStatus, Plan, TriggerReading } from './types';
+
+/** How long an unknown outcome is reconciled from AWS state before the operation is declared failed (wall time). */
+const UNKNOWN_OUTCOME_WINDOW_MS = 120_000;
+
+const STEPPABLE: OperationStatus[] = ['awaiting_approval', 'executing', 'verifying', 'paused', 'outcome_unknown'];
+
+/**
+ * One step of following an operation, as `aws ecs wait services-stable` would (one deployment,
+ * running == desired) with the guide's rollback triggers watched until the bake time has passed.
+ * Time is AWS's (`ctx.awsNow`), so a test advancing the sandbox clock moves bake and deadline too.
+ * Idempotent and safe to call from several replicas: every transition is conditional on the status.
+ */
+export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation> {
+  let row = await loadRow(ctx.db, id);
+  if (!STEPPABLE.includes(row.status)) return toOperation(row);
+  const { policy } = policyFor(ctx.policy, row.cluster);
+
+  if (row.status === 'awaiting_approval') {
+    if (row.approvalDeadline && row.approvalDeadline.getTime() < Date.now()) {
+      await patchOperation(ctx.db, id, { status: 'expired', error: `no second operator approved before ${row.approvalDeadline.toISOString()}`, steps: withStep(row.steps as never, 'approve', 'failed', 'approval window closed') }, ['awaiting_approval']);
+    }
+    return toOperation(await loadRow(ctx.db, id));
+  }
+  if (row.status === 'executing' && Date.now() - row.updatedAt.getTime() < ctx.policy.lockTtlSeconds * 1000) {
+    return toOperation(row); // still being executed by the request that started it
+  }
+
+  // Keep (or, after a restart, take back) the lock; never act without it.
+  const token = await keepLock(ctx, row);
+  if (token === null) return toOperation(await loadRow(ctx.db, id));
+  row = await loadRow(ctx.db, id);
+
+  let service: Service;
+  try {
+    [service] = (await describeServices(ctx.aws, row.cluster, [row.service])) as [Service];
+  } catch (e) {
+    if (isAppError(e) && (e.code === 'rate_limited' || e.code === 'unavailable')) return toOperation(row); // try again next step
+    throw e;
+  }
+  const exec: ExecutionState = { ...((row.execution ?? {}) as ExecutionState) };
+
+  if (row.status === 'executing' || row.status === 'outcome_unknown') {
+    if (appliedIn(row, service)) {
+      exec.deploymentId ??= service.deployments[0]?.id;
+      delete exec.unknownSince;
+      const now = await ctx.awsNow();
+      exec.verifyStartedAt ??= new Date(now).toISOString();
+      exec.deadline ??= new Date(now + policy.verifyDeadlineSeconds * 1000).toISOString();
+      let steps = withStep(row.steps as never, 'execute', 'done', 'reconciled from AWS state: the change is applied');
+      steps = withStep(steps, 'verify', 'running', 'waiting for the rollout to become stable');
+      row = (await patchOperation(ctx.db, id, { status: 'verifying', execution: exec, steps }, [row.status])) ?? row;
+    } else {
+      const since = exec.unknownSince ? Date.parse(exec.unknownSince) : row.updatedAt.getTime();
+      if (Date.now() - since > UNKNOWN_OUTCOME_WINDOW_MS) {
+        const done = await finish(ctx.db, id, { status: 'failed', error: 'AWS never confirmed the change and the service does not show it; nothing was retried. Plan again.', steps: withStep(row.steps as never, 'execute', 'failed', 'outcome unknown, not applied') });
+        if (done) await releaseLock(ctx.db, row.cluster, row.service, id);
+      }
+      return toOperation(await loadRow(ctx.db, id));
+    }
+  }
+
+  const now = await ctx.awsNow();
+  const plan = row.plan as Plan;
+  const ours = exec.deploymentId ? service.deployments.find((d) => d.id === exec.deploymentId) : service.deployments[0];
+  const primary = service.deployments[0];
+  const tracked = ours ?? primary;
+  const rollout = tracked
+    ? { state: tracked.rolloutState ?? 'UNKNOWN', running: tracked.runningCount, desired: tracked.desiredCount, pending: tracked.pendingCount, failedTasks: tracked.failedTasks }
+    : null;
+  const stable = service.deployments.length === 1 && service.runningCount === service.desiredCount && (!exec.deploymentId || primary?.id === exec.deploymentId || row.kind === 'switch-traffic');
+  const deadline = exec.deadline ? Date.parse(exec.deadline) : now + policy.verifyDeadlineSeconds * 1000;
+
+  // PAUSE lifecycle hooks (native blue/green): the console's approval screen.
+  if ((service.lifecycleHooks ?? []).some((h) => h.targetType === 'PAUSE') && !stable) {
+    const paused = await pausedDeployment(ctx, row.cluster, row.service).catch(() => null);
+    if (paused && row.status !== 'paused') {
+      exec.serviceDeploymentArn = paused;
+      await patchOperation(ctx.db, id, { status: 'paused', execution: exec, rollout, steps: withStep(row.steps as never, 'verify', 'running', 'paused at a lifecycle hook: continue or roll back') }, ['verifying']);
+      return toOperation(await loadRow(ctx.db, id));
+    }
+  }
+
+  const cbReason = (d: typeof primary) => /circuit breaker/i.test(d?.rolloutStateReason ?? '');
+  const replaced = !!exec.deploymentId && !ours && primary?.id !== exec.deploymentId;
+  const failedDeployment = tracked?.rolloutState === 'FAILED' || (replaced && row.kind !== 'switch-traffic') || (!stable && now > deadline);
+  const circuit = cbReason(ours) || (replaced && cbReason(primary)) || (primary?.id !== exec.deploymentId && cbReason(primary) && !!exec.deploymentId);
+  // A deploy or traffic switch is watched from its start; a rollback, scale or restart repairs or
+  // reshapes what is there, so only the minutes after it became stable count.
+  const watchFrom = row.kind === 'deploy' || row.kind === 'switch-traffic'
+    ? Math.floor((exec.verifyStartedAt ? Date.parse(exec.verifyStartedAt) : now - 60_000) / 60_000) * 60_000
+    : exec.stableAt ? Math.ceil(Date.parse(exec.stableAt) / 60_000) * 60_000 : null;
+  const metrics = watchFrom !== null && now > watchFrom ? await readMetrics(ctx, service, watchFrom, now).catch(() => ({ errorRate: null, p95: null })) : { errorRate: null, p95: null };
+  const triggers: TriggerReading[] = [
+    { id: '5xx_rate', label: '5xx rate (worst minute)', value: round(metrics.errorRate), threshold: policy.thresholds.errorRatePercent, unit: '%', tripped: metrics.errorRate !== null && metrics.errorRate > policy.thresholds.errorRatePercent },
+    { id: 'p95_latency', label: 'p95 latency (worst minute)', value: round(metrics.p95), threshold: policy.thresholds.p95LatencyMs, unit: 'ms', tripped: metrics.p95 !== null && metrics.p95 > policy.thresholds.p95LatencyMs },
+    { id: 'deployment_failed', label: !stable && now > deadline ? 'Not stable before the deadline' : 'Deployment failed', value: null, threshold: null, unit: null, tripped: failedDeployment },
+    { id: 'circuit_breaker', label: 'Circuit breaker', value: tracked?.failedTasks ?? null, threshold: null, unit: null, tripped: circuit },
+  ];
+  const tripped = triggers.filter((t) => t.tripped);
+
+  if (tripped.length > 0) {
+    const what = tripped.map((t) => (t.value !== null ? `${t.label} ${t.value}${t.unit ?? ''} > ${t.threshold}${t.unit ?? ''}` : t.label)).join(', ');
+    return trip(ctx, row, policy, { triggers, rollout, exec, what });
+  }
+
+  let steps = row.steps as Operation['steps'];
+  if (stable && !exec.stableAt) {
+    exec.stableAt = new Date(now).toISOString();
+    exec.bakeUntil = new Date(now + policy.bakeSeconds * 1000).toISOString();
+    steps = withStep(steps, 'verify', 'running', `stable; baking for ${policy.bakeSeconds} s while the triggers are watched`);
+  }
+  if (stable && exec.bakeUntil && now >= Date.parse(exec.bakeUntil)) {
+    steps = withStep(steps, 'verify', 'done', `stable, and no trigger tripped during the ${policy.bakeSeconds} s bake`);
+    const done = await finish(ctx.db, id, { status: 'succeeded', triggers, rollout, execution: exec, steps });
+    if (done) {
+      await releaseLock(ctx.db, row.cluster, row.service, id);
+      await auditVerify(ctx, row, 'success', { summary: plan.summary });
+    }
+    return toOperation(await loadRow(ctx.db, id));
+  }
+  if (!stable && exec.stableAt) {
+    // A stable rollout that is no longer stable restarts the bake.
+    delete exec.stableAt;
+    delete exec.bakeUntil;
+  }
+  await patchOperation(ctx.db, id, { triggers, rollout, execution: exec, steps }, ['verifying', 'paused']);
+  return toOperation(await loadRow(ctx.db, id));
+}
+
+async function trip(
+  ctx: OpsContext,
+  row: OperationRow,
+  policy: EnvironmentPolicy,
+  r: { triggers: TriggerReading[]; rollout: Operation['rollout']; exec: ExecutionState; what: string },
+): Promise<Operation> {
+  const undoable = row.kind === 'deploy' || row.kind === 'switch-traffic';
+  const action = undoable ? policy.onTrigger : 'notify';
+  const steps = withStep(row.steps as never, 'verify', 'failed', `trigger tripped: ${r.what} → ${action}`);
+  const status: OperationStatus = action === 'rollback' ? 'rolled_back' : 'failed';
+  const error = `Rollback trigger tripped: ${r.what}.${action === 'propose' ? ' A rollback is proposed.' : action === 'rollback' ? ' Rolling back automatically.' : ''}`;
+  const done = await patchOperation(
+    ctx.db,
+    row.id,
+    { status, error, triggers: r.triggers, rollout: r.rollout, execution: r.exec, steps, rollbackProposed: action === 'propose', fencingToken: null },
+    ['verifying', 'paused'],
+  );
+  if (!done) return toOperation(await loadRow(ctx.db, row.id)); // another replica got there first
+  await releaseLock(ctx.db, row.cluster, row.service, row.id);
+  await auditVerify(ctx, row, 'failure', { tripped: r.what, action });
+  if (action === 'rollback') await startFollowUpRollback(ctx, done, `trigger tripped: ${r.what}`);
+  return toOperation(await loadRow(ctx.db, row.id));
+}
+
+async function auditVerify(ctx: OpsContext, row: OperationRow, outcome: 'success' | 'failure', params: Record<string, unknown>) {
+  await appendAudit(ctx.db, {
+    actor: { issuer: row.requestedByIssuer, subject: row.requestedBySubject, name: row.requestedByName, role: null },
+    action: 'ops.verify',
+    target: `${row.cluster}/${row.service}`,
+    params: { operationId: row.id, kind: row.kind, ...params },
+    reason: row.reason,
+    outcome,
+  });
+}
+
+/** Heartbeats the lock, or re-takes it after a restart; null (and the operation failed) when another operation holds it. */
+async function keepLock(ctx: OpsContext, row: OperationRow): Promise<number | null> {
+  if (row.fencingToken !== null && (await heartbeatLock(ctx.db, row.cluster, row.service, row.id, row.fencingToken, ctx.policy.lockTtlSeconds))) return row.fencingToken;
+  try {
+    const grant = await acquireLock(ctx.db, { cluster: row.cluster, service: row.service, operationId: row.id, holderSubject: row.requestedBySubject, holderName: row.requestedByName, ttlSeconds: ctx.policy.lockTtlSeconds });
+    await patchOperation(ctx.db, row.id, { fencingToken: grant.token });
+    return grant.token;
+  } catch (e) {
+    await finish(ctx.db, row.id, { status: 'failed', error: `lost the lock on ${row.service}: ${isAppError(e) ? e.message : 'unknown'}` });
+    return null;
+  }
+}
+
+async function pausedDeployment(ctx: OpsContext, cluster: string, service: string): Promise<string | null> {
+  const records = await listServiceDeployments(ctx.aws, cluster, service);
+  const active = records.filter((r) => r.status === 'IN_PROGRESS' || r.status === 'PENDING').map((r) => r.arn);
+  if (active.length === 0) return null;
+  const described = await describeServiceDeployments(ctx.aws, active);
+  return described.find((d) => d.pausedAtHook)?.arn ?? null;
+}
+
+const targetGroupDimension = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
+const loadBalancerDimension = (arn: string) => arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
+
+/** The worst minute since `from` of the 5xx rate (%) and p95 latency (ms) over the service's target groups. */
+export async function readMetrics(ctx: OpsContext, service: Service, from: number, to: number): Promise<{ errorRate: number | null; p95: number | null }> {
+  const arns = service.loadBalancers.map((lb) => lb.targetGroupArn);
+  if (arns.length === 0) return { errorRate: null, p95: null };
+  const groups = await describeTargetGroups(ctx.aws, { arns });
+  const queries = groups.flatMap((tg, i) => {
+    const lb = tg.loadBalancerArns[0];
+    const dimensions: Record<string, string> = { TargetGroup: targetGroupDimension(tg.arn), ...(lb ? { LoadBalancer: loadBalancerDimension(lb) } : {}) };
+    const ns = 'AWS/ApplicationELB';
+    return [
+      { id: `req${i}`, namespace: ns, metricName: 'RequestCount', dimensions, stat: 'Sum', period: 60, returnData: false },
+      { id: `err${i}`, namespace: ns, metricName: 'HTTPCode_Target_5XX_Count', dimensions, stat: 'Sum', period: 60, returnData: false },
+      { id: `rate${i}`, expression: `100*FILL(err${i},0)/FILL(req${i},1)`, period: 60 },
+      { id: `p95${i}`, namespace: ns, metricName: 'TargetResponseTime', dimensions, stat: 'p95', period: 60 },
+    ];
+  });
+  const start = from;
+  const end = Math.max(to, start + 60_000);
+  const series = await getMetricData(ctx.aws, { queries, start: new Date(start), end: new Date(end) });
+  const max = (prefix: string, scale: number) => {
+    const values = series.filter((s) => s.id.startsWith(prefix)).flatMap((s) => s.values);
+    return values.length ? Math.max(...values) * scale : null;
+  };
+  return { errorRate: max('rate', 1), p95: max('p95', 1000) };
+}
+
+function round(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 10) / 10;
+}
