@@ -25,6 +25,8 @@ const nextConfig = {
     '@aws-sdk/client-backup',
     '@electric-sql/pglite',
     'pg',
+    // The shared cache's Redis client (lib/cache/redis-client.ts); its optional OpenTelemetry hook is required lazily.
+    '@redis/client',
   ],
 };
 

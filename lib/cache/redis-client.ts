@@ -46,7 +46,7 @@ export function redactRedisUrl(url: string): string {
 }
 
 export function createRedisLink(url: string, opts: RedisLinkOptions = {}): RedisLink {
-  const commandTimeoutMs = opts.commandTimeoutMs ?? 250;
+  const commandTimeoutMs = opts.commandTimeoutMs ?? 500;
   const connectTimeoutMs = opts.connectTimeoutMs ?? 1000;
   const retryAfterMs = opts.retryAfterMs ?? 2000;
   const log = opts.log ?? console;
@@ -98,7 +98,9 @@ export function createRedisLink(url: string, opts: RedisLinkOptions = {}): Redis
   function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisUnavailable(`${what} took longer than ${ms} ms`)), ms);
+      // Rejected from setImmediate, after the I/O poll phase: when the event loop was busy (a
+      // replica under load), a reply that has already arrived is taken rather than timed out.
+      timer = setTimeout(() => setImmediate(() => reject(new RedisUnavailable(`${what} took longer than ${ms} ms`))), ms);
       timer.unref?.();
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
@@ -125,7 +127,9 @@ export function createRedisLink(url: string, opts: RedisLinkOptions = {}): Redis
       }
       firstConnect = false;
       try {
-        return await withTimeout(op(c), commandTimeoutMs, 'a Redis command');
+        const result = await withTimeout(op(c), commandTimeoutMs, 'a Redis command');
+        markUp();
+        return result;
       } catch (e) {
         const message = (e as Error)?.message ?? String(e);
         markDown(message);

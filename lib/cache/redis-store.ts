@@ -175,13 +175,18 @@ export class RedisCacheStore implements CacheStore {
 }
 
 /** A stable, non-secret name for this deployment's AWS target, so two deployments sharing one Redis never share entries. */
-function namespaceOf(env: Record<string, string | undefined>): string {
+export function cacheNamespace(env: Record<string, string | undefined>): string {
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'default';
   const endpoint = createHash('sha256')
     .update(`${env.AWS_ENDPOINT_URL ?? ''}\0${env.CODEFLOW_SANDBOX_URL ?? ''}`)
     .digest('hex')
     .slice(0, 10);
   return `${region}:${endpoint}`;
+}
+
+/** Where this deployment's entries live in Redis: `codeflow:cache:v1:<region>:<endpoint hash>:`. */
+export function cacheKeyPrefix(env: Record<string, string | undefined>): string {
+  return `codeflow:cache:v1:${cacheNamespace(env)}:`;
 }
 
 /**
@@ -192,5 +197,5 @@ function namespaceOf(env: Record<string, string | undefined>): string {
 export function defaultCacheStore(env: Record<string, string | undefined> = process.env): CacheStore {
   const url = env.REDIS_URL?.trim();
   if (!url) return new MemoryCacheStore();
-  return new RedisCacheStore({ link: sharedRedisLink(url), prefix: `codeflow:cache:v1:${namespaceOf(env)}:` });
+  return new RedisCacheStore({ link: sharedRedisLink(url), prefix: cacheKeyPrefix(env) });
 }
