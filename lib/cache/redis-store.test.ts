@@ -240,6 +240,67 @@ describe('RedisCacheStore against Redis', { skip: redis.skip || false, timeout: 
     }
   });
 
+  it('Redis stops, then comes back: served throughout, logged once each way, shared again afterwards', async () => {
+    // A TCP proxy in front of the real Redis stands for the Redis server: closing it is Redis stopping.
+    const target = new URL(redis.url!);
+    const sockets = new Set<import('node:net').Socket>();
+    let proxy: Server | undefined;
+    const { connect } = await import('node:net');
+    const up = (port = 0) =>
+      new Promise<number>((resolve) => {
+        proxy = createServer((client) => {
+          const upstream = connect(Number(target.port || 6379), target.hostname);
+          for (const s of [client, upstream]) {
+            sockets.add(s);
+            s.on('close', () => sockets.delete(s));
+            s.on('error', () => s.destroy());
+          }
+          client.pipe(upstream).pipe(client);
+        });
+        proxy.listen(port, '127.0.0.1', () => resolve((proxy!.address() as { port: number }).port));
+      });
+    const down = () =>
+      new Promise<void>((resolve) => {
+        proxy!.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    const port = await up();
+    const prefix = uniquePrefix('outage');
+    prefixes.push(prefix);
+    const log = quietLog();
+    const link = createRedisLink(`redis://127.0.0.1:${port}`, { log, retryAfterMs: 200 });
+    links.push(link);
+    const other = createRedisLink(redis.url!, { log: quietLog() });
+    links.push(other);
+    const a = createCache({ store: new RedisCacheStore({ link, prefix }) });
+    const b = createCache({ store: new RedisCacheStore({ link: other, prefix }) });
+    let calls = 0;
+    const loader = async () => ++calls;
+    try {
+      assert.equal((await a.cached('k', 200, loader)).value, 1);
+      await down();
+      await sleep(250);
+      const during = await Promise.all(Array.from({ length: 10 }, () => a.cached('k', 200, loader)));
+      assert.ok(during.every((r) => r.value === 2 && !r.stale), 'refreshed in-process while Redis is away');
+      assert.equal(calls, 2);
+      assert.equal(log.lines.filter((l) => l.includes('is unavailable')).length, 1, log.lines.join('\n'));
+      await up(port);
+      // The client reconnects by itself (back-off from 100 ms); then values are shared again.
+      const deadline = Date.now() + 10_000;
+      while (!link.available && Date.now() < deadline) await sleep(100);
+      assert.ok(link.available, 'reconnected');
+      await sleep(250);
+      assert.equal((await a.cached('k', 200, loader)).value, 3);
+      let bCalls = 0;
+      assert.equal((await b.cached('k', 200, async () => (bCalls++, -1))).value, 3, 'the other replica gets the value written after the outage');
+      assert.equal(bCalls, 0);
+      assert.equal(log.lines.filter((l) => l.includes('answers again;')).length, 1, log.lines.join('\n'));
+    } finally {
+      await link.close();
+      await down().catch(() => undefined);
+    }
+  });
+
   it('REDIS_URL selects the Redis store; without it the memory store', () => {
     assert.ok(defaultCacheStore({}) instanceof MemoryCacheStore);
     assert.ok(defaultCacheStore({ REDIS_URL: redis.url! }) instanceof RedisCacheStore);
