@@ -19,6 +19,8 @@ import { createApiToken } from '../lib/auth/tokens';
 import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { users } from '../lib/db/schema';
+import { describeServices, describeTaskDefinition, registerTaskDefinition, updateService } from '../lib/aws/ecs';
+import { testClients } from '../lib/aws/testing/fixtures';
 import { createRedisLink } from '../lib/cache/redis-client';
 import { cacheKeyPrefix } from '../lib/cache/redis-store';
 import type { Role } from '../lib/auth/roles';
@@ -344,4 +346,31 @@ export async function pollAsViewers(
     }),
   );
   return { calls: await so.calls(), latencies, errors, requests, ms: performance.now() - started };
+}
+
+/** Someone deploys a new revision outside Codeflow (the AWS CLI) and the rollout completes: then there is a revision to roll back to. */
+export async function deployOutsideCodeflow(so: ScaleOut, cluster: string, service: string): Promise<void> {
+  const aws = testClients(so.sandbox.url);
+  const [current] = await describeServices(aws, cluster, [service]);
+  const td = await describeTaskDefinition(aws, current!.taskDefinitionArn);
+  const container = td.containers[0]!;
+  const next = await registerTaskDefinition(aws, { baseTaskDefinitionArn: td.arn, images: { [container.name]: container.image.replace(/:[^:/]+$/, ':scale-out') } });
+  await updateService(aws, { cluster, service, taskDefinition: next.arn });
+  so.sandbox.sandbox.advance(900);
+}
+
+/** Plans one rollback, then sends `n` identical submissions (each its own Idempotency-Key) at once, spread over the replicas. */
+export async function raceRollbacks(so: ScaleOut, cluster: string, service: string, n: number): Promise<{ plan: { fingerprint: string; blocked: boolean; requiresApproval: boolean; summary: string }; results: HttpResult[]; ms: number }> {
+  const planned = await http('POST', `${so.replicas[0]!.url}/api/services/${cluster}/${service}/plan`, { token: so.tokens.operator, body: { kind: 'rollback' } });
+  if (planned.status !== 200) throw new Error(`plan: ${planned.status} ${planned.body}`);
+  const { plan } = planned.json<{ plan: { fingerprint: string; blocked: boolean; requiresApproval: boolean; summary: string } }>();
+  await so.resetCalls();
+  const body = { cluster, service, request: { kind: 'rollback' }, fingerprint: plan.fingerprint, confirmName: service, reason: `scale-out: ${n} operators press rollback at once` };
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      http('POST', `${so.replicas[i % so.replicas.length]!.url}/api/operations`, { token: so.tokens.operator, headers: { 'idempotency-key': `scale-out-${i}-${randomBytes(6).toString('hex')}` }, body }),
+    ),
+  );
+  return { plan, results, ms: performance.now() - started };
 }

@@ -6,12 +6,9 @@
  * (the stamp is shared with `codeflow start`, so `npm test`'s browser pass does not build again).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { describeServices, describeTaskDefinition, registerTaskDefinition, updateService } from '../lib/aws/ecs';
-import { testClients } from '../lib/aws/testing/fixtures';
 import { startReceiver } from '../lib/incidents/testing/helpers';
-import { http, percentile, pollAsViewers, scaleOutPrerequisites, startScaleOut, sum, type ScaleOut } from './scale-out-harness';
+import { deployOutsideCodeflow, http, percentile, pollAsViewers, raceRollbacks, scaleOutPrerequisites, startScaleOut, sum, type ScaleOut } from './scale-out-harness';
 
 const pre = await scaleOutPrerequisites();
 if ('skip' in pre) console.log(`# skipped: ${pre.skip}: the scale-out test was NOT run`);
@@ -89,29 +86,12 @@ describe('scale-out: two replicas, one PostgreSQL, one Redis, the sandbox', { sk
 
   it('50 concurrent identical rollbacks spread over both replicas: exactly one UpdateService, 49 refused with 409', async () => {
     const [a, b] = so.replicas as [ScaleOut['replicas'][0], ScaleOut['replicas'][0]];
-    // Someone deployed a new revision outside Codeflow (the AWS CLI), so there is one to roll back from.
-    const aws = testClients(so.sandbox.url);
-    const [current] = await describeServices(aws, CLUSTER, [SERVICE]);
-    const td = await describeTaskDefinition(aws, current!.taskDefinitionArn);
-    const container = td.containers[0]!;
-    const next = await registerTaskDefinition(aws, { baseTaskDefinitionArn: td.arn, images: { [container.name]: container.image.replace(/:[^:/]+$/, ':scale-out') } });
-    await updateService(aws, { cluster: CLUSTER, service: SERVICE, taskDefinition: next.arn });
-    so.sandbox.sandbox.advance(900); // the rollout completes
-    await new Promise((r) => setTimeout(r, TTL_MS * 2.5)); // and the replicas' caches see it
+    await deployOutsideCodeflow(so, CLUSTER, SERVICE);
+    await new Promise((r) => setTimeout(r, TTL_MS * 2.5)); // the replicas' caches see it
 
-    const planned = await http('POST', `${a.url}/api/services/${CLUSTER}/${SERVICE}/plan`, { token: so.tokens.operator, body: { kind: 'rollback' } });
-    assert.equal(planned.status, 200, planned.body);
-    const { plan } = planned.json<{ plan: { fingerprint: string; blocked: boolean; requiresApproval: boolean; summary: string } }>();
+    const { plan, results } = await raceRollbacks(so, CLUSTER, SERVICE, 50);
     assert.equal(plan.blocked, false, plan.summary);
     assert.equal(plan.requiresApproval, false, 'a rollback needs no approval by the default policy');
-    await so.resetCalls();
-
-    const body = { cluster: CLUSTER, service: SERVICE, request: { kind: 'rollback' }, fingerprint: plan.fingerprint, confirmName: SERVICE, reason: 'scale-out test: 50 operators press rollback at once' };
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        http('POST', `${[a, b][i % 2]!.url}/api/operations`, { token: so.tokens.operator, headers: { 'idempotency-key': `scale-out-${i}-${randomBytes(6).toString('hex')}` }, body }),
-      ),
-    );
     const created = results.filter((r) => r.status === 201);
     const refused = results.filter((r) => r.status === 409);
     step(`rollbacks: ${created.length} × 201, ${refused.length} × 409, others: ${results.filter((r) => r.status !== 201 && r.status !== 409).map((r) => `${r.status} ${r.body.slice(0, 120)}`).join('; ') || 'none'}`);
