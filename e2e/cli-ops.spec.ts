@@ -40,11 +40,12 @@ test('--dry-run prints the plan and changes nothing; bad input is a usage error 
   expect(plan.stdout).toMatch(/→ 4/);
   expect(plan.stdout).toContain('[staging]');
 
-  const json = await codeflow(['rollback', 'codeflow-cluster/codeflow-service', '--dry-run', '--json'], as('operator'));
+  const json = await codeflow(['restart', 'codeflow-cluster/codeflow-service', '--dry-run', '--json'], as('operator'));
+  expect(json.stderr).toBe('');
   expect(json.code).toBe(0);
-  const rollback = JSON.parse(json.stdout) as { kind: string; environment: string; requiresApproval: boolean; fingerprint: string };
-  expect(rollback).toMatchObject({ kind: 'rollback', environment: 'production' });
-  expect(rollback.fingerprint.length).toBeGreaterThan(10);
+  const restart = JSON.parse(json.stdout) as { kind: string; environment: string; fingerprint: string };
+  expect(restart).toMatchObject({ kind: 'restart', environment: 'production' });
+  expect(restart.fingerprint.length).toBeGreaterThan(10);
 
   expect((await codeflow(['scale', 'codeflow-staging/codeflow-service', '--count', '-1', '--dry-run'], as('operator'))).code).toBe(2);
   expect((await codeflow(['scale', 'codeflow-staging/codeflow-service', '--dry-run'], as('operator'))).code).toBe(2);
