@@ -3,10 +3,11 @@ import type { Db } from '../../db/client';
 import { operations } from '../../db/schema';
 import { AppError, isAppError } from '../../errors';
 import { getOperation } from '../../ops/store';
-import type { Operation, OperationKind, OperationStatus } from '../../ops/types';
+import type { Operation } from '../../ops/types';
 import { registerSourceResolver, type ResolvedSource } from '../sources';
 import { registerTimelineSource, type TimelineSource, type TimelineWindow } from '../timeline';
 import type { Incident, TimelineEntry } from '../types';
+import { clip, OPERATION_STATUS_TEXT, OPERATION_VERB, operationIncidentTitle, operationSourceLabel } from './operation-text';
 
 /*
  * The seam between incidents and Codeflow's own operations (lib/ops):
@@ -20,27 +21,10 @@ import type { Incident, TimelineEntry } from '../types';
 
 export type DbProvider = () => Promise<Db>;
 
-const VERB: Record<OperationKind, string> = { deploy: 'Deploy', rollback: 'Rollback', scale: 'Scale', restart: 'Restart', 'switch-traffic': 'Traffic switch' };
-
-const STATUS_TEXT: Record<OperationStatus, string> = {
-  awaiting_approval: 'awaiting approval',
-  executing: 'executing',
-  verifying: 'verifying',
-  paused: 'paused at a lifecycle hook',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  rolled_back: 'rolled back',
-  rejected: 'rejected',
-  expired: 'expired without approval',
-  cancelled: 'cancelled',
-  outcome_unknown: 'outcome unknown',
-};
-
 const MAX_OPERATIONS = 100;
 
 const who = (p: { subject: string; name: string | null } | null) => (p ? (p.name ?? p.subject) : null);
 const inWindow = (iso: string | null, w: TimelineWindow) => iso !== null && Date.parse(iso) >= w.from.getTime() && Date.parse(iso) <= w.to.getTime();
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** An operation as timeline entries: when it was requested, and when it ended (each if inside the window). */
 export function operationEntries(op: Operation, w: TimelineWindow): TimelineEntry[] {
@@ -48,12 +32,12 @@ export function operationEntries(op: Operation, w: TimelineWindow): TimelineEntr
   const where = `${op.cluster}/${op.service}`;
   const finished = op.finishedAt !== null;
   if (inWindow(op.createdAt, w)) {
-    const now = finished ? '' : ` (now ${STATUS_TEXT[op.status]})`;
+    const now = finished ? '' : ` (now ${OPERATION_STATUS_TEXT[op.status]})`;
     out.push({
       at: op.createdAt,
       kind: 'operation',
       actor: who(op.requestedBy),
-      text: `${where}: ${VERB[op.kind]} requested: ${op.plan.summary}${now}; reason: ${clip(op.reason, 200)}`,
+      text: `${where}: ${OPERATION_VERB[op.kind]} requested: ${op.plan.summary}${now}; reason: ${clip(op.reason, 200)}`,
       ref: op.id,
     });
   }
@@ -62,7 +46,7 @@ export function operationEntries(op: Operation, w: TimelineWindow): TimelineEntr
       at: op.finishedAt!,
       kind: 'operation',
       actor: op.approvedBy ? `approved by ${who(op.approvedBy)}` : null,
-      text: `${where}: ${VERB[op.kind]} ${STATUS_TEXT[op.status]}${op.error ? `: ${clip(op.error, 300)}` : ''}`,
+      text: `${where}: ${OPERATION_VERB[op.kind]} ${OPERATION_STATUS_TEXT[op.status]}${op.error ? `: ${clip(op.error, 300)}` : ''}`,
       ref: op.id,
     });
   }
@@ -91,11 +75,6 @@ export interface ResolvedOperationSource extends ResolvedSource {
   environment: string;
 }
 
-/** A title that says what happened: "Deploy of prod/api rolled back: Rollback trigger tripped: …". */
-export function titleFor(op: Operation): string {
-  return clip(`${VERB[op.kind]} of ${op.cluster}/${op.service} ${STATUS_TEXT[op.status]}${op.error ? `: ${op.error}` : ''}`, 200);
-}
-
 export async function resolveOperation(db: DbProvider, ref: string): Promise<ResolvedOperationSource> {
   const id = ref.trim();
   let op: Operation;
@@ -106,9 +85,9 @@ export async function resolveOperation(db: DbProvider, ref: string): Promise<Res
     throw e;
   }
   return {
-    source: { kind: 'operation', ref: op.id, label: `${VERB[op.kind]} ${op.cluster}/${op.service} (${STATUS_TEXT[op.status]})` },
+    source: { kind: 'operation', ref: op.id, label: operationSourceLabel(op) },
     services: [{ cluster: op.cluster, service: op.service }],
-    title: titleFor(op),
+    title: operationIncidentTitle(op),
     environment: op.plan.environment,
   };
 }
