@@ -4,6 +4,7 @@ import { dbUsage, runDbCommand } from './db-command';
 import { incidentsUsage, runIncidentsCommand } from './incidents-command';
 import { loginUsage, runLoginCommand, runLogoutCommand, runWhoamiCommand } from './login-command';
 import { logsUsage, runLogsCommand } from './logs-command';
+import { opsCommand, opsUsage } from './ops-command';
 import { CliError, EXIT } from './remote/exit-codes';
 import { runSandboxCommand, sandboxUsage } from './sandbox-command';
 import { runStartCommand, startUsage } from './start-command';
@@ -25,6 +26,10 @@ const COMMANDS: Record<string, Command> = {
   status: { summary: "Every service's verdict, worst first", usage: statusUsage, run: runStatusCommand },
   service: { summary: 'One service: verdict, rollout, targets, events', usage: statusUsage, run: runServiceCommand },
   logs: { summary: "A service's log lines; --follow to tail", usage: logsUsage, run: runLogsCommand },
+  deploy: { summary: 'Deploy a new image (plan, confirm, follow the rollout)', usage: opsUsage, run: opsCommand('deploy') },
+  rollback: { summary: 'Roll back to the previous (or a chosen) revision', usage: opsUsage, run: opsCommand('rollback') },
+  scale: { summary: 'Set the desired task count', usage: opsUsage, run: opsCommand('scale') },
+  restart: { summary: 'Replace the tasks with the same revision', usage: opsUsage, run: opsCommand('restart') },
   incidents: { summary: 'List, open, acknowledge, escalate and resolve incidents', usage: incidentsUsage, run: runIncidentsCommand },
   audit: { summary: 'Verify the audit log', usage: auditUsage, run: runAuditCommand },
 };

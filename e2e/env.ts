@@ -26,6 +26,8 @@ export const e2eEnv = {
     PORT: String(port),
     SANDBOX_PORT: String(sandboxPort),
     CODEFLOW_MODE: 'sandbox',
+    // Warnings and errors only: one access-log line per request would bury Playwright's own output.
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     CODEFLOW_FLEET_TTL_MS: '1000',
     // Metrics are read once a minute in production; here the sandbox clock jumps, so read them as often as ECS.
     CODEFLOW_TELEMETRY_TTL_MS: '1000',

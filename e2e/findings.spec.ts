@@ -48,3 +48,33 @@ test('an operator archives a finding with a reason; it leaves the open list and 
   expect(entries.some((e) => e.outcome === 'success' && e.intentSeq === intent!.seq)).toBe(true);
   await context.close();
 });
+
+test('read-only mode covers GuardDuty too: the archive button is disabled with the reason, and the API answers 403', async ({ browser }) => {
+  const sameOrigin = { origin: e2eEnv.baseUrl };
+  const adminContext = await browser.newContext({ storageState: e2eEnv.storageState('admin') });
+  const admin = await adminContext.newPage();
+  const on = await admin.request.put('/api/settings/read-only', { headers: sameOrigin, data: { readOnly: true, reason: 'e2e: security freeze' } });
+  expect(on.status()).toBe(200);
+  const context = await browser.newContext({ storageState: e2eEnv.storageState('operator') });
+  const page = await context.newPage();
+  try {
+    await page.goto('/security');
+    const first = page.getByTestId('finding-row').first();
+    const id = await first.getAttribute('data-finding-id');
+    await first.getByTestId('finding-open').click();
+    await expect(page.getByTestId('archive-button')).toBeDisabled();
+    await expect(page.getByTestId('archive-read-only')).toContainText('e2e: security freeze');
+    const refused = await page.request.post('/api/findings/archive', { headers: sameOrigin, data: { ids: [id], archived: true, reason: 'e2e: during the freeze' } });
+    expect(refused.status()).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^Codeflow is in read-only mode .*e2e: security freeze/);
+  } finally {
+    const off = await admin.request.put('/api/settings/read-only', { headers: sameOrigin, data: { readOnly: false, reason: 'e2e: freeze over' } });
+    expect(off.status()).toBe(200);
+  }
+  await page.reload();
+  await page.getByTestId('finding-row').first().getByTestId('finding-open').click();
+  await expect(page.getByTestId('archive-button')).toBeEnabled();
+  await expect(page.getByTestId('archive-read-only')).toHaveCount(0);
+  await context.close();
+  await adminContext.close();
+});

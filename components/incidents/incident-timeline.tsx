@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import type { TimelineEntry, TimelineKind } from '@/lib/incidents/types';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
@@ -18,6 +19,7 @@ const KIND_CLASS: Partial<Record<TimelineKind, string>> = {
   rollback: 'text-degraded-fg',
   alarm: 'text-down-fg',
   finding: 'text-down-fg',
+  operation: 'text-deploying-fg',
 };
 
 type Filter = 'all' | 'incident' | 'services';
@@ -78,6 +80,14 @@ export function IncidentTimeline({ entries, sources = [] }: { entries: TimelineE
               <span className="min-w-0 break-words text-fg">
                 {e.text}
                 {e.actor && <span className="text-fg-subtle"> — {e.actor}</span>}
+                {e.kind === 'operation' && e.ref && (
+                  <>
+                    {' '}
+                    <Link href={`/operations/${encodeURIComponent(e.ref)}`} data-testid="timeline-operation-link" className="whitespace-nowrap text-accent hover:underline">
+                      operation {e.ref.slice(0, 8)} →
+                    </Link>
+                  </>
+                )}
               </span>
             </li>
           ))}

@@ -23,6 +23,8 @@ import { commandOperation, newIdempotencyKey, operationQuery, readOnlyQuery, rol
 import { OperationStatusBadge } from './operation-status-badge';
 import { EnvironmentBadge, PlanView } from './plan-view';
 import { TriggerGauge } from './trigger-gauge';
+import { OpenIncidentButton } from '@/components/incidents/open-incident-button';
+import { operationIncidentTitle, operationSourceLabel, suggestedSeverity, warrantsIncident } from '@/lib/incidents/sources/operation-text';
 
 export interface Viewer {
   subject: string;
@@ -113,7 +115,13 @@ function OperationDetail({ op, viewer, refreshError, updatedAt }: { op: Operatio
               {op.reason}
             </span>
           </Meta>
-          {op.incidentId && <Meta label="Incident">{op.incidentId}</Meta>}
+          {op.incidentId && (
+            <Meta label="Incident">
+              <Link href={`/incidents/${encodeURIComponent(op.incidentId)}`} data-testid="op-incident-link" className="font-mono text-accent hover:underline">
+                {op.incidentId.slice(0, 8)}
+              </Link>
+            </Meta>
+          )}
           <Meta label="Cluster">
             <span className="font-mono">{op.cluster}</span>
           </Meta>
@@ -135,6 +143,7 @@ function OperationDetail({ op, viewer, refreshError, updatedAt }: { op: Operatio
       )}
       {op.rollbackProposed && <ProposedRollback op={op} viewer={viewer} tripped={tripped.map((t) => t.label)} />}
       <FollowUps op={op} />
+      {warrantsIncident(op) && can(viewer, 'incident.open') && <IncidentFromOperation op={op} />}
 
       <Controls op={op} viewer={viewer} />
 
@@ -277,6 +286,29 @@ function FollowUps({ op }: { op: Operation }) {
           ← Follows operation {op.parentOperationId.slice(0, 8)}
         </Link>
       )}
+    </div>
+  );
+}
+
+/**
+ * A trigger tripped, or the operation failed or was rolled back: responders and up may open an
+ * incident from it, prefilled (its service, P1 in production and P2 elsewhere, a title saying what
+ * happened). The server resolves the operation again and records it as the incident's source.
+ */
+function IncidentFromOperation({ op }: { op: Operation }) {
+  return (
+    <div data-testid="op-open-incident" className="flex flex-wrap items-center gap-3 rounded-md border border-border bg-surface-2 px-3 py-2 text-[13px]">
+      <span className="text-fg-muted">Is this hurting users? Track it as an incident, with this operation on its timeline.</span>
+      <OpenIncidentButton
+        small
+        testId="op-open-incident-button"
+        prefill={{
+          title: operationIncidentTitle(op),
+          severity: suggestedSeverity(op.plan.environment),
+          services: [{ cluster: op.cluster, service: op.service }],
+          source: { kind: 'operation', ref: op.id, label: operationSourceLabel(op) },
+        }}
+      />
     </div>
   );
 }

@@ -11,7 +11,7 @@ export function ReadOnlyBanner() {
   return (
     <p role="status" data-testid="read-only-banner" className="rounded-md border border-degraded-border bg-degraded-bg px-3 py-2 text-[13px] text-degraded-fg">
       <strong className="font-semibold">Codeflow is read-only</strong>
-      {data.reason ? `: ${data.reason}` : ''}. No deploy, rollback, scale or traffic switch can start
+      {data.reason ? `: ${data.reason}` : ''}. Nothing is changed in AWS: no deploy, rollback, scale, traffic switch or finding archive
       {data.setBy && (
         <>
           {' '}

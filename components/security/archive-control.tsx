@@ -1,16 +1,18 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { sendJson } from '@/lib/api/fetch-json';
 import type { Finding } from '@/lib/aws/findings-types';
 import type { ArchiveResult } from '@/lib/telemetry/findings';
 import { ReasonPrompt } from '@/components/ui/reason-prompt';
 import { buttonClass } from '@/components/ui/error-panel';
+import { readOnlyQuery } from '@/components/ops/ops-api';
 
 /**
  * Archive or unarchive one finding, with a reason for the audit log. Shown only to those the
- * server said may (findings.archive); the API checks again.
+ * server said may (findings.archive); the API checks again. While Codeflow is read-only (the kill
+ * switch covers every write to AWS) the button is disabled and says why; the API refuses with 403.
  */
 export function ArchiveControl({ finding, onArchivedChange }: { finding: Finding; onArchivedChange: (archived: boolean) => void }) {
   const queryClient = useQueryClient();
@@ -18,6 +20,8 @@ export function ArchiveControl({ finding, onArchivedChange }: { finding: Finding
   const [notice, setNotice] = useState<string | null>(null);
   const archive = !finding.archived;
   const verb = archive ? 'Archive' : 'Unarchive';
+  const readOnly = useQuery(readOnlyQuery()).data;
+  const readOnlyReason = readOnly?.readOnly ? (readOnly.reason ?? 'an admin turned on read-only mode') : null;
 
   const change = useMutation({
     mutationFn: (reason: string) => sendJson<ArchiveResult>('/api/findings/archive', 'POST', { ids: [finding.id], archived: archive, reason }),
@@ -36,7 +40,7 @@ export function ArchiveControl({ finding, onArchivedChange }: { finding: Finding
 
   return (
     <div className="flex flex-col gap-2">
-      {prompting ? (
+      {prompting && !readOnlyReason ? (
         <ReasonPrompt
           testId="archive-prompt"
           summary={
@@ -63,7 +67,10 @@ export function ArchiveControl({ finding, onArchivedChange }: { finding: Finding
             type="button"
             data-testid="archive-button"
             data-archive={archive}
-            className={buttonClass}
+            disabled={readOnlyReason !== null}
+            aria-describedby={readOnlyReason ? 'archive-read-only' : undefined}
+            title={readOnlyReason ? `Codeflow is read-only: ${readOnlyReason}` : undefined}
+            className={`${buttonClass} disabled:cursor-not-allowed disabled:opacity-50`}
             onClick={() => {
               setNotice(null);
               change.reset();
@@ -72,6 +79,11 @@ export function ArchiveControl({ finding, onArchivedChange }: { finding: Finding
           >
             {verb}
           </button>
+          {readOnlyReason && (
+            <p id="archive-read-only" data-testid="archive-read-only" className="mt-1.5 text-[12px] text-degraded-fg">
+              Codeflow is read-only: {readOnlyReason}. Findings cannot be archived or unarchived until an admin turns it off.
+            </p>
+          )}
         </div>
       )}
       {notice && (

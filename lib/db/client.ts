@@ -40,7 +40,7 @@ export function dbOptionsFromEnv(env: Record<string, string | undefined> = proce
 export async function openDb(options: OpenDbOptions = {}): Promise<DbHandle> {
   // turbopackIgnore: a data directory chosen at run time, not a file of the build: without it the
   // standalone output (next.config.js) would trace and ship the whole project.
-  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(resolve(/* turbopackIgnore: true */ options.dataDir ?? join(process.cwd(), '.codeflow')));
+  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(resolve(/* turbopackIgnore: true */ options.dataDir ?? join(/* turbopackIgnore: true */ process.cwd(), '.codeflow')));
 }
 
 async function openPostgres(url: string, max: number): Promise<DbHandle> {

@@ -4,6 +4,7 @@ import { describeTargetGroups } from '../aws/elbv2';
 import type { MetricQuery, MetricSeries } from '../aws/telemetry-types';
 import type { TargetGroup } from '../aws/types';
 import { isAppError } from '../errors';
+import { loggerFor } from '../observability/logger';
 import { getAlarmsContext, listAlarms, type AlarmsReport } from '../telemetry/alarms';
 import { getFindingsContext, openFindingsByService, type ServiceFindingSummary } from '../telemetry/findings';
 import type { FleetContext } from './context';
@@ -169,7 +170,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 function messageOf(e: unknown, what: string): string {
   if (e instanceof NotYet) return 'not read yet';
   if (isAppError(e)) return e.message;
-  console.error(`codeflow: reading ${what} failed`, e);
+  loggerFor('fleet').error({ err: e, what }, `reading ${what} failed`);
   return `${what} could not be read`;
 }
 

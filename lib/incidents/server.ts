@@ -8,8 +8,14 @@ import { getAlarmsContext } from '../telemetry/alarms';
 import { kickEscalationWorker } from './escalation-worker';
 import { getIncident, openIncident, ownTimeline, type IncidentDeps, type OpenIncidentCommand } from './incidents';
 import { resolveSource } from './sources';
+import { registerOperationSources } from './sources/operations';
 import { alarmsSource, collectExternal, deploymentsSource, findingsSource, mergeTimeline, registeredTimelineSources, type SourceStatus } from './timeline';
 import type { IncidentSource, ServiceRef, TimelineEntry, Incident } from './types';
+
+// Codeflow's own operations join every incident's timeline and can be what an incident is opened
+// from. Registered when the incidents API is first loaded in the server process (registries live on
+// globalThis, so every bundle of this module registers the same entries).
+registerOperationSources(getDb);
 
 /** The process's dependencies for one request, with the clock read once. */
 export async function incidentDeps(): Promise<IncidentDeps> {
@@ -19,11 +25,13 @@ export async function incidentDeps(): Promise<IncidentDeps> {
 /** Opening from a source: its services (an alarm's dimensions, a finding's service) join the ones given. */
 export async function openIncidentFromRequest(
   user: CurrentUser,
-  body: Omit<OpenIncidentCommand, 'source' | 'services'> & { services?: ServiceRef[]; source?: { kind: IncidentSource['kind']; ref: string | null } },
+  body: Omit<OpenIncidentCommand, 'source' | 'services' | 'title'> & { title?: string; services?: ServiceRef[]; source?: { kind: IncidentSource['kind']; ref: string | null } },
 ): Promise<Incident> {
   const deps = await incidentDeps();
   const resolved = body.source ? await resolveSource(body.source.kind, body.source.ref, { alarms: getAlarmsContext, aws: getAwsClients }) : null;
-  const incident = await openIncident(deps, { ...body, source: resolved?.source, services: [...(body.services ?? []), ...(resolved?.services ?? [])] }, actorOf(user));
+  // No title given: the source's own (an operation says what happened), else openIncident refuses naming the field.
+  const title = body.title?.trim() || resolved?.title || '';
+  const incident = await openIncident(deps, { ...body, title, source: resolved?.source, services: [...(body.services ?? []), ...(resolved?.services ?? [])] }, actorOf(user));
   kickEscalationWorker();
   return incident;
 }

@@ -13,6 +13,8 @@ import type { IncidentSource, ServiceRef } from './types';
 export interface ResolvedSource {
   source: IncidentSource;
   services: ServiceRef[];
+  /** A title saying what happened, used when the request gives none (an operation's resolver sets it). */
+  title?: string;
 }
 
 export type SourceResolver = (ref: string) => Promise<ResolvedSource>;

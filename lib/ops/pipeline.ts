@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/append';
-import { can } from '../auth/can';
+import { can, minimumRole } from '../auth/can';
 import { actorOf, type CurrentUser } from '../auth/identity';
 import type { Db } from '../db/client';
 import { idempotencyKeys, operationApprovals, operations } from '../db/schema';
 import { AppError, isAppError } from '../errors';
+import { recordOperationOutcome } from '../observability/hooks';
 import { continueServiceDeployment, describeServices } from '../aws/ecs';
 import type { OpsContext } from './context';
 import { executeOperation, type Actor } from './execute';
@@ -49,8 +50,14 @@ const GUARD_FIELD: Record<string, string> = {
 export async function submitOperation(ctx: OpsContext, user: CurrentUser, input: SubmitInput, idempotencyKey: string): Promise<SubmitResult> {
   if (input.confirmName !== input.service) throw new AppError('invalid', `confirmName: type the service name exactly ("${input.service}") to confirm`);
   if (!input.reason.trim()) throw new AppError('invalid', 'reason: say why (it goes into the audit log)');
-  await assertWritable(ctx.db);
-  assertMay(user, input.request.kind);
+  // Who may comes before whether anyone may: a role denial is audited even while read-only.
+  await assertMay(ctx.db, user, input.request.kind, { path: '/api/operations', cluster: input.cluster, service: input.service });
+  try {
+    await assertWritable(ctx.db);
+  } catch (e) {
+    recordOperationOutcome(input.request.kind, 'refused');
+    throw e;
+  }
 
   const scope = `${user.issuer}|${user.subject}`;
   const requestHash = hashOf({ ...input, request: normalizeRequest(input.request), reason: input.reason.trim() });
@@ -67,10 +74,31 @@ export async function submitOperation(ctx: OpsContext, user: CurrentUser, input:
   }
 }
 
-function assertMay(user: CurrentUser, kind: PlanRequest['kind']) {
+/**
+ * The role check for the operation's kind (the routes only require fleet.read). A denial is
+ * audited exactly as withUser audits one (lib/api/with-user.ts#recordDenial: action auth.denied,
+ * the API path as target, what was attempted, outcome denied), plus which service and operation.
+ */
+async function assertMay(db: Db, user: CurrentUser, kind: PlanRequest['kind'], where: { path: string; cluster: string; service: string; operationId?: string }): Promise<void> {
   const action = ACTION_FOR_KIND[kind];
-  if (!can(user, action)) throw new AppError('forbidden', `Your role (${user.role}) may not ${kind}: ${action} needs operator or above.`);
+  if (can(user, action)) return;
+  await recordDenial(db, user, action, where, `role ${user.role} lacks ${action}`, kind);
+  recordOperationOutcome(kind, 'refused');
+  throw new AppError('forbidden', `Your role (${user.role}) may not ${kind}: ${action} needs ${minimumRole(action)} or above.`);
 }
+
+async function recordDenial(db: Db, user: CurrentUser, attempted: string, where: { path: string; cluster: string; service: string; operationId?: string }, reason: string, kind: PlanRequest['kind']): Promise<void> {
+  await appendAudit(db, {
+    actor: actorOf(user),
+    action: 'auth.denied',
+    target: where.path,
+    params: { attempted, method: 'POST', kind, cluster: where.cluster, service: where.service, ...(where.operationId ? { operationId: where.operationId } : {}) },
+    reason,
+    outcome: 'denied',
+  });
+}
+
+const operationPath = (id: string, verb: string) => `/api/operations/${id}/${verb}`;
 
 function actorFrom(user: CurrentUser): Actor {
   return { issuer: user.issuer, subject: user.subject, name: user.name, role: user.role };
@@ -212,7 +240,7 @@ async function audit(db: Db, actor: Actor, action: string, row: OperationRow, pa
 export async function approveOperation(ctx: OpsContext, user: CurrentUser, id: string, reason?: string): Promise<Operation> {
   await assertWritable(ctx.db);
   const row = await loadRow(ctx.db, id);
-  assertMay(user, row.kind);
+  await assertMay(ctx.db, user, row.kind, { path: operationPath(id, 'approve'), cluster: row.cluster, service: row.service, operationId: id });
   if (row.requestedBySubject === user.subject && row.requestedByIssuer === user.issuer) {
     await audit(ctx.db, actorFrom(user), 'ops.approve', row, {}, 'denied', 'the requester tried to approve their own operation');
     throw new AppError('forbidden', 'You requested this operation, so you cannot approve it: another operator must.');
@@ -253,7 +281,7 @@ export async function approveOperation(ctx: OpsContext, user: CurrentUser, id: s
 
 export async function rejectOperation(ctx: OpsContext, user: CurrentUser, id: string, reason: string): Promise<Operation> {
   const row = await loadRow(ctx.db, id);
-  assertMay(user, row.kind);
+  await assertMay(ctx.db, user, row.kind, { path: operationPath(id, 'reject'), cluster: row.cluster, service: row.service, operationId: id });
   if (row.status !== 'awaiting_approval') throw new AppError('conflict', `Operation ${id} is ${row.status}, not awaiting approval.`);
   try {
     await ctx.db.insert(operationApprovals).values({ operationId: id, decision: 'rejected', fingerprint: row.fingerprint, byIssuer: user.issuer, bySubject: user.subject, byName: user.name, reason });
@@ -269,7 +297,10 @@ export async function rejectOperation(ctx: OpsContext, user: CurrentUser, id: st
 export async function cancelOperation(ctx: OpsContext, user: CurrentUser, id: string): Promise<Operation> {
   const row = await loadRow(ctx.db, id);
   const own = row.requestedBySubject === user.subject && row.requestedByIssuer === user.issuer;
-  if (!own && user.role !== 'admin') throw new AppError('forbidden', 'Only the requester or an admin may cancel this operation.');
+  if (!own && user.role !== 'admin') {
+    await recordDenial(ctx.db, user, 'ops.cancel', { path: operationPath(id, 'cancel'), cluster: row.cluster, service: row.service, operationId: id }, `${user.role} ${user.name || user.subject} is neither the requester nor an admin`, row.kind);
+    throw new AppError('forbidden', 'Only the requester or an admin may cancel this operation.');
+  }
   if (row.status === 'awaiting_approval') {
     const done = await finish(ctx.db, id, { status: 'cancelled', steps: withStep(row.steps as never, 'approve', 'skipped', `cancelled by ${user.name || user.subject}`) }, );
     await audit(ctx.db, actorFrom(user), 'ops.cancel', row, { at: 'awaiting_approval' }, 'success');
@@ -292,7 +323,7 @@ export async function cancelOperation(ctx: OpsContext, user: CurrentUser, id: st
 export async function continueOperation(ctx: OpsContext, user: CurrentUser, id: string): Promise<Operation> {
   await assertWritable(ctx.db);
   const row = await loadRow(ctx.db, id);
-  assertMay(user, row.kind);
+  await assertMay(ctx.db, user, row.kind, { path: operationPath(id, 'continue'), cluster: row.cluster, service: row.service, operationId: id });
   const exec = (row.execution ?? {}) as ExecutionState;
   if (row.status !== 'paused' || !exec.serviceDeploymentArn) throw new AppError('conflict', `Operation ${id} is ${row.status}, not paused at a lifecycle hook.`);
   await assertFence(ctx.db, row.cluster, row.service, row.id, row.fencingToken ?? -1);

@@ -1,5 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import { operations } from '../db/schema';
+import { loggerFor } from '../observability/logger';
 import type { OpsContext } from './context';
 import { verifyStep } from './verify';
 
@@ -23,7 +24,7 @@ export class OpsRunner {
       try {
         await verifyStep(this.ctx, id);
       } catch (e) {
-        console.error(`codeflow: verifying operation ${id} failed: ${(e as Error).message}`);
+        loggerFor('ops').error({ err: e, operationId: id }, `verifying operation ${id} failed`);
       }
     }
     return rows.length;
@@ -35,7 +36,7 @@ export class OpsRunner {
       if (this.running) return;
       this.running = this.tick()
         .then(() => undefined)
-        .catch((e: unknown) => console.error(`codeflow: the operations runner failed: ${(e as Error).message}`))
+        .catch((e: unknown) => loggerFor('ops').error({ err: e }, 'the operations runner failed'))
         .finally(() => {
           this.running = null;
         });

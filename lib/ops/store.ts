@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { operations } from '../db/schema';
 import { AppError } from '../errors';
+import { recordOperationOutcome } from '../observability/hooks';
 import { ACTIVE_STATUSES, FINISHED_STATUSES, type Operation, type OperationStatus, type OperationStep, type Plan, type PlanRequest, type TriggerReading } from './types';
 
 export type OperationRow = typeof operations.$inferSelect;
@@ -78,17 +79,32 @@ export async function getOperation(db: Db, id: string): Promise<Operation> {
 
 export type OperationPatch = Partial<Omit<OperationRow, 'id' | 'createdAt'>>;
 
-/** Updates a row; with `fromStatus`, only while the row is still in one of them (returns null otherwise). */
+/**
+ * Updates a row; with `fromStatus`, only while the row is still in one of them (returns null otherwise).
+ * A patch that moves the operation into a final status is counted once in the operations metric
+ * (by kind and final status), whichever replica or path got there: the previous status is read
+ * under a row lock in the same transaction, so finishing an already-finished row counts nothing.
+ */
 export async function patchOperation(db: Db, id: string, patch: OperationPatch, fromStatus?: readonly OperationStatus[]): Promise<OperationRow | null> {
   const where: SQL[] = [eq(operations.id, id)];
   if (fromStatus) where.push(inArray(operations.status, [...fromStatus]));
-  const finished = patch.status && (FINISHED_STATUSES as readonly string[]).includes(patch.status);
-  const [row] = await db
-    .update(operations)
-    .set({ ...patch, updatedAt: new Date(), ...(finished && patch.finishedAt === undefined ? { finishedAt: new Date() } : {}) })
-    .where(and(...where))
-    .returning();
-  return row ?? null;
+  const finished = Boolean(patch.status && isFinishedStatus(patch.status));
+  const set = { ...patch, updatedAt: new Date(), ...(finished && patch.finishedAt === undefined ? { finishedAt: new Date() } : {}) };
+  if (!finished) {
+    const [row] = await db.update(operations).set(set).where(and(...where)).returning();
+    return row ?? null;
+  }
+  const { row, previous } = await db.transaction(async (tx) => {
+    const [before] = await tx.select({ status: operations.status }).from(operations).where(eq(operations.id, id)).for('update');
+    const [after] = await tx.update(operations).set(set).where(and(...where)).returning();
+    return { row: after ?? null, previous: before?.status ?? null };
+  });
+  if (row && previous !== null && !isFinishedStatus(previous)) recordOperationOutcome(row.kind, row.status);
+  return row;
+}
+
+export function isFinishedStatus(status: OperationStatus): boolean {
+  return (FINISHED_STATUSES as readonly string[]).includes(status);
 }
 
 export interface ListFilter {

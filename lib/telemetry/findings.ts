@@ -19,9 +19,10 @@ import { withAudit } from '../audit/with-audit';
 import { actorOf, type CurrentUser } from '../auth/identity';
 import { createCache, type Cache, type CachedResult } from '../cache/cached';
 import { getConfig } from '../config';
-import { getDb } from '../db/client';
+import { getDb, type Db } from '../db/client';
 import { AppError, isAppError } from '../errors';
 import { loggerFor } from '../observability/logger';
+import { assertWritable } from '../ops/settings';
 
 /** What the Security page filters by; every field narrows, absent means "any". */
 export interface FindingFilters {
@@ -232,7 +233,7 @@ export interface ArchiveResult {
 /**
  * Archives (or unarchives) findings in GuardDuty, audited: the intent names each finding with its
  * title and severity and carries the reason; the outcome follows the AWS call. Ids GuardDuty does
- * not know are refused before anything is written.
+ * not know are refused before anything is written. Refused (403) while Codeflow is read-only.
  */
 export async function archiveFindings(
   user: CurrentUser,
@@ -240,7 +241,11 @@ export async function archiveFindings(
   archived: boolean,
   reason: string,
   ctx: FindingsContext = getFindingsContext(),
+  deps: { db?: Db } = {},
 ): Promise<ArchiveResult> {
+  const db = deps.db ?? (await getDb());
+  // The kill switch covers every write to AWS, not only lib/ops: same 403, same words.
+  await assertWritable(db);
   const detectorId = await detectorIdOf(ctx);
   if (!detectorId) throw new AppError('not_found', 'GuardDuty has no detector in this region, so there are no findings to archive.');
   const unique = [...new Set(ids)];
@@ -249,7 +254,7 @@ export async function archiveFindings(
   if (missing.length > 0) throw new AppError('not_found', `GuardDuty has no finding ${missing.join(', ')} in detector ${detectorId}.`);
 
   await withAudit(
-    await getDb(),
+    db,
     {
       actor: actorOf(user),
       action: archived ? 'finding.archive' : 'finding.unarchive',

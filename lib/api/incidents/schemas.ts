@@ -12,7 +12,8 @@ const title = z.string({ error: 'give the incident a title' }).trim().min(1, 'gi
 
 export const openIncidentSchema = z
   .object({
-    title,
+    // Optional only when the source supplies one (an operation does); otherwise refused naming the field.
+    title: title.optional(),
     severity,
     services: z.array(serviceRefSchema).max(50).optional(),
     commanderUserId: z.string().min(1).max(64).optional(),

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { Operation, OperationKind, Plan, PlanRequest } from '../lib/ops/types';
+import type { ParsedArgs } from './args';
+import { intFlag, UsageError } from './args';
+import type { Output } from './output';
+import { ask } from './prompt';
+import type { ApiClient } from './remote/api-client';
+import { CliError, EXIT } from './remote/exit-codes';
+import { remoteContext } from './remote-command';
+
+export const opsUsage = `codeflow deploy   <cluster>/<service> --image <tag | ref> [--container <name>]
+codeflow rollback <cluster>/<service> [--to <family:revision | task definition ARN>]
+codeflow scale    <cluster>/<service> --count <N>
+codeflow restart  <cluster>/<service>
+  Options for all four:
+    --reason "…"          why (required; asked at a terminal when missing)
+    --dry-run             print the plan (what would change, which guards apply) and stop
+    --yes --confirm <svc> for scripts: skip the prompt; --confirm must be the exact service name
+    --incident <id>       link the operation to an incident
+    --no-wait             return once accepted instead of following the rollout
+    --json                print the plan / final operation as JSON
+  The server plans, checks your role and the environment's policy, takes the service's lock and
+  audits every step, exactly as in the browser. Exit 0 when it succeeded, 1 when it failed or was
+  rolled back, 3 when refused (role, policy, lock, read-only), 4 when it waits for another
+  operator's approval (follow it in Codeflow's Operations page).`;
+
+const FINISHED = new Set(['succeeded', 'failed', 'rolled_back', 'rejected', 'expired', 'cancelled', 'outcome_unknown']);
+
+export function opsCommand(kind: OperationKind) {
+  return async (args: ParsedArgs): Promise<void> => {
+    const { cluster, service } = serviceRef(args.positionals[1], kind);
+    const request = planRequest(kind, args);
+    const { api, out } = remoteContext(args);
+    const base = `/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`;
+    const { plan } = await api.post<{ plan: Plan }>(`${base}/plan`, request);
+
+    if (args.flags['dry-run'] === true) {
+      if (out.json) return out.printJson(plan);
+      printPlan(out, plan);
+      if (plan.blocked) throw new CliError('the plan is blocked by a guard (see above)', EXIT.refused);
+      return;
+    }
+    if (!out.json) printPlan(out, plan);
+    if (plan.blocked) throw new CliError('the plan is blocked by a guard (see above); nothing was changed', EXIT.refused);
+
+    const reason = await reasonOf(args);
+    const confirmName = await confirmationOf(args, service);
+    const incidentId = typeof args.flags.incident === 'string' ? args.flags.incident : undefined;
+    const { operation } = await api.post<{ operation: Operation }>(
+      '/api/operations',
+      { cluster, service, request, fingerprint: plan.fingerprint, confirmName, reason, incidentId },
+      { idempotencyKey: randomUUID() },
+    );
+    const link = `${api.server.url}/operations/${operation.id}`;
+    if (operation.status === 'awaiting_approval') {
+      if (out.json) out.printJson(operation);
+      else out.print(`Waiting for another operator to approve${operation.approvalDeadline ? ` (until ${operation.approvalDeadline})` : ''}: ${link}`);
+      process.exitCode = EXIT.needsApproval;
+      return;
+    }
+    if (!out.json) out.print(`Started: ${link}`);
+    if (args.flags['no-wait'] === true) {
+      if (out.json) out.printJson(operation);
+      return;
+    }
+    const final = await follow(api, out, operation);
+    if (out.json) out.printJson(final);
+    if (final.status !== 'succeeded') {
+      throw new CliError(`${final.kind} of ${cluster}/${service} ended ${final.status}${final.error ? `: ${final.error}` : ''}`, EXIT.failure);
+    }
+    if (!out.json) out.print(out.paint('green', `${final.kind} of ${cluster}/${service} succeeded`));
+  };
+}
+
+function serviceRef(ref: string | undefined, kind: string): { cluster: string; service: string } {
+  const match = ref ? /^([\w-]{1,255})\/([\w-]{1,255})$/.exec(ref) : null;
+  if (!match) throw new UsageError(`${kind} needs <cluster>/<service>, e.g. \`codeflow ${kind} codeflow-cluster/codeflow-service\``);
+  return { cluster: match[1]!, service: match[2]! };
+}
+
+function planRequest(kind: OperationKind, args: ParsedArgs): PlanRequest {
+  const str = (name: string) => {
+    const v = args.flags[name];
+    if (v === true) throw new UsageError(`--${name} needs a value`);
+    return v;
+  };
+  switch (kind) {
+    case 'deploy': {
+      const image = str('image');
+      if (!image) throw new UsageError('deploy needs --image <tag or full image reference>');
+      return { kind, image, container: str('container') };
+    }
+    case 'rollback':
+      return { kind, revision: str('to') };
+    case 'scale': {
+      if (args.flags.count === undefined) throw new UsageError('scale needs --count <N>');
+      return { kind, desiredCount: intFlag(args, 'count')! };
+    }
+    default:
+      return { kind };
+  }
+}
+
+async function reasonOf(args: ParsedArgs): Promise<string> {
+  const given = args.flags.reason;
+  if (typeof given === 'string' && given.trim()) return given.trim();
+  const asked = args.flags.yes === true ? null : await ask('Reason (recorded in the audit log): ');
+  if (!asked?.trim()) throw new UsageError('give a --reason (it goes into the audit log)');
+  return asked.trim();
+}
+
+async function confirmationOf(args: ParsedArgs, service: string): Promise<string> {
+  if (args.flags.yes === true) {
+    const confirm = args.flags.confirm;
+    if (confirm !== service) throw new UsageError(`with --yes, pass --confirm ${service} (the exact service name) as the typed confirmation`);
+    return confirm;
+  }
+  const typed = await ask(`Type the service name (${service}) to confirm: `);
+  if (typed === null) throw new UsageError(`not at a terminal: pass --yes --confirm ${service} to confirm`);
+  if (typed.trim() !== service) throw new CliError('the typed name does not match; nothing was changed', EXIT.usage);
+  return typed.trim();
+}
+
+function printPlan(out: Output, plan: Plan): void {
+  out.print(out.paint('bold', plan.summary) + out.paint('dim', `  [${plan.environment}]`));
+  for (const c of plan.changes) out.print(`  ${c.label}: ${c.from ?? '—'} → ${c.to ?? '—'}`);
+  for (const d of plan.imageDiff) out.print(`  image (${d.container}): ${d.from} → ${d.to}`);
+  for (const d of plan.envDiff) out.print(`  env ${d.container}.${d.name}: ${d.from ?? '(unset)'} → ${d.to ?? '(unset)'}`);
+  if (plan.cost) {
+    const { cpuUnitsPerTask: cpu, memoryMiBPerTask: mem, currentCount: from, newCount: to } = plan.cost;
+    out.print(`  capacity: ${from} × (${cpu / 1024} vCPU, ${mem} MiB) → ${to} × (${cpu / 1024} vCPU, ${mem} MiB)`);
+  }
+  for (const g of plan.guards) {
+    const style = g.status === 'ok' ? 'green' : g.status === 'blocked' ? 'red' : 'yellow';
+    out.print(`  ${out.paint(style, g.status === 'ok' ? '✓' : g.status === 'blocked' ? '✗' : '!')} ${g.label}: ${g.detail}`);
+  }
+}
+
+/** Polls the operation every 2 s, printing each step and rollout change once, until it finishes. */
+async function follow(api: ApiClient, out: Output, start: Operation): Promise<Operation> {
+  let op = start;
+  const said = new Set<string>();
+  for (;;) {
+    for (const step of op.steps) {
+      const line = `${step.name}: ${step.status}${step.detail ? ` — ${step.detail}` : ''}`;
+      if (step.status !== 'pending' && !said.has(line)) {
+        said.add(line);
+        if (!out.json) out.print(`  ${out.paint('dim', step.at ?? '')} ${line}`);
+      }
+    }
+    if (op.rollout) {
+      const line = `rollout ${op.rollout.state}: ${op.rollout.running}/${op.rollout.desired} running${op.rollout.failedTasks ? `, ${op.rollout.failedTasks} failed` : ''}`;
+      if (!said.has(line)) {
+        said.add(line);
+        if (!out.json) out.print(`  ${line}`);
+      }
+    }
+    for (const t of op.triggers.filter((t) => t.tripped)) {
+      const line = `trigger tripped: ${t.label}${t.value !== null ? ` ${t.value}${t.unit ?? ''}` : ''}`;
+      if (!said.has(line)) {
+        said.add(line);
+        if (!out.json) out.print(out.paint('red', `  ${line}`));
+      }
+    }
+    if (FINISHED.has(op.status)) return op;
+    await new Promise((r) => setTimeout(r, 2000));
+    op = (await api.get<{ operation: Operation }>(`/api/operations/${op.id}`)).operation;
+  }
+}
