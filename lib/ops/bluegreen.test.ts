@@ -13,6 +13,7 @@ import type { CurrentUser } from '../auth/identity';
 import { auditLog } from '../db/schema';
 import { describeTargets } from '../db/test-targets';
 import { isAppError } from '../errors';
+import { planRequestSchema } from '../api/operations/schemas';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { awsClockFor, type OpsContext } from './context';
 import { lockHolder } from './lock';
@@ -125,6 +126,9 @@ describeTargets('lib/ops blue/green by listener switch', (target) => {
     assert.notEqual(rolling.fingerprint, plan.fingerprint);
     // One target group (staging) or ECS-native blue/green (checkout-api): 400 naming the field.
     await assert.rejects(planOperation(ctx, 'codeflow-staging', SERVICE, { kind: 'deploy', image: 'v2', trafficSwitch: true }), (e) => isAppError(e) && e.code === 'invalid' && /^trafficSwitch:/.test(e.message));
+    assert.equal(planRequestSchema.safeParse({ kind: 'deploy', image: 'v2', trafficSwitch: true }).success, true);
+    assert.equal(planRequestSchema.safeParse({ kind: 'scale', desiredCount: 2, trafficSwitch: true }).success, false, 'trafficSwitch applies to deploy and rollback only');
+    assert.equal(planRequestSchema.safeParse({ kind: 'deploy', image: 'v2', trafficSwitch: 'yes' }).success, false);
     await assert.rejects(planOperation(ctx, 'codeflow-staging', 'checkout-api', { kind: 'deploy', image: 'v2', trafficSwitch: true }), (e) => isAppError(e) && e.code === 'invalid' && /^trafficSwitch:.*native blue\/green/.test(e.message));
   });
 
