@@ -64,6 +64,10 @@ export function ActionDialog({
   const [revision, setRevision] = useState<string | null>(null);
   const idleGroup = context.targetGroups.find((g) => g.weight === 0) ?? context.targetGroups[1];
   const [targetGroup, setTargetGroup] = useState(idleGroup?.name ?? '');
+  // Blue/green by listener switch is offered where the listener forwards to two target groups
+  // (the server refuses it, naming why, for a service using ECS's native blue/green).
+  const switchable = kind === 'deploy' && context.targetGroups.length === 2;
+  const [trafficSwitch, setTrafficSwitch] = useState(false);
 
   const [confirmName, setConfirmName] = useState('');
   const [reason, setReason] = useState('');
@@ -71,7 +75,7 @@ export function ActionDialog({
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const lastFingerprint = useRef<string | null>(null);
 
-  const request = buildRequest(kind, { image, container, count, revision, targetGroup });
+  const request = buildRequest(kind, { image, container, count, revision, targetGroup, trafficSwitch: switchable && trafficSwitch });
   const requestKey = request.ok ? JSON.stringify(request.value) : null;
 
   const plan = useMutation({
@@ -196,6 +200,9 @@ export function ActionDialog({
             setRevision={setRevision}
             targetGroup={targetGroup}
             setTargetGroup={setTargetGroup}
+            switchable={switchable}
+            trafficSwitch={trafficSwitch}
+            setTrafficSwitch={setTrafficSwitch}
             candidates={plan.data?.rollbackCandidates}
             inputError={request.ok ? null : request.error}
             needsPlan={!autoPlan && current === null}
@@ -320,14 +327,14 @@ type Built = { ok: true; value: PlanRequest } | { ok: false; error: string | nul
 
 function buildRequest(
   kind: OperationKind,
-  v: { image: string; container: string; count: string; revision: string | null; targetGroup: string },
+  v: { image: string; container: string; count: string; revision: string | null; targetGroup: string; trafficSwitch: boolean },
 ): Built {
   switch (kind) {
     case 'deploy': {
       const image = v.image.trim();
       if (!image) return { ok: false, error: null };
       if (/\s/.test(image)) return { ok: false, error: 'An image reference has no spaces.' };
-      return { ok: true, value: { kind, image, ...(v.container ? { container: v.container } : {}) } };
+      return { ok: true, value: { kind, image, ...(v.container ? { container: v.container } : {}), ...(v.trafficSwitch ? { trafficSwitch: true } : {}) } };
     }
     case 'rollback':
       return { ok: true, value: v.revision ? { kind, revision: v.revision } : { kind } };
@@ -369,6 +376,9 @@ function Inputs(props: {
   setRevision: (v: string) => void;
   targetGroup: string;
   setTargetGroup: (v: string) => void;
+  switchable: boolean;
+  trafficSwitch: boolean;
+  setTrafficSwitch: (v: boolean) => void;
   candidates: Plan['rollbackCandidates'];
   inputError: string | null;
   needsPlan: boolean;
@@ -424,6 +434,7 @@ function Inputs(props: {
             Now running <span className="font-mono text-fg-muted">{current.image}</span>. A tag or digest alone keeps this repository.
           </p>
         )}
+        {props.switchable && <StrategyChoice context={context} trafficSwitch={props.trafficSwitch} setTrafficSwitch={props.setTrafficSwitch} />}
         {props.inputError && <p className="text-xs text-down-fg">{props.inputError}</p>}
       </div>
     );
@@ -498,5 +509,41 @@ function Inputs(props: {
     <p className="text-[13px] text-fg-muted">
       A new deployment of the same task definition: every task is replaced, rolling, with the service&apos;s usual health checks.
     </p>
+  );
+}
+
+/** Rolling in place, or blue/green by listener switch (deploy to the idle group, switch once healthy). */
+function StrategyChoice({ context, trafficSwitch, setTrafficSwitch }: { context: ServiceActionContext; trafficSwitch: boolean; setTrafficSwitch: (v: boolean) => void }) {
+  const live = context.targetGroups.find((g) => g.weight > 0) ?? context.targetGroups[0];
+  const idle = context.targetGroups.find((g) => g !== live);
+  const option = (value: boolean, title: string, detail: ReactNode, testId: string) => (
+    <label
+      className={cn(
+        'flex min-w-0 flex-1 cursor-pointer items-start gap-2 rounded-md border px-3 py-2 text-[12px]',
+        trafficSwitch === value ? 'border-accent bg-accent/5' : 'border-border hover:bg-surface-2',
+      )}
+    >
+      <input type="radio" name="deploy-strategy" data-testid={testId} checked={trafficSwitch === value} onChange={() => setTrafficSwitch(value)} className="mt-0.5" />
+      <span className="min-w-0">
+        <span className="block font-medium text-fg">{title}</span>
+        <span className="block text-fg-muted">{detail}</span>
+      </span>
+    </label>
+  );
+  return (
+    <fieldset className="flex flex-col gap-1">
+      <legend className="mb-1 text-xs text-fg-muted">Strategy</legend>
+      <div className="flex flex-col gap-2 sm:flex-row">
+        {option(false, 'Rolling', 'ECS replaces the tasks in place, behind the same target group.', 'op-strategy-rolling')}
+        {option(
+          true,
+          'Blue/green via listener switch',
+          <>
+            Deploy to the idle group <span className="font-mono">{idle?.name ?? '(idle)'}</span>, switch the listener from <span className="font-mono">{live?.name ?? '(live)'}</span> once its targets are healthy; back on failure.
+          </>,
+          'op-strategy-listener-switch',
+        )}
+      </div>
+    </fieldset>
   );
 }

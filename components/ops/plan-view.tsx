@@ -1,4 +1,4 @@
-import type { Plan, PlanGuard } from '@/lib/ops/types';
+import type { ListenerSwitchPlan, Plan, PlanGuard } from '@/lib/ops/types';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import { costLines } from './format';
@@ -80,6 +80,8 @@ export function PlanView({ plan }: { plan: Plan }) {
         </Section>
       )}
 
+      {plan.listenerSwitch && <ListenerSwitchSection plan={plan.listenerSwitch} />}
+
       {plan.cost && <CostTable cost={plan.cost} />}
 
       <Section title="Guards">
@@ -158,5 +160,25 @@ function Section({ title, children }: { title: string; children: React.ReactNode
       <h3 className="mb-1.5 text-[11px] font-semibold uppercase tracking-wide text-fg-subtle">{title}</h3>
       {children}
     </section>
+  );
+}
+
+/** Blue/green by listener switch: which listener moves from which group to which, and the stages in order. */
+function ListenerSwitchSection({ plan }: { plan: ListenerSwitchPlan }) {
+  return (
+    <Section title="Blue/green by listener switch">
+      <p data-testid="plan-listener-switch" className="flex flex-wrap items-baseline gap-x-2 text-[12px]">
+        <span className="text-fg-muted">Listener{plan.listenerPort !== null ? ` :${plan.listenerPort}` : ''}</span>
+        <FromTo from={plan.from.name} to={plan.to.name} />
+      </p>
+      <ol className="mt-1.5 flex list-decimal flex-col gap-0.5 pl-5 text-[12px] text-fg-muted">
+        {plan.stages.map((s, i) => (
+          <li key={i} data-testid="plan-stage">
+            {s}
+          </li>
+        ))}
+      </ol>
+      <p className="mt-1.5 text-[11px] text-fg-subtle">Traffic only ever goes to a group with healthy targets: the listener stays where it is until the other group can take it.</p>
+    </Section>
   );
 }

@@ -4,6 +4,7 @@ import { modifyListenerForward } from '../aws/elbv2';
 import type { Service } from '../aws/types';
 import { AppError, isAppError } from '../errors';
 import type { OpsContext } from './context';
+import { bindingFor, boundGroupOf } from './bluegreen';
 import { assertFence } from './lock';
 import { shortTd } from './plan';
 import type { ExecutionState, OperationRow } from './store';
@@ -56,10 +57,35 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
         tdArn = td.arn;
         execution.registeredTaskDefinitionArn = tdArn;
       }
+      const sw = target.trafficSwitch;
+      if (sw) {
+        // Blue/green by listener switch: the new revision's tasks register in the idle group.
+        return update(
+          ctx, row, fence,
+          audit('ops.deploy.update-service', { taskDefinition: tdArn, targetGroupArn: sw.to.arn, listenerSwitch: true }),
+          { taskDefinition: tdArn, loadBalancers: bindingFor(sw, sw.to.arn) },
+          execution,
+          (s) => s.taskDefinitionArn === tdArn && boundGroupOf(s) === sw.to.arn,
+          `UpdateService to ${shortTd(tdArn)} with its tasks in ${sw.to.name} (the listener stays on ${sw.from.name} until they are healthy)`,
+          landed,
+        );
+      }
       return update(ctx, row, fence, audit('ops.deploy.update-service', { taskDefinition: tdArn }), { taskDefinition: tdArn }, execution, (s) => s.taskDefinitionArn === tdArn, `UpdateService to ${shortTd(tdArn)}`, landed);
     }
     case 'rollback': {
       const tdArn = target.taskDefinitionArn!;
+      const sw = target.trafficSwitch;
+      if (sw) {
+        return update(
+          ctx, row, fence,
+          audit('ops.rollback.update-service', { taskDefinition: tdArn, targetGroupArn: sw.to.arn, listenerSwitch: true }),
+          { taskDefinition: tdArn, loadBalancers: bindingFor(sw, sw.to.arn) },
+          execution,
+          (s) => s.taskDefinitionArn === tdArn && boundGroupOf(s) === sw.to.arn,
+          `UpdateService to ${shortTd(tdArn)} with its tasks in ${sw.to.name} (the listener moves once they are healthy)`,
+          landed,
+        );
+      }
       const [service] = await describeServices(ctx.aws, row.cluster, [row.service]);
       if (service && service.taskDefinitionArn === tdArn && !target.stopDeploymentArn) {
         // ECS (its circuit breaker) already rolled back, or a repeated rollback: nothing to send.
@@ -97,7 +123,7 @@ async function update(
   row: OperationRow,
   fence: () => Promise<void>,
   intent: Parameters<typeof withAudit>[1],
-  input: { taskDefinition?: string; desiredCount?: number; forceNewDeployment?: boolean },
+  input: { taskDefinition?: string; desiredCount?: number; forceNewDeployment?: boolean; loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[] },
   execution: ExecutionState,
   applied: (s: Service) => boolean,
   what: string,
@@ -131,9 +157,9 @@ export function appliedIn(row: OperationRow, service: Service): boolean {
   const exec = (row.execution ?? {}) as ExecutionState;
   switch (row.kind) {
     case 'deploy':
-      return !!exec.registeredTaskDefinitionArn && service.taskDefinitionArn === exec.registeredTaskDefinitionArn;
+      return !!exec.registeredTaskDefinitionArn && service.taskDefinitionArn === exec.registeredTaskDefinitionArn && (!plan.target?.trafficSwitch || boundGroupOf(service) === plan.target.trafficSwitch.to.arn);
     case 'rollback':
-      return service.taskDefinitionArn === plan.target?.taskDefinitionArn;
+      return service.taskDefinitionArn === plan.target?.taskDefinitionArn && (!plan.target?.trafficSwitch || boundGroupOf(service) === plan.target.trafficSwitch.to.arn);
     case 'scale':
       return service.desiredCount === plan.target?.desiredCount;
     case 'restart':

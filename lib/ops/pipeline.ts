@@ -343,7 +343,8 @@ export function undoRequest(row: OperationRow): PlanRequest | null {
     return previous ? { kind: 'switch-traffic', targetGroup: previous.targetGroupArn } : null;
   }
   if (row.kind === 'scale') return null;
-  return { kind: 'rollback', revision: plan.basis.taskDefinitionArn };
+  // A listener-switch (blue/green) deploy is undone the same way: back to the old group by listener switch.
+  return { kind: 'rollback', revision: plan.basis.taskDefinitionArn, ...(plan.target?.trafficSwitch ? { trafficSwitch: true } : {}) };
 }
 
 /** One-click rollback proposed by a tripped trigger: a new (idempotent, confirmed) operation to the basis. */

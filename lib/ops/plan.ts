@@ -13,6 +13,7 @@ import { nameFromArn } from '../aws/arn';
 import { can, type Action } from '../auth/can';
 import type { Role } from '../auth/roles';
 import { AppError, isAppError } from '../errors';
+import { listenerPairOf, planListenerSwitch } from './bluegreen';
 import type { OpsContext } from './context';
 import { resolveImage } from './image-ref';
 import { lockHolder } from './lock';
@@ -54,9 +55,14 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
   switch (req.kind) {
     case 'deploy':
       draft = await planDeploy(ctx, service, req, policy);
+      if (req.trafficSwitch) draft = await withListenerSwitch(ctx, service, draft, 'deploy');
+      else draft.guards.push(...(await trafficBindingGuards(ctx, service)));
       break;
     case 'rollback':
       draft = await planRollback(ctx, cluster, service, req);
+      // A service whose tasks register where the listener sends no traffic (a listener-switch
+      // deploy that failed before its switch) is rolled back by listener switch too.
+      if (req.trafficSwitch || (await strandedBinding(ctx, service))) draft = await withListenerSwitch(ctx, service, draft, 'rollback');
       break;
     case 'scale':
       draft = await planScale(ctx, service, req, policy);
@@ -70,6 +76,8 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
       break;
   }
 
+  if (draft.listenerForwards) basis.listenerForwards = draft.listenerForwards;
+  if (req.kind === 'restart') draft.guards.push(...(await trafficBindingGuards(ctx, service)));
   guards.push(...draft.guards);
   if (opts.role) {
     const action = ACTION_FOR_KIND[req.kind];
@@ -103,6 +111,7 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
     ...(draft.rollbackCandidates ? { rollbackCandidates: draft.rollbackCandidates } : {}),
     basis,
     target: draft.target,
+    ...(draft.target.trafficSwitch ? { listenerSwitch: draft.target.trafficSwitch } : {}),
   };
   return { ...plan, fingerprint: fingerprintOf(cluster, service.name, req, basis, draft.target) };
 }
@@ -134,6 +143,7 @@ export function normalizeRequest(req: PlanRequest): PlanRequest {
   if (req.revision !== undefined) out.revision = req.revision;
   if (req.desiredCount !== undefined) out.desiredCount = req.desiredCount;
   if (req.targetGroup !== undefined) out.targetGroup = req.targetGroup;
+  if (req.trafficSwitch === true) out.trafficSwitch = true;
   return out;
 }
 
@@ -358,4 +368,37 @@ async function planSwitch(ctx: OpsContext, service: Service, req: PlanRequest): 
     target: { targetGroupArn: targetArn, listenerArn: listener.arn },
     listenerForwards: listener.forwards.map((f) => ({ targetGroupArn: f.targetGroupArn, weight: f.weight })),
   };
+}
+
+/** Adds the listener switch to a deploy or rollback draft: the idle group, the listener change, their guards. */
+async function withListenerSwitch(ctx: OpsContext, service: Service, draft: Draft, kind: 'deploy' | 'rollback'): Promise<Draft> {
+  const toRevision = kind === 'deploy' ? 'the new revision' : draft.target.taskDefinitionArn ? shortTd(draft.target.taskDefinitionArn) : 'the revision';
+  const part = await planListenerSwitch(ctx, service, kind, toRevision);
+  const sw = part.listenerSwitch;
+  // The listener switch replaces the rolling rollout (and StopServiceDeployment, which would roll back in place).
+  let guards = draft.guards.filter((g) => g.id !== 'strategy' && g.id !== 'mid_deploy');
+  // A rollback to the revision it already runs is not "the same" when it runs in the wrong group.
+  if (kind === 'rollback' && sw.from.arn !== part.listenerForwards.find((f) => f.weight > 0)?.targetGroupArn) guards = guards.filter((g) => g.id !== 'same');
+  const { stopDeploymentArn: _stop, ...target } = draft.target;
+  return {
+    ...draft,
+    summary: `${draft.summary}; listener ${sw.from.name} → ${sw.to.name}`,
+    changes: [...draft.changes, ...part.changes],
+    guards: [...guards, ...part.guards],
+    target: { ...target, trafficSwitch: sw },
+    listenerForwards: part.listenerForwards,
+  };
+}
+
+/** True when the service's tasks register in a group its two-group listener sends no traffic to. */
+async function strandedBinding(ctx: OpsContext, service: Service): Promise<boolean> {
+  if (service.deploymentStrategy === 'BLUE_GREEN' || service.loadBalancers.length !== 1) return false;
+  const pair = await listenerPairOf(ctx, service).catch(() => null);
+  return !!pair && !('reason' in pair) && pair.active !== null && pair.active !== pair.bound.arn;
+}
+
+/** A rolling deploy or restart of a service whose tasks register where no traffic goes would drain the live group. */
+async function trafficBindingGuards(ctx: OpsContext, service: Service): Promise<PlanGuard[]> {
+  if (!(await strandedBinding(ctx, service))) return [];
+  return [{ id: 'traffic_binding', label: 'Listener', status: 'blocked', detail: `${service.name}'s tasks register in a target group its listener sends no traffic to (a listener-switch deploy stopped before its switch): roll back first, which restores them where the traffic goes` }];
 }

@@ -31,6 +31,30 @@ export interface PlanRequest {
   revision?: string; // rollback: task definition ARN or family:revision (default: previous completed)
   desiredCount?: number; // scale
   targetGroup?: string; // switch-traffic: target group name or ARN to send 100 % to
+  /**
+   * deploy / rollback: blue/green by listener switch (services without native BLUE_GREEN whose
+   * listener forwards to two target groups): the revision goes to the idle group, the listener
+   * switches once its targets are healthy, and back on failure. See lib/ops/bluegreen.ts.
+   */
+  trafficSwitch?: boolean;
+}
+
+/** A listener-switch (blue/green) plan: which listener, from which group to which, in what order. */
+export interface ListenerSwitchPlan {
+  listenerArn: string;
+  listenerPort: number | null;
+  loadBalancerArn: string;
+  /** Where the service's tasks register and the listener sends traffic now. */
+  from: { arn: string; name: string };
+  /** The idle group the new revision is deployed to; traffic moves here once its targets are healthy. */
+  to: { arn: string; name: string };
+  /** The service's container binding (same container and port in either group). */
+  containerName: string;
+  containerPort: number;
+  /** The revision running now (restored on failure). */
+  fromTaskDefinitionArn: string;
+  /** The stages in order, for the dialog and the progress view. */
+  stages: string[];
 }
 
 export interface PlanChange {
@@ -68,7 +92,9 @@ export interface Plan {
   };
   fingerprint: string; // hash of request + basis; execution refuses if it no longer matches (409)
   /** Added: the target of the change, resolved (deploy/rollback: task definition ARN or family:revision; mid-deploy rollback: "stop-deployment"). */
-  target?: { taskDefinitionArn?: string; image?: string; container?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string };
+  target?: { taskDefinitionArn?: string; image?: string; container?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string; trafficSwitch?: ListenerSwitchPlan };
+  /** Added: set on listener-switch (blue/green) plans; the same object as `target.trafficSwitch`. */
+  listenerSwitch?: ListenerSwitchPlan;
 }
 
 export interface OperationStep {

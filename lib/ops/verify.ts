@@ -5,6 +5,7 @@ import { describeTargetGroups } from '../aws/elbv2';
 import type { Service } from '../aws/types';
 import { isAppError } from '../errors';
 import type { OpsContext } from './context';
+import { isListenerSwitch, listenerSwitchStep } from './bluegreen';
 import { appliedIn } from './execute';
 import { acquireLock, heartbeatLock, releaseLock } from './lock';
 import { finish, startFollowUpRollback } from './pipeline';
@@ -71,6 +72,9 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
       return toOperation(await loadRow(ctx.db, id));
     }
   }
+
+  // Blue/green by listener switch has its own stages (lib/ops/bluegreen.ts).
+  if (isListenerSwitch(row)) return listenerSwitchStep(ctx, row, service, token);
 
   const now = await ctx.awsNow();
   const plan = row.plan as Plan;
@@ -164,7 +168,7 @@ async function trip(
   return toOperation(await loadRow(ctx.db, row.id));
 }
 
-async function auditVerify(ctx: OpsContext, row: OperationRow, outcome: 'success' | 'failure', params: Record<string, unknown>) {
+export async function auditVerify(ctx: OpsContext, row: OperationRow, outcome: 'success' | 'failure', params: Record<string, unknown>) {
   await appendAudit(ctx.db, {
     actor: { issuer: row.requestedByIssuer, subject: row.requestedBySubject, name: row.requestedByName, role: null },
     action: 'ops.verify',
@@ -201,7 +205,11 @@ const loadBalancerDimension = (arn: string) => arn.slice(arn.indexOf('loadbalanc
 
 /** The worst minute since `from` of the 5xx rate (%) and p95 latency (ms) over the service's target groups. */
 export async function readMetrics(ctx: OpsContext, service: Service, from: number, to: number): Promise<{ errorRate: number | null; p95: number | null }> {
-  const arns = service.loadBalancers.map((lb) => lb.targetGroupArn);
+  return readGroupMetrics(ctx, service.loadBalancers.map((lb) => lb.targetGroupArn), from, to);
+}
+
+/** The worst minute since `from` of the 5xx rate (%) and p95 latency (ms) over the given target groups. */
+export async function readGroupMetrics(ctx: OpsContext, arns: readonly string[], from: number, to: number): Promise<{ errorRate: number | null; p95: number | null }> {
   if (arns.length === 0) return { errorRate: null, p95: null };
   const groups = await describeTargetGroups(ctx.aws, { arns });
   const queries = groups.flatMap((tg, i) => {

@@ -297,6 +297,12 @@ export class World {
     return /(^|[-_.])(bad|broken|crash)([-_.]|$)/i.test(tag);
   }
 
+  /** Images that start and pass health checks but answer slowly (p95 several times the usual): tag word "slow". */
+  isSlowImage(image: string): boolean {
+    const tag = image.includes('@') ? '' : (image.split(':').pop() ?? '');
+    return /(^|[-_.])slow([-_.]|$)/i.test(tag);
+  }
+
   isFlakyImage(image: string): boolean {
     const tag = image.split(':').pop() ?? '';
     return /(^|[-_.])(flaky|leaky)([-_.]|$)/i.test(tag);

@@ -178,7 +178,7 @@ export function demandMinute(profile: ServiceProfile, minuteMs: number): number 
  * (fewer healthy targets than the baseline can carry) slows requests down; a bad rollout adds a
  * slow tail and 5xx from the crashing tasks.
  */
-export function targetGroupMinute(profile: ServiceProfile, minuteMs: number, share: number, healthy: number, failure: number, salt: number): TargetGroupMinute | undefined {
+export function targetGroupMinute(profile: ServiceProfile, minuteMs: number, share: number, healthy: number, failure: number, salt: number, slow = 0): TargetGroupMinute | undefined {
   const requests = Math.round(demandMinute(profile, minuteMs) * share);
   if (requests === 0 || healthy === 0) return undefined;
   const m = minuteIndex(minuteMs);
@@ -187,7 +187,8 @@ export function targetGroupMinute(profile: ServiceProfile, minuteMs: number, sha
   const capacity = ((profile.requests?.[1] ?? requests) / profile.baselineTasks) * 1.3;
   const utilisation = requests / healthy / capacity;
   const overload = Math.max(0, utilisation - 0.85);
-  const median = baseMedian * (1 + 0.15 * diurnal(minuteMs)) * (1 + 8 * overload * overload) * (1 + 0.06 * smoothNoise(profile.hash, m, 15, 50 + salt));
+  // `slow`: the share of healthy targets running a slow image (sandbox tag word "slow"): six times the usual latency.
+  const median = baseMedian * (1 + 0.15 * diurnal(minuteMs)) * (1 + 8 * overload * overload) * (1 + 0.06 * smoothNoise(profile.hash, m, 15, 50 + salt)) * (1 + 5 * slow);
   const latency = { median, sigma, slowShare: Math.min(0.6, 0.002 + 0.2 * failure + 0.1 * overload), slowMedian: 1.2, slowSigma: 0.5 };
   const mean = latencyMean(latency);
   const maxQuantile = 1 - 1 / (requests + 1);

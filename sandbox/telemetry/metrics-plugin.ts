@@ -205,7 +205,8 @@ export class CloudWatchSimulation implements SimulationPlugin {
       const ownsGroup = this.world.clusters.get(tg.owner.cluster)?.services.get(tg.owner.service)?.loadBalancers.some((lb) => lb.targetGroupArn === tg.arn);
       const unhealthy = failing + (ownsGroup ? (state?.crashed ?? 0) : 0);
       const share = this.shareOf(world, tg.arn);
-      const minute = targetGroupMinute(tg.owner, sampleMs, share, healthy, state?.failure ?? 0, tg.salt);
+      const slowTargets = group?.targets.filter((t) => t.state === 'healthy' && world.isSlowImage(this.imageOf(tasksById.get(t.taskId)?.taskDefinition))).length ?? 0;
+      const minute = targetGroupMinute(tg.owner, sampleMs, share, healthy, state?.failure ?? 0, tg.salt, healthy > 0 ? slowTargets / healthy : 0);
       this.store.record(tg.healthy, sampleMs, count(healthy));
       this.store.record(tg.unhealthy, sampleMs, count(unhealthy));
       this.store.record(tg.requests, sampleMs, minute ? count(minute.requests) : undefined);

@@ -16,10 +16,12 @@ export const planRequestSchema = z
       .max(5000, 'desiredCount is above the hard limit')
       .optional(),
     targetGroup: z.string().trim().min(1).max(1600).optional(),
+    trafficSwitch: z.boolean({ error: 'trafficSwitch must be true or false' }).optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
     if (r.kind === 'deploy' && !r.image) ctx.addIssue({ code: 'custom', path: ['image'], message: 'a deploy needs an image (a full reference, or a tag or digest for the current repository)' });
+    if (r.trafficSwitch && r.kind !== 'deploy' && r.kind !== 'rollback') ctx.addIssue({ code: 'custom', path: ['trafficSwitch'], message: 'trafficSwitch applies to a deploy or a rollback' });
     if (r.kind === 'scale' && r.desiredCount === undefined) ctx.addIssue({ code: 'custom', path: ['desiredCount'], message: 'scaling needs a desiredCount' });
   });
 

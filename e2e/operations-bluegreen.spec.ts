@@ -1,0 +1,100 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { e2eEnv } from './env';
+import { advanceClock, resetSandbox, sandboxUrl } from './sandbox';
+import type { DemoRole } from './sign-in';
+
+const PROD = { cluster: 'codeflow-cluster', service: 'codeflow-service' };
+
+/** The ECS API of the sandbox, as any AWS client would call it. */
+async function ecs(operation: string, body: unknown): Promise<any> {
+  const response = await fetch(sandboxUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
+      authorization: 'AWS4-HMAC-SHA256 Credential=e2e/20261127/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`ecs ${operation}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function pageAs(browser: Browser, role: DemoRole): Promise<Page> {
+  const context = await browser.newContext({ storageState: e2eEnv.storageState(role) });
+  return context.newPage();
+}
+
+const operation = (page: Page) => page.getByTestId('operation');
+
+/** Moves the sandbox's clock on until the operation on screen reaches `status` (rollout and bake run on AWS time). */
+async function advanceUntilStatus(page: Page, status: string, { step = 20, timeout = 150_000 } = {}) {
+  await expect
+    .poll(
+      async () => {
+        const now = await operation(page).getAttribute('data-status');
+        if (now === status) return now;
+        await advanceClock(step);
+        return now;
+      },
+      { timeout, intervals: [1_000] },
+    )
+    .toBe(status);
+}
+
+test.beforeEach(async () => {
+  await resetSandbox();
+});
+
+// A production rollout into the idle group, the switch, then the 5-minute bake, on AWS time.
+test.setTimeout(240_000);
+
+test('an operator deploys codeflow-service by listener switch: approved by an admin, green takes the traffic once healthy', async ({ browser }) => {
+  const page = await pageAs(browser, 'operator');
+  await page.goto(`/services/${PROD.cluster}/${PROD.service}`);
+  await page.getByTestId('action-deploy').click();
+  const dialog = page.getByTestId('op-dialog');
+  await dialog.getByTestId('op-strategy-listener-switch').check();
+  await dialog.getByTestId('op-image-input').fill('v1.5.0');
+  await dialog.getByTestId('op-plan-button').click();
+
+  // The plan: revision A → B, the image, and listener :443 blue → green with its stages in order.
+  await expect(dialog.getByTestId('plan-summary')).toContainText('listener codeflow-blue → codeflow-green');
+  await expect(dialog.getByTestId('plan-image')).toContainText('codeflow:v1.5.0');
+  await expect(dialog.getByTestId('plan-listener-switch')).toContainText('codeflow-blue');
+  await expect(dialog.getByTestId('plan-listener-switch')).toContainText('codeflow-green');
+  await expect(dialog.getByTestId('plan-stage')).toHaveCount(5);
+  await expect(dialog.locator('[data-testid="plan-change"]').filter({ hasText: 'Listener :443' })).toContainText('codeflow-green 100');
+  await expect(dialog.locator('[data-testid="plan-guard"][data-guard="listener_switch"]')).toHaveAttribute('data-status', 'ok');
+  await expect(dialog.getByTestId('plan')).toHaveAttribute('data-requires-approval', 'true');
+
+  await dialog.getByTestId('op-confirm-name').fill(PROD.service);
+  await dialog.getByTestId('op-reason').fill('e2e: v1.5.0 by listener switch');
+  await dialog.getByTestId('op-submit').click();
+  await expect(page).toHaveURL(/\/operations\/[^/]+$/);
+  const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+  await expect(operation(page)).toHaveAttribute('data-status', 'awaiting_approval');
+
+  // Production: an admin (another operator) approves on the Operations page.
+  const admin = await pageAs(browser, 'admin');
+  await admin.goto('/operations');
+  await admin.locator(`[data-testid="pending-row"][data-operation-id="${id}"]`).getByTestId('pending-approve').click();
+  await expect(admin.locator(`[data-testid="pending-row"][data-operation-id="${id}"]`)).toHaveCount(0);
+  await admin.context().close();
+
+  // The progress view shows the stages as they happen, then the outcome.
+  await page.reload();
+  await expect(page.locator('[data-testid="op-step"][data-step="verify"]')).toContainText(/stage 1|switched|stage 2/, { timeout: 30_000 });
+  await advanceUntilStatus(page, 'succeeded');
+  await expect(page.locator('[data-testid="op-step"][data-step="verify"]')).toContainText('forwards 100 % to codeflow-green');
+
+  // ECS: the new revision, its tasks in codeflow-green; the audit log has the switch, fenced and audited.
+  const described = await ecs('DescribeServices', { cluster: PROD.cluster, services: [PROD.service] });
+  expect(described.services[0].taskDefinition).toMatch(/codeflow:2$/);
+  expect(described.services[0].loadBalancers[0].targetGroupArn).toContain('targetgroup/codeflow-green/');
+  const audit = await (await page.request.get('/api/audit?action=ops.*')).json();
+  const actions = (audit.entries as { action: string; outcome: string; target: string | null }[]).filter((e) => e.target === `${PROD.cluster}/${PROD.service}`).map((e) => `${e.action}:${e.outcome}`);
+  expect(actions).toContain('ops.deploy.modify-listener:intent');
+  expect(actions).toContain('ops.deploy.modify-listener:success');
+  await page.context().close();
+});
