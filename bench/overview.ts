@@ -6,12 +6,18 @@
  *   npm run bench            (FLEET_SIZE, DURATION_S, CONCURRENCY=1,50 to change)
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildIfNeeded } from '../cli/build';
+import { buildIfNeeded, STANDALONE_DIR } from '../cli/build';
+import { createApiToken } from '../lib/auth/tokens';
+import { openDb } from '../lib/db/client';
+import { migrateUp } from '../lib/db/migrate';
+import { users } from '../lib/db/schema';
 import { startSandbox } from '../sandbox/server';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,11 +37,25 @@ const freePort = () =>
   });
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+let authorization = '';
+
+/** A viewer's API token in a fresh embedded database, made before the server opens (and locks) it. */
+async function viewerToken(dataDir: string): Promise<string> {
+  const handle = await openDb({ dataDir });
+  try {
+    await migrateUp(handle.db);
+    const now = new Date();
+    const [user] = await handle.db.insert(users).values({ issuer: 'https://bench.invalid', subject: 'bench-viewer', name: 'Bench Viewer', idpRole: 'viewer', lastSignInAt: now, roleCheckedAt: now }).returning();
+    return (await createApiToken({ id: user!.id, role: 'viewer' }, { name: 'bench', role: 'viewer', expiresInDays: 1 }, handle.db)).secret;
+  } finally {
+    await handle.close();
+  }
+}
 
 function get(url: string): Promise<{ status: number; ms: number; body: string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    request(url, { agent }, (res) => {
+    request(url, { agent, headers: { authorization } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
@@ -86,10 +106,13 @@ async function main() {
 
   buildIfNeeded(root, nextBin);
   const port = await freePort();
-  const consoleServer = spawn(process.execPath, [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
-    cwd: root,
+  const dataDir = mkdtempSync(join(tmpdir(), 'codeflow-bench-'));
+  authorization = `Bearer ${await viewerToken(dataDir)}`;
+  // The standalone server, as `codeflow start` and the container image run it.
+  const consoleServer = spawn(process.execPath, ['server.js'], {
+    cwd: join(root, STANDALONE_DIR),
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_TELEMETRY_TTL_MS: String(TTL_MS), NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', CODEFLOW_DATA_DIR: dataDir, NEXTAUTH_SECRET: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz', NEXTAUTH_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_TELEMETRY_TTL_MS: String(TTL_MS), NEXT_TELEMETRY_DISABLED: '1' },
   });
   const url = `http://127.0.0.1:${port}/api/fleet`;
   try {

@@ -116,8 +116,14 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
   const tripped = triggers.filter((t) => t.tripped);
 
   if (tripped.length > 0) {
-    const what = tripped.map((t) => (t.value !== null ? `${t.label} ${t.value}${t.unit ?? ''} > ${t.threshold}${t.unit ?? ''}` : t.label)).join(', ');
-    return trip(ctx, row, policy, { triggers, rollout, exec, what });
+    const what = tripped
+      .map((t) => (t.value !== null && t.threshold !== null ? `${t.label} ${t.value}${t.unit ?? ''} > ${t.threshold}${t.unit ?? ''}` : t.value !== null && t.id === 'circuit_breaker' ? `${t.label} (${t.value} failed tasks)` : t.label))
+      .join(', ');
+    // ECS's own circuit breaker may already have put the service back on the revision this deploy
+    // started from: then there is nothing left to roll back, and proposing it would only be refused.
+    const basis = (row.plan as Plan).basis.taskDefinitionArn;
+    const rolledBackByEcs = row.kind === 'deploy' && service.taskDefinitionArn === basis ? basis : null;
+    return trip(ctx, row, policy, { triggers, rollout, exec, what, rolledBackByEcs });
   }
 
   let steps = row.steps as Operation['steps'];
@@ -148,13 +154,14 @@ async function trip(
   ctx: OpsContext,
   row: OperationRow,
   policy: EnvironmentPolicy,
-  r: { triggers: TriggerReading[]; rollout: Operation['rollout']; exec: ExecutionState; what: string },
+  r: { triggers: TriggerReading[]; rollout: Operation['rollout']; exec: ExecutionState; what: string; rolledBackByEcs?: string | null },
 ): Promise<Operation> {
-  const undoable = row.kind === 'deploy' || row.kind === 'switch-traffic';
+  const undoable = (row.kind === 'deploy' || row.kind === 'switch-traffic') && !r.rolledBackByEcs;
   const action = undoable ? policy.onTrigger : 'notify';
-  const steps = withStep(row.steps as never, 'verify', 'failed', `trigger tripped: ${r.what} → ${action}`);
+  const ecsNote = r.rolledBackByEcs ? ` ECS's deployment circuit breaker already rolled the service back to ${r.rolledBackByEcs.slice(r.rolledBackByEcs.lastIndexOf('/') + 1)}; there is nothing left to roll back.` : '';
+  const steps = withStep(row.steps as never, 'verify', 'failed', `trigger tripped: ${r.what} → ${r.rolledBackByEcs ? 'already rolled back by ECS' : action}`);
   const status: OperationStatus = action === 'rollback' ? 'rolled_back' : 'failed';
-  const error = `Rollback trigger tripped: ${r.what}.${action === 'propose' ? ' A rollback is proposed.' : action === 'rollback' ? ' Rolling back automatically.' : ''}`;
+  const error = `Rollback trigger tripped: ${r.what}.${action === 'propose' ? ' A rollback is proposed.' : action === 'rollback' ? ' Rolling back automatically.' : ecsNote}`;
   const done = await patchOperation(
     ctx.db,
     row.id,
