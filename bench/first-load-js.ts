@@ -61,7 +61,7 @@ async function main() {
       const total = scripts.reduce((n, s) => n + s.gzip, 0);
       const charts = scripts.filter((s) => s.recharts).reduce((n, s) => n + s.gzip, 0);
       console.log(`${path}: ${(total / 1024).toFixed(1)} KB gzipped JS in ${scripts.length} scripts; recharts: ${charts ? `${(charts / 1024).toFixed(1)} KB` : 'not loaded'}`);
-      for (const s of scripts.sort((a, b) => b.gzip - a.gzip).slice(0, 3)) console.log(`  ${(s.gzip / 1024).toFixed(1)} KB  ${s.url}`);
+      for (const s of scripts.sort((a, b) => b.gzip - a.gzip).slice(0, 12)) console.log(`  ${(s.gzip / 1024).toFixed(1)} KB  ${s.url}`);
       if (path === '/') console.log(`  goal ≤ 150 KB without charts: ${total - charts <= 150 * 1024 ? 'met' : 'MISSED'}${charts ? ' (recharts leaked into the overview)' : ''}`);
       await fresh.close();
     }

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { auditFiltersToSearch } from '@/lib/api/audit/filters';
-import { auditLogQuery } from '@/lib/api/queries';
+import { auditLogQuery } from '@/lib/api/audit/queries';
 import { Card, EmptyState } from '@/components/ui/card';
 import { ErrorPanel, buttonClass } from '@/components/ui/error-panel';
 import { Skeleton } from '@/components/ui/skeleton';

@@ -1,7 +1,5 @@
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { AuditPage } from '@/lib/audit/list';
+import { queryOptions } from '@tanstack/react-query';
 import type { FleetOverview, ServiceDetail } from '@/lib/fleet/types';
-import { DEFAULT_AUDIT_PAGE, auditFiltersToSearch, type AuditFilterValues } from './audit/filters';
 import type { ApiTokenView } from './tokens/token-view';
 import type { AdminUserView } from './users/user-view';
 import { fetchJson } from './fetch-json';
@@ -23,17 +21,6 @@ export function serviceDetailQuery(cluster: string, service: string) {
     queryFn: ({ signal }) =>
       fetchJson<ServiceDetail>(`/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`, signal),
     refetchInterval: REFRESH_INTERVAL_MS,
-  });
-}
-
-/** The audit log under some filters, newest first; each page's `nextCursor` fetches older entries. */
-export function auditLogQuery(filters: AuditFilterValues) {
-  return infiniteQueryOptions({
-    queryKey: ['audit', 'log', filters] as const,
-    queryFn: ({ pageParam, signal }) =>
-      fetchJson<AuditPage>(`/api/audit?${auditFiltersToSearch(filters, { cursor: pageParam, limit: DEFAULT_AUDIT_PAGE })}`, signal),
-    initialPageParam: null as number | null,
-    getNextPageParam: (last) => last.nextCursor,
   });
 }
 

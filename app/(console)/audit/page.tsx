@@ -4,7 +4,7 @@ import { authorizePage } from '@/lib/auth/session';
 import { listAudit } from '@/lib/audit/list';
 import { getDb } from '@/lib/db/client';
 import { DEFAULT_AUDIT_PAGE, parseAuditFilters } from '@/lib/api/audit/filters';
-import { auditLogQuery } from '@/lib/api/queries';
+import { auditLogQuery } from '@/lib/api/audit/queries';
 import { getQueryClient } from '@/lib/api/query-client';
 import { AuditLogView } from '@/components/audit/audit-log-view';
 import { ForbiddenPanel } from '@/components/layout/forbidden-panel';
