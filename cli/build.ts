@@ -70,6 +70,25 @@ export function assembleStandalone(root: string): void {
   // goes stale. `codeflow start` reads the project's .env files itself; an image gets its
   // configuration from the environment.
   for (const file of readdirSync(out)) if (/^\.env($|\.)/.test(file)) rmSync(join(out, file));
+  // File tracing of instrumentation.ts (which route-level excludes do not reach) follows the
+  // migration lookup into lib/db and copies its sources; the server needs only the SQL files. And a
+  // data directory must never travel with the build.
+  pruneTo(join(out, 'lib'), (path) => /^db\/migrations\/[^/]+\.sql$/.test(path));
+  rmSync(join(out, '.codeflow'), { recursive: true, force: true });
+}
+
+/** Deletes every file under `dir` whose path (relative to it) `keep` rejects, then empty directories. */
+function pruneTo(dir: string, keep: (relativePath: string) => boolean, base = dir): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      pruneTo(path, keep, base);
+      if (readdirSync(path).length === 0) rmSync(path, { recursive: true });
+    } else if (!keep(path.slice(base.length + 1))) {
+      rmSync(path);
+    }
+  }
 }
 
 /** `next build`, then the standalone assembly, then the stamp that lets `start` skip the next build. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig, parseRoleMapping, sessionSecretProblem, readConfigFile } from './config';
 import { parseIncidentsConfig } from './incidents/config';
+import { parsePolicyConfig } from './ops/policy-config';
 import { DEFAULT_MAINTENANCE_TASKS } from './maintenance/config';
 
 describe('parseConfig', () => {
@@ -28,6 +29,7 @@ describe('parseConfig', () => {
       },
       incidents: parseIncidentsConfig(),
       telemetry: { ttlMs: 60_000 },
+      policy: parsePolicyConfig({}),
       maintenance: { tasks: DEFAULT_MAINTENANCE_TASKS.map((t) => ({ ...t })), trackingStart: null },
       dr: { rtoHours: 4, rpoHours: 1, databases: [], backupVaultName: null, sandboxDefaults: false },
     });

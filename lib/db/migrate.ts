@@ -141,15 +141,17 @@ function label(m: { version: number; name: string }): string {
 
 /** Beside this file when run from source (tsx, tests); from the project root inside a Next bundle. */
 function migrationsDir(): string {
-  const candidates = [besideThisFile('migrations'), join(process.cwd(), 'lib', 'db', 'migrations')].filter((d): d is string => d !== null);
+  const candidates = [migrationsBesideThisFile(), join(process.cwd(), 'lib', 'db', 'migrations')].filter((d): d is string => d !== null);
   const found = candidates.find((dir) => existsSync(dir));
   if (!found) throw new Error(`migrations not found; looked in ${candidates.join(' and ')}`);
   return found;
 }
 
-function besideThisFile(name: string): string | null {
+function migrationsBesideThisFile(): string | null {
   try {
-    return join(dirname(fileURLToPath(import.meta.url)), name);
+    // A literal directory name: with a variable one the build's file tracing cannot tell which
+    // entry is meant and ships this whole directory, sources and tests included.
+    return join(dirname(fileURLToPath(import.meta.url)), 'migrations');
   } catch {
     // A bundler may give this module a URL that is not a file: URL.
     return null;
