@@ -5,72 +5,44 @@
  * codeflow-blue (100) and codeflow-green (0).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, it } from 'node:test';
+import { it } from 'node:test';
 import { describeServices } from '../aws/ecs';
 import { describeListeners, describeTargetGroups, describeTargetHealth } from '../aws/elbv2';
-import { testClients } from '../aws/testing/fixtures';
 import type { CurrentUser } from '../auth/identity';
 import { auditLog } from '../db/schema';
 import { describeTargets } from '../db/test-targets';
 import { isAppError } from '../errors';
 import { planRequestSchema } from '../api/operations/schemas';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server';
-import { awsClockFor, type OpsContext } from './context';
+import type { OpsContext } from './context';
 import { lockHolder } from './lock';
 import { planOperation } from './plan';
 import { approveOperation, rollbackFromProposal, submitOperation } from './pipeline';
-import { DEFAULT_POLICY, type PolicyConfig } from './policy-config';
+import type { PolicyConfig } from './policy-config';
 import { getOperation } from './store';
 import { verifyStep } from './verify';
 import type { Operation, PlanRequest } from './types';
+import { quickPolicy, testUser, useOpsSandbox } from './testing/harness';
 
-const user = (subject: string, role: CurrentUser['role'] = 'operator'): CurrentUser => ({
-  id: `00000000-0000-4000-8000-${subject.padStart(12, '0').slice(-12)}`,
-  issuer: 'https://idp.test',
-  subject,
-  name: subject[0]!.toUpperCase() + subject.slice(1),
-  email: null,
-  role,
-  via: { kind: 'session', authenticatedAt: Date.now() },
-});
+const user = testUser;
 const alice = user('alice');
 const bob = user('bob');
 
 const CLUSTER = 'codeflow-cluster';
 const SERVICE = 'codeflow-service';
 
-function testPolicy(onTrigger: 'notify' | 'propose' | 'rollback' = 'rollback', approval = false): PolicyConfig {
-  const envs = structuredClone(DEFAULT_POLICY.environments);
-  for (const p of Object.values(envs)) Object.assign(p, { bakeSeconds: 60, verifyDeadlineSeconds: 900 });
-  envs.production!.onTrigger = onTrigger;
-  if (!approval) envs.production!.approvalFor = [];
-  return { ...DEFAULT_POLICY, environments: envs, lockTtlSeconds: 60 };
-}
+const testPolicy = (onTrigger: 'notify' | 'propose' | 'rollback' = 'rollback', approval = false): PolicyConfig =>
+  quickPolicy((envs) => {
+    envs.production!.onTrigger = onTrigger;
+    if (!approval) envs.production!.approvalFor = [];
+  });
 
 let key = 0;
 const newKey = () => `bg-key-${process.pid}-${++key}`;
 
 describeTargets('lib/ops blue/green by listener switch', (target) => {
-  let running: RunningSandbox;
   let ctx: OpsContext;
-
-  before(async () => {
-    running = await startSandbox({ seed: 42, speed: 0 });
-  });
-  after(async () => {
-    await running?.close();
-  });
-  beforeEach(async () => {
-    running.sandbox.reset({ seed: 42, speed: 0 });
-    const db = (await target.fresh({ migrated: true, maxConnections: 10 })).db;
-    ctx = { db, aws: testClients(running.url), policy: testPolicy(), awsNow: awsClockFor(running.url, true) };
-  });
-
-  const calls = async (op: string) => {
-    const body = (await (await fetch(`${running.url}/_sandbox/calls`)).json()) as { calls: Record<string, number> };
-    return body.calls[op] ?? 0;
-  };
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const sandbox = useOpsSandbox(target, { maxConnections: 10, policy: testPolicy, onContext: (c) => (ctx = c) });
+  const { calls, advance } = sandbox;
 
   /** codeflow-alb's :443 listener, its groups by name, and each group's healthy/total targets. */
   async function traffic() {

@@ -4,33 +4,23 @@
  * Real sandbox, real database (PGlite, and PostgreSQL when TEST_DATABASE_URL reaches one).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, it } from 'node:test';
+import { after, beforeEach, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { testClients } from '../aws/testing/fixtures';
 import type { CurrentUser } from '../auth/identity';
 import { auditLog } from '../db/schema';
 import { describeTargets } from '../db/test-targets';
 import { isAppError } from '../errors';
 import { createMetrics, observeInto, type CodeflowMetrics } from '../observability/metrics';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server';
-import { awsClockFor, type OpsContext } from './context';
+import type { OpsContext } from './context';
 import { approveOperation, cancelOperation, finish, rejectOperation, submitOperation } from './pipeline';
 import { planOperation } from './plan';
-import { DEFAULT_POLICY } from './policy-config';
 import { setReadOnly } from './settings';
 import { getOperation } from './store';
 import type { PlanRequest } from './types';
 import { verifyStep } from './verify';
+import { quickPolicy, testUser, useOpsSandbox } from './testing/harness';
 
-const user = (subject: string, role: CurrentUser['role']): CurrentUser => ({
-  id: `00000000-0000-4000-8000-${subject.padStart(12, '0').slice(-12)}`,
-  issuer: 'https://idp.test',
-  subject,
-  name: subject[0]!.toUpperCase() + subject.slice(1),
-  email: null,
-  role,
-  via: { kind: 'session', authenticatedAt: Date.now() },
-});
+const user = testUser;
 const alice = user('alice', 'operator');
 const bob = user('bob', 'operator');
 const vera = user('vera', 'viewer');
@@ -48,30 +38,20 @@ let n = 0;
 const newKey = () => `denials-${process.pid}-${++n}`;
 
 describeTargets('lib/ops: denials audited, outcomes counted', (target) => {
-  let running: RunningSandbox;
   let ctx: OpsContext;
   let m: CodeflowMetrics;
   let stop: () => void;
 
-  before(async () => {
-    running = await startSandbox({ seed: 42, speed: 0 });
-  });
-  after(async () => {
-    stop?.();
-    await running?.close();
-  });
-  beforeEach(async () => {
+  const sandbox = useOpsSandbox(target, { maxConnections: 10, policy: () => quickPolicy(), onContext: (c) => (ctx = c) });
+  after(() => stop?.());
+  beforeEach(() => {
     stop?.();
     m = createMetrics();
     stop = observeInto(m, 'ops-metrics-test');
-    running.sandbox.reset({ seed: 42, speed: 0 });
-    const envs = structuredClone(DEFAULT_POLICY.environments);
-    for (const p of Object.values(envs)) Object.assign(p, { bakeSeconds: 60, verifyDeadlineSeconds: 900 });
-    ctx = { db: (await target.fresh({ migrated: true, maxConnections: 10 })).db, aws: testClients(running.url), policy: { ...DEFAULT_POLICY, environments: envs, lockTtlSeconds: 60 }, awsNow: awsClockFor(running.url, true) };
   });
 
   const metrics = () => m.registry.metrics();
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = sandbox.advance;
   const denials = () => ctx.db.select().from(auditLog).where(eq(auditLog.action, 'auth.denied'));
 
   async function submit(u: CurrentUser, cluster: string, service: string, request: PlanRequest) {

@@ -3,7 +3,7 @@
  * fresh database per test (PGlite, and PostgreSQL when TEST_DATABASE_URL reaches one).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, it } from 'node:test';
+import { it } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import { describeServices, updateService } from '../aws/ecs';
 import { testClients } from '../aws/testing/fixtures';
@@ -12,63 +12,37 @@ import { queryRows } from '../db/query-rows';
 import { auditLog, operations } from '../db/schema';
 import { describeTargets } from '../db/test-targets';
 import { isAppError } from '../errors';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server';
-import { awsClockFor, type OpsContext } from './context';
+import type { OpsContext } from './context';
 import { lockHolder } from './lock';
 import { planOperation } from './plan';
 import { approveOperation, rollbackFromProposal, submitOperation } from './pipeline';
-import { DEFAULT_POLICY, type PolicyConfig } from './policy-config';
+import type { PolicyConfig } from './policy-config';
 import { OpsRunner } from './runner';
 import { setReadOnly } from './settings';
 import { getOperation } from './store';
 import { verifyStep } from './verify';
 import type { PlanRequest } from './types';
+import { quickPolicy, testUser, useOpsSandbox } from './testing/harness';
 
-const user = (subject: string, role: CurrentUser['role'] = 'operator'): CurrentUser => ({
-  id: `00000000-0000-4000-8000-${subject.padStart(12, '0').slice(-12)}`,
-  issuer: 'https://idp.test',
-  subject,
-  name: subject[0]!.toUpperCase() + subject.slice(1),
-  email: null,
-  role,
-  via: { kind: 'session', authenticatedAt: Date.now() },
-});
+const user = testUser;
 const alice = user('alice');
 const bob = user('bob');
 const admin = user('root', 'admin');
 
-function testPolicy(onTrigger: 'notify' | 'propose' | 'rollback' = 'rollback'): PolicyConfig {
-  const envs = structuredClone(DEFAULT_POLICY.environments);
-  for (const p of Object.values(envs)) Object.assign(p, { bakeSeconds: 60, verifyDeadlineSeconds: 900 });
-  envs.staging!.onTrigger = onTrigger;
-  return { ...DEFAULT_POLICY, environments: envs, lockTtlSeconds: 60 };
-}
+const testPolicy = (onTrigger: 'notify' | 'propose' | 'rollback' = 'rollback'): PolicyConfig =>
+  quickPolicy((envs) => {
+    envs.staging!.onTrigger = onTrigger;
+  });
 
 let key = 0;
 const newKey = () => `test-key-${process.pid}-${++key}`;
 
 describeTargets('lib/ops pipeline', (target) => {
-  let running: RunningSandbox;
   let ctx: OpsContext;
-
-  before(async () => {
-    running = await startSandbox({ seed: 42, speed: 0 });
-  });
-  after(async () => {
-    await running?.close();
-  });
-  beforeEach(async () => {
-    running.sandbox.reset({ seed: 42, speed: 0 });
-    const db = (await target.fresh({ migrated: true, maxConnections: 25 })).db;
-    ctx = { db, aws: testClients(running.url), policy: testPolicy(), awsNow: awsClockFor(running.url, true) };
-  });
-
-  const calls = async (op: string) => {
-    const body = (await (await fetch(`${running.url}/_sandbox/calls`)).json()) as { calls: Record<string, number> };
-    return body.calls[`ecs:${op}`] ?? 0;
-  };
+  const sandbox = useOpsSandbox(target, { maxConnections: 25, policy: testPolicy, onContext: (c) => (ctx = c) });
+  const calls = (op: string) => sandbox.calls(`ecs:${op}`);
   const writes = async () => (await calls('UpdateService')) + (await calls('RegisterTaskDefinition')) + (await calls('StopServiceDeployment'));
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = sandbox.advance;
 
   async function submit(u: CurrentUser, cluster: string, service: string, request: PlanRequest, k = newKey(), extra: { reason?: string; confirmName?: string } = {}) {
     const plan = await planOperation(ctx, cluster, service, request, { role: u.role });
@@ -133,13 +107,13 @@ describeTargets('lib/ops pipeline', (target) => {
   });
 
   it('throttling on UpdateService: a clear retryable error, the lock released, and the same key works once it passes', async () => {
-    await fetch(`${running.url}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', throttleRate: 1 }] }) });
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', throttleRate: 1 }] }) });
     const k = newKey();
     await assert.rejects(submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 }, k), (e) => isAppError(e) && e.code === 'rate_limited' && /safe to try again/.test(e.message) && /lock on checkout-api is released/.test(e.message));
     assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
     const [failed] = await ctx.db.select().from(operations);
     assert.equal(failed?.status, 'failed');
-    await fetch(`${running.url}/_sandbox/faults`, { method: 'DELETE' });
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'DELETE' });
     const retried = await submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 }, k);
     assert.equal(retried.operation.status, 'verifying');
   });
@@ -166,7 +140,7 @@ describeTargets('lib/ops pipeline', (target) => {
     const [before] = await ctx.db.select().from(operations).where(eq(operations.id, operation.id));
     // The process dies: its lock is no longer heartbeated and expires.
     await ctx.db.execute(sql`update service_locks set expires_at = now() - interval '1 second'`);
-    const second = new OpsRunner({ ...ctx, aws: testClients(running.url) });
+    const second = new OpsRunner({ ...ctx, aws: testClients(sandbox.url()) });
     let op = await getOperation(ctx.db, operation.id);
     for (let i = 0; i < 40 && op.status === 'verifying'; i++) {
       await advance(15);
@@ -183,7 +157,7 @@ describeTargets('lib/ops pipeline', (target) => {
     const request: PlanRequest = { kind: 'deploy', image: 'v9.9.9-broken' };
     const plan = await planOperation(ctx, 'codeflow-staging', 'codeflow-service', request);
     assert.equal(plan.requiresApproval, false);
-    await fetch(`${running.url}/_sandbox/bad-images`, { method: 'POST', body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
+    await fetch(`${sandbox.url()}/_sandbox/bad-images`, { method: 'POST', body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
     const { operation } = await submitOperation(ctx, alice, { cluster: 'codeflow-staging', service: 'codeflow-service', request, fingerprint: plan.fingerprint, confirmName: 'codeflow-service', reason: 'release 9.9.9' }, newKey());
     assert.equal(operation.status, 'verifying');
     const op = await stepUntilDone(operation.id);
@@ -204,7 +178,7 @@ describeTargets('lib/ops pipeline', (target) => {
     ctx.policy = testPolicy('propose');
     const request: PlanRequest = { kind: 'deploy', image: 'v9.9.8-broken' };
     const plan = await planOperation(ctx, 'codeflow-staging', 'codeflow-service', request);
-    await fetch(`${running.url}/_sandbox/bad-images`, { method: 'POST', body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
+    await fetch(`${sandbox.url()}/_sandbox/bad-images`, { method: 'POST', body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
     const { operation } = await submitOperation(ctx, alice, { cluster: 'codeflow-staging', service: 'codeflow-service', request, fingerprint: plan.fingerprint, confirmName: 'codeflow-service', reason: 'r' }, newKey());
     const op = await stepUntilDone(operation.id);
     assert.equal(op.status, 'failed');

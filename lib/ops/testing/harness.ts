@@ -1,0 +1,61 @@
+import { after, before, beforeEach } from 'node:test';
+import { testClients } from '../../aws/testing/fixtures';
+import type { CurrentUser } from '../../auth/identity';
+import type { TestTarget } from '../../db/test-targets';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { awsClockFor, type OpsContext } from '../context';
+import { DEFAULT_POLICY, type PolicyConfig } from '../policy-config';
+
+/** A signed-in person as lib/ops sees one; ids are stable per subject. */
+export const testUser = (subject: string, role: CurrentUser['role'] = 'operator'): CurrentUser => ({
+  id: `00000000-0000-4000-8000-${subject.padStart(12, '0').slice(-12)}`,
+  issuer: 'https://idp.test',
+  subject,
+  name: subject[0]!.toUpperCase() + subject.slice(1),
+  email: null,
+  role,
+  via: { kind: 'session', authenticatedAt: Date.now() },
+});
+
+/** The default policy with a one-minute bake and a generous deadline, so tests step verification quickly. */
+export function quickPolicy(adjust: (environments: PolicyConfig['environments']) => void = () => {}): PolicyConfig {
+  const environments = structuredClone(DEFAULT_POLICY.environments);
+  for (const p of Object.values(environments)) Object.assign(p, { bakeSeconds: 60, verifyDeadlineSeconds: 900 });
+  adjust(environments);
+  return { ...DEFAULT_POLICY, environments, lockTtlSeconds: 60 };
+}
+
+export interface OpsSandbox {
+  url(): string;
+  /** How often the sandbox received `service:Operation` (e.g. `ecs:UpdateService`). */
+  calls(name: string): Promise<number>;
+  advance(seconds: number): Promise<Response>;
+}
+
+/**
+ * One frozen sandbox per suite, reset before each test, with a fresh database behind a new
+ * OpsContext handed to `onContext` (tests keep it in their own `ctx` and may change its policy).
+ */
+export function useOpsSandbox(target: TestTarget, opts: { maxConnections: number; policy: () => PolicyConfig; onContext: (ctx: OpsContext) => void }): OpsSandbox {
+  let running: RunningSandbox | undefined;
+  before(async () => {
+    running = await startSandbox({ seed: 42, speed: 0 });
+  });
+  after(async () => {
+    await running?.close();
+  });
+  beforeEach(async () => {
+    running!.sandbox.reset({ seed: 42, speed: 0 });
+    const db = (await target.fresh({ migrated: true, maxConnections: opts.maxConnections })).db;
+    opts.onContext({ db, aws: testClients(running!.url), policy: opts.policy(), awsNow: awsClockFor(running!.url, true) });
+  });
+  const url = () => running!.url;
+  return {
+    url,
+    calls: async (name) => {
+      const body = (await (await fetch(`${url()}/_sandbox/calls`)).json()) as { calls: Record<string, number> };
+      return body.calls[name] ?? 0;
+    },
+    advance: (seconds) => fetch(`${url()}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) }),
+  };
+}
