@@ -4,6 +4,7 @@ import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, st
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packConsole, PACKAGED_CONSOLE_DIR } from './packaged-console';
 
 /** What a production build depends on; a change in any of these makes `start` rebuild. */
 const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'tsconfig.next.json', 'package-lock.json', 'proxy.ts', 'instrumentation.ts', 'scripts/healthcheck.mjs'];
@@ -112,9 +113,17 @@ export function resolveNextBin(): string {
 }
 
 // `npm run build` (and the Dockerfile's build stage): always build, like `next build`.
+// `npm pack` (prepack): build unless current, then lay out the prebuilt console the package ships.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   try {
-    build(join(dirname(fileURLToPath(import.meta.url)), '..'), resolveNextBin());
+    if (process.argv.includes('--package')) {
+      buildIfNeeded(root, resolveNextBin());
+      const externals = packConsole(root, join(root, STANDALONE_DIR));
+      console.log(`codeflow: packaged the console in ${PACKAGED_CONSOLE_DIR} (${Object.keys(externals).length} external packages linked at start)`);
+    } else {
+      build(root, resolveNextBin());
+    }
   } catch (e) {
     console.error(`codeflow: ${(e as Error).message}`);
     process.exit(1);

@@ -1,21 +1,28 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
-import { intFlag, type ParsedArgs } from './args';
+import { intFlag, UsageError, type ParsedArgs } from './args';
 import { formatStartupProblems, startupProblems } from '../lib/startup-config';
 import { buildIfNeeded, resolveNextBin, STANDALONE_DIR } from './build';
+import { linkExternals, PACKAGED_CONSOLE_DIR } from './packaged-console';
 
 export const startUsage = `codeflow start [--port N] [--dev]
   Builds the console when its sources changed, then serves it (PORT, default 3000).
   Without AWS configuration it first starts the sandbox (SANDBOX_PORT, default a free port)
   and points the console at it. Set CODEFLOW_MODE=aws to use real AWS; with NODE_ENV=production
   it also requires the deployed settings (DATABASE_URL, REDIS_URL, NEXTAUTH_URL, AWS_REGION).
-  Reads .env files in the project directory (see .env.example).`;
+  Reads .env files and codeflow.config.json in the project directory — the checkout, or for the
+  installed package the directory it runs in — and keeps the embedded database there (.codeflow).`;
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** A checkout builds the console from its sources; the npm package carries it prebuilt (cli/packaged-console.ts). */
+const fromSources = existsSync(join(packageRoot, 'app'));
+/** Where .env files, codeflow.config.json and the embedded database live. */
+const projectDir = fromSources ? packageRoot : process.cwd();
 const nextBin = resolveNextBin();
 
 /** `.env`, `.env.local`, `.env.production` … from the project directory, as `next start` read them; the environment wins. */
@@ -23,7 +30,7 @@ function loadEnvFiles(dev: boolean): void {
   const nextEnv = createRequire(createRequire(import.meta.url).resolve('next/package.json'))('@next/env') as {
     loadEnvConfig: (dir: string, dev?: boolean, log?: { info: (...a: unknown[]) => void; error: (...a: unknown[]) => void }) => unknown;
   };
-  nextEnv.loadEnvConfig(root, dev, { info: () => {}, error: (...a) => console.error(...a) });
+  nextEnv.loadEnvConfig(projectDir, dev, { info: () => {}, error: (...a) => console.error(...a) });
 }
 
 /** Credentials or a profile in the environment mean the user wants real AWS. */
@@ -52,6 +59,7 @@ async function waitForHealth(url: string, child: { exitCode: number | null }, ti
 
 export async function runStartCommand(args: ParsedArgs): Promise<void> {
   const dev = args.flags.dev === true;
+  if (dev && !fromSources) throw new UsageError("--dev needs Codeflow's sources (a git checkout); the installed package runs the prebuilt console");
   loadEnvFiles(dev);
   const port = intFlag(args, 'port', process.env.PORT ? Number(process.env.PORT) : 3000)!;
   const host = process.env.HOSTNAME && process.env.HOSTNAME !== '0.0.0.0' ? process.env.HOSTNAME : '127.0.0.1';
@@ -98,17 +106,18 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   // The server need not check again (instrumentation.ts); it would apply the deployed profile.
   env.CODEFLOW_STARTUP_CHECKED = '1';
   // The standalone server runs in .next/standalone: keep data and the config file where they were.
-  env.CODEFLOW_DATA_DIR = resolve(root, process.env.CODEFLOW_DATA_DIR || '.codeflow');
-  env.CODEFLOW_CONFIG_DIR = process.env.CODEFLOW_CONFIG_DIR || root;
+  env.CODEFLOW_DATA_DIR = resolve(projectDir, process.env.CODEFLOW_DATA_DIR || '.codeflow');
+  env.CODEFLOW_CONFIG_DIR = resolve(projectDir, process.env.CODEFLOW_CONFIG_DIR || '.');
 
   let child;
   if (dev) {
-    child = spawn(process.execPath, [nextBin, 'dev', '--port', String(port), '--hostname', host], { cwd: root, env, stdio: 'inherit' });
+    child = spawn(process.execPath, [nextBin, 'dev', '--port', String(port), '--hostname', host], { cwd: packageRoot, env, stdio: 'inherit' });
   } else {
-    buildIfNeeded(root, nextBin);
     // Exactly what the container image runs (Dockerfile CMD), from the same directory layout.
-    const standalone = join(root, STANDALONE_DIR);
-    child = spawn(process.execPath, ['server.js'], { cwd: standalone, env: { ...env, HOSTNAME: host }, stdio: 'inherit' });
+    const serverDir = fromSources ? join(packageRoot, STANDALONE_DIR) : join(packageRoot, PACKAGED_CONSOLE_DIR);
+    if (fromSources) buildIfNeeded(packageRoot, nextBin);
+    else linkExternals(serverDir, packageRoot);
+    child = spawn(process.execPath, ['server.js'], { cwd: serverDir, env: { ...env, HOSTNAME: host }, stdio: 'inherit' });
   }
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', stop);
