@@ -190,6 +190,20 @@ describe('cached', () => {
     assert.equal(r.value, 1);
   });
 
+  it('invalidate(scope) moves the scope version, so keys built with it miss; other scopes keep theirs', async () => {
+    const cache = createCache();
+    let calls = 0;
+    const fn = async () => ++calls;
+    const read = async (scope: string) => (await cache.cached(`${scope}:${await cache.version(scope)}:list`, 60_000, fn)).value;
+    assert.equal(await read('findings'), 1);
+    assert.equal(await read('alarms'), 2);
+    assert.equal(await read('findings'), 1, 'cached');
+    await cache.invalidate('findings');
+    assert.equal(await read('findings'), 3, 'a miss after the invalidation');
+    assert.equal(await read('findings'), 3);
+    assert.equal(await read('alarms'), 2, 'another scope is untouched');
+  });
+
   it('MemoryCacheStore is bounded', async () => {
     const store = new MemoryCacheStore(2);
     await store.set('a', { value: 1, fetchedAt: 0 });

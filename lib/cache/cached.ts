@@ -23,6 +23,17 @@ export interface Cache {
    * value, or when the thing is definitely gone (not_found, invalid), the error is thrown.
    */
   cached<T>(key: string, ttlMs: number, fn: () => Promise<T>, options?: CachedOptions): Promise<CachedResult<T>>;
+  /**
+   * A token that changes whenever `scope` is invalidated — in this process, or with a shared store
+   * in any replica. Put it in the keys of everything the scope covers: `findings:${version}:…`.
+   */
+  version(scope: string): Promise<string>;
+  /**
+   * After a write that changes what a scope's entries say (archiving findings): every key built
+   * with the scope's old version misses on its next read, in every replica sharing the store.
+   * A refresh still in flight lands under the old key, so it cannot bring the old answer back.
+   */
+  invalidate(scope: string): Promise<void>;
 }
 
 export interface CachedOptions {
@@ -43,6 +54,9 @@ export function createCache(opts: { store?: CacheStore; now?: () => number } = {
   const flight = createSingleFlight();
   // A failed refresh is remembered for one TTL so a failing or throttling AWS is not asked on every request.
   const failures = new Lru<string, { error: AppError; at: number }>(1000);
+  // Invalidations no shared store recorded (there is none, or it was down): they hold in this
+  // process. Zero in every replica while the shared store works, so their keys stay the same.
+  const localVersions = new Map<string, number>();
 
   async function resolve<T>(key: string, ttlMs: number, graceMs: number, fn: () => Promise<T>): Promise<CachedResult<T>> {
     const entry = await store.get<T>(key, ttlMs);
@@ -100,6 +114,16 @@ export function createCache(opts: { store?: CacheStore; now?: () => number } = {
         }
       }
       return flight(key, () => resolve(key, ttlMs, grace, fn));
+    },
+
+    async version(scope) {
+      const shared = store.scopeVersion ? ((await store.scopeVersion(scope)) ?? '?') : '-';
+      return `${shared}.${localVersions.get(scope) ?? 0}`;
+    },
+
+    async invalidate(scope) {
+      if (store.bumpScope && (await store.bumpScope(scope))) return;
+      localVersions.set(scope, (localVersions.get(scope) ?? 0) + 1);
     },
   };
 }

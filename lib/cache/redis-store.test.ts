@@ -16,6 +16,13 @@ import { createRedisLink, redactRedisUrl, type RedisLink } from './redis-client'
 import { defaultCacheStore, RedisCacheStore } from './redis-store';
 import { MemoryCacheStore } from './store';
 import { testRedis, uniquePrefix } from './testing/redis';
+import { archiveFindings, createFindingsContext, getFindingsReport, openFindingsByService } from '../telemetry/findings';
+import type { CurrentUser } from '../auth/identity';
+import { openDb } from '../db/client';
+import { migrateUp } from '../db/migrate';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const redis = await testRedis();
 if (redis.skip) console.log(`# skipped: ${redis.skip}`);
@@ -240,6 +247,41 @@ describe('RedisCacheStore against Redis', { skip: redis.skip || false, timeout: 
     }
   });
 
+  it('an invalidation on one replica reaches the other at once: findings archived through A are gone from B, whose cache was warm', async () => {
+    const sandbox = await startSandbox({ seed: 11, speed: 0 });
+    const dataDir = mkdtempSync(join(tmpdir(), 'codeflow-invalidate-'));
+    const handle = await openDb({ dataDir });
+    try {
+      await migrateUp(handle.db);
+      const prefix = uniquePrefix('findings');
+      prefixes.push(prefix);
+      const context = () => {
+        const link = createRedisLink(redis.url!, { log: quietLog() });
+        links.push(link);
+        // A long TTL: without the shared invalidation, B would answer from its cache for a minute.
+        return createFindingsContext({ aws: testClients(sandbox.url), cache: createCache({ store: new RedisCacheStore({ link, prefix }) }), ttlMs: 60_000 });
+      };
+      const [a, b] = [context(), context()];
+      const before = await getFindingsReport({}, b);
+      const target = before.findings![0]!;
+      assert.ok((await openFindingsByService(b)).value, 'the overview summary is warm on B too');
+      const operator: CurrentUser = { id: '00000000-0000-4000-8000-000000000007', issuer: 'https://idp.test', subject: 'oscar', name: 'oscar', email: null, role: 'operator', via: { kind: 'session', authenticatedAt: Date.now() } };
+      await archiveFindings(operator, [target.id], true, 'known scanner', a, { db: handle.db });
+
+      const after = await getFindingsReport({}, b);
+      assert.ok(!after.findings!.some((f) => f.id === target.id), 'B no longer lists the archived finding');
+      assert.equal(after.findings!.length, before.findings!.length - 1);
+      // And the read B makes after the invalidation is shared again: A gets it without asking GuardDuty.
+      sandbox.sandbox.calls.clear();
+      assert.deepStrictEqual((await getFindingsReport({}, a)).findings, after.findings);
+      assert.deepEqual([...sandbox.sandbox.calls.keys()].filter((k) => k.startsWith('guardduty:')), []);
+    } finally {
+      await handle.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      await sandbox.close();
+    }
+  });
+
   it('Redis stops, then comes back: served throughout, logged once each way, shared again afterwards', async () => {
     // A TCP proxy in front of the real Redis stands for the Redis server: closing it is Redis stopping.
     const target = new URL(redis.url!);
@@ -349,6 +391,13 @@ describe('Redis down, unreachable or hanging: caching degrades to in-process onl
       assert.equal((await cache.cached('k', 500, loader)).value, 2, 'refreshes after the TTL');
       assert.equal(log.lines.filter((l) => l.includes('unavailable')).length, 1, log.lines.join('\n'));
       assert.doesNotMatch(log.lines.join('\n'), /password|secret/i);
+
+      // An invalidation Redis cannot record still holds in this process.
+      const read = async () => (await cache.cached(`s:${await cache.version('s')}`, 60_000, loader)).value;
+      const before = await read();
+      assert.equal(await read(), before);
+      await cache.invalidate('s');
+      assert.equal(await read(), before + 1, 'a miss after the local invalidation');
     });
   }
 });

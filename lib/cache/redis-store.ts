@@ -133,6 +133,27 @@ export class RedisCacheStore implements CacheStore {
     }
   }
 
+  private scopeKey(scope: string): string {
+    return `${this.prefix}scope:{${scope}}`;
+  }
+
+  async scopeVersion(scope: string): Promise<string | undefined> {
+    try {
+      return (await this.link.run((c) => c.get(this.scopeKey(scope)))) ?? '0';
+    } catch {
+      return undefined; // the caller falls back to its own process's version
+    }
+  }
+
+  async bumpScope(scope: string): Promise<boolean> {
+    try {
+      await this.link.run((c) => c.incr(this.scopeKey(scope)));
+      return true;
+    } catch {
+      return false; // Redis is down: the caller moves its own version; the others see the change within one TTL
+    }
+  }
+
   async coordinate<T>(key: string, opts: { ttlMs: number; isFresh: (entry: CacheEntry<T>) => boolean }): Promise<RefreshTurn<T>> {
     const alone: RefreshTurn<T> = { kind: 'lead', release: async () => {} };
     const deadline = this.now() + this.waitMs;

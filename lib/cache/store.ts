@@ -53,6 +53,13 @@ export interface CacheStore {
   coordinate?<T>(key: string, opts: { ttlMs: number; isFresh: (entry: CacheEntry<T>) => boolean }): Promise<RefreshTurn<T>>;
   /** Optional: tells the other processes that refreshing `key` failed, for `ttlMs`. Must never throw. */
   shareFailure?(key: string, failure: SharedFailure, ttlMs: number): Promise<void>;
+  /**
+   * Optional, for stores shared by several processes: the shared version of a scope (see
+   * Cache.invalidate), or undefined when the store cannot tell (Redis down). Must never throw.
+   */
+  scopeVersion?(scope: string): Promise<string | undefined>;
+  /** Optional, with scopeVersion: moves the shared version of `scope` on, for every process; false when it could not. Must never throw. */
+  bumpScope?(scope: string): Promise<boolean>;
 }
 
 export class MemoryCacheStore implements CacheStore {

@@ -80,12 +80,13 @@ export interface FindingsContext {
   detectorTtlMs: number;
   /** The most findings one list holds (the most severe, by ListFindings' sort). */
   limit: number;
-  /** Bumped by every archive, so the next read asks GuardDuty rather than the cache. */
-  generation: number;
 }
 
+/** The cache scope every findings read belongs to: an archive invalidates it, in every replica. */
+const FINDINGS_SCOPE = 'findings';
+
 export function createFindingsContext(opts: Pick<FindingsContext, 'aws'> & Partial<FindingsContext>): FindingsContext {
-  return { cache: createCache(), ttlMs: 10_000, detectorTtlMs: 10 * 60_000, limit: 200, generation: 0, ...opts };
+  return { cache: createCache(), ttlMs: 10_000, detectorTtlMs: 10 * 60_000, limit: 200, ...opts };
 }
 
 // On globalThis for the same reason as the fleet context: one cache and single-flight per process.
@@ -169,7 +170,7 @@ function panelOf(result: PromiseSettledResult<CachedResult<unknown>>, now: numbe
  * call leaves the list fresh, and either one falls back to its last good value, marked stale.
  */
 export async function getFindingsReport(filters: FindingFilters, ctx: FindingsContext = getFindingsContext()): Promise<FindingsReport> {
-  const key = `${ctx.generation}:${filterKey(filters)}`;
+  const key = `${await ctx.cache.version(FINDINGS_SCOPE)}:${filterKey(filters)}`;
   const swr = { staleWhileRevalidateMs: 2 * ctx.ttlMs };
   const [list, stats] = await Promise.allSettled([
     ctx.cache.cached(
@@ -213,7 +214,7 @@ export async function getFindingsReport(filters: FindingFilters, ctx: FindingsCo
 /** For the overview and service pages: open HIGH and CRITICAL findings per `cluster/service`. */
 export async function openFindingsByService(ctx: FindingsContext = getFindingsContext()): Promise<CachedResult<Record<string, ServiceFindingSummary>>> {
   return ctx.cache.cached(
-    `findings:by-service:${ctx.generation}`,
+    `findings:by-service:${await ctx.cache.version(FINDINGS_SCOPE)}`,
     ctx.ttlMs,
     async () => {
       const detectorId = await detectorIdOf(ctx);
@@ -267,7 +268,7 @@ export async function archiveFindings(
     },
     () => (archived ? archiveInGuardDuty : unarchiveInGuardDuty)(ctx.aws, detectorId, unique),
   );
-  ctx.generation += 1;
+  await ctx.cache.invalidate(FINDINGS_SCOPE);
   return { archived, findings: found.map((f) => ({ id: f.id, title: f.title, severityLabel: f.severityLabel })) };
 }
 
