@@ -98,3 +98,21 @@ test('an operator deploys codeflow-service by listener switch: approved by an ad
   expect(actions).toContain('ops.deploy.modify-listener:success');
   await page.context().close();
 });
+
+test('a service on ECS native blue/green offers no listener switch: neither the deploy strategy nor switch traffic', async ({ browser }) => {
+  const page = await pageAs(browser, 'admin');
+  // Listener switching between two groups, no native blue/green: both are offered.
+  await page.goto(`/services/${PROD.cluster}/${PROD.service}`);
+  await expect(page.getByTestId('action-switch-traffic')).toBeVisible();
+  await page.getByTestId('action-deploy').click();
+  await expect(page.getByTestId('op-dialog').getByTestId('op-strategy-listener-switch')).toBeVisible();
+
+  // checkout-api: ECS shifts its traffic itself (BLUE_GREEN with a production listener rule).
+  await page.goto('/services/codeflow-staging/checkout-api');
+  await expect(page.getByTestId('action-deploy')).toBeVisible();
+  await expect(page.getByTestId('action-switch-traffic')).toHaveCount(0);
+  await page.getByTestId('action-deploy').click();
+  const dialog = page.getByTestId('op-dialog');
+  await expect(dialog.getByTestId('op-image-input')).toBeVisible();
+  await expect(dialog.getByTestId('op-strategy-listener-switch')).toHaveCount(0);
+});

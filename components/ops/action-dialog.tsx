@@ -64,8 +64,8 @@ export function ActionDialog({
   const [revision, setRevision] = useState<string | null>(null);
   const idleGroup = context.targetGroups.find((g) => g.weight === 0) ?? context.targetGroups[1];
   const [targetGroup, setTargetGroup] = useState(idleGroup?.name ?? '');
-  // Blue/green by listener switch is offered where the listener forwards to two target groups
-  // (the server refuses it, naming why, for a service using ECS's native blue/green).
+  // Blue/green by listener switch is offered where the listener forwards to two target groups and
+  // ECS's native blue/green is not in use (actionContextOf; the server refuses it there too).
   const switchable = kind === 'deploy' && context.targetGroups.length === 2;
   const [trafficSwitch, setTrafficSwitch] = useState(false);
 

@@ -2,13 +2,15 @@ import type { ServiceDetail } from '@/lib/fleet/types';
 import type { ServiceActionContext } from '@/components/ops/action-dialog';
 
 /**
- * What the action dialogs need from the service page's data. Switch traffic applies to a listener
- * that forwards to exactly two target groups (blue/green by listener switch).
+ * What the action dialogs need from the service page's data. Switch traffic (and a deploy by
+ * listener switch) applies to a listener that forwards to exactly two target groups — unless the
+ * service uses ECS's native blue/green, where ECS moves the traffic itself and the server refuses
+ * a switch (lib/ops/bluegreen.ts): then no target groups are offered, so neither is shown.
  */
 export function actionContextOf(detail: ServiceDetail): ServiceActionContext {
   const names = new Map(detail.targetGroups.map((g) => [g.targetGroup.arn, g.targetGroup.name]));
   const listeners = detail.targetGroups.flatMap((g) => g.listeners.map((l) => l.listener));
-  const pair = listeners.find((l) => l.forwards.length === 2);
+  const pair = detail.service.deploymentStrategy === 'BLUE_GREEN' ? undefined : listeners.find((l) => l.forwards.length === 2);
   const total = pair ? pair.forwards.reduce((sum, f) => sum + f.weight, 0) : 0;
   return {
     cluster: detail.cluster,
