@@ -415,15 +415,17 @@ export async function escalateEarly(deps: IncidentDeps, id: string, reason: stri
   const current = await getIncident(deps, id);
   if (current.status === 'resolved') throw new AppError('invalid', `status: incident #${current.number} is resolved; reopen it before escalating`);
   if (!current.next) throw new AppError('conflict', `Incident #${current.number} has reached every tier of the ${current.severity} escalation matrix`);
-  await withAudit(db, { actor, action: 'incident.escalate', target: `incident #${current.number}`, reason: why, params: { id, role: current.next.role, early: true } }, () =>
+  const role = await withAudit(db, { actor, action: 'incident.escalate', target: `incident #${current.number}`, reason: why, params: { id, role: current.next.role, early: true } }, () =>
     db.transaction(async (tx) => {
       const row = await lockIncident(tx, id);
       const reached = new Set((await tx.select({ role: incidentEscalations.role }).from(incidentEscalations).where(eq(incidentEscalations.incidentId, id))).map((r) => r.role));
       const tier = nextTier(config.matrix, row.severity, row, reached);
       if (!tier) throw new AppError('conflict', `Incident #${row.number} has reached every tier`);
-      await reachTier(tx, config, row, tier, now, { early: true, actor: actorLabel(actor), reason: why });
+      return (await reachTier(tx, config, row, tier, now, { early: true, actor: actorLabel(actor), reason: why })) ? tier.role : null;
     }),
   );
+  // Counted once committed: a transaction that rolled back reached nobody.
+  if (role) recordEscalation(role, 'early');
   return getIncident(deps, id);
 }
 
@@ -441,7 +443,6 @@ export async function reachTier(tx: Db, config: IncidentsConfig, row: IncidentRo
     .onConflictDoNothing({ target: [incidentEscalations.incidentId, incidentEscalations.role] })
     .returning({ role: incidentEscalations.role });
   if (inserted.length === 0) return false;
-  recordEscalation(tier.role, how.early ? 'early' : 'timer');
   const who = `${ROLE_LABELS[tier.role]} (${person})`;
   await addEvent(tx, row.id, now, 'escalation', how.actor, how.early ? `Escalated early to ${who}: ${how.reason ?? ''}`.trim() : `Escalated to ${who}: unresolved for ${tier.afterMinutes} min`, tier.role);
   let commanderName: string | null = null;
@@ -490,6 +491,7 @@ export async function escalateDue(deps: IncidentDeps): Promise<ReachedTier[]> {
       return got;
     });
     for (const t of done) {
+      recordEscalation(t.role, 'timer'); // committed, so counted
       // The worker acts for nobody: an audit entry without an actor, one per tier reached.
       await appendAudit(db, { actor: null, action: 'incident.escalate', target: `incident #${t.number}`, params: { id: t.incidentId, role: t.role, afterMinutes: t.afterMinutes, early: false }, reason: `unresolved for ${t.afterMinutes} min`, outcome: 'success' }).catch((e: unknown) =>
         loggerFor('incidents').error({ err: e, incident: t.number, role: t.role }, `could not audit escalation of incident #${t.number} to ${t.role}`),
