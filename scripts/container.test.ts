@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { buildIfNeeded, resolveNextBin, STANDALONE_DIR } from '../cli/build';
+import { freePort } from '../lib/aws/testing/moto';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { parseDockerfile } from './dockerfile';
 
@@ -21,17 +21,6 @@ const root = join(import.meta.dirname, '..');
 const dockerfile = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
 const { runtime } = dockerfile;
 const app = join(root, STANDALONE_DIR);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Running {
   child: ChildProcess;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../lib/aws/testing/moto';
 import { createApiToken } from '../lib/auth/tokens';
 import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
@@ -46,17 +46,6 @@ function resolveImport(from: string, specifier: string): string | null {
     if (existsSync(join(root, candidate)) && statSync(join(root, candidate)).isFile()) return candidate;
   }
   return base;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('the npm package', { timeout: 20 * 60_000 }, () => {

@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,19 +22,12 @@ import { describeServices, describeTaskDefinition, registerTaskDefinition, updat
 import { testClients } from '../lib/aws/testing/fixtures';
 import { createRedisLink } from '../lib/cache/redis-client';
 import { cacheKeyPrefix } from '../lib/cache/redis-store';
+import { freePort } from '../lib/aws/testing/moto';
 import type { Role } from '../lib/auth/roles';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+export { freePort };
 
 /** Why the scale-out run cannot happen here (no PostgreSQL or Redis), or null. */
 export async function scaleOutPrerequisites(env: NodeJS.ProcessEnv = process.env): Promise<{ databaseUrl: string; redisUrl: string } | { skip: string }> {
