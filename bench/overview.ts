@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { users } from '../lib/db/schema';
 import { startSandbox } from '../sandbox/server';
+import { freePort } from '../lib/aws/testing/moto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nextBin = join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist', 'bin', 'next');
@@ -27,14 +27,6 @@ const DURATION_MS = Number(process.env.DURATION_S ?? 8) * 1000;
 const LEVELS = (process.env.CONCURRENCY ?? '1,50').split(',').map(Number);
 const TTL_MS = 1000;
 const POLL_MS = 1000;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 let authorization = '';

@@ -13,22 +13,14 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { freePort } from '../lib/aws/testing/moto';
 
 const FLEET_SIZE = Number(process.env.FLEET_SIZE ?? 600);
 const TAIL_SAMPLES = Number(process.env.TAIL_SAMPLES ?? 10);
 const MAX_QUERIES = 500;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (values: number[], p: number) => {

@@ -2,10 +2,11 @@ import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2eEnv } from './env';
+import { freePort } from '../lib/aws/testing/moto';
 
 interface Span {
   name: string;
@@ -15,16 +16,6 @@ interface Span {
   attributes: Record<string, unknown>;
   service?: unknown;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 /*
  * The shipped server (the standalone build the suite already made) started a second time with an
