@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { auditUsage, runAuditCommand } from './audit-command';
 import { dbUsage, runDbCommand } from './db-command';
@@ -34,7 +35,8 @@ const COMMANDS: Record<string, Command> = {
   audit: { summary: 'Verify the audit log', usage: auditUsage, run: runAuditCommand },
 };
 
-const usage = `Usage: codeflow <command> [options]   (codeflow <command> --help for one command)
+const usage = `Usage: codeflow <command> [options]   (codeflow <command> --help for one command;
+                                     codeflow --version for the version)
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -50,6 +52,11 @@ Exit codes: 0 ok, 1 failure, 2 usage (bad arguments or input the server rejected
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const [name] = args.positionals;
+  if (name === 'version' || (name === undefined && (args.flags.version === true || args.flags.v === true))) {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(`codeflow ${version}`);
+    return;
+  }
   if (name === undefined || name === 'help') {
     const topic = args.positionals[1] ? COMMANDS[args.positionals[1]] : undefined;
     console.log(topic ? topic.usage : usage);

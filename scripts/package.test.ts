@@ -121,6 +121,12 @@ describe('the npm package', { timeout: 20 * 60_000 }, () => {
       }
     });
 
+    it('puts `codeflow` on the project\'s PATH: --version names the packed version', () => {
+      const result = spawnSync(process.execPath, [bin(), '--version'], { cwd: project, env: userEnv(), encoding: 'utf8', timeout: 30_000 });
+      const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+      assert.equal(result.stdout.trim(), `codeflow ${version}`, result.stderr);
+    });
+
     it('runs `codeflow start` from node_modules: the prebuilt console on the sandbox, data in the project directory', async () => {
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
