@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { e2eEnv } from './env';
 import { advanceClock, resetSandbox } from './sandbox';
-import type { DemoRole } from './sign-in';
+import { pageAs } from './operations-helpers';
 
 /*
  * The seams between operations and incidents, in the browser: a deploy that went wrong becomes an
@@ -12,11 +12,6 @@ import type { DemoRole } from './sign-in';
 const STAGING = { cluster: 'codeflow-staging', service: 'codeflow-service' };
 const servicePath = `/services/${STAGING.cluster}/${STAGING.service}`;
 const sameOrigin = { origin: e2eEnv.baseUrl };
-
-async function pageAs(browser: Browser, role: DemoRole): Promise<Page> {
-  const context = await browser.newContext({ storageState: e2eEnv.storageState(role) });
-  return context.newPage();
-}
 
 test.beforeEach(async () => {
   await resetSandbox();

@@ -1,46 +1,8 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { e2eEnv } from './env';
-import { advanceClock, resetSandbox, sandboxUrl } from './sandbox';
-import type { DemoRole } from './sign-in';
+import { expect, test } from '@playwright/test';
+import { resetSandbox } from './sandbox';
+import { advanceUntilStatus, ecs, operation, pageAs } from './operations-helpers';
 
 const PROD = { cluster: 'codeflow-cluster', service: 'codeflow-service' };
-
-/** The ECS API of the sandbox, as any AWS client would call it. */
-async function ecs(operation: string, body: unknown): Promise<any> {
-  const response = await fetch(sandboxUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
-      authorization: 'AWS4-HMAC-SHA256 Credential=e2e/20261127/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`ecs ${operation}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-async function pageAs(browser: Browser, role: DemoRole): Promise<Page> {
-  const context = await browser.newContext({ storageState: e2eEnv.storageState(role) });
-  return context.newPage();
-}
-
-const operation = (page: Page) => page.getByTestId('operation');
-
-/** Moves the sandbox's clock on until the operation on screen reaches `status` (rollout and bake run on AWS time). */
-async function advanceUntilStatus(page: Page, status: string, { step = 20, timeout = 150_000 } = {}) {
-  await expect
-    .poll(
-      async () => {
-        const now = await operation(page).getAttribute('data-status');
-        if (now === status) return now;
-        await advanceClock(step);
-        return now;
-      },
-      { timeout, intervals: [1_000] },
-    )
-    .toBe(status);
-}
 
 test.beforeEach(async () => {
   await resetSandbox();
@@ -85,7 +47,7 @@ test('an operator deploys codeflow-service by listener switch: approved by an ad
   // The progress view shows the stages as they happen, then the outcome.
   await page.reload();
   await expect(page.locator('[data-testid="op-step"][data-step="verify"]')).toContainText(/stage 1|switched|stage 2/, { timeout: 30_000 });
-  await advanceUntilStatus(page, 'succeeded');
+  await advanceUntilStatus(page, 'succeeded', { timeout: 150_000 });
   await expect(page.locator('[data-testid="op-step"][data-step="verify"]')).toContainText('forwards 100 % to codeflow-green');
 
   // ECS: the new revision, its tasks in codeflow-green; the audit log has the switch, fenced and audited.

@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { e2eEnv } from './env';
 import { advanceClock, resetSandbox, sandboxUrl } from './sandbox';
-import type { DemoRole } from './sign-in';
+import { pageAs } from './operations-helpers';
 
 const PROD = { cluster: 'codeflow-cluster', service: 'codeflow-service' };
 const servicePath = `/services/${PROD.cluster}/${PROD.service}`;
@@ -18,11 +18,6 @@ async function updateService(body: Record<string, unknown>): Promise<void> {
     body: JSON.stringify({ cluster: PROD.cluster, service: PROD.service, ...body }),
   });
   if (!response.ok) throw new Error(`UpdateService: ${response.status} ${await response.text()}`);
-}
-
-async function pageAs(browser: Browser, role: DemoRole): Promise<Page> {
-  const context = await browser.newContext({ storageState: e2eEnv.storageState(role) });
-  return context.newPage();
 }
 
 async function advanceUntil(page: Page, testId: string, { step = 20, timeout = 120_000 } = {}) {

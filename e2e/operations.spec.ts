@@ -1,27 +1,12 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { e2eEnv } from './env';
 import { advanceClock, resetSandbox, sandboxUrl } from './sandbox';
-import type { DemoRole } from './sign-in';
+import { advanceUntilStatus, ecs, operation, pageAs } from './operations-helpers';
 
 const PROD = { cluster: 'codeflow-cluster', service: 'codeflow-service' };
 const STAGING = { cluster: 'codeflow-staging', service: 'codeflow-service' };
 const servicePath = (s: { cluster: string; service: string }) => `/services/${s.cluster}/${s.service}`;
 const sameOrigin = { origin: e2eEnv.baseUrl };
-
-/** The ECS API of the sandbox, as any AWS client would call it: a change made outside Codeflow. */
-async function ecs(operation: string, body: unknown): Promise<any> {
-  const response = await fetch(sandboxUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
-      authorization: 'AWS4-HMAC-SHA256 Credential=e2e/20261127/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`ecs ${operation}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
 
 /** AWS writes the sandbox has answered so far (Update*, Register*, Modify*, Stop*, Continue*…). */
 async function awsWrites(): Promise<number> {
@@ -29,31 +14,6 @@ async function awsWrites(): Promise<number> {
   return Object.entries(calls)
     .filter(([op]) => /:(Update|Register|Modify|Create|Delete|Put|Set|Continue|Stop)/.test(op))
     .reduce((n, [, count]) => n + count, 0);
-}
-
-async function pageAs(browser: Browser, role: DemoRole): Promise<Page> {
-  const context = await browser.newContext({ storageState: e2eEnv.storageState(role) });
-  return context.newPage();
-}
-
-const operation = (page: Page) => page.getByTestId('operation');
-
-/**
- * Moves the sandbox's clock on in steps until the operation on screen reaches `status`: the
- * rollout, the bake time and the triggers run on AWS time, so nothing here sleeps.
- */
-async function advanceUntilStatus(page: Page, status: string | RegExp, { step = 20, timeout = 120_000 } = {}) {
-  await expect
-    .poll(
-      async () => {
-        const now = await operation(page).getAttribute('data-status');
-        if (now !== null && (typeof status === 'string' ? now === status : status.test(now))) return now;
-        await advanceClock(step);
-        return now;
-      },
-      { timeout, intervals: [1_000] },
-    )
-    .toMatch(typeof status === 'string' ? new RegExp(`^${status}$`) : status);
 }
 
 async function fillConfirmation(page: Page, service: string, reason: string, incident?: string) {
