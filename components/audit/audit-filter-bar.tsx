@@ -1,9 +1,10 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { AUDIT_OUTCOME_VALUES, type AuditFilterValues } from '@/lib/api/audit/filters';
 import { controlClass } from '@/components/ui/controls';
 import { cn } from '@/components/ui/cn';
+import { TextFilter } from '@/components/ui/text-filter';
 
 /** Actions Codeflow records today; the field also takes any action, or a prefix ending in '*'. */
 const KNOWN_ACTIONS = [
@@ -18,7 +19,25 @@ const KNOWN_ACTIONS = [
   'user.role_override',
   'user.sessions_revoke',
   'audit.export',
-  'service.*',
+  'ops.*',
+  'ops.request',
+  'ops.approve',
+  'ops.reject',
+  'ops.cancel',
+  'ops.verify',
+  'finding.*',
+  'finding.archive',
+  'finding.unarchive',
+  'incident.*',
+  'incident.open',
+  'incident.acknowledge',
+  'incident.update',
+  'incident.escalate',
+  'incident.playbook',
+  'roster.update',
+  'maintenance.complete',
+  'logs.saved-query.*',
+  'settings.read-only',
 ];
 
 const RANGES = [
@@ -30,8 +49,6 @@ const RANGES = [
   { value: 'custom', label: 'Custom range (UTC)', hours: 0 },
 ] as const;
 type RangeValue = (typeof RANGES)[number]['value'];
-
-const DEBOUNCE_MS = 300;
 
 /** "2025-11-27T00:52" for a datetime-local input, in UTC (the whole console shows UTC). */
 const toLocalInput = (iso: string | undefined) => (iso ? new Date(iso).toISOString().slice(0, 16) : '');
@@ -46,22 +63,18 @@ export function AuditFilterBar({ filters, onChange }: { filters: AuditFilterValu
 
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="audit-filters">
-      <TextFilter id="audit-actor" label="Actor" placeholder="Actor name or subject" value={filters.actor} onCommit={(actor) => onChange({ actor })} />
+      <TextFilter id="audit-actor" testId="filter-actor" label="Actor" placeholder="Actor name or subject" value={filters.actor} onCommit={(actor) => onChange({ actor })} />
       <TextFilter
         id="audit-action"
+        testId="filter-action"
         label="Action"
         placeholder="Action, or token.*"
         value={filters.action}
-        list="audit-known-actions"
+        options={KNOWN_ACTIONS}
         mono
         onCommit={(action) => onChange({ action })}
       />
-      <datalist id="audit-known-actions">
-        {KNOWN_ACTIONS.map((a) => (
-          <option key={a} value={a} />
-        ))}
-      </datalist>
-      <TextFilter id="audit-target" label="Target" placeholder="Target contains…" value={filters.target} onCommit={(target) => onChange({ target })} />
+      <TextFilter id="audit-target" testId="filter-target" label="Target" placeholder="Target contains…" value={filters.target} onCommit={(target) => onChange({ target })} />
 
       <label className="sr-only" htmlFor="audit-outcome">
         Outcome
@@ -145,60 +158,5 @@ export function AuditFilterBar({ filters, onChange }: { filters: AuditFilterValu
         </button>
       )}
     </div>
-  );
-}
-
-/** Typing stays local and smooth; the URL (and the server query) follows after a pause. */
-function TextFilter({
-  id,
-  label,
-  placeholder,
-  value,
-  list,
-  mono,
-  onCommit,
-}: {
-  id: string;
-  label: string;
-  placeholder: string;
-  value: string | undefined;
-  list?: string;
-  mono?: boolean;
-  onCommit: (value: string | undefined) => void;
-}) {
-  const [text, setText] = useState(value ?? '');
-  useEffect(() => setText(value ?? ''), [value]);
-  // The parent passes a new callback each render; the pending commit must not restart because of it.
-  const commit = useRef(onCommit);
-  useEffect(() => {
-    commit.current = onCommit;
-  });
-  useEffect(() => {
-    if (text.trim() === (value ?? '')) return;
-    const timer = setTimeout(() => commit.current(text.trim() || undefined), DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text, value]);
-
-  return (
-    <>
-      <label className="sr-only" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        id={id}
-        data-testid={`filter-${label.toLowerCase()}`}
-        type="search"
-        value={text}
-        list={list}
-        placeholder={placeholder}
-        autoComplete="off"
-        spellCheck={false}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit.current(text.trim() || undefined);
-        }}
-        className={cn(controlClass, 'w-48', mono && 'font-mono text-[12px]')}
-      />
-    </>
   );
 }

@@ -5,6 +5,12 @@ import { isFinished } from './format';
 
 /** The progress view polls an unfinished operation this often (the contract's 2 s). */
 export const OPERATION_POLL_MS = 2_000;
+/**
+ * A finished operation is still polled this long: what its end sets off lands just after it — the
+ * automatic rollback it started (linked as its follow-up once that is planned and running), the
+ * proposal, the notifications. A page that fetched in between would otherwise never show them.
+ */
+export const SETTLE_POLL_MS = 30_000;
 /** Lists of operations refresh less eagerly; a running one is followed on its own page. */
 export const OPERATIONS_LIST_POLL_MS = 5_000;
 
@@ -14,11 +20,18 @@ export function operationQuery(id: string) {
   return queryOptions({
     queryKey: ['operations', 'one', id] as const,
     queryFn: ({ signal }) => fetchJson<{ operation: Operation }>(`/api/operations/${encodeURIComponent(id)}`, signal).then((r) => r.operation),
-    // Until it finishes; TanStack pauses interval refetches while the tab is hidden
-    // (refetchIntervalInBackground is false) and refetches when it comes back.
-    refetchInterval: (query) => (query.state.data && isFinished(query.state.data.status) ? false : OPERATION_POLL_MS),
+    // Until it has finished and settled; TanStack pauses interval refetches while the tab is
+    // hidden (refetchIntervalInBackground is false) and refetches when it comes back.
+    refetchInterval: (query) => (query.state.data && isSettled(query.state.data) ? false : OPERATION_POLL_MS),
     refetchIntervalInBackground: false,
   });
+}
+
+/** Finished, and long enough ago that nothing it set off is still to be linked to it. */
+export function isSettled(op: Pick<Operation, 'status' | 'finishedAt'>, now = Date.now()): boolean {
+  if (!isFinished(op.status)) return false;
+  const finishedAt = op.finishedAt ? Date.parse(op.finishedAt) : NaN;
+  return !(now - finishedAt < SETTLE_POLL_MS);
 }
 
 export interface OperationsFilter {

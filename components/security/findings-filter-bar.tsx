@@ -1,15 +1,13 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
 import { ECS_NAME } from '@/lib/api/ecs-name';
 import { MAX_FINDING_AGE_DAYS } from '@/lib/api/findings/filters';
 import { SEVERITY_LABELS, type SeverityLabel } from '@/lib/aws/findings-types';
 import type { FindingFilters } from '@/lib/telemetry/findings';
 import { controlClass } from '@/components/ui/controls';
-import { cn } from '@/components/ui/cn';
+import { TextFilter } from '@/components/ui/text-filter';
 
 const AGES = [1, 7, 30, MAX_FINDING_AGE_DAYS] as const;
-const DEBOUNCE_MS = 300;
 const FINDING_TYPE = /^[\x21-\x7e]{1,200}$/;
 
 /** Every filter unset: the patch for "Clear filters". */
@@ -129,76 +127,5 @@ export function FindingsFilterBar({
         </button>
       )}
     </div>
-  );
-}
-
-/** Typing stays local and smooth; the URL (and the server query) follows after a pause, once the value is valid. */
-function TextFilter({
-  id,
-  testId,
-  label,
-  placeholder,
-  value,
-  valid,
-  invalidHint,
-  options,
-  mono,
-  className,
-  onCommit,
-}: {
-  id: string;
-  testId: string;
-  label: string;
-  placeholder: string;
-  value: string | undefined;
-  valid: (value: string) => boolean;
-  invalidHint: string;
-  options: string[];
-  mono?: boolean;
-  className?: string;
-  onCommit: (value: string | undefined) => void;
-}) {
-  const [text, setText] = useState(value ?? '');
-  useEffect(() => setText(value ?? ''), [value]);
-  const commit = useRef(onCommit);
-  useEffect(() => {
-    commit.current = onCommit;
-  });
-  const trimmed = text.trim();
-  const invalid = trimmed !== '' && !valid(trimmed);
-  useEffect(() => {
-    if (trimmed === (value ?? '') || invalid) return;
-    const timer = setTimeout(() => commit.current(trimmed || undefined), DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [trimmed, value, invalid]);
-
-  return (
-    <>
-      <label className="sr-only" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        id={id}
-        data-testid={testId}
-        type="search"
-        value={text}
-        list={`${id}-options`}
-        placeholder={placeholder}
-        autoComplete="off"
-        spellCheck={false}
-        aria-invalid={invalid || undefined}
-        title={invalid ? invalidHint : undefined}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !invalid) commit.current(trimmed || undefined);
-        }}
-        className={cn(controlClass, className, mono && 'font-mono text-[12px]', invalid && 'border-down-border text-down-fg')}
-      />
-      <datalist id={`${id}-options`}>
-        {options.map((o) => (
-          <option key={o} value={o} />
-        ))}
-      </datalist>
-    </>
   );
 }
