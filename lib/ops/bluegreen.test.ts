@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeServices } from '../aws/ecs';
+import { testClients } from '../aws/testing/fixtures';
 import { describeListeners, describeTargetGroups, describeTargetHealth } from '../aws/elbv2';
 import type { CurrentUser } from '../auth/identity';
 import { auditLog } from '../db/schema';
@@ -147,6 +148,38 @@ describeTargets('lib/ops blue/green by listener switch', (target) => {
     assert.equal(service!.loadBalancers[0]!.targetGroupArn, t.blue.arn);
     const log = await audited();
     assert.ok(log.some((r) => r.key === 'ops.deploy.restore-update-service:success'));
+    assert.equal(await lockHolder(ctx.db, CLUSTER, SERVICE), null);
+  });
+
+  it('a restore whose UpdateService gets no answer: read back once it lands, never sent twice, and still ends on blue', async () => {
+    const { plan, operation } = await submit({ kind: 'deploy', image: 'v9.9.9-bad', trafficSwitch: true });
+    const updatesBefore = await calls('ecs:UpdateService');
+    // From now on AWS answers UpdateService after 3 s and Codeflow waits 0.6 s: the restore's call goes unanswered.
+    ctx.aws = testClients(sandbox.url(), { callDeadlineMs: 600 });
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', latencyMs: 3000 }] }) });
+    let unanswered: Operation | null = null;
+    for (let i = 0; i < 100 && !unanswered; i++) {
+      const op = await verifyStep(ctx, operation.id);
+      if (/did not get an answer/.test(op.steps.find((s) => s.name === 'verify')?.detail ?? '')) unanswered = op;
+      else {
+        assert.ok(['verifying', 'executing'].includes(op.status), `${op.status}: ${op.error}`);
+        await advance(5);
+      }
+    }
+    assert.ok(unanswered, 'the restore sent UpdateService and got no answer');
+    assert.equal(unanswered.status, 'verifying', 'an unanswered restore is not a finished operation');
+    await new Promise((r) => setTimeout(r, 3300)); // AWS applies it meanwhile
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'DELETE' });
+
+    const { op, emptyLive } = await stepUntilDone(operation.id);
+    assert.equal(op.status, 'rolled_back', op.error ?? '');
+    assert.equal(emptyLive, 0, 'traffic never went to a group without healthy targets');
+    assert.equal(await calls('ecs:UpdateService'), updatesBefore + 1, 'the restore was read back, not sent again');
+    const t = await traffic();
+    assert.deepEqual([t.blue.weight, t.green.weight], [100, 0]);
+    const [service] = await describeServices(ctx.aws, CLUSTER, [SERVICE]);
+    assert.equal(service!.taskDefinitionArn, plan.basis.taskDefinitionArn);
+    assert.equal(service!.loadBalancers[0]!.targetGroupArn, t.blue.arn);
     assert.equal(await lockHolder(ctx.db, CLUSTER, SERVICE), null);
   });
 

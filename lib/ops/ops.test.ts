@@ -118,6 +118,28 @@ describeTargets('lib/ops pipeline', (target) => {
     assert.equal(retried.operation.status, 'verifying');
   });
 
+  it('UpdateService with no answer in time: the outcome is unknown, never re-sent, and reconciled from AWS state once it lands', async () => {
+    // AWS takes 3 s to answer; Codeflow gives up after 0.6 s. The change still lands (as it can in AWS).
+    ctx.aws = testClients(sandbox.url(), { callDeadlineMs: 600 });
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', latencyMs: 3000 }] }) });
+    const before = await calls('UpdateService');
+    const { operation } = await submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 });
+    assert.equal(operation.status, 'outcome_unknown');
+    assert.match(operation.steps.find((s) => s.name === 'execute')?.detail ?? '', /did not answer in time .* reconciling from AWS state, not retrying/);
+    assert.equal((await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'))?.operationId, operation.id, 'the lock stays with the operation while its outcome is unknown');
+
+    await new Promise((r) => setTimeout(r, 3300)); // AWS applies it
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'DELETE' });
+    const reconciled = await verifyStep(ctx, operation.id);
+    assert.equal(reconciled.status, 'verifying');
+    assert.match(reconciled.steps.find((s) => s.name === 'execute')?.detail ?? '', /reconciled from AWS state/);
+    const done = await stepUntilDone(operation.id);
+    assert.equal(done.status, 'succeeded');
+    assert.equal(await calls('UpdateService'), before + 1, 'sent once: an unknown outcome is read back, not retried');
+    const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['checkout-api']);
+    assert.equal(service?.desiredCount, 3);
+  });
+
   it('bad input: nothing sent to AWS, nothing locked', async () => {
     const before = await writes();
     await assert.rejects(submit(alice, 'codeflow-staging', 'codeflow-service', { kind: 'deploy', image: 'not a valid image!' }), (e) => isAppError(e) && e.code === 'invalid' && /^image:/.test(e.message));
