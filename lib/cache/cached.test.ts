@@ -204,6 +204,27 @@ describe('cached', () => {
     assert.equal(await read('alarms'), 2, 'another scope is untouched');
   });
 
+  it('a shared scope version is read from the store at most once a second; an invalidation here is seen at once', async () => {
+    const c = clock();
+    let shared = 0;
+    let reads = 0;
+    const store = Object.assign(new MemoryCacheStore(), {
+      scopeVersion: async () => (reads++, String(shared)),
+      bumpScope: async () => (shared++, true),
+    });
+    const cache = createCache({ store, now: c.now });
+    assert.equal(await cache.version('findings'), '0.0');
+    assert.equal(await cache.version('findings'), '0.0');
+    assert.equal(reads, 1, 'reused within the second');
+    shared = 5; // another replica invalidated
+    c.advance(999);
+    assert.equal(await cache.version('findings'), '0.0');
+    c.advance(1);
+    assert.equal(await cache.version('findings'), '5.0', 'seen once the second is over');
+    await cache.invalidate('findings');
+    assert.equal(await cache.version('findings'), '6.0', 'our own invalidation at once');
+  });
+
   it('MemoryCacheStore is bounded', async () => {
     const store = new MemoryCacheStore(2);
     await store.set('a', { value: 1, fetchedAt: 0 });

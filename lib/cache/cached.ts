@@ -24,8 +24,9 @@ export interface Cache {
    */
   cached<T>(key: string, ttlMs: number, fn: () => Promise<T>, options?: CachedOptions): Promise<CachedResult<T>>;
   /**
-   * A token that changes whenever `scope` is invalidated — in this process, or with a shared store
-   * in any replica. Put it in the keys of everything the scope covers: `findings:${version}:…`.
+   * A token that changes whenever `scope` is invalidated — in this process at once, or with a
+   * shared store in any replica (seen here within a second). Put it in the keys of everything the
+   * scope covers: `findings:${version}:…`.
    */
   version(scope: string): Promise<string>;
   /**
@@ -47,7 +48,14 @@ export interface CachedOptions {
 /** Errors that say the answer itself changed, so an old value would be wrong rather than old. */
 const DEFINITIVE = new Set(['not_found', 'invalid']);
 
-export function createCache(opts: { store?: CacheStore; now?: () => number } = {}): Cache {
+/**
+ * How long a replica reuses the shared version of a scope before asking the store again: reads on a
+ * hot path (every overview request reads the findings version) cost no Redis round trip each, and
+ * another replica's invalidation reaches this one within this long. Its own invalidations at once.
+ */
+const SCOPE_VERSION_TTL_MS = 1000;
+
+export function createCache(opts: { store?: CacheStore; now?: () => number; scopeVersionTtlMs?: number } = {}): Cache {
   // Without a store named: Redis when REDIS_URL is set (shared by the replicas), else memory.
   const store = opts.store ?? defaultCacheStore();
   const now = opts.now ?? Date.now;
@@ -57,6 +65,8 @@ export function createCache(opts: { store?: CacheStore; now?: () => number } = {
   // Invalidations no shared store recorded (there is none, or it was down): they hold in this
   // process. Zero in every replica while the shared store works, so their keys stay the same.
   const localVersions = new Map<string, number>();
+  const sharedVersions = new Map<string, { version: string; at: number }>();
+  const scopeVersionTtlMs = opts.scopeVersionTtlMs ?? SCOPE_VERSION_TTL_MS;
 
   async function resolve<T>(key: string, ttlMs: number, graceMs: number, fn: () => Promise<T>): Promise<CachedResult<T>> {
     const entry = await store.get<T>(key, ttlMs);
@@ -99,6 +109,16 @@ export function createCache(opts: { store?: CacheStore; now?: () => number } = {
     }
   }
 
+  async function sharedVersion(scope: string): Promise<string> {
+    if (!store.scopeVersion) return '-';
+    const held = sharedVersions.get(scope);
+    if (held && now() - held.at < scopeVersionTtlMs) return held.version;
+    const version = await store.scopeVersion(scope);
+    if (version === undefined) return '?'; // the store cannot tell: not remembered, asked again next time
+    sharedVersions.set(scope, { version, at: now() });
+    return version;
+  }
+
   return {
     async cached(key, ttlMs, fn, options = {}) {
       const grace = options.staleWhileRevalidateMs ?? 0;
@@ -117,11 +137,11 @@ export function createCache(opts: { store?: CacheStore; now?: () => number } = {
     },
 
     async version(scope) {
-      const shared = store.scopeVersion ? ((await store.scopeVersion(scope)) ?? '?') : '-';
-      return `${shared}.${localVersions.get(scope) ?? 0}`;
+      return `${await sharedVersion(scope)}.${localVersions.get(scope) ?? 0}`;
     },
 
     async invalidate(scope) {
+      sharedVersions.delete(scope);
       if (store.bumpScope && (await store.bumpScope(scope))) return;
       localVersions.set(scope, (localVersions.get(scope) ?? 0) + 1);
     },
