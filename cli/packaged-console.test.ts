@@ -33,6 +33,13 @@ describe('the packaged console', () => {
     assert.deepEqual(readExternals(built), { 'pg-587764f78a6c7a9c': 'pg', '@aws-sdk/client-ecs-6f43df99e093adaf': '@aws-sdk/client-ecs' });
   });
 
+  it('refuses an alias it cannot carry (a copied directory instead of a link) rather than pack a console that cannot start', () => {
+    const odd = join(work, 'odd', '.next', 'standalone');
+    write(join(odd, 'server.js'));
+    write(join(odd, '.next', 'node_modules', 'pino-28069d5257187539', 'package.json'), '{"name":"pino"}');
+    assert.throws(() => readExternals(odd), /pino-28069d5257187539 is not a link to a package/);
+  });
+
   it('packs everything but node_modules and the runtime cache, with the alias list', () => {
     packConsole(join(work, 'repo'), built);
     const out = join(work, 'repo', 'dist', 'console');

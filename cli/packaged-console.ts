@@ -29,12 +29,15 @@ export function readExternals(standaloneDir: string): Externals {
   const visit = (dir: string, scope: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const alias = scope ? `${scope}/${entry.name}` : entry.name;
-      if (entry.isDirectory() && entry.name.startsWith('@')) visit(join(dir, entry.name), entry.name);
+      if (entry.isDirectory() && entry.name.startsWith('@') && !scope) visit(join(dir, entry.name), entry.name);
       else if (entry.isSymbolicLink()) {
         const target = readlinkSync(join(dir, entry.name)).split(/[\\/]/);
         const at = target.lastIndexOf('node_modules');
         if (at < 0) throw new Error(`${join(dir, entry.name)} links to ${target.join('/')}, not to a package in node_modules`);
         externals[alias] = target.slice(at + 1).join('/');
+      } else {
+        // Anything else would be left out of the package silently, and the server would not start.
+        throw new Error(`${join(dir, entry.name)} is not a link to a package: this Next.js lays out its external packages in a way codeflow's packaging does not know`);
       }
     }
   };
