@@ -28,7 +28,10 @@ function run(command: string, args: string[], cwd: string, timeout: number) {
 }
 
 function packTarball(): { tarball: string; files: string[] } {
-  const [pack] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root, 10 * 60_000).replace(/^[^[]*/, '')) as { filename: string; files: { path: string }[] }[];
+  // prepack's own output (a build, when one is due) comes first; npm's JSON report is the last thing printed.
+  const stdout = run('npm', ['pack', '--json', '--pack-destination', work], root, 10 * 60_000);
+  const report = stdout.slice(stdout.search(/^\[\s*\{/m));
+  const [pack] = JSON.parse(report) as { filename: string; files: { path: string }[] }[];
   return { tarball: join(work, pack!.filename), files: pack!.files.map((f) => f.path).sort() };
 }
 
