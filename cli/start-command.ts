@@ -127,6 +127,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   await waitForHealth(`http://${host}:${port}`, child);
   if (child.exitCode === null) {
     console.log(`\nCodeflow is running at ${url}  (${mode} mode: ${why})`);
+    console.log(`Database: ${env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${env.CODEFLOW_DATA_DIR}`}; settings from ${env.CODEFLOW_CONFIG_DIR} (.env, codeflow.config.json)`);
     if (sandbox) {
       console.log(`Sandbox AWS endpoint: ${sandbox.url}  (try: aws --endpoint-url ${sandbox.url} ecs list-clusters)`);
       console.log(`Sandbox OIDC issuer: ${sandbox.oidcIssuer}  (sign in as viewer, responder, operator or admin)`);

@@ -158,6 +158,7 @@ describe('the npm package', { timeout: 20 * 60_000 }, () => {
       }
       assert.doesNotMatch(out, /building the console/, 'the installed package runs the prebuilt console');
       assert.match(out, /sandbox mode: no AWS configuration found/);
+      assert.ok(out.includes(`Database: embedded, in ${join(realpathSync(project), '.codeflow')}`) || out.includes(`Database: embedded, in ${join(project, '.codeflow')}`), out);
       const health = (await (await fetch(`${url}/api/health`)).json()) as { status: string; checks: { aws: string } };
       assert.equal(health.status, 'healthy');
       assert.equal(health.checks.aws, 'ok');
