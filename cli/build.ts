@@ -113,11 +113,14 @@ export function resolveNextBin(): string {
 }
 
 // `npm run build` (and the Dockerfile's build stage): always build, like `next build`.
+// `--if-needed` (npm test, before suites that share the build run side by side): build unless current.
 // `npm pack` (prepack): build unless current, then lay out the prebuilt console the package ships.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   try {
-    if (process.argv.includes('--package')) {
+    if (process.argv.includes('--if-needed')) {
+      buildIfNeeded(root, resolveNextBin());
+    } else if (process.argv.includes('--package')) {
       buildIfNeeded(root, resolveNextBin());
       const externals = packConsole(root, join(root, STANDALONE_DIR));
       console.log(`codeflow: packaged the console in ${PACKAGED_CONSOLE_DIR} (${Object.keys(externals).length} external packages linked at start)`);

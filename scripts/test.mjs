@@ -52,8 +52,13 @@ const results = [];
 
 if (!only || only === 'unit') {
   const files = findTests(root);
-  console.log(`\n▶ unit, integration and contract tests (${files.length} files)\n`);
-  const { code, output } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files]);
+  // The container, package and scale-out tests run the production build; built once here, so two of
+  // them running side by side never build into the same .next at once.
+  console.log('\n▶ production build (when the sources changed since the last one)\n');
+  const build = await run(process.execPath, ['--import', 'tsx', join(root, 'cli', 'build.ts'), '--if-needed']);
+  if (build.code !== 0) results.push({ name: 'build', code: build.code, passed: 0, failed: 1, skipped: 0 });
+  console.log(`\n▶ unit, integration and contract tests (${files.length} files, two at a time)\n`);
+  const { code, output } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);
   results.push({
     name: 'node',
     code,
@@ -98,10 +103,11 @@ if (!only || only === 'e2e') {
   } else {
     // Pass 1: every journey on embedded PGlite with proxy.ts on, as `npm start` runs. Pass 2: the
     // journeys whose correctness rests on the server's own guards or on the database (authorization,
-    // locks, exactly-once escalation) again, on PostgreSQL with proxy.ts off. Running everything twice
-    // would double the browser time for little more assurance.
+    // roles, the action guards, exactly-once escalation) again, on PostgreSQL with proxy.ts off. The
+    // rollout journeys (operations.spec, operations-bluegreen) run once: their database side — locks,
+    // idempotency, 20 racing rollbacks — is tested on PostgreSQL in lib/ops and the scale-out test.
     const postgres = await freshPostgresDatabase();
-    const guardSpecs = ['e2e/security', 'e2e/roles', 'e2e/operations', 'e2e/incidents', 'e2e/maintenance'];
+    const guardSpecs = ['e2e/security', 'e2e/roles', 'e2e/operations-guards', 'e2e/incidents', 'e2e/maintenance'];
     const passes = [
       { name: 'e2e (PGlite, proxy on)', env: { E2E_PROXY: 'on' }, specs: [] },
       postgres.url
