@@ -86,7 +86,8 @@ export function linkExternals(consoleDir: string, packageRoot: string): void {
     throw new Error(`the prebuilt console is missing from ${consoleDir}; reinstall the codeflow package`);
   }
   const externals = JSON.parse(readFileSync(externalsFile, 'utf8')) as Externals;
-  const missing = Object.values(externals).filter((name) => installedPackageDir(name, packageRoot) === null);
+  const installed = new Map(Object.values(externals).map((name) => [name, installedPackageDir(name, packageRoot)]));
+  const missing = [...installed].filter(([, dir]) => dir === null).map(([name]) => name);
   if (missing.length > 0) {
     throw new Error(`the console needs ${missing.join(', ')}, which npm did not install beside it; run npm install again`);
   }
@@ -100,7 +101,7 @@ export function linkExternals(consoleDir: string, packageRoot: string): void {
   }
   for (const [alias, name] of Object.entries(externals)) {
     const link = join(consoleDir, ALIASES_DIR, alias);
-    const target = installedPackageDir(name, packageRoot)!;
+    const target = installed.get(name)!;
     if (isSymlink(link)) {
       if (readlinkSync(link) === target) continue;
       rmSync(link);

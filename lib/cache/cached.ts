@@ -55,7 +55,7 @@ const DEFINITIVE = new Set(['not_found', 'invalid']);
  */
 const SCOPE_VERSION_TTL_MS = 1000;
 
-export function createCache(opts: { store?: CacheStore; now?: () => number; scopeVersionTtlMs?: number } = {}): Cache {
+export function createCache(opts: { store?: CacheStore; now?: () => number } = {}): Cache {
   // Without a store named: Redis when REDIS_URL is set (shared by the replicas), else memory.
   const store = opts.store ?? defaultCacheStore();
   const now = opts.now ?? Date.now;
@@ -66,7 +66,6 @@ export function createCache(opts: { store?: CacheStore; now?: () => number; scop
   // process. Zero in every replica while the shared store works, so their keys stay the same.
   const localVersions = new Map<string, number>();
   const sharedVersions = new Map<string, { version: string; at: number }>();
-  const scopeVersionTtlMs = opts.scopeVersionTtlMs ?? SCOPE_VERSION_TTL_MS;
 
   async function resolve<T>(key: string, ttlMs: number, graceMs: number, fn: () => Promise<T>): Promise<CachedResult<T>> {
     const entry = await store.get<T>(key, ttlMs);
@@ -112,7 +111,7 @@ export function createCache(opts: { store?: CacheStore; now?: () => number; scop
   async function sharedVersion(scope: string): Promise<string> {
     if (!store.scopeVersion) return '-';
     const held = sharedVersions.get(scope);
-    if (held && now() - held.at < scopeVersionTtlMs) return held.version;
+    if (held && now() - held.at < SCOPE_VERSION_TTL_MS) return held.version;
     const version = await store.scopeVersion(scope);
     if (version === undefined) return '?'; // the store cannot tell: not remembered, asked again next time
     sharedVersions.set(scope, { version, at: now() });
