@@ -3,6 +3,7 @@ import { before, it } from 'node:test';
 import type { Db } from '../db/client';
 import { describeTargets, type TestDb } from '../db/test-targets';
 import { appendAudit, recordIntent, recordOutcome } from './append';
+import { getAuditKey } from './audit-key';
 import { GENESIS_HASH, canonicalJson, hashEntry } from './hash';
 import { listAudit } from './list';
 import type { Actor } from './types';
@@ -45,8 +46,8 @@ describeTargets('appendAudit', (target) => {
 
     const { entries } = await listAudit(db, {});
     assert.deepEqual(entries, [second, first], 'what was returned is exactly what is stored');
-    for (const e of entries) assert.equal(hashEntry(e.prevHash, e), e.hash);
-    assert.deepEqual(await verifyAuditChain(db), { ok: true, checked: 2, head: { seq: 2, hash: second.hash } });
+    for (const e of entries) assert.equal(hashEntry(e.prevHash, e, getAuditKey()), e.hash, 'keyed with the process key');
+    assert.deepEqual(await verifyAuditChain(db), { ok: true, checked: 2, head: { seq: 2, hash: second.hash }, legacy: 0, anchors: { count: 0, latestSeq: null } });
   });
 
   it('records an anonymous denied attempt with no actor', async () => {

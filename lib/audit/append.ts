@@ -2,16 +2,21 @@ import { desc, sql } from 'drizzle-orm';
 import { ADVISORY_LOCKS } from '../db/advisory-locks';
 import type { Db } from '../db/client';
 import { auditLog } from '../db/schema';
+import { noteAuditAppended } from './anchoring';
+import { getAuditKey } from './audit-key';
 import { entryFromRow, GENESIS_HASH, hashEntry, toJsonValue, type HashedFields } from './hash';
 import type { AuditEntry, AuditOutcome, NewAuditEntry } from './types';
 
 /**
  * Appends one entry to the chain and returns it as stored. Replicas serialise on an advisory lock
  * held for the transaction, so each entry links to the one before it and no two share a parent.
+ * The hash is keyed with the process's audit key (lib/audit/audit-key.ts) unless `options.key`
+ * is given; the new head is anchored outside the database shortly after (lib/audit/anchoring.ts).
  */
-export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<AuditEntry> {
+export async function appendAudit(db: Db, entry: NewAuditEntry, options: { key?: string } = {}): Promise<AuditEntry> {
   if (!entry.action) throw new Error('an audit entry needs an action');
-  return db.transaction(async (tx) => {
+  const key = options.key ?? getAuditKey();
+  const appended = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.auditAppend})`);
     const [last] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
     const fields: HashedFields = {
@@ -48,11 +53,13 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<AuditEn
         requestId: fields.requestId,
         awsRequestIds: fields.awsRequestIds,
         prevHash,
-        hash: hashEntry(prevHash, fields),
+        hash: hashEntry(prevHash, fields, key),
       })
       .returning();
     return entryFromRow(row!);
   });
+  noteAuditAppended();
+  return appended;
 }
 
 export type IntentEntry = Omit<NewAuditEntry, 'outcome' | 'intentSeq'>;

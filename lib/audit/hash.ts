@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { AuditLogRow } from '../db/schema';
 import type { AuditEntry, JsonValue } from './types';
 
@@ -7,10 +7,28 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The fields an entry's hash covers: everything but seq (assigned by the database) and the hashes. */
 export type HashedFields = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 
-/** hash = sha256(prev_hash + canonical JSON of the entry). `v` lets the format change without breaking old entries. */
-export function hashEntry(prevHash: string, fields: HashedFields): string {
-  const canonical = canonicalJson({
-    v: 1,
+/**
+ * How entries are hashed. Version 2 (every entry written since the audit key exists) is
+ * HMAC-SHA256 under the audit key (lib/audit/audit-key.ts), over prev_hash + the canonical JSON of
+ * the entry with `v: 2`: without the key, nobody can compute a hash the verifier accepts, however
+ * much of the database they control. Version 1 (entries written before) is plain SHA-256 over the
+ * same text with `v: 1`; the verifier still accepts it, but only for the entries before the first
+ * keyed one and only where an anchor outside the database vouches for them (lib/audit/verify.ts).
+ */
+export type HashVersion = 1 | 2;
+
+export function hashEntry(prevHash: string, fields: HashedFields, key: string): string {
+  return createHmac('sha256', key).update(prevHash + canonicalFields(2, fields), 'utf8').digest('hex');
+}
+
+/** The version-1 hash (no key), for verifying entries written before the audit key existed. */
+export function hashEntryUnkeyed(prevHash: string, fields: HashedFields): string {
+  return createHash('sha256').update(prevHash + canonicalFields(1, fields), 'utf8').digest('hex');
+}
+
+function canonicalFields(v: HashVersion, fields: HashedFields): string {
+  return canonicalJson({
+    v,
     at: fields.at,
     actor: fields.actor,
     action: fields.action,
@@ -22,7 +40,6 @@ export function hashEntry(prevHash: string, fields: HashedFields): string {
     requestId: fields.requestId,
     awsRequestIds: fields.awsRequestIds,
   });
-  return createHash('sha256').update(prevHash + canonical, 'utf8').digest('hex');
 }
 
 /** JSON with object keys sorted at every depth, so jsonb's reordering cannot change a hash. */

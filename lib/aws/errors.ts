@@ -57,6 +57,9 @@ export function toAppError(e: unknown, operation: string, ctx: ErrorContext = {}
     // ECS: the resource's current state does not allow it (e.g. stopping a finished deployment).
     return new AppError('conflict', `${service} refused ${operation}: the resource's current state does not allow it${detail}`, opts);
   }
+  if (name === 'ResourceAlreadyExistsException') {
+    return new AppError('conflict', `${service} refused ${operation}: the resource already exists${detail}`, opts);
+  }
   if (name === 'LimitExceededFault' || name === 'LimitExceededException') {
     return new AppError('conflict', `${service} refused ${operation}: an account limit is reached${detail}`, opts);
   }

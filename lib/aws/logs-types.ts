@@ -28,6 +28,13 @@ export interface LogEvent {
   eventId: string;
 }
 
+/** An event read from one stream (GetLogEvents). */
+export interface LogStreamEvent {
+  /** ISO 8601. */
+  timestamp: string;
+  message: string;
+}
+
 export interface LogEventPage {
   events: LogEvent[];
   /** Pass back to read on; null when the range is exhausted. */

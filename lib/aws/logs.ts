@@ -1,8 +1,11 @@
 import {
+  CreateLogStreamCommand,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
+  GetLogEventsCommand,
   GetQueryResultsCommand,
+  PutLogEventsCommand,
   StartQueryCommand,
   StopQueryCommand,
   type FilteredLogEvent as SdkFilteredLogEvent,
@@ -19,6 +22,7 @@ import {
   type LogEventPage,
   type LogGroup,
   type LogStream,
+  type LogStreamEvent,
   type LogTailCursor,
   type LogTailPage,
   type QueryResults,
@@ -211,6 +215,70 @@ export async function waitForQuery(aws: AwsClients, queryId: string, opts: { pol
       throw new AppError('unavailable', `The Logs Insights query did not finish within ${opts.timeoutMs ?? 60_000} ms and was stopped`);
     }
     await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? 250));
+  }
+}
+
+export interface AppendLogEventsInput {
+  logGroup: string;
+  stream: string;
+  /** Oldest first; at most 10000 per call (AWS's limit). */
+  events: { timestamp: TimeInput; message: string }[];
+}
+
+/**
+ * Writes events to one stream (PutLogEvents), creating the stream first when it is missing, so a
+ * writer needs only the group to exist. Codeflow writes its audit anchors this way
+ * (lib/audit/anchors.ts): the task role may append to that one group and nothing else.
+ */
+export async function appendLogEvents(aws: AwsClients, input: AppendLogEventsInput): Promise<void> {
+  if (input.events.length === 0) return;
+  if (input.events.length > 10_000) throw new AppError('invalid', 'PutLogEvents takes at most 10000 events');
+  const put = () =>
+    send(
+      aws.logs,
+      new PutLogEventsCommand({ logGroupName: input.logGroup, logStreamName: input.stream, logEvents: input.events.map((e) => ({ timestamp: millis(e.timestamp), message: e.message })) }),
+      aws.deadlineMs,
+      'PutLogEvents',
+    );
+  try {
+    await put();
+  } catch (e) {
+    if (!isAppError(e) || e.code !== 'not_found') throw e;
+    try {
+      await inGroup(input.logGroup, send(aws.logs, new CreateLogStreamCommand({ logGroupName: input.logGroup, logStreamName: input.stream }), aws.deadlineMs, 'CreateLogStream'));
+    } catch (created) {
+      // Another writer (a second replica) created it between our two calls: fine.
+      if (!isAppError(created) || created.code !== 'conflict') throw created;
+    }
+    await put();
+  }
+}
+
+/**
+ * Every event of one stream, oldest first (GetLogEvents from the head, following the forward token
+ * until it stops changing), at most `maxEvents`. Null when the stream does not exist yet.
+ */
+export async function readLogStream(aws: AwsClients, input: { logGroup: string; stream: string; maxEvents?: number }): Promise<LogStreamEvent[] | null> {
+  const max = input.maxEvents ?? 100_000;
+  const events: LogStreamEvent[] = [];
+  let token: string | undefined;
+  for (;;) {
+    let page;
+    try {
+      page = await send(
+        aws.logs,
+        new GetLogEventsCommand({ logGroupName: input.logGroup, logStreamName: input.stream, startFromHead: true, nextToken: token, limit: Math.min(10_000, max - events.length) }),
+        aws.deadlineMs,
+        'GetLogEvents',
+      );
+    } catch (e) {
+      if (isAppError(e) && e.code === 'not_found' && token === undefined) return null;
+      throw e;
+    }
+    for (const e of page.events ?? []) events.push({ timestamp: isoOf(e.timestamp) ?? new Date(0).toISOString(), message: e.message ?? '' });
+    // At the end of the stream AWS hands back the token it was given.
+    if (!page.nextForwardToken || page.nextForwardToken === token || (page.events ?? []).length === 0 || events.length >= max) return events;
+    token = page.nextForwardToken;
   }
 }
 

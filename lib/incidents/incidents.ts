@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/append';
+import { systemActor } from '../audit/system-actor';
 import { withAudit } from '../audit/with-audit';
 import type { Actor } from '../audit/types';
 import { atLeast, ROLES } from '../auth/roles';
@@ -28,6 +29,9 @@ import {
   type Severity,
   type TimelineEntry,
 } from './types';
+
+/** Automatic escalations act for the role that may escalate by hand (lib/auth/can.ts). */
+const ESCALATION_WORKER = systemActor('escalation worker', 'responder');
 
 export interface IncidentDeps {
   db: Db;
@@ -493,7 +497,7 @@ export async function escalateDue(deps: IncidentDeps): Promise<ReachedTier[]> {
     for (const t of done) {
       recordEscalation(t.role, 'timer'); // committed, so counted
       // The worker acts for nobody: an audit entry without an actor, one per tier reached.
-      await appendAudit(db, { actor: null, action: 'incident.escalate', target: `incident #${t.number}`, params: { id: t.incidentId, role: t.role, afterMinutes: t.afterMinutes, early: false }, reason: `unresolved for ${t.afterMinutes} min`, outcome: 'success' }).catch((e: unknown) =>
+      await appendAudit(db, { actor: ESCALATION_WORKER, action: 'incident.escalate', target: `incident #${t.number}`, params: { id: t.incidentId, role: t.role, afterMinutes: t.afterMinutes, early: false }, reason: `unresolved for ${t.afterMinutes} min`, outcome: 'success' }).catch((e: unknown) =>
         loggerFor('incidents').error({ err: e, incident: t.number, role: t.role }, `could not audit escalation of incident #${t.number} to ${t.role}`),
       );
     }
