@@ -43,7 +43,7 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   const admin = async (path: string, method = 'GET', body?: unknown) => {
-    const res = await fetch(`${sandbox}/_sandbox/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${sandbox}/_sandbox/${path}`, { method, headers: body === undefined ? undefined : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<any>;
   };

@@ -11,7 +11,7 @@ const HOUR_MS = 3600_000;
 async function resetSandboxRealTime(): Promise<void> {
   const intoHour = Date.now() % HOUR_MS;
   if (intoHour < 90_000) await new Promise((r) => setTimeout(r, 90_000 - intoHour));
-  const response = await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST', body: JSON.stringify({ seed: 42, speed: 1 }) });
+  const response = await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 42, speed: 1 }) });
   expect(response.ok).toBe(true);
 }
 

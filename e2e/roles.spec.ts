@@ -107,7 +107,7 @@ test('a person removed from a group at the IdP cannot write once the role is re-
   const operator = await signedInContext(browser, 'operator');
   const headers = { origin: e2eEnv.baseUrl };
   const setGroups = (groups: string[] | null) =>
-    fetch(`${e2eEnv.sandboxUrl}/_sandbox/oidc/users/operator/groups`, { method: 'PUT', body: JSON.stringify({ groups }) });
+    fetch(`${e2eEnv.sandboxUrl}/_sandbox/oidc/users/operator/groups`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ groups }) });
   try {
     const allowed = await operator.page.request.post('/api/tokens', { headers, data: { name: 'e2e-before', role: 'operator', expiresInDays: 1 } });
     expect(allowed.status()).toBe(201);

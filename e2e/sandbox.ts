@@ -8,7 +8,7 @@ const exec = promisify(execFile);
 export const sandboxUrl = e2eEnv.sandboxUrl;
 
 async function admin(path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${sandboxUrl}/_sandbox/${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
+  const response = await fetch(`${sandboxUrl}/_sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
   if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${await response.text()}`);
 }
 

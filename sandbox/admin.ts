@@ -34,11 +34,38 @@ function summary(sandbox: Sandbox) {
   };
 }
 
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * Why this request may not use the admin API, or null. A web page the person has open can send a
+ * request to a loopback port, and `text/plain` POSTs and forms need no CORS preflight: so a
+ * request from any page other than the sandbox's own origin is refused, and a request with a body
+ * must say it is JSON (which a page on another origin cannot send without a preflight the sandbox
+ * never answers). Tests and the CLI send no Origin at all.
+ */
+export function adminRequestProblem(req: IncomingMessage, rawBody: string): { status: number; error: string } | null {
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    const port = req.socket.localPort;
+    const own = LOOPBACK_HOSTS.map((host) => `http://${host}:${port}`);
+    if (!own.includes(origin.toLowerCase())) return { status: 403, error: `the sandbox admin API refuses cross-origin requests (Origin ${origin}); call it from a script or the CLI` };
+  }
+  const method = req.method ?? 'GET';
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const needsJson = method === 'POST' || method === 'PUT' || method === 'PATCH' || rawBody.length > 0;
+  if (needsJson && method !== 'GET' && method !== 'HEAD' && contentType !== 'application/json') {
+    return { status: 415, error: `the sandbox admin API takes application/json (got ${contentType || 'no content type'}); send the header "content-type: application/json"` };
+  }
+  return null;
+}
+
 /**
  * The sandbox's own API under `/_sandbox/` (not AWS-shaped): tests and demos drive the simulation
  * through it so every run is reproducible.
  */
 export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string, rawBody: string): AwsResponse {
+  const refused = adminRequestProblem(req, rawBody);
+  if (refused) return json(refused.status, { error: refused.error });
   let body: Record<string, unknown> = {};
   if (rawBody.trim()) {
     try {

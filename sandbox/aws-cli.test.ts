@@ -20,7 +20,7 @@ describe('AWS CLI against the sandbox (guide §3.3, §6.5)', { skip: available ?
   });
   after(() => running?.close());
 
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
 
   it('describe-services shows codeflow-service with its deployment', async () => {
     const out = await aws('ecs', 'describe-services', '--cluster', 'codeflow-cluster', '--services', 'codeflow-service');

@@ -32,7 +32,7 @@ describe('AWS CLI against the sandbox: CloudWatch (guide §4.1)', { skip: availa
   });
   after(() => running?.close());
 
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
 
   it('put-metric-alarm: the guide\'s command needs --evaluation-periods; with it, Codeflow-HighCPU is updated', async () => {
     // Current CLIs no longer check EvaluationPeriods themselves (the model made it optional for PromQL alarms); CloudWatch does.

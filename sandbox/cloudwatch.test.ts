@@ -16,7 +16,7 @@ const START = Date.parse('2026-11-27T00:00:00Z');
 const MINUTE = 60_000;
 
 async function advance(running: RunningSandbox, seconds: number): Promise<number> {
-  const res = await fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const res = await fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
   return Date.parse(((await res.json()) as { now: string }).now);
 }
 

@@ -34,7 +34,7 @@ describe('AWS CLI against the sandbox: guarded actions', { skip: available ? fal
   });
   after(() => running?.close());
 
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
 
   it('list-task-definitions --family-prefix lists one family, newest first with --sort DESC; deregister-task-definition keeps the revision', async (t) => {
     if (!needs(t, 'list-task-definitions', 'deregister-task-definition')) return;

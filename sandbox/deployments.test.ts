@@ -34,7 +34,7 @@ let running: RunningSandbox;
 let aws: AwsClients;
 
 async function advance(seconds: number): Promise<number> {
-  const res = await fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const res = await fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
   assert.equal(res.status, 200);
   return Date.parse(((await res.json()) as { now: string }).now);
 }

@@ -152,7 +152,7 @@ describe('sandbox GuardDuty', () => {
     const noStatistic = await call(sandbox, 'POST', `/detector/${DETECTOR_ID}/findings/statistics`, {});
     assert.equal(noStatistic.json.__type, 'BadRequestException');
 
-    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'guardduty', errorRate: 1 }] }) });
+    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [{ service: 'guardduty', errorRate: 1 }] }) });
     try {
       const fault = await call(sandbox, 'GET', '/detector');
       assert.equal(fault.status, 500);
@@ -192,7 +192,7 @@ describe('sandbox GuardDuty over simulated time', () => {
     try {
       const first = await snapshot(sandbox);
       await call(sandbox, 'POST', `/detector/${DETECTOR_ID}/findings/archive`, { findingIds: [first[0]!.split(' ')[0]] });
-      await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST', body: JSON.stringify({ seed: 42, speed: 0, startTime: START }) });
+      await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 42, speed: 0, startTime: START }) });
       assert.deepEqual(await snapshot(sandbox), first);
       const [id] = first[0]!.split(' ');
       assert.equal((await getFindings(sandbox, [id!]))[0]!.service.archived, false);

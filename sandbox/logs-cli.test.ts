@@ -34,7 +34,7 @@ describe('AWS CLI against the sandbox: CloudWatch Logs (guide §4.2, §6.1)', { 
   });
   after(() => running?.close());
 
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
   const nowMs = () => running.sandbox.now();
 
   it('aws logs describe-log-groups lists /ecs/codeflow', async () => {

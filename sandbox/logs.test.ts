@@ -6,6 +6,7 @@ import {
   FilterLogEventsCommand,
   GetLogEventsCommand,
   MalformedQueryException,
+  PutLogEventsCommand,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { isAppError } from '../lib/errors';
@@ -37,7 +38,7 @@ describe('sandbox CloudWatch Logs', { timeout: 120_000 }, () => {
   let running: RunningSandbox;
   let aws: AwsClients;
   const now = () => running.sandbox.now();
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
 
   before(async () => {
     running = await startSandbox({ seed: 42, speed: 0, startTime: START });
@@ -222,6 +223,24 @@ describe('sandbox CloudWatch Logs', { timeout: 120_000 }, () => {
     await rejectsWith(filterLogEvents(aws, { logGroup: '/ecs/nope', start: 0, end: now(), limit: 10 }), 'not_found', /Log group "\/ecs\/nope" was not found/);
     await rejectsWith(startQuery(aws, { logGroups: ['/ecs/nope'], start: 0, end: now(), query: 'fields @message' }), 'not_found');
     await rejectsWith(getQueryResults(aws, '00000000-0000-0000-0000-000000000000'), 'not_found');
+  });
+
+  it("refuses regex patterns CloudWatch Logs refuses, at once: a viewer's %(a+)+$% cannot stall the sandbox", { timeout: 20_000 }, async () => {
+    const line = `${'a'.repeat(24)}!`;
+    await aws.logs.send(new PutLogEventsCommand({ logGroupName: '/ecs/codeflow', logStreamName: (await aws.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/ecs/codeflow' }))).logStreams![0]!.logStreamName!, logEvents: [{ timestamp: now(), message: line }] }));
+    await assert.rejects(aws.logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/codeflow', filterPattern: '%(a+)+$%' })), (e: Error) => {
+      assert.equal(e.name, 'InvalidParameterException');
+      assert.match(e.message, /^Invalid filter pattern: Invalid character\(s\) in term '%\(a\+\)\+\$%'/);
+      return true;
+    });
+    await assert.rejects(aws.logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/codeflow', filterPattern: '%[a-z]{1,1000}[a-z]{1,1000}[a-z]{1,1000}!%' })), (e: Error) => {
+      assert.equal(e.name, 'InvalidParameterException');
+      assert.match(e.message, /too complex/);
+      return true;
+    });
+    // Without groups the same idea still backtracks polynomially; it runs in linear time all the same.
+    const found = await aws.logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/codeflow', filterPattern: '%^a*a*a*a*a*a*a*a*!$%', startTime: now() - 60_000 }));
+    assert.deepEqual(found.events?.map((e) => e.message), [line]);
   });
 
   it('stops a running query', async () => {

@@ -10,7 +10,7 @@ const base = process.argv[2] ?? 'http://localhost:3000';
 const sandbox = process.argv[3] ?? process.env.SANDBOX_URL;
 if (!sandbox) throw new Error('usage: node scripts/screenshots-ops.mjs <console url> <sandbox url>');
 const admin = async (path, body) => {
-  const r = await fetch(`${sandbox}/_sandbox/${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
+  const r = await fetch(`${sandbox}/_sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
   if (!r.ok) throw new Error(`sandbox ${path}: ${r.status}`);
 };
 

@@ -10,7 +10,7 @@ import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } fr
 import { startSandbox } from '../../sandbox/server';
 import { isAppError, type AppErrorCode } from '../errors';
 import type { AwsClients } from './client';
-import { filterLogEvents, listLogGroups, listLogStreams, startQuery, stopQuery, tailLogEvents, waitForQuery } from './logs';
+import { appendLogEvents, filterLogEvents, listLogGroups, listLogStreams, readLogStream, startQuery, stopQuery, tailLogEvents, waitForQuery } from './logs';
 import { testClients } from './testing/fixtures';
 import { findMotoServer, freePort, startMoto } from './testing/moto';
 
@@ -131,6 +131,18 @@ function contractSuite(name: string, setup: () => Promise<LogsTarget>): void {
       assert.deepEqual(third.events, []);
     });
 
+    it('appends to a stream it creates on first use and reads the stream back from its head (the audit anchors)', async () => {
+      const stream = `anchors-${Date.now()}`;
+      assert.equal(await readLogStream(target.aws, { logGroup: '/contract/other', stream }), null, 'a stream not yet written reads as null');
+      const now = Date.now();
+      await appendLogEvents(target.aws, { logGroup: '/contract/other', stream, events: [{ timestamp: now, message: 'anchor 1' }] });
+      await appendLogEvents(target.aws, { logGroup: '/contract/other', stream, events: [{ timestamp: now + 1, message: 'anchor 2' }, { timestamp: now + 2, message: 'anchor 3' }] });
+      const events = await readLogStream(target.aws, { logGroup: '/contract/other', stream });
+      assert.deepEqual(events?.map((e) => e.message), ['anchor 1', 'anchor 2', 'anchor 3']);
+      assert.equal(events?.[0]?.timestamp, new Date(now).toISOString());
+      await assertAppError(appendLogEvents(target.aws, { logGroup: '/contract/nope', stream, events: [{ timestamp: now, message: 'x' }] }), 'not_found', /Log group "\/contract\/nope" was not found/);
+    });
+
     it('maps unknown log groups to not_found', async () => {
       await assertAppError(filterLogEvents(target.aws, { logGroup: '/contract/nope', ...window, limit: 10 }), 'not_found', /Log group "\/contract\/nope" was not found/);
       await assertAppError(startQuery(target.aws, { logGroups: ['/contract/nope'], ...window, query: 'fields @message' }), 'not_found');
@@ -139,6 +151,8 @@ function contractSuite(name: string, setup: () => Promise<LogsTarget>): void {
     it('maps a malformed filter pattern to invalid', async (t) => {
       if (target.lacks.PatternErrors) return skip(t, target.lacks.PatternErrors);
       await assertAppError(filterLogEvents(target.aws, { logGroup: GROUP, pattern: '{ $.status >= }', ...window, limit: 10 }), 'invalid', /position/);
+      // CloudWatch Logs regexes have no ( ) groups: a catastrophic-backtracking pattern is refused up front.
+      await assertAppError(filterLogEvents(target.aws, { logGroup: GROUP, pattern: '%(a+)+$%', ...window, limit: 10 }), 'invalid');
     });
 
     it("runs the guide's Insights query: fields @timestamp, @message | sort @timestamp desc | limit N", async () => {

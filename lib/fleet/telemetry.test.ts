@@ -63,7 +63,7 @@ describe('telemetry in the verdict, against the sandbox', () => {
   after(() => running.close());
 
   beforeEach(async () => {
-    await fetch(`${running.url}/_sandbox/reset`, { method: 'POST', body: JSON.stringify({ seed: 42, speed: 0 }) });
+    await fetch(`${running.url}/_sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 42, speed: 0 }) });
     fresh();
   });
 
@@ -75,7 +75,7 @@ describe('telemetry in the verdict, against the sandbox', () => {
     sources = { alarms: () => listAlarms(alarms), findings: () => openFindingsByService(findings) };
   }
 
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
   const calls = async () => ((await (await fetch(`${running.url}/_sandbox/calls`)).json()) as { calls: Record<string, number> }).calls;
   const row = async (service: string) => (await getFleetOverview(ctx, sources)).services.find((s) => s.cluster === 'codeflow-cluster' && s.name === service)!;
 
@@ -116,7 +116,7 @@ describe('telemetry in the verdict, against the sandbox', () => {
   });
 
   it('with CloudWatch failing the verdict is ECS’s own and says metrics and alarms are unavailable', async () => {
-    await fetch(`${running.url}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'monitoring', errorRate: 1 }] }) });
+    await fetch(`${running.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [{ service: 'monitoring', errorRate: 1 }] }) });
     try {
       const codeflow = await row('codeflow-service');
       assert.equal(codeflow.verdict, 'healthy');

@@ -47,7 +47,7 @@ describe('protocol layer', () => {
   it('injects throttling, errors and latency per service and operation', async () => {
     const sandbox = await startSandbox({ speed: 0 });
     try {
-      const setFaults = (rules: unknown) => fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules }) });
+      const setFaults = (rules: unknown) => fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
       const listClusters = () => fetch(sandbox.url, { method: 'POST', headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
       assert.equal((await setFaults([{ service: 'ecs', operation: 'ListClusters', throttleRate: 1 }])).status, 200);
       const throttled = await listClusters();

@@ -57,6 +57,24 @@ describe('filter patterns: terms', () => {
     assertError('ERROR -', 6, /Expected a term after "-"/);
     assertError('%[%', 0, /Invalid regular expression/);
   });
+
+  it('refuses ( ) groups and multi-byte characters in a regex, as CloudWatch Logs does: %(a+)+$% never runs', () => {
+    assertError('%(a+)+$%', 1, /Invalid character\(s\) in term '%\(a\+\)\+\$%'/);
+    assertError('ok %x)%', 5, /Invalid character/);
+    assertError('%café%', 4, /Invalid character/);
+  });
+
+  it('refuses a regex the linear-time engine cannot run as too complex', () => {
+    assertError('%[a-z]{1,1000}[a-z]{1,1000}[a-z]{1,1000}x%', 0, /too complex/);
+  });
+
+  // A timeout, not a benchmark: with backtracking alone these would run for minutes (or hours).
+  it('runs what it accepts in linear time, even patterns that backtrack polynomially', { timeout: 20_000 }, () => {
+    const line = 'a'.repeat(20_000);
+    assert.ok(!matches('%.*.*.*.*.*.*.*x%', line));
+    assert.ok(!matches('%a*a*a*a*a*a*a*a*b%', line));
+    assert.ok(matches('%^a+$%', line));
+  });
 });
 
 describe('filter patterns: JSON', () => {

@@ -7,6 +7,7 @@
  * - space-delimited: `[ip, user, ..., status = 5*, bytes > 1000]`.
  * Pure: compile once, then test messages. Errors carry the 0-based position of the problem.
  */
+import { setFlagsFromString } from 'node:v8';
 
 export class FilterPatternError extends Error {
   constructor(message: string, readonly position: number) {
@@ -42,12 +43,34 @@ function readQuoted(text: string, i: number): { value: string; end: number } {
   return { value, end: j + 1 };
 }
 
+/*
+ * A viewer's pattern must not be able to stall the sandbox (`%(a+)+$%` took seconds on a 24-character
+ * line before). Two defences, both as CloudWatch Logs behaves:
+ * - its regex dialect has no ( ) groups and no multi-byte characters, so the patterns that backtrack
+ *   exponentially cannot be written; such a pattern is refused, as AWS refuses it;
+ * - what remains is accepted only if V8's linear-time engine can run it (so a huge bounded repeat
+ *   like `[a-z]{1,1000}` three times over is refused as too complex), and V8 is told to switch a
+ *   match to that engine once it backtracks excessively: ordinary patterns keep the fast
+ *   backtracking engine, and no pattern takes more than linear time.
+ */
+setFlagsFromString('--enable-experimental-regexp-engine');
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
 function compileRegex(source: string, position: number): RegExp {
+  const unsupported = [...source].findIndex((c) => c === '(' || c === ')' || c.codePointAt(0)! > 0x7f);
+  if (unsupported >= 0) throw new FilterPatternError(`Invalid character(s) in term '%${source}%': '${[...source][unsupported]}' is not supported in a regular expression`, position + 1 + unsupported);
+  let regex: RegExp;
   try {
-    return new RegExp(source);
+    regex = new RegExp(source);
   } catch {
     throw new FilterPatternError(`Invalid regular expression %${source}%`, position);
   }
+  try {
+    new RegExp(source, 'l');
+  } catch {
+    throw new FilterPatternError(`Regular expression %${source}% is too complex`, position);
+  }
+  return regex;
 }
 
 /** Reads `%…%` starting at `i`. */

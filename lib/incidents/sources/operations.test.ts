@@ -57,7 +57,7 @@ describeTargets('incidents: the operations source', (target) => {
     await running?.close();
   });
 
-  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) });
+  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
 
   async function run(cluster: string, service: string, request: PlanRequest, reason: string): Promise<Operation> {
     const plan = await planOperation(ctx, cluster, service, request, { role: 'operator' });
@@ -73,7 +73,7 @@ describeTargets('incidents: the operations source', (target) => {
   it('opening from a failed deploy takes its service and a title; the timeline shows the operations on it, and not others', async () => {
     const request: PlanRequest = { kind: 'deploy', image: 'v9.9.7-broken' };
     const plan = await planOperation(ctx, 'codeflow-staging', 'codeflow-service', request);
-    await fetch(`${running.url}/_sandbox/bad-images`, { method: 'POST', body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
+    await fetch(`${running.url}/_sandbox/bad-images`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
     const deploy = await run('codeflow-staging', 'codeflow-service', request, 'release 9.9.7');
     assert.equal(deploy.status, 'failed', deploy.error ?? '');
     assert.ok(deploy.triggers.some((t) => t.tripped));
