@@ -6,7 +6,8 @@
  *    bad variable exits at once, naming each one.
  * 2. Observability: the metrics registry (/api/metrics) and, when an OTLP endpoint is configured,
  *    OpenTelemetry tracing (lib/observability).
- * 3. Background work whose state is in the database (escalation tiers and notifications, operations
+ * 3. Anchoring the audit chain's head outside the database (lib/audit/anchoring.ts).
+ * 4. Background work whose state is in the database (escalation tiers and notifications, operations
  *    being verified), so a restarted replica picks it up. Each area adds its starter to the list;
  *    one failing starter is logged and does not stop the others. CODEFLOW_BACKGROUND=0 turns them
  *    all off (a replica that should only serve requests).
@@ -30,6 +31,14 @@ export async function register(): Promise<void> {
       } catch (e) {
         loggerFor('tracing').error({ err: e }, 'could not start OpenTelemetry tracing; serving without it');
       }
+    }
+    // Anchoring the audit chain's head outside the database is part of every write, not optional
+    // background work, so it runs even in a replica that only serves requests.
+    try {
+      const { startAuditAnchoring } = await import('./lib/audit/anchoring');
+      startAuditAnchoring();
+    } catch (e) {
+      loggerFor('startup').error({ err: e }, 'could not start anchoring the audit log (lib/audit/anchoring)');
     }
     if (process.env.CODEFLOW_BACKGROUND === '0') return;
 

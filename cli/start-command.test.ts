@@ -18,8 +18,8 @@ describe('codeflow start against real AWS', () => {
   it('refuses a deployed (NODE_ENV=production) start without its settings, naming each, before building anything', () => {
     const result = start({ CODEFLOW_MODE: 'aws', NODE_ENV: 'production', DATABASE_URL: 'mysql://root:hunter2@db/x' });
     assert.equal(result.status, 1, result.stdout + result.stderr);
-    assert.match(result.stderr, /refusing to start: the production configuration is incomplete \(8 problems/);
-    for (const name of ['NEXTAUTH_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NEXTAUTH_URL', 'AWS_REGION']) {
+    assert.match(result.stderr, /refusing to start: the production configuration is incomplete \(9 problems/);
+    for (const name of ['NEXTAUTH_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NEXTAUTH_URL', 'AWS_REGION', 'CODEFLOW_AUDIT_KEY']) {
       assert.match(result.stderr, new RegExp(`^  - ${name} `, 'm'), `${name} not named`);
     }
     assert.doesNotMatch(result.stderr + result.stdout, /hunter2/);

@@ -15,6 +15,7 @@ const DEPLOYED = {
   DATABASE_URL: 'postgresql://codeflow:pw@db.internal:5432/codeflow?sslmode=require',
   REDIS_URL: 'rediss://:token@cache.internal:6379',
   AWS_REGION: 'eu-west-1',
+  CODEFLOW_AUDIT_KEY: 'Zq8vN3kLp5Rt7Wx9Yb2Cd4Fg6Hj8Km0Nq3Sv5Uw',
 };
 
 describe('startupProblems', () => {
@@ -25,10 +26,20 @@ describe('startupProblems', () => {
 
   it('names every missing variable of a deployed server at once', () => {
     const problems = startupProblems({ NODE_ENV: 'production' }, 'deployed');
-    for (const name of ['NEXTAUTH_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NEXTAUTH_URL', 'AWS_REGION']) {
+    for (const name of ['NEXTAUTH_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NEXTAUTH_URL', 'AWS_REGION', 'CODEFLOW_AUDIT_KEY']) {
       assert.ok(problems.some((p) => p.startsWith(`${name} `)), `${name} not named in:\n${problems.join('\n')}`);
     }
-    assert.equal(problems.length, 8, problems.join('\n'));
+    assert.equal(problems.length, 9, problems.join('\n'));
+  });
+
+  it('refuses a weak audit key, deployed or local, without echoing it; locally an unset one is generated instead', () => {
+    for (const profile of ['deployed', 'local'] as const) {
+      const env = profile === 'deployed' ? DEPLOYED : SSO;
+      const problems = startupProblems({ ...env, CODEFLOW_AUDIT_KEY: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }, profile);
+      assert.deepEqual(problems, ['CODEFLOW_AUDIT_KEY is too weak: use at least 32 random characters (`openssl rand -base64 48`)'], profile);
+    }
+    assert.ok(startupProblems({ ...DEPLOYED, CODEFLOW_AUDIT_KEY: 'short-Key-1' }, 'deployed').some((p) => p.startsWith('CODEFLOW_AUDIT_KEY is too weak')));
+    assert.deepEqual(startupProblems(SSO, 'local'), []);
   });
 
   it('does not require the shared database, cache or URL locally', () => {

@@ -6,9 +6,11 @@
  * session secret; the embedded database is fine. `deployed` is the production server (the
  * container image, or `NODE_ENV=production codeflow start`): several replicas behind a load
  * balancer, so they also need the shared PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), the
- * public URL people sign in at (NEXTAUTH_URL) and an explicit AWS_REGION (the guide's §2.1).
+ * public URL people sign in at (NEXTAUTH_URL), an explicit AWS_REGION (the guide's §2.1) and the
+ * audit key they all hash the audit log with (CODEFLOW_AUDIT_KEY, from Secrets Manager).
  * Used by cli/start-command.ts and, for the container, by instrumentation.ts.
  */
+import { auditKeyProblem } from './audit/audit-key';
 import { parseConfig, sessionSecretProblem, type Env } from './config';
 
 export type StartupProfile = 'local' | 'deployed';
@@ -51,6 +53,12 @@ export function startupProblems(env: Env, profile: StartupProfile): string[] {
     if (!region) problems.push('AWS_REGION is not set; set the region of the ECS clusters Codeflow manages, such as us-east-1');
     if (env.NODE_ENV !== 'production') problems.push(`NODE_ENV must be "production" for a deployed server, got "${env.NODE_ENV ?? ''}"`);
     if (env.CODEFLOW_SANDBOX === '1') problems.push('CODEFLOW_SANDBOX=1 is for the local sandbox only; unset it');
+    // Replicas share the database, so they must share the key its audit hashes are made with; a
+    // key generated per container would make every other replica's entries look forged.
+    add(auditKeyProblem(env.CODEFLOW_AUDIT_KEY));
+  } else if (env.CODEFLOW_AUDIT_KEY) {
+    // Locally the key is generated into the data directory when unset; one that is set must be strong.
+    add(auditKeyProblem(env.CODEFLOW_AUDIT_KEY));
   }
   if (env.AWS_REGION?.trim() && !REGION.test(env.AWS_REGION.trim())) {
     problems.push(`AWS_REGION must be an AWS region name such as us-east-1, got "${env.AWS_REGION.trim()}"`);

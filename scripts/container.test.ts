@@ -135,7 +135,7 @@ describe('the container image, run as its CMD from the standalone output', { tim
     const code = await Promise.race([running.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
     if (code === 'timeout') running.child.kill('SIGKILL');
     assert.equal(code, 1, running.output());
-    for (const name of ['NEXTAUTH_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NEXTAUTH_URL', 'AWS_REGION']) {
+    for (const name of ['NEXTAUTH_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NEXTAUTH_URL', 'AWS_REGION', 'CODEFLOW_AUDIT_KEY']) {
       assert.match(running.output(), new RegExp(`- ${name} `), `${name} not named`);
     }
   });
@@ -151,6 +151,7 @@ describe('the container image, run as its CMD from the standalone output', { tim
       OIDC_CLIENT_ID: 'codeflow-image-test',
       OIDC_CLIENT_SECRET: secret,
       NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+      CODEFLOW_AUDIT_KEY: randomBytes(48).toString('base64'),
       REDIS_URL: 'redis://127.0.0.1:6379',
       // The sandbox stands in for AWS.
       AWS_ENDPOINT_URL: sandbox.url,

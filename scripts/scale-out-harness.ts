@@ -181,6 +181,8 @@ export async function startScaleOut(opts: ScaleOutOptions): Promise<ScaleOut> {
     DATABASE_URL: db.url,
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
     NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+    // One key for every replica, as ECS injects the same secret into every task.
+    CODEFLOW_AUDIT_KEY: randomBytes(48).toString('base64'),
     NEXTAUTH_URL: `http://localhost:${ports[0]}`,
     OIDC_ISSUER: sandbox.oidcIssuer!,
     OIDC_CLIENT_ID: client.clientId,

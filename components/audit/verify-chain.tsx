@@ -1,13 +1,13 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
-import type { ChainVerification } from '@/lib/audit/verify';
+import type { ProcessChainVerification } from '@/lib/audit/anchoring';
 import { fetchJson } from '@/lib/api/fetch-json';
 import { buttonClass } from '@/components/ui/error-panel';
 
-/** Recomputes every entry's hash on the server and says whether the chain still holds. */
+/** Recomputes every entry's keyed hash on the server, compares the chain with its anchors outside the database, and says whether it still holds. */
 export function VerifyChain() {
-  const verify = useMutation({ mutationFn: () => fetchJson<ChainVerification>('/api/audit/verify') });
+  const verify = useMutation({ mutationFn: () => fetchJson<ProcessChainVerification>('/api/audit/verify') });
   const result = verify.data;
   return (
     <div className="flex items-center gap-3">
@@ -21,6 +21,8 @@ export function VerifyChain() {
           {result.ok ? (
             <>
               ✓ Chain intact: {result.checked.toLocaleString('en-US')} {result.checked === 1 ? 'entry' : 'entries'} checked
+              {result.anchors.latestSeq !== null && <>, anchored outside the database up to #{result.anchors.latestSeq}</>}
+              {result.legacy > 0 && <> (#1–#{result.legacy} predate the audit key and are vouched for by the anchors)</>}
             </>
           ) : (
             <>

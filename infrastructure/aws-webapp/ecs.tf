@@ -41,6 +41,9 @@ locals {
     CODEFLOW_ORG_NAME     = var.org_name
     CODEFLOW_CLUSTERS     = join(",", var.clusters)
     CODEFLOW_ROLE_MAPPING = length(var.role_mapping) == 0 ? "" : jsonencode(var.role_mapping)
+    # Where the audit chain's head is anchored (audit.tf); the key is a secret (secrets.tf).
+    CODEFLOW_AUDIT_ANCHOR_LOG_GROUP  = aws_cloudwatch_log_group.audit_anchors.name
+    CODEFLOW_AUDIT_ANCHOR_LOG_STREAM = aws_cloudwatch_log_stream.audit_anchors.name
   }
 
   container = {

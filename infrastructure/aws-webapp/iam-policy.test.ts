@@ -23,6 +23,13 @@ const PENDING: Record<string, Access> = {
   'backup:DescribeBackupVault': 'read',
 };
 
+/**
+ * Writes that are part of auditing rather than changes to AWS: appending the audit log's anchors
+ * (lib/audit/anchors.ts through lib/aws/logs.ts). They are granted by their own policy, scoped to the
+ * anchor log group and attached even when enable_write_actions is off (audit.tf), not by CodeflowWrite.
+ */
+const AUDIT_ANCHOR_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
 const WHERE: Record<Access, string> = {
   read: 'statement "CodeflowRead" of data.aws_iam_policy_document.codeflow_read in infrastructure/aws-webapp/iam.tf',
   write: 'statement "CodeflowWrite" of data.aws_iam_policy_document.codeflow_write in infrastructure/aws-webapp/iam.tf',
@@ -52,7 +59,7 @@ describe('the task role grants exactly the AWS actions lib/aws calls', async () 
   for (const c of called) calledFrom.set(c.action, [calledFrom.get(c.action), c.file].filter(Boolean).join(', '));
 
   const expected: Record<Access, Set<string>> = { read: new Set(), write: new Set() };
-  for (const c of called) expected[c.access].add(c.action);
+  for (const c of called) if (!AUDIT_ANCHOR_ACTIONS.includes(c.action)) expected[c.access].add(c.action);
   for (const [action, access] of Object.entries(PENDING)) expected[access].add(action);
 
   const granted = (document: string, sid: string) => new Set((policyStatement(module, document, sid).actions as string[]) ?? []);
@@ -88,6 +95,19 @@ describe('the task role grants exactly the AWS actions lib/aws calls', async () 
     const readStatements = (module.data.aws_iam_policy_document!.codeflow_read!.statement as { actions: string[] }[]) ?? [];
     const writes = readStatements.flatMap((s) => s.actions).filter((a) => classify(a) === 'write');
     assert.deepEqual(writes, [], `write actions in the read-only policy: ${writes.join(', ')}`);
+  });
+
+  it('appending audit anchors is granted on the anchor log group only, by a policy enable_write_actions does not switch off', () => {
+    for (const action of AUDIT_ANCHOR_ACTIONS) assert.ok(calledFrom.has(action), `lib/aws no longer calls ${action}: remove it from AUDIT_ANCHOR_ACTIONS and audit.tf`);
+    const anchors = policyStatement(module, 'codeflow_audit_anchors', 'AppendAuditAnchors');
+    assert.deepEqual(anchors.actions, AUDIT_ANCHOR_ACTIONS);
+    assert.deepEqual(anchors.resources, ['${aws_cloudwatch_log_group.audit_anchors.arn}:*']);
+    const policy = module.resources.aws_iam_role_policy?.codeflow_audit_anchors;
+    assert.ok(policy, 'aws_iam_role_policy.codeflow_audit_anchors must exist');
+    assert.equal(policy.count, undefined, 'always attached');
+    assert.equal(policy.role, '${aws_iam_role.task.id}');
+    assert.equal(policy.policy, '${data.aws_iam_policy_document.codeflow_audit_anchors.json}');
+    for (const action of AUDIT_ANCHOR_ACTIONS) assert.ok(!granted('codeflow_write', 'CodeflowWrite').has(action), `${action} must not be granted on every resource`);
   });
 
   it('iam:PassRole (needed to register a revision that keeps its roles) goes only to ECS tasks', () => {

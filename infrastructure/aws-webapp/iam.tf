@@ -3,7 +3,8 @@
 # read actions in one policy and write actions in another, so `enable_write_actions = false`
 # gives a read-only console (writes then fail at AWS with AccessDenied, whatever the app's roles
 # say). `infrastructure/aws-webapp/terraform.test.ts` derives the actions from lib/aws and fails
-# when these lists and the code disagree.
+# when these lists and the code disagree. Appending the audit anchors is the one write outside
+# those two policies: scoped to its own log group and never switched off (audit.tf).
 
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
@@ -97,6 +98,7 @@ data "aws_iam_policy_document" "codeflow_read" {
       "logs:DescribeLogGroups",
       "logs:DescribeLogStreams",
       "logs:FilterLogEvents",
+      "logs:GetLogEvents",
       "logs:GetQueryResults",
       "logs:StartQuery",
       "logs:StopQuery",

@@ -82,3 +82,8 @@ output "public_subnet_ids" {
   description = "Public subnets (load balancer, NAT gateways)."
   value       = aws_subnet.public[*].id
 }
+
+output "audit_anchor_log_group" {
+  description = "CloudWatch Logs group holding the audit log's anchors (stream audit-anchors)."
+  value       = aws_cloudwatch_log_group.audit_anchors.name
+}

@@ -7,9 +7,17 @@ resource "random_password" "nextauth" {
   special = false
 }
 
+# Keys the audit log's hashes (HMAC). It must never be in the database (that is what makes a
+# forged or rewritten entry detectable) and must be the same for every task, so it lives here.
+resource "random_password" "audit_key" {
+  length  = 64
+  special = false
+}
+
 locals {
   secret_values = {
     NEXTAUTH_SECRET    = random_password.nextauth.result
+    CODEFLOW_AUDIT_KEY = random_password.audit_key.result
     OIDC_CLIENT_SECRET = var.oidc_client_secret
     DATABASE_URL       = "postgresql://${aws_db_instance.this.username}:${random_password.db.result}@${aws_db_instance.this.address}:${aws_db_instance.this.port}/${aws_db_instance.this.db_name}?sslmode=require"
     REDIS_URL          = "rediss://:${random_password.redis.result}@${aws_elasticache_replication_group.this.primary_endpoint_address}:6379"

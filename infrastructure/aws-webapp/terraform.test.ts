@@ -150,7 +150,7 @@ describe('terraform module infrastructure/aws-webapp', () => {
 
   it('passes secrets only through Secrets Manager, never as plain environment values', () => {
     const secretNames = Object.keys(module.locals.secret_values as Record<string, string>).sort();
-    assert.deepEqual(secretNames, ['DATABASE_URL', 'NEXTAUTH_SECRET', 'OIDC_CLIENT_SECRET', 'REDIS_URL']);
+    assert.deepEqual(secretNames, ['CODEFLOW_AUDIT_KEY', 'DATABASE_URL', 'NEXTAUTH_SECRET', 'OIDC_CLIENT_SECRET', 'REDIS_URL']);
     assert.equal(resource('aws_secretsmanager_secret', 'app').for_each, '${toset(keys(local.secret_values))}');
     const container = module.locals.container as { secrets: string; environment: string };
     assert.equal(container.secrets, '${[for k, s in aws_secretsmanager_secret.app : { name = k, valueFrom = s.arn }]}');
@@ -163,6 +163,18 @@ describe('terraform module infrastructure/aws-webapp', () => {
     // The execution role reads exactly these secrets.
     const read = (module.data.aws_iam_policy_document!.execution_secrets!.statement as Block[])[0]!;
     assert.equal(read.resources, '${[for s in aws_secretsmanager_secret.app : s.arn]}');
+  });
+
+  it('creates the audit key in Secrets Manager and the audit anchor log group and stream, and tells the task where they are', () => {
+    assert.equal((module.locals.secret_values as Record<string, string>).CODEFLOW_AUDIT_KEY, '${random_password.audit_key.result}');
+    assert.ok(Number(resource('random_password', 'audit_key').length) >= 32);
+    const group = resource('aws_cloudwatch_log_group', 'audit_anchors');
+    assert.equal(group.retention_in_days, '${var.audit_anchor_retention_days}');
+    assert.equal(group.kms_key_id, '${var.kms_key_arn}');
+    assert.equal(resource('aws_cloudwatch_log_stream', 'audit_anchors').log_group_name, '${aws_cloudwatch_log_group.audit_anchors.name}');
+    const env = module.locals.environment as Record<string, string>;
+    assert.equal(env.CODEFLOW_AUDIT_ANCHOR_LOG_GROUP, '${aws_cloudwatch_log_group.audit_anchors.name}');
+    assert.equal(env.CODEFLOW_AUDIT_ANCHOR_LOG_STREAM, '${aws_cloudwatch_log_stream.audit_anchors.name}');
   });
 
   it('sets what a deployed server requires, and every variable it sets is documented in .env.example', () => {

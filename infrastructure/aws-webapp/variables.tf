@@ -63,6 +63,16 @@ variable "log_retention_days" {
   }
 }
 
+variable "audit_anchor_retention_days" {
+  description = "How long CloudWatch keeps the audit log's anchors (the verifier compares the database with them); keep at least as long as the audit log."
+  type        = number
+  default     = 3653
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.audit_anchor_retention_days)
+    error_message = "audit_anchor_retention_days must be one of CloudWatch Logs' retention values (…, 365, 731, 1827, 3653)."
+  }
+}
+
 # ---------------------------------------------------------------------------------------------
 # Network and load balancer
 # ---------------------------------------------------------------------------------------------

@@ -74,7 +74,9 @@ describe('audit anchors in CloudWatch Logs (the sandbox, through lib/aws/logs)',
     const dir = tempDir();
     const aws = testClients(running.url);
     const fileOnly = await anchorStoresFromEnv({ CODEFLOW_DATA_DIR: dir });
-    assert.deepEqual(fileOnly.map((s) => s.name), [join(dir, ANCHOR_FILE)]);
+    assert.deepEqual(fileOnly.map((s) => s.name), [`${ANCHOR_FILE} in the data directory`]);
+    await fileOnly[0]!.write({ seq: 1, hash: hash('e'), at: new Date().toISOString() });
+    assert.equal(statSync(join(dir, ANCHOR_FILE)).isFile(), true, 'in CODEFLOW_DATA_DIR');
     const both = await anchorStoresFromEnv({ CODEFLOW_DATA_DIR: dir, CODEFLOW_AUDIT_ANCHOR_LOG_GROUP: '/ecs/codeflow' }, async () => cloudWatchAnchorStore(aws, '/ecs/codeflow', 'audit-anchors'));
     assert.equal(both.length, 2);
   });

@@ -57,7 +57,8 @@ export function parseAnchor(text: string): AuditAnchor | null {
 export function fileAnchorStore(dataDir: string): AnchorStore {
   const path = join(dataDir, ANCHOR_FILE);
   return {
-    name: path,
+    // Shown to people with audit access: where, without the server's file system layout.
+    name: `${ANCHOR_FILE} in the data directory`,
     async write(anchor) {
       mkdirSync(dirname(path), { recursive: true });
       // O_APPEND: every write lands at the end, whoever else has the file open.
