@@ -7,6 +7,7 @@ import { Truncate } from '@/components/ui/truncate';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { cn } from '@/components/ui/cn';
 import { OutcomeBadge } from './outcome-badge';
+import { isSystemActor } from '@/lib/audit/system-actor';
 
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
@@ -129,7 +130,7 @@ function Actor({ actor }: { actor: AuditEntry['actor'] }) {
       <span className="truncate text-fg" title={`${actor.name ?? actor.subject}\n${actor.issuer} · ${actor.subject}`}>
         {actor.name ?? actor.subject}
       </span>
-      <span className="shrink-0 rounded-full border border-border px-1.5 text-[10px] leading-4 text-fg-muted" title="Role at the time">
+      <span className="shrink-0 rounded-full border border-border px-1.5 text-[10px] leading-4 text-fg-muted" title={isSystemActor(actor) ? 'Codeflow acting by itself, for this role' : 'Role at the time'}>
         {actor.role ?? 'no role'}
       </span>
     </div>

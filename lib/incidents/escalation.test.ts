@@ -92,6 +92,13 @@ describeTargets('escalation timing', (target) => {
     assert.deepEqual(await reached(inc.id), ['on-call', 'manager']);
     const rows = await queryRows<{ role: string; due_at: Date }>(db, sql`select role, due_at from incident_escalations where incident_id = ${inc.id} order by due_at`);
     assert.deepEqual(rows.map((r) => new Date(r.due_at).toISOString()), [new Date(now.getTime() - 55 * MIN).toISOString(), new Date(now.getTime() - 10 * MIN).toISOString()]);
+    // Audited as the worker, with the role it acts for: not "anonymous", not "[no role]".
+    const audit = await queryRows<{ actor_name: string | null; actor_subject: string | null; actor_role: string | null }>(
+      db,
+      sql`select actor_name, actor_subject, actor_role from audit_log where action = 'incident.escalate' and target = ${`incident #${inc.number}`} order by seq`,
+    );
+    assert.equal(audit.length, 2);
+    for (const row of audit) assert.deepEqual(row, { actor_name: 'system: escalation worker', actor_subject: 'system:escalation-worker', actor_role: 'responder' });
   });
 
   it('raising the severity moves the next tier to the new severity’s schedule', async () => {
