@@ -99,21 +99,25 @@ describeTargets('audit anchoring worker', (target) => {
     const stores: AnchorStore[] = [file, stream];
     for (let i = 1; i <= 3; i++) await appendAudit(db, { actor, action: 'service.scale', target: `svc-${i}`, outcome: 'success' });
 
-    startAuditAnchoring({ db: async () => db, stores: async () => stores, intervalMs: 60_000, burstDelayMs: 50 });
+    startAuditAnchoring({ db: async () => db, stores: async () => stores, intervalMs: 60_000, burstDelayMs: 1_000 });
     await waitFor(async () => (await file.readAll()).length === 1);
     await settleAuditAnchoring();
     assert.deepEqual((await stream.readAll()).map((a) => a.seq), [3], 'the head at start, in both stores');
 
-    // A burst of writes costs one anchor, written shortly after.
+    // A burst of writes is anchored shortly after, once (twice at most on a machine slow enough to
+    // spread three appends over more than the one-second delay): fewer anchors than writes.
     await Promise.all([4, 5, 6].map((i) => appendAudit(db, { actor, action: 'service.scale', target: `svc-${i}`, outcome: 'success' })));
     await waitFor(async () => (await file.readAll()).some((a) => a.seq === 6));
     await settleAuditAnchoring();
-    assert.deepEqual((await stream.readAll()).map((a) => a.seq), [3, 6]);
+    const seqs = (await stream.readAll()).map((a) => a.seq);
+    assert.equal(seqs[0], 3);
+    assert.equal(seqs.at(-1), 6);
+    assert.ok(seqs.length <= 3, `one anchor per burst, not per write: ${seqs.join(', ')}`);
     stopAuditAnchoring();
 
     const intact = await verifyAuditChainWithAnchors(db, stores);
     assert.equal(intact.ok, true);
-    assert.deepEqual(intact.anchorSources.map((s) => s.anchors), [2, 2]);
+    assert.deepEqual(intact.anchorSources.map((s) => s.anchors), [seqs.length, seqs.length]);
 
     // The newest three rows deleted with the triggers off: each store alone gives it away.
     await db.transaction(async (tx) => {
