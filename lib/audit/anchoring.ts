@@ -1,3 +1,4 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Db } from '../db/client';
 import { loggerFor } from '../observability/logger';
 import { anchorAuditHead, cloudWatchAnchorStore, fileAnchorStore, readAnchors, readAuditHead, type AnchorStore } from './anchors';
@@ -13,10 +14,26 @@ import { verifyAuditChain, type ChainVerification } from './verify';
 
 export const DEFAULT_ANCHOR_STREAM = 'audit-anchors';
 
-/** The anchor stores from the environment: the data directory's file, plus CloudWatch Logs when a group is configured. */
+function isWritableDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The anchor stores from the environment: the data directory's file, plus CloudWatch Logs when a
+ * group is configured. A container with a read-only root file system (the ECS task) has no
+ * writable data directory; with CloudWatch configured, the stream alone is used there.
+ */
 export function anchorStoresFromEnv(env: Record<string, string | undefined> = process.env, cloudWatch?: () => Promise<AnchorStore>): Promise<AnchorStore[]> {
-  const stores: Promise<AnchorStore>[] = [Promise.resolve(fileAnchorStore(dataDirFromEnv(env)))];
   const group = env.CODEFLOW_AUDIT_ANCHOR_LOG_GROUP?.trim();
+  const dataDir = dataDirFromEnv(env);
+  const stores: Promise<AnchorStore>[] = [];
+  if (!group || isWritableDir(dataDir)) stores.push(Promise.resolve(fileAnchorStore(dataDir)));
   if (group) {
     const stream = env.CODEFLOW_AUDIT_ANCHOR_LOG_STREAM?.trim() || DEFAULT_ANCHOR_STREAM;
     stores.push(cloudWatch ? cloudWatch() : import('../aws/default-clients').then(({ getAwsClients }) => cloudWatchAnchorStore(getAwsClients(), group, stream)));
