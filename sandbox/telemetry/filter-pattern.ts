@@ -56,6 +56,16 @@ function readQuoted(text: string, i: number): { value: string; end: number } {
 setFlagsFromString('--enable-experimental-regexp-engine');
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
+/** Whether this V8 has the linear engine (the `l` flag); a V8 without it must not refuse every regex. */
+const LINEAR_ENGINE = (() => {
+  try {
+    new RegExp('a', 'l');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 function compileRegex(source: string, position: number): RegExp {
   const unsupported = [...source].findIndex((c) => c === '(' || c === ')' || c.codePointAt(0)! > 0x7f);
   if (unsupported >= 0) throw new FilterPatternError(`Invalid character(s) in term '%${source}%': '${[...source][unsupported]}' is not supported in a regular expression`, position + 1 + unsupported);
@@ -65,10 +75,12 @@ function compileRegex(source: string, position: number): RegExp {
   } catch {
     throw new FilterPatternError(`Invalid regular expression %${source}%`, position);
   }
-  try {
-    new RegExp(source, 'l');
-  } catch {
-    throw new FilterPatternError(`Regular expression %${source}% is too complex`, position);
+  if (LINEAR_ENGINE) {
+    try {
+      new RegExp(source, 'l');
+    } catch {
+      throw new FilterPatternError(`Regular expression %${source}% is too complex`, position);
+    }
   }
   return regex;
 }
