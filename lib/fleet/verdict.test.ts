@@ -176,10 +176,31 @@ describe('activeDeploymentCount', () => {
 });
 
 describe('assessService: crash loops', () => {
-  it('down when a rollout keeps failing and nothing runs', () => {
-    const primary = makeDeployment({ rolloutState: 'IN_PROGRESS', runningCount: 0, pendingCount: 1, desiredCount: 1, failedTasks: 42 });
-    const s = makeService({ desiredCount: 1, runningCount: 0, pendingCount: 1, deployments: [primary] });
-    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 1', 'rolling out rev 5: 0 of 1 running', '42 tasks failed to start'] });
+  const looping = (over: Partial<Parameters<typeof makeDeployment>[0]> = {}) =>
+    makeDeployment({ rolloutState: 'IN_PROGRESS', desiredCount: 1, failedTasks: 93, createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:30:20.000Z', ...over });
+
+  it('down with how many failed in how long, whether or not a task is up this second', () => {
+    const starting = makeService({ desiredCount: 1, runningCount: 0, pendingCount: 1, deployments: [looping({ runningCount: 0, pendingCount: 1 })] });
+    const upForNow = makeService({ desiredCount: 1, runningCount: 1, deployments: [looping({ runningCount: 1 })] });
+    const reasons = ['crash loop, 93 tasks failed in 30 min', 'running 0 of 1', 'rolling out rev 5'];
+    assert.deepEqual(assessService(starting), { verdict: 'down', reasons });
+    assert.deepEqual(assessService(upForNow), { verdict: 'down', reasons: [reasons[0], 'running 1 of 1', reasons[2]] });
+  });
+
+  it('a few failures are not a loop, and an older revision still serving is not an outage', () => {
+    const few = makeService({ desiredCount: 3, runningCount: 2, deployments: [looping({ desiredCount: 3, runningCount: 2, failedTasks: 5 })] });
+    assert.equal(assessService(few).verdict, 'deploying');
+    const served = makeService({
+      desiredCount: 1,
+      runningCount: 1,
+      deployments: [looping({ runningCount: 0 }), makeDeployment({ id: 'old', status: 'ACTIVE', desiredCount: 1, runningCount: 1, taskDefinitionArn: td(4) })],
+    });
+    assert.equal(assessService(served).verdict, 'deploying');
+  });
+
+  it('says "since the rollout began" without timestamps', () => {
+    const s = makeService({ desiredCount: 1, runningCount: 0, deployments: [looping({ runningCount: 0, updatedAt: null })] });
+    assert.equal(assessService(s).reasons[0], 'crash loop, 93 tasks failed since the rollout began');
   });
 });
 
