@@ -105,7 +105,7 @@ async function open(api: ApiClient, out: Output, args: ParsedArgs): Promise<void
   const note = typeof args.flags.note === 'string' ? args.flags.note : undefined;
   const { incident } = await api.post<IncidentResponse>('/api/incidents', { title, severity, services, openedAt, note });
   if (out.json) return out.printJson(incident);
-  out.print(`Opened #${incident.number} (${incident.severity}) ${incident.title}: ${api.server.url}/incidents/${incident.id}`);
+  out.print(`Opened #${incident.number} (${incident.severity}) ${incident.title}: ${api.server.url}/incidents/${incident.number}`);
 }
 
 async function transition(api: ApiClient, out: Output, id: string, status: IncidentStatus): Promise<void> {

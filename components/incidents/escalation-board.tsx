@@ -151,7 +151,7 @@ function BoardCard({ incident, unacknowledged, now }: { incident: Incident; unac
     >
       <div className="flex flex-wrap items-center gap-2">
         <IncidentSeverityBadge severity={incident.severity} />
-        <Link href={`/incidents/${encodeURIComponent(incident.id)}`} className="min-w-0 text-[15px] font-semibold hover:text-accent hover:underline">
+        <Link href={`/incidents/${incident.number}`} className="min-w-0 text-[15px] font-semibold hover:text-accent hover:underline">
           <span className="mr-1.5 font-mono font-normal text-fg-subtle">#{incident.number}</span>
           {incident.title}
         </Link>

@@ -1,3 +1,5 @@
+import { UTC_INPUT } from '@/components/ui/time-format';
+
 /** "4m 05s", "1h 02m", "2d 3h" — how long an incident has been open. */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -27,7 +29,7 @@ export function toUtcLocalInput(ms: number): string {
 }
 
 export function fromUtcLocalInput(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
+  if (!UTC_INPUT.test(value)) return null;
   const ms = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

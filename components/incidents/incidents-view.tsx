@@ -87,7 +87,7 @@ function IncidentsTable({ incidents }: { incidents: Incident[] }) {
                 <IncidentSeverityBadge severity={i.severity} />
               </Td>
               <Td>
-                <Link href={`/incidents/${encodeURIComponent(i.id)}`} className="font-medium text-fg hover:text-accent hover:underline">
+                <Link href={`/incidents/${i.number}`} className="font-medium text-fg hover:text-accent hover:underline">
                   <span className="mr-1.5 font-mono text-fg-subtle">#{i.number}</span>
                   {i.title}
                 </Link>

@@ -11,7 +11,8 @@ import { cn } from '@/components/ui/cn';
 import { SeverityPicker } from './severity-picker';
 import { ServicesPicker } from './services-picker';
 import { CommanderSelect } from './commander-select';
-import { fromUtcLocalInput, toUtcLocalInput } from './format';
+import { fromUtcLocalInput } from './format';
+import { UtcDateTimeInput } from '@/components/ui/utc-datetime-input';
 
 export interface IncidentPrefill {
   title?: string;
@@ -47,7 +48,7 @@ export function OpenIncidentDialog({ prefill, onClose }: { prefill: IncidentPref
     mutationFn: (input: OpenIncidentInput) => sendJson<IncidentResponse>('/api/incidents', 'POST', input),
     onSuccess: ({ incident }) => {
       void queryClient.invalidateQueries({ queryKey: ['incidents'] });
-      router.push(`/incidents/${encodeURIComponent(incident.id)}`);
+      router.push(`/incidents/${incident.number}`);
       onClose();
     },
   });
@@ -121,14 +122,12 @@ export function OpenIncidentDialog({ prefill, onClose }: { prefill: IncidentPref
             </label>
             <label className="flex flex-col gap-1 text-[12px] font-medium">
               Started at (UTC)
-              <input
-                type="datetime-local"
-                step={1}
+              <UtcDateTimeInput
+                seconds
                 data-testid="incident-opened-at"
-                max={toUtcLocalInput(Date.now() + 60_000)}
                 value={startedAt}
-                onChange={(e) => setStartedAt(e.target.value)}
-                className={cn(controlClass, 'font-normal tabular-nums')}
+                onChange={setStartedAt}
+                className="font-normal"
               />
               <span className={cn('font-normal', startError ? 'text-down-fg' : 'text-fg-subtle')}>
                 {startError ?? 'Empty means now. Earlier starts count toward escalation.'}
