@@ -109,7 +109,7 @@ function crashLoopReason(primary: Deployment): string {
 
 function revisionLabel(d: Deployment): string {
   const parsed = parseTaskDefinitionArn(d.taskDefinitionArn);
-  return parsed ? `rev ${parsed.revision}` : 'the new revision';
+  return parsed ? `${parsed.family}:${parsed.revision}` : 'the new revision';
 }
 
 function progress(d: Deployment): string {
