@@ -204,7 +204,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 function ActionName({ action }: { action: string }) {
   const parts = action.split(/(?<=[._-])/);
   return (
-    <span data-testid="audit-action" className="font-mono text-[12px] leading-snug text-fg">
+    <span data-testid="audit-action" className="block font-mono text-[12px] leading-snug text-fg">
       {parts.map((p, i) => (
         <Fragment key={i}>
           {i > 0 && <wbr />}
