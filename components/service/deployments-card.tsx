@@ -45,7 +45,7 @@ export function DeploymentsCard({
         <Table>
           <colgroup>
             <col className="w-[96px]" />
-            <col className="w-[200px]" />
+            <col className="w-[280px]" />
             <col />
             <col className="w-[180px]" />
             <col className="w-[72px]" />
