@@ -46,6 +46,7 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
   const tick = tickOf(to - from);
   const empty = rows.length === 0;
   const latest = chart.lines.map((l) => ({ l, v: l.values[l.values.length - 1] })).filter((x) => x.v !== undefined);
+  const labels = markerLabels(metrics.deployments, to - from);
 
   return (
     <Card
@@ -116,7 +117,7 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
                   strokeWidth={isBad(d) ? 1.25 : 1}
                   // Numbered above the plot, in the top margin: threshold labels sit inside it, so the two never overlap.
                   // The legend under the metrics header says what each number deployed.
-                  label={{ value: markerText(d, i), position: 'top', fontSize: 9, fontWeight: 600, fill: isBad(d) ? chartConfig.failedDeployment.color : chartConfig.axis.color }}
+                  label={labels[i] ? { value: labels[i], position: 'top', fontSize: 9, fontWeight: 600, fill: isBad(d) ? chartConfig.failedDeployment.color : chartConfig.axis.color } : undefined}
                 />
               ))}
               {chart.lines.map((l, i) => (
@@ -143,6 +144,25 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
 
 const isBad = (d: DeploymentMarker) => d.outcome === 'failed' || d.outcome === 'rolled-back';
 const markerText = (d: DeploymentMarker, i: number) => `${i + 1}${isBad(d) ? '✕' : ''}`;
+
+/**
+ * Each line's number for the chart, or '' when it shares a label: deployments closer than 3 % of the
+ * range (a rollback right after its failed deploy) would print on top of each other, so the first of
+ * them says "1✕,2" for the group.
+ */
+function markerLabels(deployments: DeploymentMarker[], spanMs: number): string[] {
+  const out = deployments.map(() => '');
+  let head = -1;
+  deployments.forEach((d, i) => {
+    if (head >= 0 && Date.parse(d.at) - Date.parse(deployments[head]!.at) < 0.03 * spanMs) {
+      out[head] = `${out[head]},${markerText(d, i)}`;
+    } else {
+      head = i;
+      out[i] = markerText(d, i);
+    }
+  });
+  return out;
+}
 
 function DeploymentsNote({ deployments }: { deployments: DeploymentMarker[] }) {
   if (deployments.length === 0) return null;
