@@ -117,10 +117,11 @@ test('after a deploy the breaker rolled back: history, chart markers and the inc
   await dialog.getByTestId('open-incident-submit').click();
 
   // The incident lives at its number, as the UI and the CLI call it.
-  await expect(responder).toHaveURL(/\/incidents\/\d+$/);
+  // A new page on a busy machine can take a while to render after its data has arrived.
+  await expect(responder).toHaveURL(/\/incidents\/\d+$/, { timeout: 45_000 });
   const number = new URL(responder.url()).pathname.split('/').pop()!;
   const incident = responder.getByTestId('incident');
-  await expect(incident).toBeVisible();
+  await expect(incident).toBeVisible({ timeout: 30_000 });
   const id = (await incident.getAttribute('data-incident-id'))!;
   const byNumber = await responder.request.get(`/api/incidents/${number}`);
   expect(byNumber.status()).toBe(200);
@@ -195,7 +196,7 @@ test('the audit log shows each action whole', async ({ browser }) => {
   await dialog.getByTestId('op-confirm-name').fill('codeflow-service');
   await dialog.getByTestId('op-reason').fill('e2e: audit actions whole');
   await dialog.getByTestId('op-submit').click();
-  await expect(operator).toHaveURL(/\/operations\/[^/]+$/);
+  await expect(operator).toHaveURL(/\/operations\/[^/]+$/, { timeout: 45_000 });
 
   await operator.goto('/audit?action=ops.deploy.*');
   const row = operator.locator('[data-testid="audit-row"][data-action="ops.deploy.register-task-definition"]').first();
