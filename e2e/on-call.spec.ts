@@ -51,7 +51,7 @@ test('a crash-looping service stays down with how many tasks failed, and its cra
 });
 
 test('after a deploy the breaker rolled back: history, chart markers and the incident timeline name the bad revision; incidents open from the service page and live at their number', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const registered = await aws('ecs', 'register-task-definition', '--family', 'codeflow', '--container-definitions',
     JSON.stringify([{ name: 'codeflow', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/codeflow:v1.5.0-bad', essential: true, portMappings: [{ containerPort: 3000 }] }]));
   const bad = `codeflow:${registered.taskDefinition.revision} (v1.5.0-bad)`;
@@ -80,8 +80,8 @@ test('after a deploy the breaker rolled back: history, chart markers and the inc
   // The server may answer the first read from its cache (refreshing behind it): the next one has both.
   await expect(async () => {
     await responder.reload();
-    await expect.poll(() => markers.count(), { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
-  }).toPass({ timeout: 60_000 });
+    await expect.poll(() => markers.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  }).toPass({ timeout: 90_000 });
   const badMarker = responder.locator('[data-testid="deployment-marker"][data-outcome="rolled-back"]');
   await expect(badMarker).toContainText(bad);
   await expect(badMarker).toContainText('failed, rolled back');
