@@ -1,5 +1,6 @@
 import type { Incident, IncidentDetailResponse, IncidentListResponse, IncidentResponse, IncidentStatus, ServiceRef, Severity } from '../lib/incidents/types';
 import { SEVERITIES } from '../lib/incidents/types';
+import { formatCountdown } from '../lib/format/duration';
 import type { ParsedArgs } from './args';
 import { UsageError } from './args';
 import { parseDuration } from './logs-command';
@@ -104,7 +105,7 @@ async function open(api: ApiClient, out: Output, args: ParsedArgs): Promise<void
   const note = typeof args.flags.note === 'string' ? args.flags.note : undefined;
   const { incident } = await api.post<IncidentResponse>('/api/incidents', { title, severity, services, openedAt, note });
   if (out.json) return out.printJson(incident);
-  out.print(`Opened #${incident.number} (${incident.severity}) ${incident.title}: ${api.server.url}/incidents/${incident.id}`);
+  out.print(`Opened #${incident.number} (${incident.severity}) ${incident.title}: ${api.server.url}/incidents/${incident.number}`);
 }
 
 async function transition(api: ApiClient, out: Output, id: string, status: IncidentStatus): Promise<void> {
@@ -136,8 +137,6 @@ function serviceFlags(argv: string[]): string[] {
 }
 
 function inTime(iso: string): string {
-  const s = Math.round((Date.parse(iso) - Date.now()) / 1000);
-  if (s <= 0) return 'due now';
-  if (s < 3600) return `in ${Math.ceil(s / 60)}m`;
-  return `in ${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m`;
+  const ms = Date.parse(iso) - Date.now();
+  return ms <= 0 ? 'due now' : formatCountdown(ms);
 }

@@ -19,7 +19,7 @@ test('the overview lists the sandbox fleet with verdicts, counts and versions', 
   await expect(codeflow).toContainText('codeflow:1');
   const broken = row(page, 'codeflow-staging', 'reports-worker');
   await expect(broken).toHaveAttribute('data-verdict', 'down');
-  await expect(broken).toContainText('running 0 of 1');
+  await expect(broken).toContainText(/crash loop, \d+ tasks failed in \d/);
   // Worst first: the down service leads the table.
   await expect(page.getByTestId('service-row').first()).toHaveAttribute('data-service', 'reports-worker');
   await expect(page.getByTestId('updated-ago')).toContainText(/updated \d+ ?s ago/);
@@ -53,17 +53,17 @@ test('a bad image rolled out with the AWS CLI shows as failing, then as rolled b
   await advanceClock(20);
   // Deploying; degraded once a minute of the bad version's metrics is in (whether 20 s crossed a minute depends on the start).
   await expect(codeflow).toHaveAttribute('data-verdict', /^(deploying|degraded)$/);
-  await expect(codeflow).toContainText('rolling out rev 2');
+  await expect(codeflow).toContainText('rolling out codeflow:2');
 
   // Tasks start at 30 s and exit at 40 s: three failures trip the circuit breaker.
   await advanceClock(25);
   await expect(codeflow).toHaveAttribute('data-verdict', /^(deploying|degraded)$/);
-  await expect(codeflow).toContainText('rolling back to rev 1');
+  await expect(codeflow).toContainText('rolling back to codeflow:1');
   await expect(codeflow).toContainText('circuit breaker');
 
   // Rolled back; the latency and 5xx alarms clear once their evaluation windows hold good minutes again.
   await advanceClock(300);
   await expect(codeflow).toHaveAttribute('data-verdict', 'healthy', { timeout: 30_000 });
-  await expect(codeflow).toContainText('rolled back to rev 1 after a failed deployment');
+  await expect(codeflow).toContainText('rolled back to codeflow:1 after a failed deployment');
   await expect(codeflow).toContainText('codeflow:1');
 });

@@ -5,6 +5,8 @@ import { AUDIT_OUTCOME_VALUES, type AuditFilterValues } from '@/lib/api/audit/fi
 import { controlClass } from '@/components/ui/controls';
 import { cn } from '@/components/ui/cn';
 import { TextFilter } from '@/components/ui/text-filter';
+import { UTC_INPUT } from '@/components/ui/time-format';
+import { UtcDateTimeInput } from '@/components/ui/utc-datetime-input';
 
 /** Actions Codeflow records today; the field also takes any action, or a prefix ending in '*'. */
 const KNOWN_ACTIONS = [
@@ -50,9 +52,28 @@ const RANGES = [
 ] as const;
 type RangeValue = (typeof RANGES)[number]['value'];
 
-/** "2025-11-27T00:52" for a datetime-local input, in UTC (the whole console shows UTC). */
+/** "2025-11-27T00:52", in UTC (the whole console shows UTC). */
 const toLocalInput = (iso: string | undefined) => (iso ? new Date(iso).toISOString().slice(0, 16) : '');
-const fromLocalInput = (value: string) => (value ? new Date(`${value}:00Z`).toISOString() : undefined);
+const fromLocalInput = (value: string) => new Date(`${value.length === 16 ? `${value}:00` : value}Z`).toISOString();
+
+/** One end of the custom range: typed freely, applied once it is a whole date and time (or cleared). */
+function UtcBound({ id, testId, iso, onCommit }: { id: string; testId: string; iso: string | undefined; onCommit: (iso: string | undefined) => void }) {
+  const [draft, setDraft] = useState(toLocalInput(iso));
+  useEffect(() => setDraft(toLocalInput(iso)), [iso]);
+  return (
+    <UtcDateTimeInput
+      id={id}
+      data-testid={testId}
+      value={draft}
+      onChange={(value) => {
+        setDraft(value);
+        if (value === '') onCommit(undefined);
+        else if (UTC_INPUT.test(value)) onCommit(fromLocalInput(value));
+      }}
+      className="text-[12px]"
+    />
+  );
+}
 
 export function AuditFilterBar({ filters, onChange }: { filters: AuditFilterValues; onChange: (patch: Partial<AuditFilterValues>) => void }) {
   const filtered = Object.values(filters).some(Boolean);
@@ -121,25 +142,9 @@ export function AuditFilterBar({ filters, onChange }: { filters: AuditFilterValu
       {range === 'custom' && (
         <span className="flex items-center gap-1.5 text-xs text-fg-subtle">
           <label htmlFor="audit-from">from</label>
-          <input
-            id="audit-from"
-            data-testid="filter-from"
-            type="datetime-local"
-            value={toLocalInput(filters.from)}
-            max={toLocalInput(filters.to) || undefined}
-            onChange={(e) => onChange({ from: fromLocalInput(e.target.value) })}
-            className={cn(controlClass, 'font-mono text-[12px]')}
-          />
+          <UtcBound id="audit-from" testId="filter-from" iso={filters.from} onCommit={(from) => onChange({ from })} />
           <label htmlFor="audit-to">to</label>
-          <input
-            id="audit-to"
-            data-testid="filter-to"
-            type="datetime-local"
-            value={toLocalInput(filters.to)}
-            min={toLocalInput(filters.from) || undefined}
-            onChange={(e) => onChange({ to: fromLocalInput(e.target.value) })}
-            className={cn(controlClass, 'font-mono text-[12px]')}
-          />
+          <UtcBound id="audit-to" testId="filter-to" iso={filters.to} onCommit={(to) => onChange({ to })} />
           <span>UTC</span>
         </span>
       )}

@@ -24,8 +24,8 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
         <col className="w-[36px]" />
         <col className="w-[168px]" />
         <col className="w-[200px]" />
-        <col className="w-[176px]" />
-        <col className="w-[22%]" />
+        <col className="w-[232px]" />
+        <col className="w-[20%]" />
         <col className="w-[88px]" />
         <col />
       </colgroup>
@@ -96,7 +96,7 @@ function AuditRow({ entry: e, open, onToggle }: { entry: AuditEntry; open: boole
           <Actor actor={e.actor} />
         </Td>
         <Td>
-          <Truncate text={e.action} mono className="text-fg" />
+          <ActionName action={e.action} />
         </Td>
         <Td>{e.target ? <Truncate text={e.target} mono className="text-fg-muted" /> : <span className="text-fg-subtle">—</span>}</Td>
         <Td>
@@ -195,5 +195,23 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
       <dt className="whitespace-nowrap text-fg-subtle">{label}</dt>
       <dd className="min-w-0 font-mono text-[12px] text-fg">{children}</dd>
     </>
+  );
+}
+
+/**
+ * The action whole, never cut ("ops.deploy.register-…" names no action): it wraps after a dot,
+ * hyphen or underscore when the column is too narrow, so each line is still a readable part.
+ */
+function ActionName({ action }: { action: string }) {
+  const parts = action.split(/(?<=[._-])/);
+  return (
+    <span data-testid="audit-action" className="block font-mono text-[12px] leading-snug text-fg">
+      {parts.map((p, i) => (
+        <Fragment key={i}>
+          {i > 0 && <wbr />}
+          {p}
+        </Fragment>
+      ))}
+    </span>
   );
 }

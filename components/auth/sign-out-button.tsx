@@ -24,7 +24,7 @@ export function SignOutButton() {
       type="button"
       data-testid="signout-button"
       onClick={() => void signOutAndLeave('/signin')}
-      className="rounded border border-border px-2 py-1 text-xs text-fg-muted hover:bg-surface-hover hover:text-fg"
+      className="whitespace-nowrap rounded border border-border px-2 py-1 text-xs text-fg-muted hover:bg-surface-hover hover:text-fg"
     >
       Sign out
     </button>

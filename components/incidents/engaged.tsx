@@ -12,7 +12,7 @@ export function EngagedList({ incident, className }: { incident: Incident; class
   return (
     <ul className={cn('flex flex-wrap gap-1.5', className)} data-testid="engaged">
       {incident.commander && (
-        <li className="inline-flex h-6 items-center gap-1 rounded border border-border bg-surface-2 px-1.5 text-[12px]" title="Incident commander">
+        <li className="inline-flex min-h-6 max-w-full flex-wrap items-center gap-x-1 rounded border border-border bg-surface-2 px-1.5 py-0.5 text-[12px] leading-tight" title="Incident commander">
           <span className="text-fg-subtle">Commander</span>
           <span className="font-medium text-fg">{incident.commander.name ?? 'unnamed'}</span>
         </li>
@@ -23,7 +23,7 @@ export function EngagedList({ incident, className }: { incident: Incident; class
           data-testid="engaged-tier"
           data-role={t.role}
           title={`${ROLE_LABELS[t.role]} paged ${t.early ? 'early, by a responder' : `at ${t.afterMinutes} min`}`}
-          className="inline-flex h-6 items-center gap-1 rounded border border-border bg-surface-2 px-1.5 text-[12px]"
+          className="inline-flex min-h-6 max-w-full flex-wrap items-center gap-x-1 rounded border border-border bg-surface-2 px-1.5 py-0.5 text-[12px] leading-tight"
         >
           <span className="text-fg-subtle">{ROLE_LABELS[t.role]}</span>
           <span className="font-medium text-fg">{t.person ?? 'nobody on the roster'}</span>

@@ -39,7 +39,7 @@ export function EscalationBoard() {
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-lg font-semibold tracking-tight">Escalation board</h1>
         {data && <Summary incidents={data.incidents} unacknowledged={unacked.size} />}
-        <div className="ml-auto flex items-center gap-3 text-xs text-fg-subtle">
+        <div className="flex flex-wrap items-center gap-3 text-xs text-fg-subtle sm:ml-auto">
           <span data-testid="board-freshness" className={cn('inline-flex items-center gap-1.5', query.isRefetchError && 'text-degraded-fg')}>
             <span aria-hidden className={cn('size-2 rounded-full', query.isRefetchError ? 'bg-degraded-solid' : 'bg-healthy-solid')} />
             {query.isRefetchError ? `refresh failed (${query.error?.message}) · ` : 'live · '}
@@ -151,7 +151,7 @@ function BoardCard({ incident, unacknowledged, now }: { incident: Incident; unac
     >
       <div className="flex flex-wrap items-center gap-2">
         <IncidentSeverityBadge severity={incident.severity} />
-        <Link href={`/incidents/${encodeURIComponent(incident.id)}`} className="min-w-0 text-[15px] font-semibold hover:text-accent hover:underline">
+        <Link href={`/incidents/${incident.number}`} className="min-w-0 text-[15px] font-semibold [overflow-wrap:anywhere] hover:text-accent hover:underline">
           <span className="mr-1.5 font-mono font-normal text-fg-subtle">#{incident.number}</span>
           {incident.title}
         </Link>
@@ -162,11 +162,11 @@ function BoardCard({ incident, unacknowledged, now }: { incident: Incident; unac
             Unacknowledged
           </span>
         )}
-        <ServiceLinks services={incident.services} className="ml-auto text-[12px]" />
+        <ServiceLinks services={incident.services} className="min-w-0 text-[12px] sm:ml-auto" />
       </div>
-      <div className="mt-2.5 grid grid-cols-2 gap-x-6 gap-y-2 md:grid-cols-[auto_auto_minmax(0,1fr)_minmax(0,1.3fr)]">
+      <div className="mt-2.5 grid grid-cols-2 gap-x-4 gap-y-2 sm:gap-x-6 md:grid-cols-[auto_auto_minmax(0,1fr)_minmax(0,1.3fr)]">
         <Stat label="Open for">
-          <span className="font-mono text-2xl font-semibold tabular-nums" data-testid="board-open-for" suppressHydrationWarning>
+          <span className="font-mono text-lg font-semibold tabular-nums sm:text-2xl" data-testid="board-open-for" suppressHydrationWarning>
             {formatDuration(now - Date.parse(incident.openedAt))}
           </span>
         </Stat>
@@ -175,7 +175,7 @@ function BoardCard({ incident, unacknowledged, now }: { incident: Incident; unac
             <span
               data-testid="board-countdown"
               suppressHydrationWarning
-              className={cn('font-mono text-2xl font-semibold tabular-nums', left <= 0 ? 'text-down-fg' : left <= SOON_MS ? 'text-degraded-fg' : 'text-fg')}
+              className={cn('font-mono text-lg font-semibold tabular-nums sm:text-2xl', left <= 0 ? 'text-down-fg' : left <= SOON_MS ? 'text-degraded-fg' : 'text-fg')}
             >
               {left <= 0 ? 'paging…' : formatCountdown(left)}
             </span>

@@ -6,6 +6,7 @@ import { ROLE_LABELS, SEVERITIES, SEVERITY_DEFINITIONS, type Severity } from '@/
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { controlClass } from '@/components/ui/controls';
 import { formatUtc } from '@/components/ui/time-format';
+import { UtcDateTimeInput } from '@/components/ui/utc-datetime-input';
 import { cn } from '@/components/ui/cn';
 import { simulateQuery } from './queries';
 import { formatAfter, fromUtcLocalInput, toUtcLocalInput } from './format';
@@ -37,13 +38,12 @@ export function EscalationSimulator() {
         </select>
         <label className="flex min-w-0 items-center gap-1.5 text-[12px] text-fg-muted">
           started (UTC)
-          <input
-            type="datetime-local"
+          <UtcDateTimeInput
             aria-label="Start time to simulate (UTC)"
             data-testid="simulate-start"
             value={start}
-            onChange={(e) => setStart(e.target.value)}
-            className={cn(controlClass, 'min-w-0 tabular-nums')}
+            onChange={setStart}
+            className="min-w-0"
           />
         </label>
         <p className="w-full text-xs text-fg-subtle">{SEVERITY_DEFINITIONS[severity].definition}</p>

@@ -10,12 +10,12 @@ test('durations keep two units, largest first', () => {
   assert.equal(formatDuration(2 * 86_400_000 + 3 * 3_600_000), '2d 3h');
 });
 
-test('countdowns round up to the second and never go negative', () => {
-  assert.equal(formatCountdown(9_500), '00:10');
-  assert.equal(formatCountdown(598_001), '09:59');
-  assert.equal(formatCountdown(3_899_000), '1:04:59');
-  assert.equal(formatCountdown(-1000), '00:00');
-  assert.equal(formatCountdown(86_400_000 + 3 * 3_600_000), '1d 03:00:00');
+test('countdowns carry units, round up to the second and never go negative', () => {
+  assert.equal(formatCountdown(9_500), 'in 10 s');
+  assert.equal(formatCountdown(598_001), 'in 9 min 59 s');
+  assert.equal(formatCountdown(3_899_000), 'in 1 h 4 min');
+  assert.equal(formatCountdown(-1000), 'now');
+  assert.equal(formatCountdown(86_400_000 + 3 * 3_600_000), 'in 1 d 3 h');
 });
 
 test('matrix times read as the guide writes them', () => {

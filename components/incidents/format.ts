@@ -1,3 +1,5 @@
+import { UTC_INPUT } from '@/components/ui/time-format';
+
 /** "4m 05s", "1h 02m", "2d 3h" — how long an incident has been open. */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -9,18 +11,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** "09:58", "1:04:59", "2d 03:00:00" — a countdown that reads well on a wall screen; never negative. */
-export function formatCountdown(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const d = Math.floor(total / 86_400);
-  const h = Math.floor((total % 86_400) / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const mmss = `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
-  if (d > 0) return `${d}d ${String(h).padStart(2, '0')}:${mmss}`;
-  if (h > 0) return `${h}:${mmss}`;
-  return mmss;
-}
+export { formatCountdown } from '@/lib/format/duration';
 
 /** "15 min", "1 h", "4 h", "24 h" — a matrix row's time. */
 export function formatAfter(minutes: number): string {
@@ -38,7 +29,7 @@ export function toUtcLocalInput(ms: number): string {
 }
 
 export function fromUtcLocalInput(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
+  if (!UTC_INPUT.test(value)) return null;
   const ms = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

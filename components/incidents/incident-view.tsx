@@ -1,5 +1,6 @@
 'use client';
 
+import { CharCount } from '@/components/ui/char-count';
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
@@ -292,6 +293,7 @@ function NoteForm({ pending, onAdd }: { pending: boolean; onAdd: (note: string, 
         onChange={(e) => setNote(e.target.value)}
         className={cn(controlClass, 'min-w-0 flex-1')}
       />
+      {note.length >= 1500 && <CharCount length={note.length} max={2000} />}
       <button type="submit" data-testid="note-add" disabled={pending || !note.trim()} className={buttonClass}>
         Add note
       </button>

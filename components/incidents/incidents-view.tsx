@@ -87,7 +87,7 @@ function IncidentsTable({ incidents }: { incidents: Incident[] }) {
                 <IncidentSeverityBadge severity={i.severity} />
               </Td>
               <Td>
-                <Link href={`/incidents/${encodeURIComponent(i.id)}`} className="font-medium text-fg hover:text-accent hover:underline">
+                <Link href={`/incidents/${i.number}`} className="font-medium text-fg hover:text-accent hover:underline">
                   <span className="mr-1.5 font-mono text-fg-subtle">#{i.number}</span>
                   {i.title}
                 </Link>
@@ -107,7 +107,7 @@ function IncidentsTable({ incidents }: { incidents: Incident[] }) {
                 <div>{tier ? `${ROLE_LABELS[tier.role]} paged` : <span className="text-fg-subtle">no tier yet</span>}</div>
                 {i.next && (
                   <div className="text-fg-subtle tabular-nums" suppressHydrationWarning>
-                    {ROLE_LABELS[i.next.role]} in {formatCountdown(Date.parse(i.next.at) - now)}
+                    {ROLE_LABELS[i.next.role]} {formatCountdown(Date.parse(i.next.at) - now)}
                   </div>
                 )}
               </Td>

@@ -14,18 +14,21 @@ export function OpenIncidentButton({
   label = 'Open incident',
   small,
   testId = 'open-incident',
+  className,
 }: {
   prefill?: IncidentPrefill;
   label?: string;
   small?: boolean;
   testId?: string;
+  /** Overrides the button's look where it sits among other buttons (a service page's actions). */
+  className?: string;
 }) {
   const allowed = useCan('incident.open');
   const [open, setOpen] = useState(false);
   if (!allowed) return null;
   return (
     <>
-      <button type="button" data-testid={testId} onClick={() => setOpen(true)} className={small ? smallButtonClass : primaryButtonClass}>
+      <button type="button" data-testid={testId} onClick={() => setOpen(true)} className={className ?? (small ? smallButtonClass : primaryButtonClass)}>
         {label}
       </button>
       {open && <OpenIncidentDialog prefill={prefill} onClose={() => setOpen(false)} />}

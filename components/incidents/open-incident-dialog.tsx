@@ -11,7 +11,13 @@ import { cn } from '@/components/ui/cn';
 import { SeverityPicker } from './severity-picker';
 import { ServicesPicker } from './services-picker';
 import { CommanderSelect } from './commander-select';
-import { fromUtcLocalInput, toUtcLocalInput } from './format';
+import { fromUtcLocalInput } from './format';
+import { UtcDateTimeInput } from '@/components/ui/utc-datetime-input';
+import { CharCount } from '@/components/ui/char-count';
+
+// The API's limits (lib/api/incidents/schemas.ts); the counter shows them before the field stops.
+const TITLE_MAX = 200;
+const NOTE_MAX = 2000;
 
 export interface IncidentPrefill {
   title?: string;
@@ -47,7 +53,7 @@ export function OpenIncidentDialog({ prefill, onClose }: { prefill: IncidentPref
     mutationFn: (input: OpenIncidentInput) => sendJson<IncidentResponse>('/api/incidents', 'POST', input),
     onSuccess: ({ incident }) => {
       void queryClient.invalidateQueries({ queryKey: ['incidents'] });
-      router.push(`/incidents/${encodeURIComponent(incident.id)}`);
+      router.push(`/incidents/${incident.number}`);
       onClose();
     },
   });
@@ -97,12 +103,16 @@ export function OpenIncidentDialog({ prefill, onClose }: { prefill: IncidentPref
         </header>
         <div className="flex flex-col gap-4 overflow-y-auto px-5 py-4">
           <label className="flex flex-col gap-1 text-[12px] font-medium">
-            Title
+            <span className="flex items-baseline gap-2">
+              Title
+              <CharCount length={title.length} max={TITLE_MAX} id="incident-title-count" testId="incident-title-count" />
+            </span>
             <input
               autoFocus
               required
               data-testid="incident-title-input"
-              maxLength={200}
+              aria-describedby="incident-title-count"
+              maxLength={TITLE_MAX}
               value={title}
               onChange={(e) => setTitle(e.target.value)}
               placeholder="What is broken, for whom"
@@ -121,14 +131,12 @@ export function OpenIncidentDialog({ prefill, onClose }: { prefill: IncidentPref
             </label>
             <label className="flex flex-col gap-1 text-[12px] font-medium">
               Started at (UTC)
-              <input
-                type="datetime-local"
-                step={1}
+              <UtcDateTimeInput
+                seconds
                 data-testid="incident-opened-at"
-                max={toUtcLocalInput(Date.now() + 60_000)}
                 value={startedAt}
-                onChange={(e) => setStartedAt(e.target.value)}
-                className={cn(controlClass, 'font-normal tabular-nums')}
+                onChange={setStartedAt}
+                className="font-normal"
               />
               <span className={cn('font-normal', startError ? 'text-down-fg' : 'text-fg-subtle')}>
                 {startError ?? 'Empty means now. Earlier starts count toward escalation.'}
@@ -136,11 +144,15 @@ export function OpenIncidentDialog({ prefill, onClose }: { prefill: IncidentPref
             </label>
           </div>
           <label className="flex flex-col gap-1 text-[12px] font-medium">
-            First note <span className="font-normal text-fg-subtle">(optional, goes on the timeline)</span>
+            <span className="flex items-baseline gap-1">
+              First note <span className="font-normal text-fg-subtle">(optional, goes on the timeline)</span>
+              <CharCount length={note.length} max={NOTE_MAX} id="incident-note-count" />
+            </span>
             <textarea
               data-testid="incident-note-input"
+              aria-describedby="incident-note-count"
               rows={2}
-              maxLength={2000}
+              maxLength={NOTE_MAX}
               value={note}
               onChange={(e) => setNote(e.target.value)}
               className={cn(controlClass, 'h-auto py-1.5 font-normal')}

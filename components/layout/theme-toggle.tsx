@@ -20,7 +20,8 @@ function applyTheme(theme: Theme) {
   }
 }
 
-export function ThemeToggle() {
+/** `compact`: the icon alone until there is room for the word (the title says it either way). */
+export function ThemeToggle({ compact = false }: { compact?: boolean }) {
   const [theme, setTheme] = useState<Theme>('system');
 
   useEffect(() => {
@@ -37,10 +38,13 @@ export function ThemeToggle() {
         setTheme(next);
       }}
       title={`Theme: ${LABEL[theme]} (click for ${LABEL[NEXT[theme]]})`}
+      aria-label={`Theme: ${LABEL[theme]}`}
       className="inline-flex h-7 items-center gap-1.5 rounded border border-border px-2 text-xs text-fg-muted hover:bg-surface-2 hover:text-fg"
     >
       <ThemeIcon theme={theme} />
-      <span suppressHydrationWarning>{LABEL[theme]}</span>
+      <span suppressHydrationWarning className={compact ? 'sr-only 2xl:not-sr-only' : undefined}>
+        {LABEL[theme]}
+      </span>
     </button>
   );
 }

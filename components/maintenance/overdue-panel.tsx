@@ -33,9 +33,9 @@ export function MaintenanceOverduePanel() {
         {pressing.length > 0 && (
           <ul className="flex flex-col gap-1.5">
             {pressing.slice(0, SHOWN).map((task) => (
-              <li key={task.id} data-testid="overdue-task" data-task={task.id} className="flex items-baseline gap-2 text-[13px]">
+              <li key={task.id} data-testid="overdue-task" data-task={task.id} className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5 text-[13px]">
                 <TaskStateBadge task={task} />
-                <span className="min-w-0 flex-1 truncate text-fg" title={task.title}>
+                <span className="min-w-[10rem] flex-1 truncate text-fg" title={task.title}>
                   {task.title}
                 </span>
                 <span className="shrink-0 text-xs text-fg-subtle">

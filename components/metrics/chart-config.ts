@@ -14,6 +14,7 @@ export const chartConfig = {
   target: { label: 'Guide target', color: 'var(--degraded-solid)', dashed: true },
   trigger: { label: 'Rollback trigger', color: 'var(--down-solid)', dashed: true },
   deployment: { label: 'Deployment', color: 'var(--fg-subtle)', dashed: true },
+  failedDeployment: { label: 'Failed deployment', color: 'var(--down-solid)' },
   grid: { label: 'Grid', color: 'var(--border)' },
   axis: { label: 'Axis', color: 'var(--fg-subtle)' },
 } satisfies ChartConfig;

@@ -2,14 +2,16 @@
 
 import { useState } from 'react';
 import { RANGE_KEYS, type MetricsQueryInput, type RangeKey } from '@/lib/api/metrics/schemas';
-import { controlClass, smallButtonClass } from '@/components/ui/controls';
+import { smallButtonClass } from '@/components/ui/controls';
+import { UTC_INPUT } from '@/components/ui/time-format';
+import { UtcDateTimeInput } from '@/components/ui/utc-datetime-input';
 import { cn } from '@/components/ui/cn';
 
 const LABELS: Record<RangeKey, string> = { '1h': '1 h', '3h': '3 h', '12h': '12 h', '24h': '24 h', '7d': '7 d', custom: 'Custom' };
 
-/** `datetime-local` values are read and written in UTC, like every time in the console. */
+/** Typed 24-hour in UTC, like every time in the console. */
 const toInput = (iso: string | undefined) => (iso ? iso.slice(0, 16) : '');
-const fromInput = (v: string) => (v ? `${v}:00Z` : undefined);
+const fromInput = (v: string) => (v ? new Date(`${v.length === 16 ? `${v}:00` : v}Z`).toISOString() : undefined);
 
 export function RangePicker({ value, onChange }: { value: MetricsQueryInput; onChange: (next: MetricsQueryInput) => void }) {
   const [custom, setCustom] = useState(value.range === 'custom');
@@ -42,16 +44,17 @@ export function RangePicker({ value, onChange }: { value: MetricsQueryInput; onC
           className="flex flex-wrap items-center gap-1.5 text-xs text-fg-subtle"
           onSubmit={(e) => {
             e.preventDefault();
+            if (!UTC_INPUT.test(from) || !UTC_INPUT.test(to)) return;
             onChange({ range: 'custom', from: fromInput(from), to: fromInput(to) });
           }}
         >
           <label className="flex items-center gap-1">
             from
-            <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className={cn(controlClass, 'h-7 text-xs')} required />
+            <UtcDateTimeInput aria-label="From (UTC)" value={from} onChange={setFrom} className="h-7 text-xs" required />
           </label>
           <label className="flex items-center gap-1">
             to
-            <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} className={cn(controlClass, 'h-7 text-xs')} required />
+            <UtcDateTimeInput aria-label="To (UTC)" value={to} onChange={setTo} className="h-7 text-xs" required />
           </label>
           <span>UTC</span>
           <button type="submit" className={smallButtonClass}>

@@ -46,6 +46,7 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
   const tick = tickOf(to - from);
   const empty = rows.length === 0;
   const latest = chart.lines.map((l) => ({ l, v: l.values[l.values.length - 1] })).filter((x) => x.v !== undefined);
+  const labels = markerLabels(metrics.deployments, to - from);
 
   return (
     <Card
@@ -77,7 +78,7 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
           </p>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <LineChart data={rows} margin={{ top: metrics.deployments.length > 0 ? 16 : 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={chartConfig.grid.color} strokeDasharray="2 4" vertical={false} />
               <XAxis
                 dataKey="t"
@@ -107,14 +108,16 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
                   label={{ value: r.label, position: 'insideTopRight', fontSize: 10, fill: chartConfig[r.kind].color }}
                 />
               ))}
-              {metrics.deployments.map((d) => (
+              {metrics.deployments.map((d, i) => (
                 <ReferenceLine
                   key={d.id}
                   x={Date.parse(d.at)}
-                  stroke={chartConfig.deployment.color}
-                  strokeDasharray="2 3"
-                  // Near the right edge the label goes on the line's left, so it is not cut off.
-                  label={{ value: d.taskDefinition, position: Date.parse(d.at) > from + 0.6 * (to - from) ? 'insideTopRight' : 'insideTopLeft', fontSize: 9, fill: chartConfig.deployment.color }}
+                  stroke={isBad(d) ? chartConfig.failedDeployment.color : chartConfig.deployment.color}
+                  strokeDasharray={isBad(d) ? undefined : '2 3'}
+                  strokeWidth={isBad(d) ? 1.25 : 1}
+                  // Numbered above the plot, in the top margin: threshold labels sit inside it, so the two never overlap.
+                  // The legend under the metrics header says what each number deployed.
+                  label={labels[i] ? { value: labels[i], position: 'top', fontSize: 9, fontWeight: 600, fill: isBad(d) ? chartConfig.failedDeployment.color : chartConfig.axis.color } : undefined}
                 />
               ))}
               {chart.lines.map((l, i) => (
@@ -139,12 +142,63 @@ function ChartCard({ chart, metrics }: { chart: MetricChart; metrics: ServiceMet
   );
 }
 
+const isBad = (d: DeploymentMarker) => d.outcome === 'failed' || d.outcome === 'rolled-back';
+const markerText = (d: DeploymentMarker, i: number) => `${i + 1}${isBad(d) ? '✕' : ''}`;
+
+/**
+ * Each line's number for the chart, or '' when it shares a label: deployments closer than 3 % of the
+ * range (a rollback right after its failed deploy) would print on top of each other, so the first of
+ * them says "1✕,2" for the group.
+ */
+function markerLabels(deployments: DeploymentMarker[], spanMs: number): string[] {
+  const out = deployments.map(() => '');
+  let head = -1;
+  deployments.forEach((d, i) => {
+    if (head >= 0 && Date.parse(d.at) - Date.parse(deployments[head]!.at) < 0.03 * spanMs) {
+      out[head] = `${out[head]},${markerText(d, i)}`;
+    } else {
+      head = i;
+      out[i] = markerText(d, i);
+    }
+  });
+  return out;
+}
+
 function DeploymentsNote({ deployments }: { deployments: DeploymentMarker[] }) {
   if (deployments.length === 0) return null;
+  const bad = deployments.filter(isBad).length;
   return (
-    <span className="text-xs text-fg-subtle">
-      {deployments.length} deployment{deployments.length === 1 ? '' : 's'} in range (dashed vertical lines)
+    <span className="text-xs text-fg-subtle" data-testid="metrics-deployments-note">
+      {deployments.length} deployment{deployments.length === 1 ? '' : 's'} in range
+      {bad > 0 && <span className="font-medium text-down-fg">, {bad} failed</span>}
     </span>
+  );
+}
+
+const OUTCOME_WORDS: Record<DeploymentMarker['outcome'], string> = {
+  'in-progress': 'in progress',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  'rolled-back': 'failed, rolled back',
+  stopped: 'stopped',
+};
+
+/** What each numbered line on the charts deployed, and how it ended. */
+function DeploymentLegend({ deployments, withDate }: { deployments: DeploymentMarker[]; withDate: boolean }) {
+  if (deployments.length === 0) return null;
+  return (
+    <ol data-testid="metrics-deployments" aria-label="Deployments in range" className="flex flex-wrap gap-x-4 gap-y-1 border-b border-border px-4 py-2 text-[12px]">
+      {deployments.map((d, i) => (
+        <li key={d.id} data-testid="deployment-marker" data-outcome={d.outcome} className="flex items-baseline gap-1.5">
+          <span className={`font-mono text-[11px] font-semibold ${isBad(d) ? 'text-down-fg' : 'text-fg-subtle'}`}>{markerText(d, i)}</span>
+          <span className="font-mono text-fg">{d.label}</span>
+          <span className={isBad(d) ? 'font-medium text-down-fg' : 'text-fg-subtle'}>{OUTCOME_WORDS[d.outcome]}</span>
+          <time dateTime={d.at} className="tabular-nums text-fg-subtle">
+            {withDate ? d.at.slice(5, 16).replace('T', ' ') : d.at.slice(11, 16)} UTC
+          </time>
+        </li>
+      ))}
+    </ol>
   );
 }
 
@@ -188,6 +242,7 @@ export default function ServiceMetrics({ cluster, service }: { cluster: string; 
           />
         </div>
       )}
+      {data && <DeploymentLegend deployments={data.deployments} withDate={Date.parse(data.range.to) - Date.parse(data.range.from) > 24 * 3600_000} />}
       {!data && !query.isError ? (
         <MetricsSkeleton />
       ) : data ? (

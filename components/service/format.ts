@@ -4,6 +4,19 @@ export function taskDefinitionLabel(arn: string): string {
   return tail && tail.includes(':') ? tail : arn;
 }
 
+/**
+ * "codeflow:3 (v1.5.1-crash)": a revision as people name it, family:rev with the image tag of the
+ * task's (or definition's) main container when known.
+ */
+export function revisionLabel(arn: string, image: string | null | undefined): string {
+  const base = taskDefinitionLabel(arn);
+  if (!image) return base;
+  const at = image.indexOf('@');
+  const colon = image.indexOf(':', image.lastIndexOf('/') + 1);
+  const tag = at >= 0 ? image.slice(at + 1, at + 20) : colon >= 0 ? image.slice(colon + 1) : 'latest';
+  return `${base} (${tag})`;
+}
+
 export function revisionOf(arn: string): string {
   const tail = taskDefinitionLabel(arn);
   const i = tail.lastIndexOf(':');

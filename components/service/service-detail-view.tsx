@@ -61,11 +61,17 @@ export function ServiceDetailView({
       />
       <ReadOnlyBanner />
       <ActiveOperationBanner cluster={cluster} service={service} />
-      <DeploymentsCard deployments={detail.service.deployments} />
+      <DeploymentsCard deployments={detail.service.deployments} history={detail.deploymentHistory} historyError={detail.deploymentHistoryError ?? null} />
       <ServiceMetricsSection cluster={cluster} service={service} />
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="flex min-w-0 flex-col gap-4">
-          <TasksCard running={detail.tasks.running} stopped={detail.tasks.stopped} containers={detail.taskDefinition?.containers ?? []} />
+          <TasksCard
+            running={detail.tasks.running}
+            stopped={detail.tasks.stopped}
+            stoppedTotal={detail.tasks.stoppedTotal}
+            crashedTotal={detail.tasks.crashedTotal}
+            containers={detail.taskDefinition?.containers ?? []}
+          />
           <ServiceOperationsCard cluster={cluster} service={service} />
           <EventsCard events={detail.events} />
         </div>

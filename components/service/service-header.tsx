@@ -8,6 +8,8 @@ import { UpdatedAgo } from '@/components/fleet/updated-ago';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { buttonClass } from '@/components/ui/error-panel';
 import { cn } from '@/components/ui/cn';
+import { OpenIncidentButton } from '@/components/incidents/open-incident-button';
+import type { IncidentPrefill } from '@/components/incidents/open-incident-dialog';
 
 const reasonTone = {
   down: 'text-down-fg',
@@ -54,6 +56,7 @@ export function ServiceHeader({
         <VerdictBadge verdict={health.verdict} />
         <div className="ml-auto flex flex-wrap items-center gap-3">
           {actions}
+          <OpenIncidentButton testId="service-open-incident" className={buttonClass} prefill={incidentPrefill(detail)} />
           <UpdatedAgo updatedAt={updatedAt} fetching={fetching} failed={refreshError !== null} />
           <a href={detail.awsConsoleUrl} target="_blank" rel="noreferrer noopener" className={buttonClass}>
             Open in AWS console
@@ -105,6 +108,20 @@ export function ServiceHeader({
       </dl>
     </header>
   );
+}
+
+/**
+ * Opening an incident from a service page names the service, and when the verdict is bad, says what
+ * the page says (a down service suggests P1); the responder edits before opening.
+ */
+export function incidentPrefill(detail: Pick<ServiceDetail, 'cluster' | 'health'>): IncidentPrefill {
+  const { health } = detail;
+  const bad = health.verdict === 'down' || health.verdict === 'degraded';
+  return {
+    services: [{ cluster: detail.cluster, service: health.name }],
+    source: { kind: 'manual', ref: null },
+    ...(bad ? { title: `${health.name} ${health.verdict}${health.reasons[0] ? `: ${health.reasons[0]}` : ''}`.slice(0, 200), severity: health.verdict === 'down' ? 'P1' : 'P2' } : {}),
+  };
 }
 
 function Meta({ label, children }: { label: string; children: ReactNode }) {

@@ -4,7 +4,7 @@ import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { revisionOf, shortTaskId } from './format';
+import { revisionLabel, shortTaskId } from './format';
 
 function healthTone(h: string | null): Tone {
   if (h === 'HEALTHY') return 'healthy';
@@ -31,17 +31,31 @@ function LogsLink({ href }: { href: string | null }) {
   );
 }
 
-export function TasksCard({ running, stopped, containers = [] }: { running: Task[]; stopped: Task[]; containers?: ContainerDefinition[] }) {
+export function TasksCard({
+  running,
+  stopped,
+  stoppedTotal = stopped.length,
+  crashedTotal,
+  containers = [],
+}: {
+  running: Task[];
+  /** Crashed first, then newest; the server bounds the list. */
+  stopped: Task[];
+  stoppedTotal?: number;
+  crashedTotal?: number;
+  containers?: ContainerDefinition[];
+}) {
+  const crashed = crashedTotal ?? stopped.filter(isCrashed).length;
   return (
     <Card data-testid="tasks">
-      <CardHeader title="Tasks" meta={`${running.length} running · ${stopped.length} recently stopped`} />
+      <CardHeader title="Tasks" meta={`${running.length} running · ${stoppedTotal} recently stopped${crashed > 0 ? `, ${crashed} crashed` : ''}`} />
       {running.length === 0 ? (
         <EmptyState>No running tasks.</EmptyState>
       ) : (
         <Table>
           <colgroup>
             <col className="w-[128px]" />
-            <col className="w-[56px]" />
+            <col className="w-[200px]" />
             <col className="w-[160px]" />
             <col className="w-[104px]" />
             <col />
@@ -50,7 +64,7 @@ export function TasksCard({ running, stopped, containers = [] }: { running: Task
           <THead>
             <tr>
               <Th>Task</Th>
-              <Th>Rev</Th>
+              <Th>Revision</Th>
               <Th>Status</Th>
               <Th>Health</Th>
               <Th>Zone</Th>
@@ -66,7 +80,9 @@ export function TasksCard({ running, stopped, containers = [] }: { running: Task
                   </span>{' '}
                   <LogsLink href={logsHref(t, containers)} />
                 </Td>
-                <Td className="font-mono text-[12px] text-fg-muted">{revisionOf(t.taskDefinitionArn)}</Td>
+                <Td className="truncate font-mono text-[12px] text-fg-muted" title={t.taskDefinitionArn}>
+                  {revisionLabel(t.taskDefinitionArn, mainImage(t))}
+                </Td>
                 <Td className="text-[12px]">
                   {t.lastStatus}
                   {t.desiredStatus !== t.lastStatus && <span className="text-fg-subtle"> → {t.desiredStatus}</span>}
@@ -86,8 +102,12 @@ export function TasksCard({ running, stopped, containers = [] }: { running: Task
 
       {stopped.length > 0 && (
         <>
-          <h3 className="border-y border-border bg-surface-2 px-4 py-1.5 text-[11px] font-medium uppercase tracking-wide text-fg-subtle">
+          <h3 className="flex flex-wrap items-baseline gap-x-2 border-y border-border bg-surface-2 px-4 py-1.5 text-[11px] font-medium uppercase tracking-wide text-fg-subtle">
             Recently stopped
+            <span data-testid="stopped-summary" className="font-normal normal-case tracking-normal">
+              {stoppedTotal > stopped.length ? `${stopped.length} of ${stoppedTotal} shown` : `${stoppedTotal}`}
+              {crashed > 0 ? ` · crashed first (${crashed} exited non-zero)` : ''}
+            </span>
           </h3>
           <ul>
             {stopped.map((t) => (
@@ -100,16 +120,30 @@ export function TasksCard({ running, stopped, containers = [] }: { running: Task
   );
 }
 
+function mainImage(t: Task): string | null {
+  return t.containers.find((c) => c.image)?.image ?? null;
+}
+
+function isCrashed(t: Task): boolean {
+  return t.containers.some((c) => c.exitCode !== null && c.exitCode !== 0);
+}
+
 function StoppedTask({ task: t, containers }: { task: Task; containers: ContainerDefinition[] }) {
   const exits = t.containers.filter((c) => c.exitCode !== null || c.reason);
   const failed = t.containers.find((c) => c.exitCode !== null && c.exitCode !== 0);
+  const exitCode = failed?.exitCode ?? t.containers.find((c) => c.exitCode !== null)?.exitCode ?? null;
   return (
-    <li data-testid="stopped-task" data-task={t.id} className="border-b border-border px-4 py-2 last:border-b-0">
+    <li data-testid="stopped-task" data-task={t.id} data-crashed={failed ? 'true' : 'false'} data-exit-code={exitCode ?? ''} className="border-b border-border px-4 py-2 last:border-b-0">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        {exitCode !== null && (
+          <Badge tone={failed ? 'down' : 'neutral'}>
+            <span data-testid="stopped-exit-code">exit {exitCode}</span>
+          </Badge>
+        )}
         <span title={t.arn} className="font-mono text-[12px]">
           {shortTaskId(t.id)}
         </span>
-        <span className="font-mono text-[12px] text-fg-subtle">rev {revisionOf(t.taskDefinitionArn)}</span>
+        <span className="font-mono text-[12px] text-fg-subtle">{revisionLabel(t.taskDefinitionArn, mainImage(t))}</span>
         {t.stopCode && <Badge tone="neutral">{t.stopCode}</Badge>}
         <LogsLink href={logsHref(t, containers, failed?.name)} />
         <span className="ml-auto text-xs text-fg-subtle">

@@ -25,3 +25,6 @@ export function formatUtcClock(iso: string): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toISOString().slice(11, 19);
 }
+
+/** A UTC date and time as typed: `2026-12-07T02:10` or with seconds, 24-hour. */
+export const UTC_INPUT = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;

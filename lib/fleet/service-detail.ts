@@ -3,14 +3,16 @@ import { describeServices, describeTasks, listTaskArns } from '../aws/ecs';
 import { describeListeners, describeTargetGroups, describeTargetHealth } from '../aws/elbv2';
 import type { AwsClients } from '../aws/client';
 import type { Listener, Service, Task } from '../aws/types';
+import { isAppError } from '../errors';
 import { getFleetContext, type FleetContext } from './context';
+import { listDeploymentHistory, type DeploymentHistoryEntry } from './deployment-history';
 import { toServiceHealth } from './service-health';
 import { getClusterSnapshot } from './snapshot';
 import { joinTelemetry, type TelemetrySources } from './telemetry';
 import type { ServiceDetail, ServiceHealth, TargetGroupHealth } from './types';
 
-/** Newest stopped tasks shown; why tasks die is usually visible in the last few. */
-const STOPPED_SHOWN = 20;
+/** Stopped tasks shown: crashed first, then newest; why tasks die is usually visible in the last few. */
+export const STOPPED_SHOWN = 10;
 /** Stopped task ARNs examined: ListTasks is unordered, and a crash-looping service can have hundreds. */
 const STOPPED_EXAMINED = 100;
 const EVENTS_SHOWN = 50;
@@ -46,11 +48,12 @@ export async function fetchServiceDetail(cluster: string, serviceName: string, c
   const [service] = await describeServices(aws, cluster, [serviceName]);
   if (!service) throw new Error('describeServices returned no service for a single name');
 
-  const [taskDefinition, running, stopped, targetGroups] = await Promise.all([
+  const [taskDefinition, running, stopped, targetGroups, history] = await Promise.all([
     service.taskDefinitionArn ? ctx.taskDefinitions.get(aws, service.taskDefinitionArn) : null,
     tasksOf(aws, cluster, service.name, 'RUNNING', Number.POSITIVE_INFINITY),
     tasksOf(aws, cluster, service.name, 'STOPPED', STOPPED_EXAMINED),
     targetGroupsOf(aws, service),
+    deploymentHistoryOf(cluster, service.name, ctx),
   ]);
 
   const clusterName = nameFromArn(cluster);
@@ -61,15 +64,35 @@ export async function fetchServiceDetail(cluster: string, serviceName: string, c
     taskDefinition,
     tasks: {
       running: running.sort(byTime((t) => t.startedAt ?? t.createdAt)),
-      stopped: stopped.sort(byTime((t) => t.stoppedAt ?? t.stoppingAt ?? t.createdAt)).slice(0, STOPPED_SHOWN),
+      ...recentlyStopped(stopped),
     },
     targetGroups,
+    deploymentHistory: history.entries,
+    deploymentHistoryError: history.error,
     events: service.events.slice(0, EVENTS_SHOWN),
     awsConsoleUrl: awsConsoleUrl(ctx.region, clusterName, service.name),
     fetchedAt: new Date().toISOString(),
     stale: false,
     error: null,
   };
+}
+
+/** The history changes only when someone deploys; reading it on every 2 s poll would spend three ECS calls each time. */
+const HISTORY_TTL_MS = 10_000;
+
+/**
+ * The service's recent deployments (failed and rolled-back ones included), cached apart from the
+ * detail. A failure to read them is said on the card; it never blanks the page.
+ */
+async function deploymentHistoryOf(cluster: string, service: string, ctx: FleetContext): Promise<{ entries: DeploymentHistoryEntry[] | null; error: string | null }> {
+  try {
+    const r = await ctx.cache.cached(`fleet:deployments:${cluster}/${service}`, HISTORY_TTL_MS, () => listDeploymentHistory(ctx.aws, ctx.taskDefinitions, cluster, service), {
+      staleWhileRevalidateMs: 60_000,
+    });
+    return { entries: r.value, error: r.stale ? (r.error?.message ?? null) : null };
+  } catch (e) {
+    return { entries: null, error: isAppError(e) ? e.message : 'the deployment history could not be read' };
+  }
 }
 
 export function awsConsoleUrl(region: string, cluster: string, service: string): string {
@@ -104,6 +127,21 @@ async function targetGroupsOf(aws: AwsClients, service: Service): Promise<Target
     ),
     targets: healths[i] ?? [],
   }));
+}
+
+/** A task that stopped because a container exited non-zero (a crash, an OOM kill), not because the scheduler stopped it. */
+export function isCrashed(task: Task): boolean {
+  return task.containers.some((c) => c.exitCode !== null && c.exitCode !== 0);
+}
+
+/**
+ * The stopped tasks worth reading at 3 a.m.: crashed ones first (their exit codes say why), then the
+ * scheduler's; newest first within each, at most STOPPED_SHOWN, with how many there were in all.
+ */
+export function recentlyStopped(stopped: Task[]): { stopped: Task[]; stoppedTotal: number; crashedTotal: number } {
+  const newest = byTime((t) => t.stoppedAt ?? t.stoppingAt ?? t.createdAt);
+  const sorted = [...stopped].sort((a, b) => Number(isCrashed(b)) - Number(isCrashed(a)) || newest(a, b));
+  return { stopped: sorted.slice(0, STOPPED_SHOWN), stoppedTotal: stopped.length, crashedTotal: stopped.filter(isCrashed).length };
 }
 
 /** Newest first; tasks without a time go last. */

@@ -1,3 +1,4 @@
+import type { DeploymentHistoryEntry } from './deployment-history';
 import type { LatestMetrics, Signal } from './verdict';
 import type { Deployment, Listener, Service, ServiceEvent, Task, TaskDefinition, TargetGroup, TargetHealth } from '../aws/types';
 
@@ -89,8 +90,12 @@ export interface ServiceDetail {
   service: Service;
   health: ServiceHealth;
   taskDefinition: TaskDefinition | null;
-  tasks: { running: Task[]; stopped: Task[] };
+  /** `stopped`: crashed first, bounded; the totals count every stopped task ECS still lists (up to 100 examined). */
+  tasks: { running: Task[]; stopped: Task[]; stoppedTotal?: number; crashedTotal?: number };
   targetGroups: TargetGroupHealth[];
+  /** The newest ECS service deployments, failed and rolled-back ones kept; null when they could not be read. */
+  deploymentHistory?: DeploymentHistoryEntry[] | null;
+  deploymentHistoryError?: string | null;
   events: ServiceEvent[];
   awsConsoleUrl: string;
   fetchedAt: string;

@@ -41,7 +41,7 @@ describe('assessService', () => {
         makeDeployment({ id: 'old', status: 'ACTIVE', taskDefinitionArn: td(5), runningCount: 2 }),
       ],
     });
-    assert.deepEqual(assessService(s), { verdict: 'deploying', reasons: ['rolling out rev 6: 2 of 3 running'] });
+    assert.deepEqual(assessService(s), { verdict: 'deploying', reasons: ['rolling out web:6: 2 of 3 running'] });
   });
 
   it('deploying when several deployments hold tasks even without a rollout state', () => {
@@ -61,9 +61,9 @@ describe('assessService', () => {
         makeDeployment({ id: 'old', status: 'ACTIVE', runningCount: 3 }),
       ],
     });
-    assert.deepEqual(assessService(s).reasons, ['rolling out rev 6: 0 of 3 running', '2 tasks failed to start']);
+    assert.deepEqual(assessService(s).reasons, ['rolling out web:6: 0 of 3 running', '2 tasks failed to start']);
     const one = makeService({ deployments: [makeDeployment({ runningCount: 2, failedTasks: 1, rolloutState: 'IN_PROGRESS' })], runningCount: 2 });
-    assert.deepEqual(assessService(one).reasons, ['rolling out rev 5: 2 of 3 running', '1 task failed to start']);
+    assert.deepEqual(assessService(one).reasons, ['rolling out web:5: 2 of 3 running', '1 task failed to start']);
   });
 
   it('a first rollout of a new service is deploying, not down', () => {
@@ -79,7 +79,7 @@ describe('assessService', () => {
         makeDeployment({ id: 'old', status: 'ACTIVE', runningCount: 0, pendingCount: 1 }),
       ],
     });
-    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 3', 'rolling out rev 6: 0 of 3 running'] });
+    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 3', 'rolling out web:6: 0 of 3 running'] });
   });
 
   it('degraded when the primary rollout FAILED but tasks still run', () => {
@@ -109,7 +109,7 @@ describe('assessService', () => {
     });
     assert.deepEqual(assessService(s), {
       verdict: 'deploying',
-      reasons: ['rolling back to rev 5: ECS deployment circuit breaker: tasks failed to start.', '2 of 3 running', '3 tasks failed to start'],
+      reasons: ['rolling back to web:5: ECS deployment circuit breaker: tasks failed to start.', '2 of 3 running', '3 tasks failed to start'],
     });
   });
 
@@ -120,7 +120,7 @@ describe('assessService', () => {
       deployments: [makeDeployment({ runningCount: 1, rolloutState: 'IN_PROGRESS', createdAt: primaryAt })],
       events: [{ id: 'e2', createdAt: '2025-01-01T11:00:05.000Z', message: '(service web) rolling back to deployment ecs-svc/1.' }],
     });
-    assert.deepEqual(assessService(s), { verdict: 'deploying', reasons: ['rolling back to rev 5', '1 of 3 running'] });
+    assert.deepEqual(assessService(s), { verdict: 'deploying', reasons: ['rolling back to web:5', '1 of 3 running'] });
   });
 
   it('ignores rollback events older than the current deployment', () => {
@@ -128,7 +128,7 @@ describe('assessService', () => {
       deployments: [makeDeployment({ runningCount: 1, rolloutState: 'IN_PROGRESS', createdAt: '2025-01-02T00:00:00.000Z' })],
       events: [{ id: 'old', createdAt: '2025-01-01T00:00:00.000Z', message: '(service web) rolling back to deployment ecs-svc/0.' }],
     });
-    assert.deepEqual(assessService(s).reasons, ['rolling out rev 5: 1 of 3 running']);
+    assert.deepEqual(assessService(s).reasons, ['rolling out web:5: 1 of 3 running']);
   });
 
   it('down during a rollback when nothing runs', () => {
@@ -139,7 +139,7 @@ describe('assessService', () => {
         makeDeployment({ id: 'bad', status: 'ACTIVE', taskDefinitionArn: td(6), runningCount: 0, rolloutState: 'FAILED', rolloutStateReason: null }),
       ],
     });
-    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 3', 'rolling back to rev 5', '0 of 3 running'] });
+    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 3', 'rolling back to web:5', '0 of 3 running'] });
   });
 
   it('falls back to counts without any deployment', () => {
@@ -168,7 +168,7 @@ describe('activeDeploymentCount', () => {
     ];
     assert.deepEqual(assessService(makeService({ deployments: [primary], events })), {
       verdict: 'healthy',
-      reasons: ['rolled back to rev 4 after a failed deployment: tasks failed to start'],
+      reasons: ['rolled back to web:4 after a failed deployment: tasks failed to start'],
     });
     const unrelated = events.map((e) => ({ ...e, message: e.message.replace('ecs-svc/9', 'ecs-svc/7') }));
     assert.deepEqual(assessService(makeService({ deployments: [primary], events: unrelated })), { verdict: 'healthy', reasons: [] });
@@ -176,10 +176,31 @@ describe('activeDeploymentCount', () => {
 });
 
 describe('assessService: crash loops', () => {
-  it('down when a rollout keeps failing and nothing runs', () => {
-    const primary = makeDeployment({ rolloutState: 'IN_PROGRESS', runningCount: 0, pendingCount: 1, desiredCount: 1, failedTasks: 42 });
-    const s = makeService({ desiredCount: 1, runningCount: 0, pendingCount: 1, deployments: [primary] });
-    assert.deepEqual(assessService(s), { verdict: 'down', reasons: ['running 0 of 1', 'rolling out rev 5: 0 of 1 running', '42 tasks failed to start'] });
+  const looping = (over: Partial<Parameters<typeof makeDeployment>[0]> = {}) =>
+    makeDeployment({ rolloutState: 'IN_PROGRESS', desiredCount: 1, failedTasks: 93, createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:30:20.000Z', ...over });
+
+  it('down with how many failed in how long, whether or not a task is up this second', () => {
+    const starting = makeService({ desiredCount: 1, runningCount: 0, pendingCount: 1, deployments: [looping({ runningCount: 0, pendingCount: 1 })] });
+    const upForNow = makeService({ desiredCount: 1, runningCount: 1, deployments: [looping({ runningCount: 1 })] });
+    const reasons = ['crash loop, 93 tasks failed in 30 min', 'running 0 of 1', 'rolling out web:5'];
+    assert.deepEqual(assessService(starting), { verdict: 'down', reasons });
+    assert.deepEqual(assessService(upForNow), { verdict: 'down', reasons: [reasons[0], 'running 1 of 1', reasons[2]] });
+  });
+
+  it('a few failures are not a loop, and an older revision still serving is not an outage', () => {
+    const few = makeService({ desiredCount: 3, runningCount: 2, deployments: [looping({ desiredCount: 3, runningCount: 2, failedTasks: 5 })] });
+    assert.equal(assessService(few).verdict, 'deploying');
+    const served = makeService({
+      desiredCount: 1,
+      runningCount: 1,
+      deployments: [looping({ runningCount: 0 }), makeDeployment({ id: 'old', status: 'ACTIVE', desiredCount: 1, runningCount: 1, taskDefinitionArn: td(4) })],
+    });
+    assert.equal(assessService(served).verdict, 'deploying');
+  });
+
+  it('says "since the rollout began" without timestamps', () => {
+    const s = makeService({ desiredCount: 1, runningCount: 0, deployments: [looping({ runningCount: 0, updatedAt: null })] });
+    assert.equal(assessService(s).reasons[0], 'crash loop, 93 tasks failed since the rollout began');
   });
 });
 
@@ -235,9 +256,9 @@ describe('telemetrySignals and withSignals', () => {
   it('a critical signal degrades a healthy or deploying service and leads its reasons; down stays down', () => {
     const signals = telemetrySignals(input({ metrics: { ...quiet, p95Ms: 612 }, findings: { highest: 'HIGH', count: 1 } }));
     assert.deepEqual(withSignals({ verdict: 'healthy', reasons: [] }, signals), { verdict: 'degraded', reasons: ['p95 612 ms > 500 ms', '1 open HIGH finding'] });
-    assert.deepEqual(withSignals({ verdict: 'deploying', reasons: ['rolling out rev 2: 1 of 3 running'] }, signals), {
+    assert.deepEqual(withSignals({ verdict: 'deploying', reasons: ['rolling out web:2: 1 of 3 running'] }, signals), {
       verdict: 'degraded',
-      reasons: ['p95 612 ms > 500 ms', 'rolling out rev 2: 1 of 3 running', '1 open HIGH finding'],
+      reasons: ['p95 612 ms > 500 ms', 'rolling out web:2: 1 of 3 running', '1 open HIGH finding'],
     });
     assert.deepEqual(withSignals({ verdict: 'down', reasons: ['running 0 of 3'] }, signals), { verdict: 'down', reasons: ['running 0 of 3', 'p95 612 ms > 500 ms', '1 open HIGH finding'] });
     // Warnings alone list themselves without changing the verdict.

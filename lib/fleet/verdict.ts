@@ -1,4 +1,5 @@
 import { parseTaskDefinitionArn } from '../aws/arn';
+import { formatSpan } from '../format/duration';
 import type { Deployment, Service } from '../aws/types';
 import type { Verdict } from './types';
 
@@ -15,11 +16,15 @@ export interface Assessment {
  * 2. Circuit-breaker rollback in progress (a new PRIMARY while an older deployment FAILED, or a
  *    "rolling back" event since the primary started) → deploying, saying why it rolls back.
  * 3. Primary rollout FAILED (no rollback configured) → down when nothing runs, else degraded.
- * 4. Rollout in progress (primary IN_PROGRESS or several deployments holding tasks) → deploying,
+ * 4. Crash loop (the primary rollout keeps failing tasks, at least twice its desired count and never
+ *    fewer than five, and no older deployment still serves) → down, whatever the running count says
+ *    this second: a task that starts and dies ten seconds later serves nobody, and a verdict that
+ *    flips Down ↔ Deploying with each restart is noise on the overview.
+ * 5. Rollout in progress (primary IN_PROGRESS or several deployments holding tasks) → deploying,
  *    unless nothing runs at all while an old version is being replaced or tasks keep failing
  *    (a crash loop): users see an outage, so down. A new service's first clean rollout stays deploying.
- * 5. Settled: desired > 0 and none running → down; fewer than desired → degraded.
- * 6. Otherwise healthy. A settled service whose current deployment is a completed circuit-breaker
+ * 6. Settled: desired > 0 and none running → down; fewer than desired → degraded.
+ * 7. Otherwise healthy. A settled service whose current deployment is a completed circuit-breaker
  *    rollback keeps a note saying so until the next deployment: the last deploy failed.
  *    Desired 0 is healthy (someone scaled it to zero on purpose; alarms, not
  *    the verdict, catch a wrong scale) with a note, so it does not look like a running service.
@@ -47,6 +52,10 @@ export function assessService(service: Service): Assessment {
     const reasons = [`rollout FAILED: ${primary.rolloutStateReason ?? 'no reason given'}`];
     if (running < desired) reasons.push(counts);
     return { verdict: nothingRuns ? 'down' : 'degraded', reasons };
+  }
+
+  if (primary && isCrashLooping(service, primary)) {
+    return { verdict: 'down', reasons: [crashLoopReason(primary), counts, `rolling out ${revisionLabel(primary)}`] };
   }
 
   if (primary && (primary.rolloutState === 'IN_PROGRESS' || holding > 1)) {
@@ -80,9 +89,27 @@ function isRollingBack(service: Service, primary: Deployment): boolean {
   );
 }
 
+/** Fewer failures than this are a rollout's teething (a slow health check, one bad host), not a loop. */
+export const CRASH_LOOP_MIN_FAILED = 5;
+
+function isCrashLooping(service: Service, primary: Deployment): boolean {
+  if (primary.rolloutState !== 'IN_PROGRESS') return false;
+  if (primary.failedTasks < Math.max(CRASH_LOOP_MIN_FAILED, 2 * primary.desiredCount)) return false;
+  // An older revision still running means users are served by it: a failing rollout, not an outage.
+  return !service.deployments.some((d) => d !== primary && d.runningCount > 0);
+}
+
+/** "crash loop, 93 tasks failed in 30 min": over the rollout so far (ECS counts failures per deployment). */
+function crashLoopReason(primary: Deployment): string {
+  const from = primary.createdAt ? Date.parse(primary.createdAt) : Number.NaN;
+  const to = primary.updatedAt ? Date.parse(primary.updatedAt) : Number.NaN;
+  const span = Number.isFinite(from) && Number.isFinite(to) && to > from ? ` in ${formatSpan(to - from)}` : ' since the rollout began';
+  return `crash loop, ${primary.failedTasks} tasks failed${span}`;
+}
+
 function revisionLabel(d: Deployment): string {
   const parsed = parseTaskDefinitionArn(d.taskDefinitionArn);
-  return parsed ? `rev ${parsed.revision}` : 'the new revision';
+  return parsed ? `${parsed.family}:${parsed.revision}` : 'the new revision';
 }
 
 function progress(d: Deployment): string {

@@ -90,7 +90,7 @@ export function subjectOf(i: Pick<Incident, 'id' | 'number' | 'title' | 'severit
 
 /** Inserts one outbox row per target that wants this event; a second call for the same happening inserts nothing. */
 export async function enqueueNotifications(tx: Db, config: IncidentsConfig, incident: NotificationSubject, d: NotificationDetails): Promise<number> {
-  const link = config.publicUrl ? `${config.publicUrl}/incidents/${incident.id}` : null;
+  const link = config.publicUrl ? `${config.publicUrl}/incidents/${incident.number}` : null;
   const targets = config.webhooks.filter((w) => w.events.includes(d.event) && w.severities.includes(incident.severity));
   if (targets.length === 0) return 0;
   const rows = await tx

@@ -58,7 +58,8 @@ describe('incident timeline and sources against the sandbox', { timeout: 60_000 
     const failing: TimelineSource = { name: 'operations', collect: async () => { throw new Error('boom'); } };
     const inc = incident(new Date(Date.now() - 10 * 60_000));
     const { entries, sources } = await collectExternal(inc, [deploymentsSource(() => aws), alarmsSource(alarmsCtx), findingsSource(() => aws), failing], now);
-    assert.ok(entries.some((e) => e.kind === 'deployment' && e.text.startsWith(`${CLUSTER}/${SERVICE}: deployment started`)), JSON.stringify(entries, null, 1));
+    // Named as people name revisions, family:rev (image tag), not by the service revision's number.
+    assert.ok(entries.some((e) => e.kind === 'deployment' && new RegExp(`^${CLUSTER}/${SERVICE}: deployment of [\\w-]+:\\d+ \\([^)]+\\) started$`).test(e.text)), JSON.stringify(entries, null, 1));
     assert.ok(entries.some((e) => e.kind === 'alarm' && /^payments-cpu-high: \w+ → ALARM \(CPU above 80% \(test\)\)$/.test(e.text)), JSON.stringify(entries, null, 1));
     assert.deepEqual(sources.map((s) => `${s.name}:${s.ok}`), ['deployments:true', 'alarms:true', 'findings:true', 'operations:false']);
     // Nothing from a service the incident is not about.

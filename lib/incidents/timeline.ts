@@ -3,6 +3,7 @@ import { describeAlarmHistory } from '../aws/cloudwatch';
 import { describeServiceDeployments, listServiceDeployments } from '../aws/ecs';
 import { allOf, inCluster, listDetectorIds, listFindings, updatedSince } from '../aws/guardduty';
 import type { ServiceDeploymentRecord } from '../aws/types';
+import { nameRevisions, type RevisionName } from '../fleet/deployment-history';
 import { isAppError } from '../errors';
 import { listAlarms, toHistoryEntry, type AlarmsContext } from '../telemetry/alarms';
 import type { Incident, TimelineEntry } from './types';
@@ -53,11 +54,11 @@ export function windowOf(incident: Pick<Incident, 'openedAt' | 'resolvedAt'>, no
 
 const inWindow = (iso: string | null, w: TimelineWindow) => iso !== null && Date.parse(iso) >= w.from.getTime() && Date.parse(iso) <= w.to.getTime();
 
-export function deploymentEntries(svc: string, d: ServiceDeploymentRecord, w: TimelineWindow): TimelineEntry[] {
+/** `revision` names what was deployed (`codeflow:3 (v1.5.1-crash)`); the service revision's number means nothing to a responder. */
+export function deploymentEntries(svc: string, d: ServiceDeploymentRecord, w: TimelineWindow, revision: string | null = null): TimelineEntry[] {
   const out: TimelineEntry[] = [];
-  const revision = d.targetRevisionArn ? d.targetRevisionArn.slice(d.targetRevisionArn.lastIndexOf('/') + 1) : null;
   const started = d.startedAt ?? d.createdAt;
-  if (inWindow(started, w)) out.push({ at: started!, kind: 'deployment', actor: null, text: `${svc}: deployment started${revision ? ` (revision ${revision})` : ''}`, ref: d.arn });
+  if (inWindow(started, w)) out.push({ at: started!, kind: 'deployment', actor: null, text: `${svc}: deployment of ${revision ?? 'a new revision'} started`, ref: d.arn });
   if (d.rollback && inWindow(d.rollback.startedAt ?? d.finishedAt, w)) {
     out.push({ at: (d.rollback.startedAt ?? d.finishedAt)!, kind: 'rollback', actor: null, text: `${svc}: rolled back${d.rollback.reason ? `: ${d.rollback.reason}` : ''}`, ref: d.arn });
   }
@@ -67,7 +68,7 @@ export function deploymentEntries(svc: string, d: ServiceDeploymentRecord, w: Ti
       at: d.finishedAt,
       kind: rolledBack ? 'rollback' : 'deployment',
       actor: null,
-      text: `${svc}: deployment ${d.status.toLowerCase().replaceAll('_', ' ')}${d.statusReason ? ` (${d.statusReason})` : ''}`,
+      text: `${svc}: deployment${revision ? ` of ${revision}` : ''} ${d.status.toLowerCase().replaceAll('_', ' ')}${d.statusReason ? ` (${d.statusReason})` : ''}`,
       ref: d.arn,
     });
   }
@@ -82,7 +83,8 @@ export function deploymentsSource(aws: () => AwsClients): TimelineSource {
         incident.services.slice(0, 10).map(async (s) => {
           const brief = (await listServiceDeployments(aws(), s.cluster, s.service)).filter((d) => inWindow(d.startedAt ?? d.createdAt, w) || inWindow(d.finishedAt, w)).slice(0, 20);
           const full = brief.length ? await describeServiceDeployments(aws(), brief.map((d) => d.arn)) : [];
-          return full.flatMap((d) => deploymentEntries(`${s.cluster}/${s.service}`, d, w));
+          const names = await nameRevisions(aws(), full).catch(() => new Map<string, RevisionName>());
+          return full.flatMap((d) => deploymentEntries(`${s.cluster}/${s.service}`, d, w, (d.targetServiceRevisionArn && names.get(d.targetServiceRevisionArn)?.label) || null));
         }),
       );
       return perService.flat();

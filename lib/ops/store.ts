@@ -73,6 +73,13 @@ export async function loadRow(db: Db, id: string): Promise<OperationRow> {
   return row;
 }
 
+/** Whether an operation with this id was ever recorded (an id of the wrong shape never was). */
+export async function operationExists(db: Db, id: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const [row] = await db.select({ id: operations.id }).from(operations).where(eq(operations.id, id)).limit(1);
+  return row !== undefined;
+}
+
 export async function getOperation(db: Db, id: string): Promise<Operation> {
   return toOperation(await loadRow(db, id));
 }

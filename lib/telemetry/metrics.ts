@@ -5,6 +5,8 @@ import { getMetricData, MAX_QUERIES_PER_CALL } from '../aws/cloudwatch';
 import type { MetricQuery, MetricSeries } from '../aws/telemetry-types';
 import type { Service } from '../aws/types';
 import { createCache, type Cache } from '../cache/cached';
+import { getFleetContext } from '../fleet/context';
+import { listDeploymentHistory, type DeploymentHistoryEntry, type DeploymentOutcome } from '../fleet/deployment-history';
 import { getServiceDetail } from '../fleet/service-detail';
 import type { TargetGroupHealth } from '../fleet/types';
 import { AppError, isAppError } from '../errors';
@@ -94,6 +96,10 @@ export interface DeploymentMarker {
   at: string;
   status: string;
   taskDefinition: string;
+  /** `codeflow:3 (v1.5.1-crash)` when the revision's image is known, else `codeflow:3`. */
+  label: string;
+  /** How it ended: failed and rolled-back ones are flagged on the charts. */
+  outcome: DeploymentOutcome;
 }
 
 export interface ServiceMetrics {
@@ -217,12 +223,49 @@ export function toCharts(plan: Plan, series: readonly MetricSeries[]): MetricCha
   }));
 }
 
-/** Deployments that began inside the range, oldest first, as markers on the time axis. */
+/**
+ * Deployments that began inside the range, oldest first, as markers on the time axis — from the
+ * service's current deployments only (the fallback when the deployment history cannot be read).
+ */
 export function deploymentMarkers(service: Service, range: Pick<MetricsRange, 'from' | 'to'>): DeploymentMarker[] {
   return service.deployments
     .filter((d) => d.createdAt !== null && d.createdAt >= range.from && d.createdAt <= range.to)
-    .map((d) => ({ id: d.id, at: d.createdAt!, status: d.status, taskDefinition: d.taskDefinitionArn.slice(d.taskDefinitionArn.lastIndexOf('/') + 1) }))
+    .map((d) => {
+      const taskDefinition = d.taskDefinitionArn.slice(d.taskDefinitionArn.lastIndexOf('/') + 1);
+      const outcome: DeploymentOutcome = d.rolloutState === 'FAILED' ? 'failed' : d.rolloutState === 'IN_PROGRESS' ? 'in-progress' : 'succeeded';
+      return { id: d.id, at: d.createdAt!, status: d.status, taskDefinition, label: taskDefinition, outcome };
+    })
     .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * Every deployment ECS recorded that began inside the range, oldest first, failed and rolled-back
+ * ones included: the bad revision behind a 5xx spike is the one the breaker has already replaced.
+ */
+export function historyMarkers(history: readonly DeploymentHistoryEntry[], range: Pick<MetricsRange, 'from' | 'to'>): DeploymentMarker[] {
+  const from = Date.parse(range.from);
+  const to = Date.parse(range.to);
+  return history
+    .filter((d) => d.startedAt !== null && Date.parse(d.startedAt) >= from && Date.parse(d.startedAt) <= to)
+    .map((d) => {
+      const taskDefinition = d.revision?.label.replace(/ \(.*\)$/, '') ?? d.arn.slice(d.arn.lastIndexOf('/') + 1);
+      return { id: d.arn, at: d.startedAt!, status: d.status, taskDefinition, label: d.revision?.label ?? taskDefinition, outcome: d.outcome };
+    })
+    .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** ECS keeps 90 days of deployments; a 7-day chart of a busy service rarely has more than this. */
+const MARKERS_READ = 50;
+
+async function markersFor(cluster: string, service: Service, range: MetricsRange): Promise<DeploymentMarker[]> {
+  const fleet = getFleetContext();
+  try {
+    const history = await listDeploymentHistory(fleet.aws, fleet.taskDefinitions, cluster, service.name, { since: new Date(range.from), limit: MARKERS_READ });
+    return historyMarkers(history, range);
+  } catch (e) {
+    loggerFor('metrics').warn({ err: e, service: service.name }, 'deployment history unreadable; charts mark current deployments only');
+    return deploymentMarkers(service, range);
+  }
 }
 
 export interface MetricsContext {
@@ -269,7 +312,7 @@ export async function getServiceMetrics(
         service: detail.service.name,
         range,
         charts: toCharts(plan, series),
-        deployments: deploymentMarkers(detail.service, range),
+        deployments: await markersFor(detail.cluster, detail.service, range),
         queryCount: plan.queries.length,
         callCount: Math.ceil(plan.queries.length / MAX_QUERIES_PER_CALL),
       };

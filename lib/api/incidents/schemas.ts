@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ESCALATION_ROLES, INCIDENT_STATUSES, SEVERITIES, type EscalationRole, type IncidentStatus, type Severity } from '../../incidents/types';
 import { clusterNameSchema, serviceNameSchema } from '../params';
+import { isIncidentRef } from '../../incidents/lookup';
 
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]], { error: (i) => `"${String(i.input)}" is not a severity; use P0, P1, P2 or P3` });
 const status = z.enum(INCIDENT_STATUSES as [IncidentStatus, ...IncidentStatus[]], { error: (i) => `"${String(i.input)}" is not a status; use open, acknowledged, mitigated or resolved` });
@@ -42,8 +43,10 @@ export const listIncidentsQuerySchema = z
   .object({ status: z.union([z.enum(['open', 'all']), status]).optional(), severity: severity.optional() })
   .strict();
 
-export const incidentParamsSchema = z.object({ id: z.uuid({ error: 'not an incident id' }) });
-export const stepParamsSchema = z.object({ id: z.uuid({ error: 'not an incident id' }), stepId: z.string().min(1).max(120) });
+// An incident is named by its id or by its number ("2", "#2"), as the UI and the CLI call it.
+const incidentRef = z.string().max(100).refine(isIncidentRef, { error: 'not an incident id or number' });
+export const incidentParamsSchema = z.object({ id: incidentRef });
+export const stepParamsSchema = z.object({ id: incidentRef, stepId: z.string().min(1).max(120) });
 
 export const playbookBodySchema = z.object({ done: z.boolean({ error: 'done must be true or false' }) }).strict();
 export const escalateBodySchema = z.object({ reason: z.string({ error: 'say why' }).trim().min(1, 'say why the next tier is pulled in early').max(1000) }).strict();

@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { authorizePage } from '@/lib/auth/session';
+import { getDb } from '@/lib/db/client';
+import { operationExists } from '@/lib/ops/store';
 import { ForbiddenPanel } from '@/components/layout/forbidden-panel';
 import { OperationProgress } from '@/components/ops/operation-progress';
 
@@ -16,6 +18,6 @@ export default async function OperationPage({ params }: { params: Params }) {
   const { user, allowed } = await authorizePage(`/operations/${encodeURIComponent(raw)}`, 'fleet.read');
   if (!allowed) return <ForbiddenPanel title="You cannot view operations" action="fleet.read" role={user.role} />;
   const id = idSchema.safeParse(raw);
-  if (!id.success) notFound();
+  if (!id.success || !(await operationExists(await getDb(), id.data))) notFound();
   return <OperationProgress id={id.data} viewer={{ subject: user.subject, role: user.role }} />;
 }

@@ -3,7 +3,9 @@ import { withUser } from '@/lib/api/with-user';
 import { parseBody } from '@/lib/api/body';
 import { incidentParamsSchema, updateIncidentSchema } from '@/lib/api/incidents/schemas';
 import { actorOf } from '@/lib/auth/identity';
+import { getDb } from '@/lib/db/client';
 import { updateIncident } from '@/lib/incidents/incidents';
+import { incidentIdOrThrow } from '@/lib/incidents/lookup';
 import { incidentDeps, incidentWithTimeline, kickEscalationWorker } from '@/lib/incidents/server';
 
 export const dynamic = 'force-dynamic';
@@ -14,8 +16,8 @@ type Ctx = { params: Promise<{ id: string }> };
 export const GET = withErrors(
   withUser(
     async (_req, ctx: Ctx) => {
-      const { id } = incidentParamsSchema.parse(await ctx.params);
-      return json(await incidentWithTimeline(id));
+      const { id: ref } = incidentParamsSchema.parse(await ctx.params);
+      return json(await incidentWithTimeline(await incidentIdOrThrow(await getDb(), ref)));
     },
     { action: 'fleet.read' },
   ),
@@ -25,9 +27,10 @@ export const GET = withErrors(
 export const PATCH = withErrors(
   withUser(
     async (req, ctx: Ctx, user) => {
-      const { id } = incidentParamsSchema.parse(await ctx.params);
+      const { id: ref } = incidentParamsSchema.parse(await ctx.params);
       const body = await parseBody(req, updateIncidentSchema);
-      const incident = await updateIncident(await incidentDeps(), id, body, actorOf(user));
+      const deps = await incidentDeps();
+      const incident = await updateIncident(deps, await incidentIdOrThrow(deps.db, ref), body, actorOf(user));
       kickEscalationWorker();
       return json({ incident });
     },

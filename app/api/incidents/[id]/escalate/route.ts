@@ -4,6 +4,7 @@ import { parseBody } from '@/lib/api/body';
 import { escalateBodySchema, incidentParamsSchema } from '@/lib/api/incidents/schemas';
 import { actorOf } from '@/lib/auth/identity';
 import { escalateEarly } from '@/lib/incidents/incidents';
+import { incidentIdOrThrow } from '@/lib/incidents/lookup';
 import { incidentDeps, kickEscalationWorker } from '@/lib/incidents/server';
 
 export const dynamic = 'force-dynamic';
@@ -12,9 +13,10 @@ export const dynamic = 'force-dynamic';
 export const POST = withErrors(
   withUser(
     async (req, ctx: { params: Promise<{ id: string }> }, user) => {
-      const { id } = incidentParamsSchema.parse(await ctx.params);
+      const { id: ref } = incidentParamsSchema.parse(await ctx.params);
       const { reason } = await parseBody(req, escalateBodySchema);
-      const incident = await escalateEarly(await incidentDeps(), id, reason, actorOf(user));
+      const deps = await incidentDeps();
+      const incident = await escalateEarly(deps, await incidentIdOrThrow(deps.db, ref), reason, actorOf(user));
       kickEscalationWorker();
       return json({ incident });
     },

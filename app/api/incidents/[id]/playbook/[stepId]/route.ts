@@ -4,6 +4,7 @@ import { parseBody } from '@/lib/api/body';
 import { playbookBodySchema, stepParamsSchema } from '@/lib/api/incidents/schemas';
 import { actorOf } from '@/lib/auth/identity';
 import { setPlaybookStep } from '@/lib/incidents/incidents';
+import { incidentIdOrThrow } from '@/lib/incidents/lookup';
 import { incidentDeps } from '@/lib/incidents/server';
 
 export const dynamic = 'force-dynamic';
@@ -12,9 +13,10 @@ export const dynamic = 'force-dynamic';
 export const POST = withErrors(
   withUser(
     async (req, ctx: { params: Promise<{ id: string; stepId: string }> }, user) => {
-      const { id, stepId } = stepParamsSchema.parse(await ctx.params);
+      const { id: ref, stepId } = stepParamsSchema.parse(await ctx.params);
       const { done } = await parseBody(req, playbookBodySchema);
-      return json({ incident: await setPlaybookStep(await incidentDeps(), id, stepId, done, actorOf(user)) });
+      const deps = await incidentDeps();
+      return json({ incident: await setPlaybookStep(deps, await incidentIdOrThrow(deps.db, ref), stepId, done, actorOf(user)) });
     },
     { action: 'incident.acknowledge' },
   ),
