@@ -10,6 +10,9 @@ import { formatStartupProblems, startupProblems } from '../lib/startup-config';
 import { buildForStart, isBuildCurrent, resolveNextBin, STANDALONE_DIR } from './build';
 import { StartProgress } from './progress';
 import { AWS_SIGNALS, credentialsHint } from './credentials-hint';
+import { localModeRefusal } from '../lib/auth/local-mode-rules';
+import { ROLES, type Role } from '../lib/auth/roles';
+import { userInfo } from 'node:os';
 import { resetData } from './reset';
 import { readMeta, storedWorldSize } from '../sandbox/sim/persistence';
 import { linkExternals, PACKAGED_CONSOLE_DIR } from './packaged-console';
@@ -92,10 +95,44 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   const port = intFlag(args, 'port', process.env.PORT ? Number(process.env.PORT) : 3000)!;
   const host = process.env.HOSTNAME && process.env.HOSTNAME !== '0.0.0.0' ? process.env.HOSTNAME : '127.0.0.1';
   const dataDir = resolve(projectDir, process.env.CODEFLOW_DATA_DIR || '.codeflow');
-  const hint = credentialsHint(process.env);
+  const local = args.flags.local === true;
+  if (args.flags.role !== undefined && !local) throw new UsageError('--role goes with --local (with SSO, roles come from the identity provider)');
+  const hint = local ? null : credentialsHint(process.env);
   if (hint) throw new Error(hint);
-  const { mode, why } = chooseMode(process.env);
+  const { mode, why } = local ? { mode: 'local' as const, why: '--local' } : chooseMode(process.env);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' };
+  let localSignIn: string | undefined;
+  let bindHost = host;
+  if (local) {
+    const role = args.flags.role === undefined ? 'viewer' : args.flags.role;
+    if (role === true || !ROLES.includes(role as Role)) throw new UsageError(`--role expects one of ${ROLES.join(', ')}`);
+    // The address local mode serves on: --hostname, or HOSTNAME when it names an address (shells and
+    // containers export HOSTNAME as the machine's name), else loopback.
+    const named = typeof args.flags.hostname === 'string' ? args.flags.hostname : process.env.HOSTNAME && /^([\d.]+|[\da-f:]*:[\da-f:]*|localhost)$/i.test(process.env.HOSTNAME) ? process.env.HOSTNAME : '127.0.0.1';
+    const refusal = localModeRefusal(process.env, named);
+    if (refusal) throw new Error(`refusing to start: ${refusal}`);
+    bindHost = named;
+    const code = randomBytes(24).toString('base64url');
+    let osUser = 'local';
+    try {
+      osUser = userInfo().username || osUser;
+    } catch {
+      // no user name in this environment
+    }
+    const origin = `http://${bindHost.includes(':') ? `[${bindHost}]` : bindHost}:${port}`;
+    localSignIn = `${origin}/api/local-session?code=${code}`;
+    Object.assign(env, {
+      CODEFLOW_LOCAL_MODE: '1',
+      CODEFLOW_LOCAL_USER: osUser,
+      CODEFLOW_LOCAL_ROLE: role,
+      CODEFLOW_LOCAL_SIGNIN_CODE: code,
+      // Fresh per start: a session outlives neither the process nor the person at the keyboard.
+      NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+      NEXTAUTH_URL: origin,
+      CODEFLOW_ORG_NAME: `Local: ${osUser}`,
+      AWS_REGION: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
+    });
+  }
 
   if (mode === 'aws') {
     // Outside the sandbox a weak secret lets anyone mint a session, and no SSO means no sign-in at
@@ -131,12 +168,12 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
     const stdio: ['inherit', 'pipe', 'pipe'] = ['inherit', 'pipe', 'pipe'];
     let server: ChildProcess;
     if (dev) {
-      server = spawn(process.execPath, [nextBin, 'dev', '--port', String(port), '--hostname', host], { cwd: packageRoot, env, stdio });
+      server = spawn(process.execPath, [nextBin, 'dev', '--port', String(port), '--hostname', bindHost], { cwd: packageRoot, env, stdio });
     } else {
       // Exactly what the container image runs (Dockerfile CMD), from the same directory layout.
       const serverDir = fromSources ? join(packageRoot, STANDALONE_DIR) : join(packageRoot, PACKAGED_CONSOLE_DIR);
       if (!fromSources) linkExternals(serverDir, packageRoot);
-      server = spawn(process.execPath, ['server.js'], { cwd: serverDir, env: { ...env, HOSTNAME: host }, stdio });
+      server = spawn(process.execPath, ['server.js'], { cwd: serverDir, env: { ...env, HOSTNAME: bindHost }, stdio });
     }
     forwardLines(server.stdout!, (line) => progress.print(line));
     forwardLines(server.stderr!, (line) => progress.print(line));
@@ -227,12 +264,13 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
     }
   }
 
-  const url = `http://localhost:${port}`;
-  await waitForHealth(`http://${host}:${port}`, child);
+  const url = local ? env.NEXTAUTH_URL! : `http://localhost:${port}`;
+  const direct = `http://${bindHost.includes(':') ? `[${bindHost}]` : bindHost}:${port}`;
+  await waitForHealth(direct, child);
   progress.end('server');
   if (child.exitCode === null) {
     progress.begin('warm-up', 'loading pages and opening the database');
-    await warmUp(`http://${host}:${port}`);
+    await warmUp(direct);
     progress.end('warm-up');
     const took = progress.finish();
     console.log(`\nCodeflow is running at ${url}  (${mode} mode: ${why}; ready in ${(took / 1000).toFixed(1)} s)`);
@@ -241,6 +279,10 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
       console.log(`Sandbox AWS endpoint: ${sandbox.url}  (try: aws --endpoint-url ${sandbox.url} ecs list-clusters)`);
       console.log(`Sandbox OIDC issuer: ${sandbox.oidcIssuer}  (sign in as viewer, responder, operator or admin)`);
       console.log(`Sandbox world: ${sandbox.restored ? 'restored from' : 'new, kept in'} ${join(dataDir, 'sandbox')}  (codeflow start --reset for a fresh one)`);
+    }
+    if (localSignIn) {
+      console.log(`Local mode: your AWS account with your shell's credentials (${env.AWS_PROFILE ? `profile ${env.AWS_PROFILE}` : 'the default chain'}, ${env.AWS_REGION}), for you alone, on ${bindHost} only.`);
+      console.log(`Sign in as ${env.CODEFLOW_LOCAL_USER} (${env.CODEFLOW_LOCAL_ROLE}; every action audited) by opening:\n  ${localSignIn}`);
     }
   } else {
     progress.finish();
