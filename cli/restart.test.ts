@@ -122,7 +122,8 @@ describe('codeflow start across restarts', { timeout: 1_500_000 }, () => {
     const before = await api<IncidentView>(first, token, `/api/incidents/${opened.incident.id}`);
     assert.ok(before.timeline.some((e) => e.kind === 'deployment'), 'the timeline holds the sandbox deployments');
     await stop(first.child);
-    assert.equal(first.child.exitCode, 0, first.output());
+    // 0, or 143 where a wrapper (tsx) reports the SIGTERM it passed on; never a crash.
+    assert.ok([0, 143].includes(first.child.exitCode ?? -1), `exit ${first.child.exitCode}: ${first.output()}`);
 
     const second = await start(dataDir, port);
     try {
