@@ -105,7 +105,8 @@ export class StartProgress {
     const parts = [...this.active].map(([phase, { label, since, detail }]) => {
       const estimate = this.estimates[phase] ?? FIRST_START_ESTIMATE_MS[phase];
       const left = estimate - (now - since);
-      const eta = left > 1000 ? `about ${seconds(left)} left` : 'nearly done';
+      // Past the estimate (a busy machine), say so rather than "nearly done" for a minute.
+      const eta = left > 1000 ? `about ${seconds(left)} left` : left > -3000 ? 'nearly done' : `longer than the ${seconds(estimate)} expected (a busy machine?)`;
       return `${label}${detail ? ` (${detail})` : ''}: ${seconds(now - since)}, ${eta}`;
     });
     const line = `codeflow: ${parts.join('; ')} — ${seconds(now - this.started)} since start`;
