@@ -32,6 +32,8 @@ export async function register(): Promise<void> {
         loggerFor('tracing').error({ err: e }, 'could not start OpenTelemetry tracing; serving without it');
       }
     }
+    // Before anything acts on operations: those recorded against a sandbox world since reset hold no locks.
+    if (process.env.CODEFLOW_SANDBOX_WORLD_ID) await (await import('./lib/sandbox/world-reset')).reconcileSandboxWorldFromEnv().catch((e: unknown) => loggerFor('startup').error({ err: e }, 'could not check the sandbox world'));
     // Anchoring the audit chain's head outside the database is part of every write, not optional
     // background work, so it runs even in a replica that only serves requests.
     try {

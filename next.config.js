@@ -1,3 +1,9 @@
+// `codeflow start` builds for one purpose, serving the console now (cli/build.ts sets this): it
+// leaves type checking to `npm test` (scripts/test.mjs runs tsc) — half of a first start's build
+// on a 2-core machine — and skips writing Turbopack's build cache, which costs a first start more
+// than it saves the next build. `npm run build` (the container image) keeps both.
+const startBuild = process.env.CODEFLOW_BUILD_PURPOSE === 'start';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -13,7 +19,8 @@ const nextConfig = {
   reactStrictMode: true,
   // The build checks the app's own code; `npm run typecheck` (and the tests) cover the sandbox,
   // CLI, tests and benches.
-  typescript: { tsconfigPath: 'tsconfig.next.json' },
+  typescript: { tsconfigPath: 'tsconfig.next.json', ignoreBuildErrors: startBuild },
+  experimental: { turbopackFileSystemCacheForBuild: !startBuild },
   // Server-only packages loaded from node_modules at run time: the AWS SDK is large, PGlite ships
   // its WebAssembly and data files beside its code, and pg has optional native bindings.
   serverExternalPackages: [

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -92,20 +92,77 @@ function pruneTo(dir: string, keep: (relativePath: string) => boolean, base = di
   }
 }
 
+/**
+ * Why a build runs. 'release' (`npm run build`, the image, `npm pack`) is next build as it is;
+ * 'start' (`codeflow start`, and `npm test`, which runs tsc itself) skips the type check and the
+ * build cache (next.config.js): the same server, sooner.
+ */
+export type BuildPurpose = 'release' | 'start';
+
+const buildEnv = (purpose: BuildPurpose): NodeJS.ProcessEnv => ({ ...process.env, NEXT_TELEMETRY_DISABLED: '1', CODEFLOW_BUILD_PURPOSE: purpose });
+
 /** `next build`, then the standalone assembly, then the stamp that lets `start` skip the next build. */
-export function build(root: string, nextBin: string): void {
+export function build(root: string, nextBin: string, purpose: BuildPurpose = 'release'): void {
   const fingerprint = buildFingerprint(root);
-  const result = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const result = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit', env: buildEnv(purpose) });
   if (result.status !== 0) throw new Error('next build failed; see the output above');
   assembleStandalone(root);
   writeFileSync(join(root, STAMP), fingerprint);
 }
 
+/** next build's own progress lines, as short names for the start command's progress line. */
+const BUILD_STAGES: [RegExp, string][] = [
+  [/Creating an optimized production build/, 'compiling'],
+  [/Compiled successfully/, 'compiled'],
+  [/Running TypeScript/, 'type checking'],
+  [/Collecting page data/, 'collecting page data'],
+  [/Generating static pages/, 'generating static pages'],
+  [/Finalizing page optimization/, 'finalizing'],
+  [/Collecting build traces/, 'tracing server files'],
+];
+
+/**
+ * The build for `codeflow start`: asynchronous (the sandbox starts meanwhile), quiet unless it
+ * fails (then its whole output is shown), and telling `onStage` where it is.
+ */
+export function buildForStart(root: string, nextBin: string, onStage: (stage: string) => void): Promise<void> {
+  const fingerprint = buildFingerprint(root);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [nextBin, 'build'], { cwd: root, env: buildEnv('start'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const read = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      for (const line of text.split('\n')) {
+        const stage = BUILD_STAGES.find(([pattern]) => pattern.test(line));
+        if (stage) onStage(stage[1]);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        process.stderr.write(output);
+        reject(new Error('next build failed; see its output above'));
+        return;
+      }
+      try {
+        assembleStandalone(root);
+        writeFileSync(join(root, STAMP), fingerprint);
+        resolvePromise();
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
+}
+
 /** Runs the build unless the last build is of exactly these inputs. */
-export function buildIfNeeded(root: string, nextBin: string): void {
+export function buildIfNeeded(root: string, nextBin: string, purpose: BuildPurpose = 'release'): void {
   if (isBuildCurrent(root)) return;
   console.log('codeflow: building the console (next build)…');
-  build(root, nextBin);
+  build(root, nextBin, purpose);
 }
 
 export function resolveNextBin(): string {
@@ -113,13 +170,14 @@ export function resolveNextBin(): string {
 }
 
 // `npm run build` (and the Dockerfile's build stage): always build, like `next build`.
-// `--if-needed` (npm test, before suites that share the build run side by side): build unless current.
+// `--if-needed` (npm test, before suites that share the build run side by side): build unless
+// current, for starting (npm test type-checks with tsc itself).
 // `npm pack` (prepack): build unless current, then lay out the prebuilt console the package ships.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   try {
     if (process.argv.includes('--if-needed')) {
-      buildIfNeeded(root, resolveNextBin());
+      buildIfNeeded(root, resolveNextBin(), 'start');
     } else if (process.argv.includes('--package')) {
       buildIfNeeded(root, resolveNextBin());
       const externals = packConsole(root, join(root, STANDALONE_DIR));

@@ -1,10 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { startSandbox } from '../sandbox/server';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { intFlag, numberFlag, UsageError, type ParsedArgs } from './args';
+import { resetData } from './reset';
 
-export const sandboxUsage = `codeflow sandbox [--port N] [--host 127.0.0.1] [--seed N] [--speed X] [--fleet-size N] [--oidc-redirect URL[,URL…]]
-  Runs the AWS-compatible sandbox alone (ECS, ELBv2) with its living demo fleet.
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The same data directory `codeflow start` uses (see start-command.ts). */
+const projectDir = existsSync(join(packageRoot, 'app')) ? packageRoot : process.cwd();
+
+export const sandboxUsage = `codeflow sandbox [--port N] [--host 127.0.0.1] [--seed N] [--speed X] [--fleet-size N] [--oidc-redirect URL[,URL…]] [--reset [--yes]] [--ephemeral]
+  Runs the AWS-compatible sandbox alone (ECS, ELBv2, CloudWatch, Logs, GuardDuty, Backup) with its living demo fleet.
   Point any AWS client at it: aws --endpoint-url http://127.0.0.1:N ecs list-clusters
+  Like AWS it remembers: its world, clock and port are kept in the data directory (CODEFLOW_DATA_DIR,
+  default .codeflow in the project directory), shared with \`codeflow start\`. --reset deletes that world
+  and the embedded database first (a fresh world and a fresh database together); --ephemeral keeps
+  nothing. --seed, --speed and --fleet-size shape a new world only.
   --oidc-redirect also serves its OpenID Connect issuer at /oidc, with one client allowed to
   redirect to these URLs; its client id and secret are printed.`;
 
@@ -29,8 +41,15 @@ export async function runSandboxCommand(args: ParsedArgs): Promise<void> {
     // Sign-out may return to the root of any app the client signs into.
     postLogoutRedirectUris: [...new Set(redirectUris.map((uri) => `${new URL(uri).origin}/`))],
   };
-  const port = intFlag(args, 'port', process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : 0);
+  const port = intFlag(args, 'port', process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : undefined);
+  const dataDir = args.flags.ephemeral === true ? undefined : resolve(projectDir, process.env.CODEFLOW_DATA_DIR || '.codeflow');
+  if (args.flags.reset === true) {
+    if (!dataDir) throw new UsageError('--reset and --ephemeral do not go together: an ephemeral sandbox keeps nothing to reset');
+    await resetData(dataDir, { yes: args.flags.yes === true, sandbox: true, databaseUrl: process.env.DATABASE_URL?.trim() || undefined });
+  }
   const running = await startSandbox({
+    dataDir,
+    log: (message) => console.log(`codeflow: ${message}`),
     port,
     host: typeof args.flags.host === 'string' ? args.flags.host : '127.0.0.1',
     seed: intFlag(args, 'seed'),
@@ -41,6 +60,7 @@ export async function runSandboxCommand(args: ParsedArgs): Promise<void> {
   console.log(`Codeflow sandbox listening on ${running.url}`);
   console.log(`  aws --endpoint-url ${running.url} ecs list-clusters`);
   console.log(`  admin API: ${running.url}/_sandbox/state`);
+  if (dataDir) console.log(`  world kept in ${join(dataDir, 'sandbox')} (codeflow sandbox --reset for a fresh one)`);
   if (client) {
     console.log(`  OIDC issuer: ${running.oidcIssuer}`);
     console.log(`    OIDC_ISSUER=${running.oidcIssuer} OIDC_CLIENT_ID=${client.clientId} OIDC_CLIENT_SECRET=${client.clientSecret}`);

@@ -15,6 +15,7 @@ import { ecsService } from './services/ecs';
 import { elbv2Service } from './services/elbv2';
 import { guarddutyService } from './services/guardduty';
 import { logsService } from './services/logs';
+import { lockWorld, readMeta, readWorld, saveWorld, writeMeta } from './sim/persistence';
 import { Sandbox, type ResetOptions } from './state';
 
 export interface SandboxOptions extends ResetOptions {
@@ -23,6 +24,17 @@ export interface SandboxOptions extends ResetOptions {
   region?: string;
   /** Mounts the sandbox's OpenID Connect issuer at `<url>/oidc` for these clients; absent, none is mounted. */
   oidc?: SandboxOidcOptions;
+  /**
+   * Codeflow's data directory: the world is restored from `<dataDir>/sandbox/` and saved there
+   * every `saveEveryMs` and on close, and the port chosen on the first run is used again (unless
+   * `port` names one). Absent, the world lives only as long as the process.
+   */
+  dataDir?: string;
+  saveEveryMs?: number;
+  /** The id a new world takes (a stored world keeps its own): lets a caller name it before it exists. */
+  newWorldId?: string;
+  /** Told what happened at start (world restored or created, port kept or changed). */
+  log?: (message: string) => void;
 }
 
 export interface RunningSandbox {
@@ -31,6 +43,12 @@ export interface RunningSandbox {
   sandbox: Sandbox;
   /** The issuer identifier (`<url>/oidc`) when `oidc` was given. */
   oidcIssuer?: string;
+  /** Whether the world was taken up from the data directory rather than created. */
+  restored: boolean;
+  /** Resolves once the time the sandbox was stopped has been simulated (at once for a new world). */
+  caughtUp: Promise<void>;
+  /** Writes the world to the data directory now (no-op without one). */
+  save(): void;
   close(): Promise<void>;
 }
 
@@ -132,6 +150,28 @@ export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const sandbox = new Sandbox(options.region ?? 'us-east-1', options);
   const handle = createSandboxHandler(sandbox, sandboxServices(sandbox));
+  const { dataDir, log = () => {} } = options;
+  const lock = dataDir ? lockWorld(dataDir) : undefined;
+  let stored;
+  try {
+    stored = dataDir ? readWorld(dataDir) : null;
+  } catch (e) {
+    lock?.release();
+    throw new Error(`the sandbox's stored world in ${dataDir} cannot be read (${(e as Error).message}); codeflow sandbox --reset starts a fresh one`, { cause: e });
+  }
+  let caughtUp = Promise.resolve();
+  if (stored) {
+    try {
+      sandbox.restore(stored);
+    } catch (e) {
+      lock?.release();
+      throw new Error(`the sandbox's stored world cannot be restored (${(e as Error).message}); codeflow start --reset (or codeflow sandbox --reset) starts a fresh one`, { cause: e });
+    }
+    caughtUp = sandbox.catchUp(Date.now() - stored.savedAt);
+  } else if (options.newWorldId) {
+    sandbox.worldId = options.newWorldId;
+  }
+  const storedPort = dataDir ? readMeta(dataDir).port : undefined;
   // Created once the port is known (the issuer URL contains it); oidc-provider reads its own bodies.
   let issuer: SandboxIssuer | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -149,12 +189,47 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   });
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  if (options.port === undefined && storedPort) {
+    try {
+      await listen(storedPort);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      log(`port ${storedPort}, the sandbox's port until now, is taken by another program: using a new one (update any --endpoint-url that named ${storedPort})`);
+      await listen(0);
+    }
+  } else {
+    await listen(options.port ?? 0);
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
+  // The port is kept when it was chosen here, not when it was named for this one run (SANDBOX_PORT, tests).
+  const keptPort = options.port === undefined ? port : storedPort;
+  const save = () => {
+    if (!dataDir) return;
+    saveWorld(dataDir, sandbox);
+    writeMeta(dataDir, { port: keptPort, worldId: sandbox.worldId });
+  };
+  if (dataDir) {
+    writeMeta(dataDir, { port: keptPort, worldId: sandbox.worldId });
+    log(stored ? `sandbox world restored (${new Date(stored.savedAt).toISOString()}); its clock resumes` : 'sandbox world created');
+  }
+  const saver = dataDir
+    ? setInterval(() => {
+        try {
+          save();
+        } catch (e) {
+          console.error('[sandbox] could not save the world', e);
+        }
+      }, options.saveEveryMs ?? 60_000).unref()
+    : undefined;
   if (options.oidc) {
     try {
       issuer = await createSandboxIssuer(url, { ...options.oidc, groupsOverride: (sub) => sandbox.idpGroups.get(sub) });
@@ -168,10 +243,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     port,
     sandbox,
     oidcIssuer: issuer?.issuer,
+    restored: stored !== null,
+    caughtUp,
+    save,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(saver);
         server.closeAllConnections();
         server.close(() => resolve());
+        try {
+          save();
+        } catch (e) {
+          console.error('[sandbox] could not save the world', e);
+        }
+        lock?.release();
       }),
   };
 }

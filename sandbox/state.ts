@@ -1,8 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { SimClock } from './sim/clock';
 import { runUntil } from './sim/engine';
 import { Rng } from './sim/rng';
 import { createFleet } from './sim/seed-fleet';
+import { encodeGraph, mergeGraph } from './sim/snapshot-codec';
 import type { World } from './sim/world';
+
+/** What `Sandbox.snapshot()` returns and `restore()` takes: JSON, written to the data directory. */
+export interface WorldSnapshot {
+  version: typeof SNAPSHOT_VERSION;
+  worldId: string;
+  options: Required<ResetOptions>;
+  /** Sim time and wall time when the snapshot was taken: the clock resumes from there. */
+  simNow: number;
+  savedAt: number;
+  graph: unknown;
+}
+
+/** Bumped when the world's shape changes so that an older snapshot cannot be merged. */
+export const SNAPSHOT_VERSION = 1;
 
 export interface FaultRule {
   /** SigV4 signing name ("ecs", "elasticloadbalancing", …); all services when absent. */
@@ -47,6 +63,11 @@ export class Sandbox {
   /** Calls received per `service:Operation`, for tests and benchmarks counting AWS round trips. */
   readonly calls = new Map<string, number>();
   options!: Required<Omit<ResetOptions, 'startTime'>> & { startTime: number };
+  /**
+   * Names this world: new on every reset, kept across restarts. The console records it, so what
+   * it recorded against a world that was since reset (operations, locks) is recognised as such.
+   */
+  worldId = '';
   private readonly plugins: SimulationPlugin[] = [];
 
   constructor(readonly region: string, options: ResetOptions = {}) {
@@ -62,7 +83,58 @@ export class Sandbox {
     this.faultRng = new Rng(this.options.seed ^ 0x5eed);
     this.calls.clear();
     this.idpGroups.clear();
+    this.worldId = randomUUID();
     for (const plugin of this.plugins) plugin.reset(this.world, startTime);
+  }
+
+  /** The whole world — fleet, revisions, deployments, metrics, logs, alarms, findings, backups — as JSON. */
+  snapshot(): WorldSnapshot {
+    const simNow = this.now();
+    return {
+      version: SNAPSHOT_VERSION,
+      worldId: this.worldId,
+      options: { ...this.options, speed: this.clock.speed },
+      simNow,
+      savedAt: Date.now(),
+      graph: encodeGraph({ world: this.world, plugins: this.plugins, idpGroups: this.idpGroups }),
+    };
+  }
+
+  /**
+   * Takes up a stored world where it was left. The fresh world built from the same seed and start
+   * time supplies what cannot be stored (closures; see snapshot-codec.ts); the stored state is
+   * merged into it. The clock resumes at the stored sim time; for a running clock, the time the
+   * sandbox was down is then simulated in the background (`catchUp`), as AWS would have lived it.
+   */
+  restore(snapshot: WorldSnapshot): void {
+    if (snapshot.version !== SNAPSHOT_VERSION) throw new Error(`the stored sandbox world is of format ${snapshot.version}, this sandbox reads ${SNAPSHOT_VERSION}`);
+    this.reset(snapshot.options);
+    const live = { world: this.world, plugins: this.plugins, idpGroups: this.idpGroups };
+    const merged = mergeGraph(snapshot.graph as Parameters<typeof mergeGraph>[0], live) as typeof live;
+    this.world = merged.world;
+    this.worldId = snapshot.worldId;
+    this.clock = new SimClock(snapshot.simNow, snapshot.options.speed);
+  }
+
+  /**
+   * Simulates, a slice at a time between requests, the time the sandbox was stopped: `downMs` of
+   * wall time at the clock's speed, up to `maxMs` (beyond it the world skips ahead, as if paused).
+   * Resolves when the clock has caught up.
+   */
+  async catchUp(downMs: number, maxMs = 7 * 86400_000, sliceMs = 5 * 60_000): Promise<void> {
+    let remaining = Math.max(0, downMs) * this.clock.speed;
+    if (remaining > maxMs) {
+      this.clock.advance(remaining - maxMs);
+      this.world.tickedTo = this.clock.now() - maxMs;
+      remaining = maxMs;
+    }
+    while (remaining > 0) {
+      const step = Math.min(remaining, sliceMs);
+      this.clock.advance(step);
+      this.now();
+      remaining -= step;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Adds a service's simulation state; it starts from the current world at once. */

@@ -57,6 +57,11 @@ if (!only || only === 'unit') {
   console.log('\n▶ production build (when the sources changed since the last one)\n');
   const build = await run(process.execPath, ['--import', 'tsx', join(root, 'cli', 'build.ts'), '--if-needed']);
   if (build.code !== 0) results.push({ name: 'build', code: build.code, passed: 0, failed: 1, skipped: 0 });
+  // Type checking belongs here, not to starting: builds for `codeflow start` and for the tests skip
+  // it (next.config.js). After the build, whose route types (.next/types) tsc checks too.
+  console.log('\n▶ type check (tsc --noEmit: the app, lib, CLI, sandbox, tests and benches)\n');
+  const typecheck = await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root]);
+  results.push({ name: 'typecheck', code: typecheck.code, passed: typecheck.code === 0 ? 1 : 0, failed: typecheck.code === 0 ? 0 : 1, skipped: 0 });
   console.log(`\n▶ unit, integration and contract tests (${files.length} files, two at a time)\n`);
   const { code, output } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);
   results.push({

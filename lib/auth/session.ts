@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import { actorOf, type CurrentUser } from './identity';
 import { groupsOf, secureCookies } from './identity-rules';
 import { getAuthOptions, type SessionToken } from './options';
+import { isLocalUser, localSessionSecret } from './local-mode';
 import { findLiveToken } from './tokens';
 import { effectiveRole, getUserById, updateIdpGroups } from './users';
 import type { UserRow } from '../db/schema';
@@ -18,7 +19,7 @@ import type { UserRow } from '../db/schema';
 async function readSessionToken(): Promise<SessionToken | null> {
   const token = await getToken({
     req: { cookies: await cookies(), headers: Object.fromEntries(await headers()) } as never,
-    secret: getAuthOptions().secret,
+    secret: localSessionSecret() ?? getAuthOptions().secret,
     secureCookie: secureCookies(process.env.NEXTAUTH_URL),
   }).catch(() => null);
   return (token as SessionToken | null) ?? null;
@@ -90,6 +91,7 @@ export async function confirmRoleForWrite(user: CurrentUser): Promise<CurrentUse
   if (user.via.kind !== 'session') return user;
   const row = await getUserById(user.id);
   if (!row) throw new AppError('unauthorized', 'Your account no longer exists in Codeflow; sign in again.');
+  if (isLocalUser(row)) return fromRow(row, user.via);
   const { auth } = getConfig();
   // Five minutes at most (the config refuses more): removing someone at the IdP stops their writes within it.
   if (row.roleCheckedAt && Date.now() - row.roleCheckedAt.getTime() < auth.roleRecheckMs) return fromRow(row, user.via);
