@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OperationKind } from './types';
+import { operationKindSchema, type OperationKind } from './contract';
 
 /**
  * The `policy` section of codeflow.config.json (and its env overrides): which environment a
@@ -43,12 +43,11 @@ export interface PolicyConfig {
   verifyIntervalSeconds: number;
 }
 
-const kindSchema = z.enum(['deploy', 'rollback', 'scale', 'restart', 'switch-traffic']);
 const seconds = (max: number) => z.number().int().min(0).max(max);
 
 const environmentFileSchema = z
   .object({
-    approvalFor: z.array(kindSchema).optional(),
+    approvalFor: z.array(operationKindSchema).optional(),
     approveScaleToZero: z.boolean().optional(),
     approveScaleAboveFactor: z.number().min(0).max(1000).optional(),
     approvalTimeoutSeconds: seconds(7 * 86400).min(10).optional(),
