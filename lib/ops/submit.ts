@@ -49,7 +49,7 @@ export async function submitOperation(ctx: OpsContext, user: CurrentUser, input:
     recordOperationOutcome(input.request.kind, 'refused');
     throw e;
   }
-  if (input.incidentId) await assertIncidentExists(ctx.db, input.incidentId);
+  if (input.incidentId) input = { ...input, incidentId: await incidentIdOf(ctx.db, input.incidentId) };
 
   const scope = `${user.issuer}|${user.subject}`;
   const requestHash = hashOf({ ...input, request: normalizeRequest(input.request), reason: input.reason.trim() });
@@ -78,10 +78,18 @@ export async function rollbackFromProposal(ctx: OpsContext, user: CurrentUser, i
   return { ...result, operation: toOperation(await loadRow(ctx.db, result.operation.id)) };
 }
 
-async function assertIncidentExists(db: Db, incidentId: string): Promise<void> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(incidentId)) throw invalid('incidentId', `"${incidentId.slice(0, 60)}" is not an incident id; give the id of an open incident (from its page), or leave it empty`);
-  const [found] = await db.select({ id: incidents.id }).from(incidents).where(eq(incidents.id, incidentId));
-  if (!found) throw invalid('incidentId', `no incident ${incidentId} exists; give the id of an existing incident, or leave it empty`);
+/** An existing incident's id, from its id or its number as the console shows it (`INC-12`, `12`); 400 naming incidentId otherwise. */
+async function incidentIdOf(db: Db, ref: string): Promise<string> {
+  const value = ref.trim();
+  const number = /^(?:INC-)?(\d{1,9})$/i.exec(value)?.[1];
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  if (!number && !isUuid) throw invalid('incidentId', `"${value.slice(0, 60)}" is not an incident; give its number (INC-12) or id from the incident's page, or leave it empty`);
+  const [found] = await db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(number ? eq(incidents.number, Number(number)) : eq(incidents.id, value));
+  if (!found) throw invalid('incidentId', `no incident ${number ? `INC-${number}` : value} exists; give an existing incident's number or id, or leave it empty`);
+  return found.id;
 }
 
 function actorOf(user: CurrentUser): Actor {
