@@ -87,6 +87,8 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || randomBytes(32).toString('base64url'),
       CODEFLOW_SANDBOX: '1',
       CODEFLOW_SANDBOX_URL: sandbox.url,
+      // The operations pipeline measures bake times and deadlines on the sandbox's clock.
+      CODEFLOW_AWS_CLOCK_URL: `${sandbox.url}/_sandbox/state`,
       AWS_ENDPOINT_URL: sandbox.url,
       AWS_REGION: 'us-east-1',
       // The sandbox accepts any credentials; these keep the SDK from looking for real ones.

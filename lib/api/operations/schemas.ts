@@ -37,3 +37,4 @@ export const approveSchema = z.object({ reason: z.string().trim().max(500).optio
 export const rejectSchema = z.object({ reason }).strict();
 export const proposalRollbackSchema = z.object({ confirmName, reason }).strict();
 export const readOnlySchema = z.object({ readOnly: z.boolean({ error: 'readOnly must be true or false' }), reason }).strict();
+export const forceReleaseLockSchema = z.object({ cluster: clusterNameSchema, service: serviceNameSchema, reason }).strict();

@@ -6,7 +6,7 @@ import { testClients } from '../../aws/testing/fixtures';
 import type { CurrentUser } from '../../auth/identity';
 import type { TestTarget } from '../../db/test-targets';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
-import { awsClockFor, type OpsContext } from '../context';
+import { awsClock, type OpsContext } from '../context';
 import { DEFAULT_POLICY, type PolicyConfig } from '../policy-config';
 
 const enrolled = new Map<string, CurrentUser>();
@@ -45,6 +45,9 @@ export async function setRole(db: Db, user: CurrentUser, role: CurrentUser['role
   return { ...user, role };
 }
 
+/** The sandbox's clock, as `codeflow start` hands it to the server. */
+export const sandboxClock = (url: string) => awsClock(`${url}/_sandbox/state`, true);
+
 /** The default policy with a one-minute bake and a generous deadline, so tests step verification quickly. */
 export function quickPolicy(adjust: (environments: PolicyConfig['environments']) => void = () => {}): PolicyConfig {
   const environments = structuredClone(DEFAULT_POLICY.environments);
@@ -76,7 +79,7 @@ export function useOpsSandbox(target: TestTarget, opts: { maxConnections: number
     running!.sandbox.reset({ seed: 42, speed: 0 });
     const db = (await target.fresh({ migrated: true, maxConnections: opts.maxConnections })).db;
     await enrollUsers(db);
-    opts.onContext({ db, aws: testClients(running!.url), policy: opts.policy(), awsNow: awsClockFor(running!.url, true) });
+    opts.onContext({ db, aws: testClients(running!.url), policy: opts.policy(), awsNow: sandboxClock(running!.url) });
   });
   const url = () => running!.url;
   return {
