@@ -30,10 +30,10 @@ const APP_ERROR = Symbol.for('codeflow.AppError');
 
 /**
  * What a client can act on beyond the status, so no client matches message text: `stale_plan`
- * (plan again), `locked` (wait or cancel the holder), `read_only` (ask an admin), `approval_required`,
+ * (plan again), `locked` (wait or cancel the holder), `read_only` (ask an admin),
  * `invalid` (with the fields it is about).
  */
-export type AppErrorSubCode = 'stale_plan' | 'locked' | 'read_only' | 'approval_required' | 'invalid';
+export type AppErrorSubCode = 'stale_plan' | 'locked' | 'read_only' | 'invalid';
 
 export interface FieldIssue {
   /** Dotted path of the field in the request body, e.g. `request.desiredCount`. */

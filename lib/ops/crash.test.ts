@@ -94,7 +94,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
 
   it('killed during an unanswered UpdateService (it lands): reconciled to verifying within a minute, the intent completed, then verified to the end', async () => {
     await faults([{ service: 'ecs', operation: 'UpdateService', latencyMs: 4000 }]);
-    const { ctx, killedAt } = await killMidOperation({ cluster: 'codeflow-staging', service: 'codeflow-service', request: { kind: 'deploy', image: 'v1.5.0' } }, (c) => (c['ecs:UpdateService'] ?? 0) >= 1);
+    const { ctx, killedAt } = await killMidOperation({ cluster: 'codeflow-staging', service: 'checkout-api', request: { kind: 'scale', desiredCount: 3 } }, (c) => (c['ecs:UpdateService'] ?? 0) >= 1);
     await faults([]);
     const op = await runnerUntilNot(ctx, ['executing', 'outcome_unknown']);
     assert.equal(op.status, 'verifying', op.error ?? '');
@@ -103,7 +103,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     assert.equal(await danglingIntents(ctx.db), 0, 'every audit intent has its outcome');
     const [outcome] = await ctx.db.select().from(auditLog).where(eq(auditLog.actorName, 'system: operation runner'));
     assert.ok(outcome, 'the runner signs what it reconciled');
-    assert.equal((await lockHolder(ctx.db, 'codeflow-staging', 'codeflow-service'))?.operationId, op.id, 'the live operation holds the lock');
+    assert.equal((await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'))?.operationId, op.id, 'the live operation holds the lock');
     assert.equal((await calls())['ecs:UpdateService'], 1, 'reconciled, not re-sent');
 
     const runner = new OpsRunner(ctx);
@@ -113,7 +113,9 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     }
     const done = await getOperation(ctx.db, op.id);
     assert.equal(done.status, 'succeeded', done.error ?? '');
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'codeflow-service'), null);
+    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['checkout-api']);
+    assert.equal(service!.desiredCount, 3);
   });
 
   it('killed during RegisterTaskDefinition, before any UpdateService: failed with its reason within a minute, the intent completed, the lock free', async () => {
