@@ -60,7 +60,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 180_000;
     while (!killWhen(await calls(), output)) {
       if (child.exitCode !== null) throw new Error(`the child exited before the kill point:\n${output}`);
       if (Date.now() > deadline) throw new Error(`the kill point never came:\n${output}`);

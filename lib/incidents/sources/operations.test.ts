@@ -11,7 +11,7 @@ import type { Db } from '../../db/client';
 import { describeTargets } from '../../db/test-targets';
 import { isAppError } from '../../errors';
 import type { OpsContext } from '../../ops/context';
-import { sandboxClock } from '../../ops/testing/harness';
+import { enrollUsers, sandboxClock } from '../../ops/testing/harness';
 import { submitOperation } from '../../ops/pipeline';
 import { planOperation } from '../../ops/plan';
 import { DEFAULT_POLICY, type PolicyConfig } from '../../ops/policy-config';
@@ -51,6 +51,8 @@ describeTargets('incidents: the operations source', (target) => {
   before(async () => {
     running = await startSandbox({ seed: 42, speed: 0 });
     db = (await target.fresh({ migrated: true, maxConnections: 10 })).db;
+    // lib/ops re-reads the requester's role from the users table at execution.
+    await enrollUsers(db, [alice]);
     ctx = { db, aws: testClients(running.url), policy: policy(), awsNow: sandboxClock(running.url) };
     registerOperationSources(async () => db);
   });
