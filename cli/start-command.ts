@@ -195,6 +195,8 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
       CODEFLOW_SANDBOX_URL: url,
       // What the database recorded against: a different world means the old one was reset (lib/sandbox/world-reset.ts).
       CODEFLOW_SANDBOX_WORLD_ID: worldId,
+      // The operations pipeline measures bake times and deadlines on the sandbox's clock.
+      CODEFLOW_AWS_CLOCK_URL: `${url}/_sandbox/state`,
       AWS_ENDPOINT_URL: url,
       AWS_REGION: 'us-east-1',
       // The sandbox accepts any credentials; these keep the SDK from looking for real ones.

@@ -62,7 +62,7 @@ test('a viewer token is refused (exit 3) and nothing reaches AWS', async () => {
   const before = await writes();
   const refused = await codeflow(['scale', 'codeflow-staging/codeflow-service', '--count', '3', '--reason', 'cli', '--yes', '--confirm', 'codeflow-service'], as('viewer'));
   expect(refused.code).toBe(3);
-  expect(refused.stderr).toContain('service.scale');
+  expect(refused.stderr).toContain('needs operator');
   expect(await writes()).toBe(before);
 });
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Action } from '../lib/auth/can';
+import { OPERATION_ROUTES } from '../lib/api/operations/routes';
 
 export interface ApiRoute {
   /** URL with sample values for dynamic segments. */
@@ -34,6 +35,7 @@ export function listApiRoutes(root = process.cwd()): ApiRoute[] {
     if (!file.endsWith(`${sep}route.ts`)) continue;
     const segments = relative(join(root, 'app'), file).split(sep).slice(0, -1);
     if (segments[1] === 'auth') continue; // next-auth's own endpoints
+    const pattern = '/' + segments.join('/');
     const path = '/' + segments.map((s) => s.replace(/^\[\.{0,3}(\w+)\]$/, (_m, name: string) => SAMPLE[name] ?? 'x')).join('/');
     const source = readFileSync(file, 'utf8');
     const exports = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)];
@@ -41,7 +43,8 @@ export function listApiRoutes(root = process.cwd()): ApiRoute[] {
     exports.forEach((m, i) => {
       // A file may guard its methods differently (GET for viewers, POST for responders): each
       // method's action is the first one between its export and the next.
-      const own = source.slice(m.index, exports[i + 1]?.index ?? source.length).match(/action: '([\w.-]+)'/)?.[1];
+      const registered = (OPERATION_ROUTES as Record<string, { action: Action }>)[`${m[1]} ${pattern}`]?.action;
+      const own = registered ?? source.slice(m.index, exports[i + 1]?.index ?? source.length).match(/action: '([\w.-]+)'/)?.[1];
       const action = (own ?? fileAction) as Action | null;
       routes.push({ path, method: m[1]!, action: PUBLIC.has(path) ? null : action, file: relative(root, file) });
     });

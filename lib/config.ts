@@ -14,6 +14,11 @@ export interface Config {
   /** Clusters to show; empty means discover them with ListClusters. */
   clusters: string[];
   sandbox: boolean;
+  /**
+   * Where AWS's time is read (JSON `{ now }`) when it is not the wall clock: the sandbox's start
+   * path hands its simulated clock over in CODEFLOW_AWS_CLOCK_URL.
+   */
+  awsClockUrl: string | undefined;
   aws: {
     maxAttempts: number;
     connectionTimeoutMs: number;
@@ -94,6 +99,7 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
     endpoint,
     clusters,
     sandbox: env.CODEFLOW_SANDBOX === '1',
+    awsClockUrl: nonEmpty(env.CODEFLOW_AWS_CLOCK_URL),
     aws: {
       maxAttempts: intVar(env, 'CODEFLOW_AWS_MAX_ATTEMPTS', 3, 1, 10),
       connectionTimeoutMs: intVar(env, 'CODEFLOW_AWS_CONNECTION_TIMEOUT_MS', 2000, 1, 60_000),

@@ -28,17 +28,34 @@ const statusByCode: Record<AppErrorCode, number> = {
 /** A brand rather than `instanceof`: Next.js may bundle this module more than once per process. */
 const APP_ERROR = Symbol.for('codeflow.AppError');
 
+/**
+ * What a client can act on beyond the status, so no client matches message text: `stale_plan`
+ * (plan again), `locked` (wait or cancel the holder), `read_only` (ask an admin),
+ * `invalid` (with the fields it is about).
+ */
+export type AppErrorSubCode = 'stale_plan' | 'locked' | 'read_only' | 'invalid';
+
+export interface FieldIssue {
+  /** Dotted path of the field in the request body, e.g. `request.desiredCount`. */
+  path: string;
+  message: string;
+}
+
 export class AppError extends Error {
   readonly [APP_ERROR] = true;
   readonly code: AppErrorCode;
   /** AWS request id, when the error came from an AWS call; shown so support can trace it. */
   readonly requestId?: string;
+  readonly subCode?: AppErrorSubCode;
+  readonly fields?: FieldIssue[];
 
-  constructor(code: AppErrorCode, message: string, options: { requestId?: string; cause?: unknown } = {}) {
+  constructor(code: AppErrorCode, message: string, options: { requestId?: string; cause?: unknown; subCode?: AppErrorSubCode; fields?: FieldIssue[] } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.requestId = options.requestId;
+    this.subCode = options.subCode;
+    this.fields = options.fields;
   }
 }
 

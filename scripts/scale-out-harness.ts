@@ -190,6 +190,7 @@ export async function startScaleOut(opts: ScaleOutOptions): Promise<ScaleOut> {
     CODEFLOW_ORG_NAME: 'Codeflow Sandbox',
     CODEFLOW_SANDBOX: '1',
     CODEFLOW_SANDBOX_URL: sandbox.url,
+    CODEFLOW_AWS_CLOCK_URL: `${sandbox.url}/_sandbox/state`,
     AWS_ENDPOINT_URL: sandbox.url,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'sandbox',

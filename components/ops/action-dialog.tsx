@@ -4,6 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/api/fetch-json';
 import type { Operation, OperationKind, Plan, PlanRequest } from '@/lib/ops/types';
+import { MAX_DESIRED_COUNT } from '@/lib/ops/contract';
 import { buttonClass } from '@/components/ui/error-panel';
 import { controlClass, dangerButtonClass, primaryButtonClass } from '@/components/ui/controls';
 import { cn } from '@/components/ui/cn';
@@ -129,7 +130,7 @@ export function ActionDialog({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [autoPlan, requestKey]);
 
-  const stale = submit.error instanceof ApiError && submit.error.status === 409 && /changed since/i.test(submit.error.message);
+  const stale = submit.error instanceof ApiError && submit.error.subCode === 'stale_plan';
   const nameOk = confirmName === service;
   const reasonOk = reason.trim().length >= 3;
   const canSubmit = current !== null && !current.blocked && nameOk && reasonOk && readOnlyReason === null && !submit.isPending && !submit.isSuccess;
@@ -205,6 +206,7 @@ export function ActionDialog({
             setTrafficSwitch={setTrafficSwitch}
             candidates={plan.data?.rollbackCandidates}
             inputError={request.ok ? null : request.error}
+            missing={request.ok ? null : (request.missing ?? null)}
             needsPlan={!autoPlan && current === null}
             planning={plan.isPending}
             onPlan={() => request.ok && plan.mutate(request.value)}
@@ -213,7 +215,7 @@ export function ActionDialog({
           {plan.isError && (
             <div role="alert" data-testid="op-plan-error" className="flex items-start gap-3 rounded-md border border-down-border bg-down-bg px-3 py-2 text-[13px] text-down-fg">
               <p className="min-w-0 flex-1">{plan.error.message}</p>
-              {request.ok && (
+              {request.ok && isRetryable(plan.error) && (
                 <button type="button" onClick={() => plan.mutate(request.value)} className={cn(buttonClass, 'h-7 shrink-0')}>
                   Try again
                 </button>
@@ -319,11 +321,17 @@ export function ActionDialog({
   );
 }
 
+/** Only a failure that may pass by itself (AWS throttling or unreachable, a server error) is worth a "Try again"; bad input is not. */
+function isRetryable(e: unknown): boolean {
+  return !(e instanceof ApiError) || e.status === 0 || e.status === 429 || e.status >= 500;
+}
+
 function preselectedArn(plan: Plan): string | null {
   return plan.rollbackCandidates?.find((c) => c.preselected)?.arn ?? null;
 }
 
-type Built = { ok: true; value: PlanRequest } | { ok: false; error: string | null };
+/** `missing`: why nothing can be planned yet (an empty field), shown beside the disabled button. */
+type Built = { ok: true; value: PlanRequest } | { ok: false; error: string | null; missing?: string };
 
 function buildRequest(
   kind: OperationKind,
@@ -332,7 +340,7 @@ function buildRequest(
   switch (kind) {
     case 'deploy': {
       const image = v.image.trim();
-      if (!image) return { ok: false, error: null };
+      if (!image) return { ok: false, error: null, missing: 'Enter the image to deploy (a tag such as v1.5.0, a digest, or a full reference) to review the plan.' };
       if (/\s/.test(image)) return { ok: false, error: 'An image reference has no spaces.' };
       return { ok: true, value: { kind, image, ...(v.container ? { container: v.container } : {}), ...(v.trafficSwitch ? { trafficSwitch: true } : {}) } };
     }
@@ -340,8 +348,9 @@ function buildRequest(
       return { ok: true, value: v.revision ? { kind, revision: v.revision } : { kind } };
     case 'scale': {
       const raw = v.count.trim();
-      if (!raw) return { ok: false, error: null };
-      if (!/^\d+$/.test(raw)) return { ok: false, error: 'The desired count is a whole number, 0 or more.' };
+      if (!raw) return { ok: false, error: null, missing: 'Enter the desired count to review the plan.' };
+      if (!/^\d+$/.test(raw)) return { ok: false, error: `"${raw.slice(0, 12)}" is not a desired count: give a whole number, 0 or more.` };
+      if (Number(raw) > MAX_DESIRED_COUNT) return { ok: false, error: `${raw} is above the limit of ${MAX_DESIRED_COUNT} tasks.` };
       return { ok: true, value: { kind, desiredCount: Number(raw) } };
     }
     case 'restart':
@@ -381,13 +390,14 @@ function Inputs(props: {
   setTrafficSwitch: (v: boolean) => void;
   candidates: Plan['rollbackCandidates'];
   inputError: string | null;
+  missing: string | null;
   needsPlan: boolean;
   planning: boolean;
   onPlan: () => void;
 }) {
   const { kind, context } = props;
   const planButton = props.needsPlan && (
-    <button type="submit" data-testid="op-plan-button" disabled={props.planning || props.inputError !== null} className={primaryButtonClass}>
+    <button type="submit" data-testid="op-plan-button" disabled={props.planning || props.inputError !== null || props.missing !== null} title={props.missing ?? undefined} className={primaryButtonClass}>
       {props.planning ? 'Planning…' : 'Review plan'}
     </button>
   );
@@ -435,7 +445,8 @@ function Inputs(props: {
           </p>
         )}
         {props.switchable && <StrategyChoice context={context} trafficSwitch={props.trafficSwitch} setTrafficSwitch={props.setTrafficSwitch} />}
-        {props.inputError && <p className="text-xs text-down-fg">{props.inputError}</p>}
+        {props.inputError && <p data-testid="op-input-error" className="text-xs text-down-fg">{props.inputError}</p>}
+        {props.needsPlan && props.missing && <p data-testid="op-plan-disabled-reason" className="text-xs text-fg-muted">{props.missing}</p>}
       </div>
     );
   }
@@ -459,7 +470,8 @@ function Inputs(props: {
           </Field>
           {planButton}
         </div>
-        {props.inputError && <p className="text-xs text-down-fg">{props.inputError}</p>}
+        {props.inputError && <p data-testid="op-input-error" className="text-xs text-down-fg">{props.inputError}</p>}
+        {props.needsPlan && props.missing && <p data-testid="op-plan-disabled-reason" className="text-xs text-fg-muted">{props.missing}</p>}
       </div>
     );
   }

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { costLines, formatMemory, formatVcpu, imageTag, isFinished, isInFlight, revisionName } from './format';
+import { costLines, formatMemory, formatTimeLeft, formatVcpu, imageTag, isFinished, isInFlight, revisionName } from './format';
 
 describe('ops format', () => {
+  it('says how long an approval has left, counting down (not "0s" for a deadline ahead)', () => {
+    assert.equal(formatTimeLeft(30 * 60 - 5), '29 min');
+    assert.equal(formatTimeLeft(45.2), '46 s');
+    assert.equal(formatTimeLeft(65 * 60), '1 h 5 min');
+    assert.equal(formatTimeLeft(0), 'expired');
+  });
+
   it('prices a scale from 3 to 6 tasks of 0.5 vCPU / 1 GiB at Fargate list price', () => {
     const [now, after] = costLines({ cpuUnitsPerTask: 512, memoryMiBPerTask: 1024, currentCount: 3, newCount: 6 });
     assert.deepEqual(

@@ -130,3 +130,13 @@ export function durationBetween(fromIso: string, toIso: string | null, now: numb
   if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
+
+/** Time left until a deadline, as a person reads it: "29 min", "45 s", "1 h 5 min"; "expired" once past. */
+export function formatTimeLeft(seconds: number): string {
+  if (seconds <= 0) return 'expired';
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}

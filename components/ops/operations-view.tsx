@@ -9,12 +9,13 @@ import { can } from '@/lib/auth/can';
 import { Card, CardHeader } from '@/components/ui/card';
 import { QueryList } from '@/components/ui/query-list';
 import { RelativeTime } from '@/components/ui/relative-time';
+import { useNow } from '@/components/ui/use-now';
 import { ReasonPrompt } from '@/components/ui/reason-prompt';
 import { buttonClass } from '@/components/ui/error-panel';
 import { controlClass, primaryButtonClass, smallButtonClass } from '@/components/ui/controls';
 import { formatUtc } from '@/components/ui/time-format';
 import { cn } from '@/components/ui/cn';
-import { KIND_LABEL } from './format';
+import { formatTimeLeft, KIND_LABEL } from './format';
 import { commandOperation, operationsQuery, readOnlyQuery, type OperationsFilter } from './ops-api';
 import { OperationStatusBadge } from './operation-status-badge';
 import { EnvironmentBadge } from './plan-view';
@@ -154,9 +155,7 @@ function PendingRow({ op, viewer }: { op: Operation; viewer: Viewer }) {
       <OperationSummary op={op} />
       <div className="flex flex-wrap items-center gap-2 px-4 text-[12px]">
         {op.approvalDeadline && (
-          <span className="text-fg-subtle" title={formatUtc(op.approvalDeadline)}>
-            expires in <RelativeTime iso={op.approvalDeadline} suffix="" />
-          </span>
+          <ApprovalTimeLeft deadline={op.approvalDeadline} />
         )}
         {mine ? (
           <span data-testid="pending-waiting" className="font-medium text-degraded-fg">
@@ -214,3 +213,14 @@ function PendingRow({ op, viewer }: { op: Operation; viewer: Viewer }) {
 }
 
 export type { OperationsFilter };
+
+/** "expires in 29 min", counting down with the page's clock. */
+function ApprovalTimeLeft({ deadline }: { deadline: string }) {
+  const now = useNow();
+  const left = formatTimeLeft((Date.parse(deadline) - now) / 1000);
+  return (
+    <span data-testid="pending-expires" className="text-fg-subtle" title={formatUtc(deadline)} suppressHydrationWarning>
+      {left === 'expired' ? 'approval window closed' : `expires in ${left}`}
+    </span>
+  );
+}

@@ -3,13 +3,19 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId?: string;
+  /** What to do about it (`stale_plan`, `locked`, `read_only`, `invalid`): branch on this, never on the message. */
+  readonly subCode?: string;
+  /** For `invalid`: the fields it is about, each with its own message. */
+  readonly fields?: { path: string; message: string }[];
 
-  constructor(status: number, code: string, message: string, requestId?: string) {
+  constructor(status: number, code: string, message: string, requestId?: string, details: { subCode?: string; fields?: { path: string; message: string }[] } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.requestId = requestId;
+    this.subCode = details.subCode;
+    this.fields = details.fields;
   }
 }
 
@@ -39,11 +45,12 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
   }
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
 
-  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string } } | null;
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string; subCode?: string; fields?: { path: string; message: string }[] } } | null;
   throw new ApiError(
     res.status,
     body?.error?.code ?? 'http',
     body?.error?.message ?? `The server answered ${res.status} ${res.statusText}`.trim(),
     body?.error?.requestId,
+    { subCode: body?.error?.subCode, fields: body?.error?.fields },
   );
 }

@@ -11,7 +11,7 @@ import { observeRequest } from '@/lib/observability/request';
 const NO_STORE = 'private, no-store';
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; requestId?: string };
+  error: { code: string; message: string; requestId?: string; subCode?: string; fields?: { path: string; message: string }[] };
 }
 
 /**
@@ -52,10 +52,13 @@ export function errorResponse(e: unknown, req: Pick<NextRequest, 'method' | 'nex
   if (isAppError(e)) {
     const body: ApiErrorBody = { error: { code: e.code, message: e.message } };
     if (e.requestId) body.error.requestId = e.requestId;
+    if (e.subCode) body.error.subCode = e.subCode;
+    if (e.fields?.length) body.error.fields = e.fields;
     return json(body, { status: httpStatusOf(e.code) });
   }
   if (e instanceof z.ZodError) {
-    return json<ApiErrorBody>({ error: { code: 'invalid', message: describeZodError(e) } }, { status: 400 });
+    const fields = e.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    return json<ApiErrorBody>({ error: { code: 'invalid', message: describeZodError(e), subCode: 'invalid', fields } }, { status: 400 });
   }
   const ref = currentRequest()?.requestId ?? newRequestId();
   // The only place the full error (with stack) goes: the server log, under the ref the user sees.

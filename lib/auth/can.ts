@@ -12,6 +12,8 @@ export const ACTIONS = {
   'incident.escalate': 'responder',
   'logs.query': 'responder',
   'maintenance.complete': 'responder',
+  /** Request, approve, reject, cancel or continue an operation; lib/ops checks the kind's own action too. */
+  'operations.request': 'operator',
   'service.deploy': 'operator',
   'service.rollback': 'operator',
   'service.scale': 'operator',
@@ -19,7 +21,7 @@ export const ACTIONS = {
   'findings.archive': 'operator',
   'settings.write': 'admin',
   'roles.write': 'admin',
-  'approvals.override': 'admin',
+  'locks.force-release': 'admin',
   'sessions.revoke': 'admin',
   'users.read': 'admin',
 } as const satisfies Record<string, Role>;

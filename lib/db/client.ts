@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
@@ -11,8 +10,9 @@ import { migrateUp } from './migrate';
 import * as schema from './schema';
 import { loggerFor } from '../observability/logger';
 
-/** What callers get from either driver: the common Drizzle API over our schema. Transactions are a Db too. */
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+import type { Db } from './db';
+
+export type { Db };
 export type DbKind = 'pglite' | 'postgres';
 
 export interface DbHandle {

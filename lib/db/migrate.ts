@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { desc, sql } from 'drizzle-orm';
 import { ADVISORY_LOCKS } from './advisory-locks';
-import type { Db } from './client';
+import type { Db } from './db';
 import { queryRows } from './query-rows';
 import { schemaMigrations } from './schema';
 import { splitSqlStatements } from './split-sql';

@@ -1,5 +1,5 @@
 import type { SQLWrapper } from 'drizzle-orm';
-import type { Db } from './client';
+import type { Db } from './db';
 
 /** Raw SQL with typed rows; both drivers answer `execute` with a result carrying `rows`. */
 export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQLWrapper): Promise<T[]> {

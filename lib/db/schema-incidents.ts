@@ -1,6 +1,6 @@
 import { bigint, bigserial, boolean, integer, jsonb, pgTable, serial, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import type { EscalationRole, IncidentStatus, PlaybookStep, ServiceRef, Severity } from '../incidents/types';
-import { users } from './schema';
+import { users } from './schema-users';
 
 /* Typed mirror of migrations/0004_incidents.up.sql (the SQL carries the checks). */
 

@@ -1,24 +1,20 @@
 import { bigint, boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { OPERATION_KINDS, OPERATION_STATUSES, type PlanRequest } from '../ops/contract';
+import type { ExecutionState, OperationStep, Plan, Rollout, TriggerReading } from '../ops/types';
 
 /* Typed mirror of lib/db/migrations/0003_operations.up.sql (the SQL is the source of truth). */
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const OPERATION_KIND_VALUES = ['deploy', 'rollback', 'scale', 'restart', 'switch-traffic'] as const;
-export const OPERATION_STATUS_VALUES = [
-  'awaiting_approval', 'executing', 'verifying', 'paused', 'succeeded', 'failed',
-  'rolled_back', 'rejected', 'expired', 'cancelled', 'outcome_unknown',
-] as const;
-
 export const operations = pgTable('operations', {
   id: uuid('id').primaryKey().defaultRandom(),
-  kind: text('kind', { enum: OPERATION_KIND_VALUES }).notNull(),
+  kind: text('kind', { enum: OPERATION_KINDS }).notNull(),
   cluster: text('cluster').notNull(),
   service: text('service').notNull(),
   environment: text('environment').notNull(),
-  status: text('status', { enum: OPERATION_STATUS_VALUES }).notNull(),
-  request: jsonb('request').$type<unknown>().notNull(),
-  plan: jsonb('plan').$type<unknown>().notNull(),
+  status: text('status', { enum: OPERATION_STATUSES }).notNull(),
+  request: jsonb('request').$type<PlanRequest>().notNull(),
+  plan: jsonb('plan').$type<Plan>().notNull(),
   fingerprint: text('fingerprint').notNull(),
   reason: text('reason').notNull(),
   incidentId: text('incident_id'),
@@ -30,10 +26,10 @@ export const operations = pgTable('operations', {
   approvedByName: text('approved_by_name'),
   approvalDeadline: tstz('approval_deadline'),
   fencingToken: bigint('fencing_token', { mode: 'number' }),
-  execution: jsonb('execution').$type<object>().notNull().default({}),
-  steps: jsonb('steps').$type<unknown[]>().notNull().default([]),
-  triggers: jsonb('triggers').$type<unknown[]>().notNull().default([]),
-  rollout: jsonb('rollout').$type<unknown>(),
+  execution: jsonb('execution').$type<ExecutionState>().notNull().default({}),
+  steps: jsonb('steps').$type<OperationStep[]>().notNull().default([]),
+  triggers: jsonb('triggers').$type<TriggerReading[]>().notNull().default([]),
+  rollout: jsonb('rollout').$type<Rollout>(),
   rollbackProposed: boolean('rollback_proposed').notNull().default(false),
   parentOperationId: uuid('parent_operation_id').references((): AnyPgColumn => operations.id),
   followUpOperationId: uuid('follow_up_operation_id').references((): AnyPgColumn => operations.id),

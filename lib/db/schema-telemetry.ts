@@ -1,5 +1,5 @@
 import { boolean, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { users } from './schema';
+import { users } from './schema-users';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -1,5 +1,6 @@
 import { bigint, bigserial, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '../auth/roles';
+import { users } from './schema-users';
 
 /*
  * The typed mirror of lib/db/migrations. The SQL files are the source of truth (they carry the
@@ -14,23 +15,6 @@ export const schemaMigrations = pgTable('schema_migrations', {
   appliedAt: tstz('applied_at').notNull().defaultNow(),
 });
 
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  issuer: text('issuer').notNull(),
-  subject: text('subject').notNull(),
-  name: text('name'),
-  email: text('email'),
-  idpGroups: jsonb('idp_groups').$type<string[]>().notNull().default([]),
-  /** The role last computed from the IdP's groups; null until first computed. */
-  idpRole: text('idp_role', { enum: ROLES }),
-  /** Set by an admin; wins over idp_role. */
-  roleOverride: text('role_override', { enum: ROLES }),
-  /** Sessions issued before this instant are revoked. */
-  sessionsValidAfter: tstz('sessions_valid_after'),
-  createdAt: tstz('created_at').notNull().defaultNow(),
-  lastSignInAt: tstz('last_sign_in_at'),
-  roleCheckedAt: tstz('role_checked_at'),
-});
 
 export const apiTokens = pgTable('api_tokens', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -72,6 +56,7 @@ export const auditLog = pgTable('audit_log', {
 export type UserRow = typeof users.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
+export * from './schema-users';
 export * from './schema-incidents';
 export * from './schema-maintenance';
 export * from './schema-telemetry';

@@ -1,5 +1,4 @@
 import type { DeploymentHistoryEntry } from './deployment-history';
-import type { LatestMetrics, Signal } from './verdict';
 import type { Deployment, Listener, Service, ServiceEvent, Task, TaskDefinition, TargetGroup, TargetHealth } from '../aws/types';
 
 export type Verdict = 'healthy' | 'degraded' | 'down' | 'deploying' | 'unknown';
@@ -102,4 +101,25 @@ export interface ServiceDetail {
   /** True when AWS failed and this is the last good detail; `error` says why. */
   stale?: boolean;
   error?: string | null;
+}
+
+/** One telemetry reading turned into words; `critical` is one of the guide's rollback triggers (or an alarm firing). */
+export interface Signal {
+  level: 'warn' | 'critical' | 'info';
+  text: string;
+  source: 'metrics' | 'alarms' | 'findings';
+}
+
+/** The latest complete minute of a service's CloudWatch metrics; null fields had no datapoint. */
+export interface LatestMetrics {
+  /** Start of the minute the values describe. */
+  at: string | null;
+  p95Ms: number | null;
+  /** 5xx as a share of requests, in percent; null without requests. */
+  errorRatePct: number | null;
+  requests: number | null;
+  cpuPct: number | null;
+  memoryPct: number | null;
+  healthyTargets: number | null;
+  unhealthyTargets: number | null;
 }

@@ -1,7 +1,7 @@
 import { parseTaskDefinitionArn } from '../aws/arn';
 import { formatSpan } from '../format/duration';
 import type { Deployment, Service } from '../aws/types';
-import type { Verdict } from './types';
+import type { LatestMetrics, Signal, Verdict } from './types';
 
 export interface Assessment {
   verdict: Verdict;
@@ -134,26 +134,7 @@ function rolledBackNote(service: Service, primary: Deployment): string[] {
   return [`rolled back to ${revisionLabel(primary)}${why ? ` after a failed deployment: ${why}` : ' after a failed deployment'}`];
 }
 
-/** One telemetry reading turned into words; `critical` is one of the guide's rollback triggers (or an alarm firing). */
-export interface Signal {
-  level: 'warn' | 'critical' | 'info';
-  text: string;
-  source: 'metrics' | 'alarms' | 'findings';
-}
-
-/** The latest complete minute of a service's CloudWatch metrics; null fields had no datapoint. */
-export interface LatestMetrics {
-  /** Start of the minute the values describe. */
-  at: string | null;
-  p95Ms: number | null;
-  /** 5xx as a share of requests, in percent; null without requests. */
-  errorRatePct: number | null;
-  requests: number | null;
-  cpuPct: number | null;
-  memoryPct: number | null;
-  healthyTargets: number | null;
-  unhealthyTargets: number | null;
-}
+export type { LatestMetrics, Signal } from './types';
 
 export interface TelemetryInput {
   /** null when CloudWatch metrics could not be read (then `metricsError` says why). */

@@ -29,11 +29,11 @@ import type { Deployment, Listener, Service, TargetGroup } from '../aws/types';
 import { AppError, isAppError } from '../errors';
 import type { OpsContext } from './context';
 import { assertFence, releaseLock } from './lock';
-import { finish } from './pipeline';
 import { policyFor } from './policy-config';
-import { loadRow, patchOperation, toOperation, withStep, type ExecutionState, type OperationRow } from './store';
+import { finish, loadRow, patchOperation, toOperation, withStep, type ExecutionState, type OperationRow } from './store';
 import type { ListenerSwitchPlan, Operation, OperationStatus, Plan, PlanChange, PlanGuard, TriggerReading } from './types';
-import { auditVerify, readGroupMetrics } from './verify';
+import { auditVerify } from './op-audit';
+import { readGroupMetrics } from './readings';
 
 const MINUTE = 60_000;
 const nameOfTd = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
@@ -166,7 +166,7 @@ export interface BlueGreenProgress {
 export type BlueGreenExecution = ExecutionState & { bg?: BlueGreenProgress };
 
 export function isListenerSwitch(row: OperationRow): boolean {
-  return !!(row.plan as Plan).target?.trafficSwitch;
+  return !!row.plan.target?.trafficSwitch;
 }
 
 interface Reads {
@@ -179,7 +179,7 @@ interface Reads {
 
 /** One step of a listener-switch operation (called by verifyStep with the lock held under `token`). */
 export async function listenerSwitchStep(ctx: OpsContext, row: OperationRow, service: Service, token: number): Promise<Operation> {
-  const ts = (row.plan as Plan).target!.trafficSwitch!;
+  const ts = row.plan.target!.trafficSwitch!;
   const exec: BlueGreenExecution = { ...((row.execution ?? {}) as BlueGreenExecution) };
   const bg: BlueGreenProgress = exec.bg ? { ...exec.bg } : { phase: 'deploying' };
   exec.bg = bg;
@@ -223,7 +223,7 @@ class Step {
     private readonly r: Reads,
   ) {
     this.policy = policyFor(ctx.policy, row.cluster).policy;
-    this.steps = row.steps as Operation['steps'];
+    this.steps = row.steps;
   }
 
   private get ours(): Deployment | undefined {
@@ -352,7 +352,7 @@ class Step {
     if (tripped.length > 0) {
       const what = tripped.map((t) => (t.value !== null && t.threshold !== null ? `${t.label} ${t.value}${t.unit ?? ''} > ${t.threshold}${t.unit ?? ''}` : t.label)).join(', ');
       const action = to.healthy === 0 ? 'rollback' : this.row.kind === 'deploy' ? this.policy.onTrigger : 'notify';
-      await auditVerify(this.ctx, this.row, 'failure', { tripped: what, action, stage: 'after the listener switch' });
+      await auditVerify(this.ctx.db, this.row, 'failure', { tripped: what, action, stage: 'after the listener switch' });
       if (action === 'rollback') return this.beginRestore(`rollback trigger tripped after the switch: ${what}`, 'rolled_back', triggers, true);
       const error = `Rollback trigger tripped after the switch: ${what}. ${this.port} still forwards to ${this.ts.to.name} (${to.healthy} healthy).${action === 'propose' ? ' A rollback (back to the old group by listener switch) is proposed.' : ''}`;
       return this.save({ status: 'failed', error, triggers, rollbackProposed: action === 'propose' }, `trigger tripped: ${what} → ${action}`, 'failed');
@@ -367,7 +367,7 @@ class Step {
         `done: ${this.port} forwards 100 % to ${this.ts.to.name} (${to.healthy} healthy); ${this.ts.from.name} drained (${from.healthy} healthy); no trigger tripped during the ${this.policy.bakeSeconds} s bake`,
         'done',
       );
-      if (done.status === 'succeeded') await auditVerify(this.ctx, this.row, 'success', { summary: (this.row.plan as Plan).summary, listener: this.ts.to.name });
+      if (done.status === 'succeeded') await auditVerify(this.ctx.db, this.row, 'success', { summary: this.row.plan.summary, listener: this.ts.to.name });
       return done;
     }
     if (!stable && this.exec.stableAt) {
@@ -383,7 +383,7 @@ class Step {
   }
 
   private async beginRestore(why: string, outcome: 'rolled_back' | 'failed', triggers: TriggerReading[], audited = false): Promise<Operation> {
-    if (!audited) await auditVerify(this.ctx, this.row, 'failure', { tripped: why, action: 'restore', stage: 'before the listener switch' });
+    if (!audited) await auditVerify(this.ctx.db, this.row, 'failure', { tripped: why, action: 'restore', stage: 'before the listener switch' });
     this.bg.phase = 'restoring';
     this.bg.restore = {
       why,

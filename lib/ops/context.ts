@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/client';
 import type { Db } from '../db/client';
+import { AppError } from '../errors';
 import type { PolicyConfig } from './policy-config';
 
 /** What the pipeline needs, passed in so tests run it against the sandbox and a fresh database. */
@@ -14,18 +15,27 @@ export interface OpsContext {
   awsNow(): Promise<number>;
 }
 
-/** The sandbox reports its simulated time on its admin API; anything else is real AWS and wall time. */
-export function awsClockFor(endpoint: string | undefined, sandbox: boolean): () => Promise<number> {
-  if (!endpoint || !sandbox) return async () => Date.now();
-  const url = `${endpoint.replace(/\/$/, '')}/_sandbox/state`;
+/**
+ * AWS's clock: the wall clock for real AWS, or the clock at `clockUrl` (JSON `{ now }`) that the
+ * sandbox's start path hands over. Against the sandbox without it, or when it cannot be read, it
+ * throws: measuring bake times in the wrong clock would pass or fail verifications silently.
+ */
+export function awsClock(clockUrl: string | undefined, sandbox: boolean): () => Promise<number> {
+  if (!clockUrl) {
+    if (!sandbox) return async () => Date.now();
+    return async () => {
+      throw new AppError('unavailable', 'Codeflow runs against the sandbox but was not given its clock (CODEFLOW_AWS_CLOCK_URL, set by `codeflow start`), so it cannot measure bake times or deadlines; start it with `codeflow start`.');
+    };
+  }
   return async () => {
+    let now: number;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-      const body = (await res.json()) as { now?: string };
-      const t = body.now ? Date.parse(body.now) : NaN;
-      return Number.isNaN(t) ? Date.now() : t;
-    } catch {
-      return Date.now();
+      const res = await fetch(clockUrl, { signal: AbortSignal.timeout(3000) });
+      now = Date.parse(((await res.json()) as { now?: string }).now ?? '');
+    } catch (e) {
+      throw new AppError('unavailable', `The AWS clock at ${clockUrl} could not be read (${e instanceof Error ? e.message : 'no answer'}); verification waits until it can.`, { cause: e });
     }
+    if (Number.isNaN(now)) throw new AppError('unavailable', `The AWS clock at ${clockUrl} did not answer with a time; verification waits until it does.`);
+    return now;
   };
 }

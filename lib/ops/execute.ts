@@ -3,19 +3,13 @@ import { describeServices, registerTaskDefinition, stopServiceDeployment, update
 import { modifyListenerForward } from '../aws/elbv2';
 import type { Service } from '../aws/types';
 import { AppError, isAppError } from '../errors';
+import { auditActorOf, type Actor } from './actor';
 import type { OpsContext } from './context';
 import { bindingFor, boundGroupOf } from './bluegreen';
 import { assertFence } from './lock';
 import { shortTd } from './plan';
-import type { ExecutionState, OperationRow } from './store';
-import type { Plan } from './types';
+import { patchOperation, type ExecutionState, type OperationRow } from './store';
 
-export interface Actor {
-  issuer: string;
-  subject: string;
-  name: string | null;
-  role?: 'viewer' | 'responder' | 'operator' | 'admin' | null;
-}
 
 export type ExecuteResult =
   | { outcome: 'done'; execution: ExecutionState; detail: string }
@@ -27,17 +21,25 @@ export type ExecuteResult =
  * (AWS did not answer in time) is not retried: the service is read back to see whether it landed.
  */
 export async function executeOperation(ctx: OpsContext, row: OperationRow, actor: Actor, token: number): Promise<ExecuteResult> {
-  const plan = row.plan as Plan;
+  const plan = row.plan;
   const target = plan.target ?? {};
-  const fence = () => assertFence(ctx.db, row.cluster, row.service, row.id, token);
+  const { actor: who, onBehalfOf } = auditActorOf(actor);
   const audit = (action: string, params: Record<string, unknown>) => ({
-    actor: { issuer: actor.issuer, subject: actor.subject, name: actor.name, role: actor.role ?? null },
+    actor: who,
     action,
     target: `${row.cluster}/${row.service}`,
-    params: { operationId: row.id, fencingToken: token, ...params },
+    params: { operationId: row.id, fencingToken: token, ...(onBehalfOf ? { onBehalfOf } : {}), ...params },
     reason: row.reason,
   });
-  const execution: ExecutionState = { ...((row.execution ?? {}) as ExecutionState), executedAt: new Date().toISOString() };
+  const execution: ExecutionState = { ...row.execution, executedAt: new Date().toISOString() };
+  // Fenced, then written down before it is sent: a process killed mid-call leaves the operation
+  // saying which write was in flight (and the revision it registered), so another replica can
+  // reconcile it from AWS state instead of guessing.
+  const fence = async (action: string) => {
+    await assertFence(ctx.db, row.cluster, row.service, row.id, token);
+    execution.pendingCall = { action, since: new Date().toISOString() };
+    await patchOperation(ctx.db, row.id, { execution: { ...execution } }, ['executing']);
+  };
 
   const landed = (service: Service) => {
     const primary = service.deployments[0];
@@ -50,18 +52,20 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
       if (!target.image || !target.container) throw new AppError('invalid', 'image: the plan has no image to deploy');
       let tdArn = execution.registeredTaskDefinitionArn;
       if (!tdArn) {
-        await fence();
+        await fence('RegisterTaskDefinition');
         const td = await withAudit(ctx.db, audit('ops.deploy.register-task-definition', { base: plan.basis.taskDefinitionArn, container: target.container, image: target.image }), () =>
           registerTaskDefinition(ctx.aws, { baseTaskDefinitionArn: plan.basis.taskDefinitionArn, images: { [target.container!]: target.image! } }),
         );
         tdArn = td.arn;
         execution.registeredTaskDefinitionArn = tdArn;
+        delete execution.pendingCall;
+        await patchOperation(ctx.db, row.id, { execution: { ...execution } }, ['executing']);
       }
       const sw = target.trafficSwitch;
       if (sw) {
         // Blue/green by listener switch: the new revision's tasks register in the idle group.
         return update(
-          ctx, row, fence,
+          ctx, row, () => fence('UpdateService'),
           audit('ops.deploy.update-service', { taskDefinition: tdArn, targetGroupArn: sw.to.arn, listenerSwitch: true }),
           { taskDefinition: tdArn, loadBalancers: bindingFor(sw, sw.to.arn) },
           execution,
@@ -70,14 +74,14 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
           landed,
         );
       }
-      return update(ctx, row, fence, audit('ops.deploy.update-service', { taskDefinition: tdArn }), { taskDefinition: tdArn }, execution, (s) => s.taskDefinitionArn === tdArn, `UpdateService to ${shortTd(tdArn)}`, landed);
+      return update(ctx, row, () => fence('UpdateService'), audit('ops.deploy.update-service', { taskDefinition: tdArn }), { taskDefinition: tdArn }, execution, (s) => s.taskDefinitionArn === tdArn, `UpdateService to ${shortTd(tdArn)}`, landed);
     }
     case 'rollback': {
       const tdArn = target.taskDefinitionArn!;
       const sw = target.trafficSwitch;
       if (sw) {
         return update(
-          ctx, row, fence,
+          ctx, row, () => fence('UpdateService'),
           audit('ops.rollback.update-service', { taskDefinition: tdArn, targetGroupArn: sw.to.arn, listenerSwitch: true }),
           { taskDefinition: tdArn, loadBalancers: bindingFor(sw, sw.to.arn) },
           execution,
@@ -94,24 +98,24 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
         return { outcome: 'done', execution, detail: execution.skipped };
       }
       if (target.stopDeploymentArn) {
-        await fence();
+        await fence('StopServiceDeployment');
         await withAudit(ctx.db, audit('ops.rollback.stop-service-deployment', { serviceDeploymentArn: target.stopDeploymentArn, stopType: 'ROLLBACK' }), () =>
           stopServiceDeployment(ctx.aws, target.stopDeploymentArn!, { stopType: 'ROLLBACK' }),
         );
         execution.serviceDeploymentArn = target.stopDeploymentArn;
         return { outcome: 'done', execution, detail: `StopServiceDeployment (ROLLBACK) → ${shortTd(tdArn)}` };
       }
-      return update(ctx, row, fence, audit('ops.rollback.update-service', { taskDefinition: tdArn }), { taskDefinition: tdArn }, execution, (s) => s.taskDefinitionArn === tdArn, `UpdateService to ${shortTd(tdArn)}`, landed);
+      return update(ctx, row, () => fence('UpdateService'), audit('ops.rollback.update-service', { taskDefinition: tdArn }), { taskDefinition: tdArn }, execution, (s) => s.taskDefinitionArn === tdArn, `UpdateService to ${shortTd(tdArn)}`, landed);
     }
     case 'scale': {
       const n = target.desiredCount!;
-      return update(ctx, row, fence, audit('ops.scale.update-service', { desiredCount: n }), { desiredCount: n }, execution, (s) => s.desiredCount === n, `UpdateService desiredCount ${plan.basis.desiredCount} → ${n}`, landed);
+      return update(ctx, row, () => fence('UpdateService'), audit('ops.scale.update-service', { desiredCount: n }), { desiredCount: n }, execution, (s) => s.desiredCount === n, `UpdateService desiredCount ${plan.basis.desiredCount} → ${n}`, landed);
     }
     case 'restart':
-      return update(ctx, row, fence, audit('ops.restart.update-service', { forceNewDeployment: true }), { forceNewDeployment: true }, execution, (s) => s.deployments[0]?.id !== plan.basis.primaryDeploymentId, 'UpdateService with forceNewDeployment', landed);
+      return update(ctx, row, () => fence('UpdateService'), audit('ops.restart.update-service', { forceNewDeployment: true }), { forceNewDeployment: true }, execution, (s) => s.deployments[0]?.id !== plan.basis.primaryDeploymentId, 'UpdateService with forceNewDeployment', landed);
     case 'switch-traffic': {
       const forwards = (plan.basis.listenerForwards ?? []).map((f) => ({ targetGroupArn: f.targetGroupArn, weight: f.targetGroupArn === target.targetGroupArn ? 100 : 0 }));
-      await fence();
+      await fence('ModifyListener');
       await withAudit(ctx.db, audit('ops.switch-traffic.modify-listener', { listenerArn: target.listenerArn, forwards }), () => modifyListenerForward(ctx.aws, target.listenerArn!, forwards));
       return { outcome: 'done', execution, detail: 'ModifyListener: 100 % to the target group' };
     }
@@ -153,8 +157,8 @@ async function update(
 
 /** Whether the change the operation made is visible in AWS (for reconciling an unknown outcome). */
 export function appliedIn(row: OperationRow, service: Service): boolean {
-  const plan = row.plan as Plan;
-  const exec = (row.execution ?? {}) as ExecutionState;
+  const plan = row.plan;
+  const exec = row.execution;
   switch (row.kind) {
     case 'deploy':
       return !!exec.registeredTaskDefinitionArn && service.taskDefinitionArn === exec.registeredTaskDefinitionArn && (!plan.target?.trafficSwitch || boundGroupOf(service) === plan.target.trafficSwitch.to.arn);

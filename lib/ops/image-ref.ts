@@ -49,3 +49,39 @@ export function resolveImage(input: string, currentImage: string): string {
   }
   return formatImageRef(parsed);
 }
+
+/** The image rules of an environment (policy.environments.<name>.images). */
+export interface ImagePolicy {
+  /** Registry hosts images may come from; `account-ecr` means the service's own account's ECR (any Region). */
+  allowedRegistries: string[];
+  /** Tags refused because they move (`latest`): deploy an immutable tag or a digest instead. */
+  mutableTags: string[];
+}
+
+/** The registry an image reference points at, as Docker resolves it (no registry → Docker Hub). */
+export function registryOf(ref: ImageRef): string {
+  return ref.registry ?? 'docker.io';
+}
+
+/**
+ * The image guards of a deploy: where the image comes from, and whether its tag can move under
+ * the revision. `serviceArn` gives the account whose ECR `account-ecr` stands for.
+ */
+export function imagePolicyGuards(image: string, serviceArn: string, policy: ImagePolicy): { id: string; label: string; status: 'ok' | 'blocked'; detail: string }[] {
+  const ref = parseImageRef(image);
+  if (!ref) return [];
+  const account = serviceArn.split(':')[4] ?? '';
+  const registry = registryOf(ref);
+  const accountEcr = new RegExp(`^${account}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$`);
+  const allowed = policy.allowedRegistries.some((r) => (r === 'account-ecr' ? accountEcr.test(registry) : r === registry));
+  const names = policy.allowedRegistries.map((r) => (r === 'account-ecr' ? `the account's ECR (${account}.dkr.ecr.<region>.amazonaws.com)` : r)).join(', ');
+  const guards: { id: string; label: string; status: 'ok' | 'blocked'; detail: string }[] = [
+    allowed
+      ? { id: 'image_registry', label: 'Registry', status: 'ok', detail: `${registry} is allowed here` }
+      : { id: 'image_registry', label: 'Registry', status: 'blocked', detail: `${registry} is not an allowed registry here (allowed: ${names || 'none'})` },
+  ];
+  if (ref.digest) guards.push({ id: 'image_tag', label: 'Image digest', status: 'ok', detail: `pinned to ${ref.digest}` });
+  else if (ref.tag && policy.mutableTags.includes(ref.tag)) guards.push({ id: 'image_tag', label: 'Image tag', status: 'blocked', detail: `"${ref.tag}" is a mutable tag, refused here: deploy an immutable tag (e.g. v1.5.0) or a digest (@sha256:…)` });
+  else guards.push({ id: 'image_tag', label: 'Image tag', status: 'ok', detail: `tag ${ref.tag}${policy.mutableTags.length ? ` (not one of the refused mutable tags: ${policy.mutableTags.join(', ')})` : ''}; the digest it resolves to is not read (Codeflow has no ECR access), so pin a digest to fix the exact image` });
+  return guards;
+}

@@ -35,6 +35,7 @@ export async function acquireLock(
   throw new AppError(
     'conflict',
     `${input.service} is locked by ${who} since ${since} (operation ${held?.operationId ?? 'unknown'}); wait for it to finish or cancel it.`,
+    { subCode: 'locked' },
   );
 }
 

@@ -10,24 +10,22 @@ import {
 import { describeListeners, describeTargetGroups, describeTargetHealth } from '../aws/elbv2';
 import type { Listener, Service, TaskDefinition } from '../aws/types';
 import { nameFromArn } from '../aws/arn';
-import { can, type Action } from '../auth/can';
+import { can } from '../auth/can';
+import { ACTION_FOR_KIND } from './authorize';
+import { and, eq, inArray } from 'drizzle-orm';
+import { operations } from '../db/schema';
+import type { ServiceDeploymentRecord } from '../aws/types';
 import type { Role } from '../auth/roles';
 import { AppError, isAppError } from '../errors';
 import { listenerPairOf, planListenerSwitch } from './bluegreen';
 import type { OpsContext } from './context';
-import { resolveImage } from './image-ref';
+import { imagePolicyGuards, resolveImage } from './image-ref';
 import { lockHolder } from './lock';
 import { policyFor, type EnvironmentPolicy } from './policy-config';
 import { getReadOnly } from './settings';
 import type { OperationKind, Plan, PlanChange, PlanGuard, PlanRequest } from './types';
 
-export const ACTION_FOR_KIND: Record<OperationKind, Action> = {
-  deploy: 'service.deploy',
-  rollback: 'service.rollback',
-  scale: 'service.scale',
-  restart: 'service.deploy',
-  'switch-traffic': 'traffic.switch',
-};
+export { ACTION_FOR_KIND };
 
 const VERBS: Record<OperationKind, string> = {
   deploy: 'Deploy',
@@ -59,7 +57,7 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
       else draft.guards.push(...(await trafficBindingGuards(ctx, service)));
       break;
     case 'rollback':
-      draft = await planRollback(ctx, cluster, service, req);
+      draft = await planRollback(ctx, cluster, service, req, policy);
       // A service whose tasks register where the listener sends no traffic (a listener-switch
       // deploy that failed before its switch) is rolled back by listener switch too.
       if (req.trafficSwitch || (await strandedBinding(ctx, service))) draft = await withListenerSwitch(ctx, service, draft, 'rollback');
@@ -83,7 +81,8 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
     const action = ACTION_FOR_KIND[req.kind];
     guards.unshift({ id: 'role', label: 'Role', status: can({ role: opts.role }, action) ? 'ok' : 'blocked', detail: can({ role: opts.role }, action) ? `your role (${opts.role}) may ${action}` : `${action} needs operator or above; you are ${opts.role}` });
   }
-  const approval = approvalReason(req, service, policy);
+  // A rollback to a revision that never ran this service is a deploy of it, and gets the deploy policy.
+  const approval = draft.unrun ? approvalReason({ ...req, kind: 'deploy' }, service, policy)?.replace(/^deploy needs/, `a rollback to ${draft.unrun}, which has never run ${service.name}, is a deploy: it needs`) ?? null : approvalReason(req, service, policy);
   guards.push(
     approval
       ? { id: 'approval', label: 'Second operator', status: 'requires_approval', detail: `${environment}: ${approval}; another operator must approve within ${Math.round(policy.approvalTimeoutSeconds / 60)} min` }
@@ -178,6 +177,8 @@ interface Draft {
   rollbackCandidates?: Plan['rollbackCandidates'];
   target: NonNullable<Plan['target']>;
   listenerForwards?: { targetGroupArn: string; weight: number }[];
+  /** rollback: set (to the revision's short name) when the target never ran this service. */
+  unrun?: string;
 }
 
 async function planDeploy(ctx: OpsContext, service: Service, req: PlanRequest, policy: EnvironmentPolicy): Promise<Draft> {
@@ -187,6 +188,7 @@ async function planDeploy(ctx: OpsContext, service: Service, req: PlanRequest, p
   if (!container) throw new AppError('invalid', `container: task definition ${shortTd(td.arn)} has no container named "${req.container ?? ''}" (it has ${td.containers.map((c) => c.name).join(', ')})`);
   const image = resolveImage(req.image, container.image);
   const guards: PlanGuard[] = [];
+  guards.push(...imagePolicyGuards(image, service.arn, policy.images));
   if (image === container.image) guards.push({ id: 'same_image', label: 'Image', status: 'blocked', detail: `${container.name} already runs ${image}; use Restart to replace the tasks` });
   guards.push({ id: 'copy', label: 'Task definition', status: 'ok', detail: `a new revision of ${td.family} copied from ${shortTd(td.arn)}: environment (${container.environmentNames.length}), secrets (${container.secretNames.length}), roles and resources unchanged` });
   guards.push(strategyGuard(service));
@@ -214,7 +216,7 @@ function strategyGuard(service: Service): PlanGuard {
   };
 }
 
-async function planRollback(ctx: OpsContext, cluster: string, service: Service, req: PlanRequest): Promise<Draft> {
+async function planRollback(ctx: OpsContext, cluster: string, service: Service, req: PlanRequest, policy: EnvironmentPolicy): Promise<Draft> {
   const current = await describeTaskDefinition(ctx.aws, service.taskDefinitionArn);
   const primary = service.deployments[0];
   const midDeploy = primary?.rolloutState === 'IN_PROGRESS' && service.deployments.length > 1 ? service.deployments[1]! : null;
@@ -223,8 +225,10 @@ async function planRollback(ctx: OpsContext, cluster: string, service: Service, 
   const described = await mapLimit(refs.filter((r) => r.arn !== current.arn).slice(0, 6), 3, (r) => describeTaskDefinition(ctx.aws, r.arn).catch(() => null));
   const earlier = described.filter((d): d is TaskDefinition => d !== null);
 
+  const records = await listServiceDeployments(ctx.aws, cluster, service.name).catch(() => [] as ServiceDeploymentRecord[]);
+  const history = await deploymentHistory(ctx, service, records).catch(() => ({ ran: new Set<string>(), previous: null }));
   let preselected: string | null = midDeploy?.taskDefinitionArn ?? null;
-  if (!preselected) preselected = await previousCompleted(ctx, cluster, service).catch(() => null);
+  if (!preselected) preselected = history.previous;
   if (!preselected) preselected = earlier.find((d) => d.revision < current.revision)?.arn ?? null;
 
   let target: TaskDefinition;
@@ -243,7 +247,13 @@ async function planRollback(ctx: OpsContext, cluster: string, service: Service, 
   const guards: PlanGuard[] = [];
   if (target.family !== current.family) guards.push({ id: 'family', label: 'Revision', status: 'blocked', detail: `${shortTd(target.arn)} is not a revision of ${current.family}` });
   if (target.status !== 'ACTIVE') guards.push({ id: 'inactive', label: 'Revision', status: 'blocked', detail: `${shortTd(target.arn)} is ${target.status}` });
-  const stopArn = midDeploy && target.arn === midDeploy.taskDefinitionArn ? await inProgressDeploymentArn(ctx, cluster, service).catch(() => null) : null;
+  const stopArn = midDeploy && target.arn === midDeploy.taskDefinitionArn ? (records.find((r) => r.status === 'IN_PROGRESS' || r.status === 'PENDING')?.arn ?? null) : null;
+  const ran = history.ran.has(target.arn) || service.deployments.some((d) => d.taskDefinitionArn === target.arn && d.rolloutState !== 'IN_PROGRESS') || (await completedByCodeflow(ctx, cluster, service.name, target.arn));
+  guards.push(
+    ran
+      ? { id: 'revision_history', label: 'Revision history', status: 'ok', detail: `${shortTd(target.arn)} has run ${service.name} before` }
+      : { id: 'revision_history', label: 'Revision history', status: approvalReason({ ...req, kind: 'deploy' }, service, policy) ? 'requires_approval' : 'ok', detail: `${shortTd(target.arn)} has never run ${service.name} (not in its ECS deployment history nor a completed Codeflow operation): rolling back to it is a deploy, under the deploy policy` },
+  );
   if (target.arn === service.taskDefinitionArn && !midDeploy) guards.push({ id: 'same', label: 'Revision', status: 'blocked', detail: `${service.name} already runs ${shortTd(target.arn)}` });
   if (midDeploy) guards.push({ id: 'mid_deploy', label: 'Deployment in progress', status: 'ok', detail: stopArn ? `the rollout of ${shortTd(primary!.taskDefinitionArn)} is stopped with StopServiceDeployment (ROLLBACK)` : `the rollout of ${shortTd(primary!.taskDefinitionArn)} is replaced by ${shortTd(target.arn)}` });
 
@@ -268,25 +278,37 @@ async function planRollback(ctx: OpsContext, cluster: string, service: Service, 
     guards,
     rollbackCandidates: earlier.map((d) => ({ arn: d.arn, revision: d.revision, image: essential(d), registeredAt: d.registeredAt, preselected: d.arn === (req.revision ? target.arn : preselected) })),
     target: { taskDefinitionArn: target.arn, ...(stopArn ? { stopDeploymentArn: stopArn } : {}) },
+    ...(ran ? {} : { unrun: shortTd(target.arn) }),
   };
 }
 
-/** The task definition of the newest successful deployment that is not the current one. */
-async function previousCompleted(ctx: OpsContext, cluster: string, service: Service): Promise<string | null> {
-  const records = await listServiceDeployments(ctx.aws, cluster, service.name);
-  const successful = records.filter((r) => r.status === 'SUCCESSFUL' && (r.targetServiceRevisionArn ?? r.targetRevisionArn)).slice(0, 5);
-  if (successful.length === 0) return null;
+/**
+ * The revisions ECS's deployment history shows running this service (its successful service
+ * deployments), and the newest of them that is not the current one (the rollback preselected).
+ */
+async function deploymentHistory(ctx: OpsContext, service: Service, records: ServiceDeploymentRecord[]): Promise<{ ran: Set<string>; previous: string | null }> {
+  const successful = records.filter((r) => r.status === 'SUCCESSFUL' && (r.targetServiceRevisionArn ?? r.targetRevisionArn)).slice(0, 20);
+  if (successful.length === 0) return { ran: new Set(), previous: null };
   const revisions = await describeServiceRevisions(ctx.aws, successful.map((r) => (r.targetServiceRevisionArn ?? r.targetRevisionArn)!));
+  const ran = new Set(revisions.map((r) => r.taskDefinitionArn).filter((arn): arn is string => !!arn));
+  let previous: string | null = null;
   for (const r of successful) {
     const rev = revisions.find((x) => x.arn === (r.targetServiceRevisionArn ?? r.targetRevisionArn));
-    if (rev && rev.taskDefinitionArn && rev.taskDefinitionArn !== service.taskDefinitionArn) return rev.taskDefinitionArn;
+    if (rev?.taskDefinitionArn && rev.taskDefinitionArn !== service.taskDefinitionArn) {
+      previous = rev.taskDefinitionArn;
+      break;
+    }
   }
-  return null;
+  return { ran, previous };
 }
 
-async function inProgressDeploymentArn(ctx: OpsContext, cluster: string, service: Service): Promise<string | null> {
-  const records = await listServiceDeployments(ctx.aws, cluster, service.name);
-  return records.find((r) => r.status === 'IN_PROGRESS' || r.status === 'PENDING')?.arn ?? null;
+/** Whether a Codeflow operation on this service completed on `taskDefinitionArn` (a deploy that registered it, or a rollback to it). */
+async function completedByCodeflow(ctx: OpsContext, cluster: string, service: string, taskDefinitionArn: string): Promise<boolean> {
+  const rows = await ctx.db
+    .select({ kind: operations.kind, plan: operations.plan, execution: operations.execution })
+    .from(operations)
+    .where(and(eq(operations.cluster, cluster), eq(operations.service, service), inArray(operations.status, ['succeeded'])));
+  return rows.some((r) => (r.kind === 'deploy' ? r.execution.registeredTaskDefinitionArn : r.kind === 'rollback' ? r.plan.target?.taskDefinitionArn : null) === taskDefinitionArn);
 }
 
 /** An ARN, `family:revision` or a bare revision number of the current family → an ARN. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { OperationKind } from './types';
+import type { ImagePolicy } from './image-ref';
+import { operationKindSchema, type OperationKind } from './contract';
 
 /**
  * The `policy` section of codeflow.config.json (and its env overrides): which environment a
@@ -27,6 +28,8 @@ export interface EnvironmentPolicy {
   onTrigger: TriggerAction;
   /** The guide's rollback triggers (§5.1). */
   thresholds: { errorRatePercent: number; p95LatencyMs: number };
+  /** Where deployed images may come from, and which tags are refused as mutable. */
+  images: ImagePolicy;
 }
 
 export interface PolicyConfig {
@@ -43,12 +46,11 @@ export interface PolicyConfig {
   verifyIntervalSeconds: number;
 }
 
-const kindSchema = z.enum(['deploy', 'rollback', 'scale', 'restart', 'switch-traffic']);
 const seconds = (max: number) => z.number().int().min(0).max(max);
 
 const environmentFileSchema = z
   .object({
-    approvalFor: z.array(kindSchema).optional(),
+    approvalFor: z.array(operationKindSchema).optional(),
     approveScaleToZero: z.boolean().optional(),
     approveScaleAboveFactor: z.number().min(0).max(1000).optional(),
     approvalTimeoutSeconds: seconds(7 * 86400).min(10).optional(),
@@ -57,6 +59,13 @@ const environmentFileSchema = z
     verifyDeadlineSeconds: seconds(86400).min(10).optional(),
     onTrigger: z.enum(TRIGGER_ACTIONS).optional(),
     thresholds: z.object({ errorRatePercent: z.number().min(0).max(100).optional(), p95LatencyMs: z.number().min(1).optional() }).strict().optional(),
+    images: z
+      .object({
+        allowedRegistries: z.array(z.string().min(1).max(255)).optional(),
+        mutableTags: z.array(z.string().min(1).max(128)).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -83,6 +92,7 @@ const PRODUCTION: EnvironmentPolicy = {
   verifyDeadlineSeconds: 600,
   onTrigger: 'propose',
   thresholds: { errorRatePercent: 5, p95LatencyMs: 500 },
+  images: { allowedRegistries: ['account-ecr'], mutableTags: ['latest'] },
 };
 
 const STAGING: EnvironmentPolicy = {
@@ -92,6 +102,7 @@ const STAGING: EnvironmentPolicy = {
   approveScaleAboveFactor: 0,
   bakeSeconds: 120,
   onTrigger: 'rollback',
+  images: { allowedRegistries: ['account-ecr'], mutableTags: [] },
 };
 
 export const DEFAULT_POLICY: PolicyConfig = {
@@ -123,6 +134,7 @@ export function parsePolicyConfig(env: Env, file: PolicyFile = {}): PolicyConfig
       scale: over.scale ?? base.scale,
       thresholds: { ...base.thresholds, ...over.thresholds },
       approvalFor: over.approvalFor ?? base.approvalFor,
+      images: { ...base.images, ...over.images },
     } as EnvironmentPolicy;
   }
   const bake = intEnv(env, 'CODEFLOW_POLICY_BAKE_SECONDS', 0, 86400);

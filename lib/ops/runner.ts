@@ -58,14 +58,14 @@ export async function startOpsRunner(): Promise<void> {
   if (process.env.CODEFLOW_OPS_RUNNER === '0') return;
   const g = globalThis as typeof globalThis & { [RUNNER]?: OpsRunner };
   if (g[RUNNER]) return;
-  const [{ getDb }, { getConfig }, { getAwsClients }, { awsClockFor }] = await Promise.all([
+  const [{ getDb }, { getConfig }, { getAwsClients }, { awsClock }] = await Promise.all([
     import('../db/client'),
     import('../config'),
     import('../aws/default-clients'),
     import('./context'),
   ]);
   const config = getConfig();
-  const runner = new OpsRunner({ db: await getDb(), aws: getAwsClients(), policy: config.policy, awsNow: awsClockFor(config.endpoint, config.sandbox) });
+  const runner = new OpsRunner({ db: await getDb(), aws: getAwsClients(), policy: config.policy, awsNow: awsClock(config.awsClockUrl, config.sandbox) });
   g[RUNNER] = runner;
   runner.start();
 }

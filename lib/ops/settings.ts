@@ -27,9 +27,10 @@ export async function setReadOnly(db: Db, user: CurrentUser, readOnly: boolean, 
   return getReadOnly(db);
 }
 
-export async function assertWritable(db: Db): Promise<void> {
+/** `instead`: what the person can do meanwhile, appended to the refusal. */
+export async function assertWritable(db: Db, instead = 'No changes can be made until an admin turns it off.'): Promise<void> {
   const s = await getReadOnly(db);
   if (s.readOnly) {
-    throw new AppError('forbidden', `Codeflow is in read-only mode${s.setBy ? ` (set by ${s.setBy}${s.setAt ? ` at ${s.setAt}` : ''})` : ''}${s.reason ? `: ${s.reason}` : ''}. No changes can be made until an admin turns it off.`);
+    throw new AppError('forbidden', `Codeflow is in read-only mode${s.setBy ? ` (set by ${s.setBy}${s.setAt ? ` at ${s.setAt}` : ''})` : ''}${s.reason ? `: ${s.reason}` : ''}. ${instead}`, { subCode: 'read_only' });
   }
 }

@@ -3,25 +3,10 @@ import type { Db } from '../db/client';
 import { operations } from '../db/schema';
 import { AppError } from '../errors';
 import { recordOperationOutcome } from '../observability/hooks';
-import { ACTIVE_STATUSES, FINISHED_STATUSES, type Operation, type OperationStatus, type OperationStep, type Plan, type PlanRequest, type TriggerReading } from './types';
+import { ACTIVE_STATUSES, FINISHED_STATUSES, type ExecutionState, type Operation, type OperationStatus, type OperationStep, type Plan, type PlanRequest, type TriggerReading } from './types';
 
 export type OperationRow = typeof operations.$inferSelect;
-
-/** What execution and verification remember between steps (in operations.execution). */
-export interface ExecutionState {
-  registeredTaskDefinitionArn?: string;
-  deploymentId?: string;
-  serviceDeploymentArn?: string;
-  executedAt?: string;
-  /** AWS time (ISO). */
-  verifyStartedAt?: string;
-  stableAt?: string;
-  bakeUntil?: string;
-  deadline?: string;
-  /** Wall time of the AWS call whose outcome is unknown. */
-  unknownSince?: string;
-  skipped?: string;
-}
+export type { ExecutionState };
 
 export const STEP_NAMES: OperationStep['name'][] = ['plan', 'authorize', 'confirm', 'approve', 'lock', 'execute', 'verify'];
 
@@ -39,14 +24,14 @@ export function withStep(steps: OperationStep[], name: OperationStep['name'], st
 }
 
 export function toOperation(row: OperationRow): Operation {
-  const exec = (row.execution ?? {}) as ExecutionState;
+  const exec = row.execution;
   return {
     id: row.id,
     kind: row.kind,
     cluster: row.cluster,
     service: row.service,
     status: row.status,
-    plan: row.plan as Plan,
+    plan: row.plan,
     reason: row.reason,
     incidentId: row.incidentId,
     requestedBy: { subject: row.requestedBySubject, name: row.requestedByName },
@@ -55,9 +40,9 @@ export function toOperation(row: OperationRow): Operation {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
-    steps: row.steps as OperationStep[],
-    triggers: row.triggers as TriggerReading[],
-    rollout: (row.rollout as Operation['rollout']) ?? null,
+    steps: row.steps,
+    triggers: row.triggers,
+    rollout: row.rollout ?? null,
     rollbackProposed: row.rollbackProposed,
     followUpOperationId: row.followUpOperationId,
     error: row.error,
@@ -108,6 +93,11 @@ export async function patchOperation(db: Db, id: string, patch: OperationPatch, 
   });
   if (row && previous !== null && !isFinishedStatus(previous)) recordOperationOutcome(row.kind, row.status);
   return row;
+}
+
+/** Moves the row on and drops its fencing token (the caller releases the lock). */
+export async function finish(db: Db, id: string, patch: OperationPatch, fromStatus?: readonly OperationStatus[]): Promise<OperationRow | null> {
+  return patchOperation(db, id, { fencingToken: null, ...patch }, fromStatus);
 }
 
 export function isFinishedStatus(status: OperationStatus): boolean {

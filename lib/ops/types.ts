@@ -1,43 +1,14 @@
 // Domain types of the guarded-action pipeline (plan → authorize → confirm → lock → execute → verify).
 // This file is the contract between lib/ops, the HTTP API and the console (see the ops contract).
 
-export type OperationKind = 'deploy' | 'rollback' | 'scale' | 'restart' | 'switch-traffic';
+import type { OperationKind, OperationStatus, PlanRequest } from './contract';
 
-export const OPERATION_KINDS: readonly OperationKind[] = ['deploy', 'rollback', 'scale', 'restart', 'switch-traffic'];
-
-export type OperationStatus =
-  | 'awaiting_approval'
-  | 'executing'
-  | 'verifying'
-  | 'paused' /* at a PAUSE hook */
-  | 'succeeded'
-  | 'failed'
-  | 'rolled_back'
-  | 'rejected'
-  | 'expired'
-  | 'cancelled'
-  | 'outcome_unknown';
+export { OPERATION_KINDS, type OperationKind, type OperationStatus, type PlanRequest } from './contract';
 
 /** Statuses in which the operation holds (or is about to hold) the service lock. */
 export const ACTIVE_STATUSES: readonly OperationStatus[] = ['executing', 'verifying', 'paused', 'outcome_unknown'];
 /** Statuses from which nothing more happens. */
 export const FINISHED_STATUSES: readonly OperationStatus[] = ['succeeded', 'failed', 'rolled_back', 'rejected', 'expired', 'cancelled'];
-
-export interface PlanRequest {
-  // what the client asks to plan (cluster/service come from the URL or body)
-  kind: OperationKind;
-  image?: string; // deploy: full image reference, or a tag/digest applied to the current repository
-  container?: string; // deploy: which container (default: the essential/first one)
-  revision?: string; // rollback: task definition ARN or family:revision (default: previous completed)
-  desiredCount?: number; // scale
-  targetGroup?: string; // switch-traffic: target group name or ARN to send 100 % to
-  /**
-   * deploy / rollback: blue/green by listener switch (services without native BLUE_GREEN whose
-   * listener forwards to two target groups): the revision goes to the idle group, the listener
-   * switches once its targets are healthy, and back on failure. See lib/ops/bluegreen.ts.
-   */
-  trafficSwitch?: boolean;
-}
 
 /** A listener-switch (blue/green) plan: which listener, from which group to which, in what order. */
 export interface ListenerSwitchPlan {
@@ -130,7 +101,7 @@ export interface Operation {
   finishedAt: string | null;
   steps: OperationStep[];
   triggers: TriggerReading[];
-  rollout: { state: string; running: number; desired: number; pending: number; failedTasks: number } | null;
+  rollout: Rollout | null;
   rollbackProposed: boolean; // a trigger tripped and policy says "propose": the UI offers one-click rollback
   followUpOperationId: string | null; // e.g. the automatic rollback this operation caused
   error: string | null;
@@ -146,3 +117,25 @@ export interface ReadOnlySetting {
   setBy: string | null;
   setAt: string | null;
 }
+
+/** What execution and verification remember between steps (in operations.execution). */
+export interface ExecutionState {
+  registeredTaskDefinitionArn?: string;
+  deploymentId?: string;
+  serviceDeploymentArn?: string;
+  executedAt?: string;
+  /** AWS time (ISO). */
+  verifyStartedAt?: string;
+  stableAt?: string;
+  bakeUntil?: string;
+  deadline?: string;
+  /** Wall time of the AWS call whose outcome is unknown. */
+  unknownSince?: string;
+  /** Wall time execution began (written before the first AWS write; a crashed execution is timed from here). */
+  startedAt?: string;
+  /** The AWS write in flight (written before it is sent, cleared once it answered): what a restart reconciles. */
+  pendingCall?: { action: string; since: string };
+  skipped?: string;
+}
+
+export type Rollout = { state: string; running: number; desired: number; pending: number; failedTasks: number };

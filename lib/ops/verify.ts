@@ -1,20 +1,24 @@
-import { appendAudit } from '../audit/append';
-import { getMetricData } from '../aws/cloudwatch';
 import { describeServiceDeployments, describeServices, listServiceDeployments } from '../aws/ecs';
-import { describeTargetGroups } from '../aws/elbv2';
 import type { Service } from '../aws/types';
 import { isAppError } from '../errors';
 import type { OpsContext } from './context';
 import { isListenerSwitch, listenerSwitchStep } from './bluegreen';
 import { appliedIn } from './execute';
+import { EXECUTION_STALE_MS } from './start';
+import { describeListeners } from '../aws/elbv2';
 import { acquireLock, heartbeatLock, releaseLock } from './lock';
-import { finish, startFollowUpRollback } from './pipeline';
+import { startFollowUpRollback } from './follow-up';
+import { auditVerify, completeDanglingIntents } from './op-audit';
+import { readMetrics } from './readings';
 import { policyFor, type EnvironmentPolicy } from './policy-config';
-import { loadRow, patchOperation, toOperation, withStep, type ExecutionState, type OperationRow } from './store';
+import { finish, loadRow, patchOperation, toOperation, withStep, type ExecutionState, type OperationRow } from './store';
 import type { Operation, OperationStatus, Plan, TriggerReading } from './types';
 
-/** How long an unknown outcome is reconciled from AWS state before the operation is declared failed (wall time). */
-const UNKNOWN_OUTCOME_WINDOW_MS = 120_000;
+/**
+ * How long after the unanswered call an unknown outcome is still read back from AWS before the
+ * operation is declared failed (wall time): AWS applies a call within seconds or not at all.
+ */
+const UNKNOWN_OUTCOME_WINDOW_MS = 40_000;
 
 const STEPPABLE: OperationStatus[] = ['awaiting_approval', 'executing', 'verifying', 'paused', 'outcome_unknown'];
 
@@ -31,12 +35,22 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
 
   if (row.status === 'awaiting_approval') {
     if (row.approvalDeadline && row.approvalDeadline.getTime() < Date.now()) {
-      await patchOperation(ctx.db, id, { status: 'expired', error: `no second operator approved before ${row.approvalDeadline.toISOString()}`, steps: withStep(row.steps as never, 'approve', 'failed', 'approval window closed') }, ['awaiting_approval']);
+      await patchOperation(ctx.db, id, { status: 'expired', error: `no second operator approved before ${row.approvalDeadline.toISOString()}`, steps: withStep(row.steps, 'approve', 'failed', 'approval window closed') }, ['awaiting_approval']);
     }
     return toOperation(await loadRow(ctx.db, id));
   }
-  if (row.status === 'executing' && Date.now() - row.updatedAt.getTime() < ctx.policy.lockTtlSeconds * 1000) {
-    return toOperation(row); // still being executed by the request that started it
+  if (row.status === 'executing') {
+    // The executing process heartbeats the row; a row it stopped touching belongs to a process that is gone.
+    if (Date.now() - row.updatedAt.getTime() < EXECUTION_STALE_MS) return toOperation(row);
+    const since = row.execution.pendingCall?.since ?? row.execution.startedAt ?? row.updatedAt.toISOString();
+    const taken = await patchOperation(
+      ctx.db,
+      id,
+      { status: 'outcome_unknown', execution: { ...row.execution, unknownSince: since }, steps: withStep(row.steps, 'execute', 'running', `the process executing it stopped${row.execution.pendingCall ? ` during ${row.execution.pendingCall.action}` : ''}; reconciling from AWS state`) },
+      ['executing'],
+    );
+    if (!taken) return toOperation(await loadRow(ctx.db, id));
+    row = taken;
   }
 
   // Keep (or, after a restart, take back) the lock; never act without it.
@@ -51,23 +65,31 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
     if (isAppError(e) && (e.code === 'rate_limited' || e.code === 'unavailable')) return toOperation(row); // try again next step
     throw e;
   }
-  const exec: ExecutionState = { ...((row.execution ?? {}) as ExecutionState) };
+  const exec: ExecutionState = { ...row.execution };
 
-  if (row.status === 'executing' || row.status === 'outcome_unknown') {
-    if (appliedIn(row, service)) {
+  if (row.status === 'outcome_unknown') {
+    if (await landedIn(ctx, row, service)) {
       exec.deploymentId ??= service.deployments[0]?.id;
       delete exec.unknownSince;
+      delete exec.pendingCall;
       const now = await ctx.awsNow();
       exec.verifyStartedAt ??= new Date(now).toISOString();
       exec.deadline ??= new Date(now + policy.verifyDeadlineSeconds * 1000).toISOString();
-      let steps = withStep(row.steps as never, 'execute', 'done', 'reconciled from AWS state: the change is applied');
+      let steps = withStep(row.steps, 'execute', 'done', 'reconciled from AWS state: the change is applied');
       steps = withStep(steps, 'verify', 'running', 'waiting for the rollout to become stable');
-      row = (await patchOperation(ctx.db, id, { status: 'verifying', execution: exec, steps }, [row.status])) ?? row;
+      const moved = await patchOperation(ctx.db, id, { status: 'verifying', execution: exec, steps }, ['outcome_unknown']);
+      if (!moved) return toOperation(await loadRow(ctx.db, id));
+      await completeDanglingIntents(ctx.db, moved, 'success', 'reconciled from AWS state after its process stopped or AWS did not answer: the change is applied');
+      row = moved;
     } else {
-      const since = exec.unknownSince ? Date.parse(exec.unknownSince) : row.updatedAt.getTime();
+      const since = Date.parse(exec.unknownSince ?? exec.pendingCall?.since ?? exec.startedAt ?? row.updatedAt.toISOString());
       if (Date.now() - since > UNKNOWN_OUTCOME_WINDOW_MS) {
-        const done = await finish(ctx.db, id, { status: 'failed', error: 'AWS never confirmed the change and the service does not show it; nothing was retried. Plan again.', steps: withStep(row.steps as never, 'execute', 'failed', 'outcome unknown, not applied') });
-        if (done) await releaseLock(ctx.db, row.cluster, row.service, id);
+        const why = `AWS never confirmed ${exec.pendingCall?.action ?? 'the change'} and the service does not show it; nothing was retried. Plan again.`;
+        const done = await finish(ctx.db, id, { status: 'failed', error: why, steps: withStep(row.steps, 'execute', 'failed', 'outcome unknown, not applied') }, ['outcome_unknown']);
+        if (done) {
+          await releaseLock(ctx.db, row.cluster, row.service, id);
+          await completeDanglingIntents(ctx.db, done, 'failure', why);
+        }
       }
       return toOperation(await loadRow(ctx.db, id));
     }
@@ -77,7 +99,7 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
   if (isListenerSwitch(row)) return listenerSwitchStep(ctx, row, service, token);
 
   const now = await ctx.awsNow();
-  const plan = row.plan as Plan;
+  const plan = row.plan;
   const ours = exec.deploymentId ? service.deployments.find((d) => d.id === exec.deploymentId) : service.deployments[0];
   const primary = service.deployments[0];
   const tracked = ours ?? primary;
@@ -92,7 +114,7 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
     const paused = await pausedDeployment(ctx, row.cluster, row.service).catch(() => null);
     if (paused && row.status !== 'paused') {
       exec.serviceDeploymentArn = paused;
-      await patchOperation(ctx.db, id, { status: 'paused', execution: exec, rollout, steps: withStep(row.steps as never, 'verify', 'running', 'paused at a lifecycle hook: continue or roll back') }, ['verifying']);
+      await patchOperation(ctx.db, id, { status: 'paused', execution: exec, rollout, steps: withStep(row.steps, 'verify', 'running', 'paused at a lifecycle hook: continue or roll back') }, ['verifying']);
       return toOperation(await loadRow(ctx.db, id));
     }
   }
@@ -121,12 +143,12 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
       .join(', ');
     // ECS's own circuit breaker may already have put the service back on the revision this deploy
     // started from: then there is nothing left to roll back, and proposing it would only be refused.
-    const basis = (row.plan as Plan).basis.taskDefinitionArn;
+    const basis = row.plan.basis.taskDefinitionArn;
     const rolledBackByEcs = row.kind === 'deploy' && service.taskDefinitionArn === basis ? basis : null;
     return trip(ctx, row, policy, { triggers, rollout, exec, what, rolledBackByEcs });
   }
 
-  let steps = row.steps as Operation['steps'];
+  let steps = row.steps;
   if (stable && !exec.stableAt) {
     exec.stableAt = new Date(now).toISOString();
     exec.bakeUntil = new Date(now + policy.bakeSeconds * 1000).toISOString();
@@ -137,7 +159,7 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
     const done = await finish(ctx.db, id, { status: 'succeeded', triggers, rollout, execution: exec, steps });
     if (done) {
       await releaseLock(ctx.db, row.cluster, row.service, id);
-      await auditVerify(ctx, row, 'success', { summary: plan.summary });
+      await auditVerify(ctx.db, row, 'success', { summary: plan.summary });
     }
     return toOperation(await loadRow(ctx.db, id));
   }
@@ -159,7 +181,7 @@ async function trip(
   const undoable = (row.kind === 'deploy' || row.kind === 'switch-traffic') && !r.rolledBackByEcs;
   const action = undoable ? policy.onTrigger : 'notify';
   const ecsNote = r.rolledBackByEcs ? ` ECS's deployment circuit breaker already rolled the service back to ${r.rolledBackByEcs.slice(r.rolledBackByEcs.lastIndexOf('/') + 1)}; there is nothing left to roll back.` : '';
-  const steps = withStep(row.steps as never, 'verify', 'failed', `trigger tripped: ${r.what} → ${r.rolledBackByEcs ? 'already rolled back by ECS' : action}`);
+  const steps = withStep(row.steps, 'verify', 'failed', `trigger tripped: ${r.what} → ${r.rolledBackByEcs ? 'already rolled back by ECS' : action}`);
   const status: OperationStatus = action === 'rollback' ? 'rolled_back' : 'failed';
   const error = `Rollback trigger tripped: ${r.what}.${action === 'propose' ? ' A rollback is proposed.' : action === 'rollback' ? ' Rolling back automatically.' : ecsNote}`;
   const done = await patchOperation(
@@ -170,21 +192,11 @@ async function trip(
   );
   if (!done) return toOperation(await loadRow(ctx.db, row.id)); // another replica got there first
   await releaseLock(ctx.db, row.cluster, row.service, row.id);
-  await auditVerify(ctx, row, 'failure', { tripped: r.what, action });
+  await auditVerify(ctx.db, row, 'failure', { tripped: r.what, action });
   if (action === 'rollback') await startFollowUpRollback(ctx, done, `trigger tripped: ${r.what}`);
   return toOperation(await loadRow(ctx.db, row.id));
 }
 
-export async function auditVerify(ctx: OpsContext, row: OperationRow, outcome: 'success' | 'failure', params: Record<string, unknown>) {
-  await appendAudit(ctx.db, {
-    actor: { issuer: row.requestedByIssuer, subject: row.requestedBySubject, name: row.requestedByName, role: null },
-    action: 'ops.verify',
-    target: `${row.cluster}/${row.service}`,
-    params: { operationId: row.id, kind: row.kind, ...params },
-    reason: row.reason,
-    outcome,
-  });
-}
 
 /** Heartbeats the lock, or re-takes it after a restart; null (and the operation failed) when another operation holds it. */
 async function keepLock(ctx: OpsContext, row: OperationRow): Promise<number | null> {
@@ -199,45 +211,23 @@ async function keepLock(ctx: OpsContext, row: OperationRow): Promise<number | nu
   }
 }
 
+/** Whether the operation's change is visible in AWS; a traffic switch is read from its listener. */
+async function landedIn(ctx: OpsContext, row: OperationRow, service: Service): Promise<boolean> {
+  if (row.kind !== 'switch-traffic') return appliedIn(row, service);
+  const listenerArn = row.plan.target?.listenerArn;
+  const targetGroupArn = row.plan.target?.targetGroupArn;
+  if (!listenerArn || !targetGroupArn) return false;
+  const loadBalancerArn = listenerArn.replace(':listener/', ':loadbalancer/').replace(/\/[^/]+$/, '');
+  const listener = (await describeListeners(ctx.aws, loadBalancerArn)).find((l) => l.arn === listenerArn);
+  return !!listener && listener.forwards.every((f) => (f.targetGroupArn === targetGroupArn ? f.weight > 0 : f.weight === 0));
+}
+
 async function pausedDeployment(ctx: OpsContext, cluster: string, service: string): Promise<string | null> {
   const records = await listServiceDeployments(ctx.aws, cluster, service);
   const active = records.filter((r) => r.status === 'IN_PROGRESS' || r.status === 'PENDING').map((r) => r.arn);
   if (active.length === 0) return null;
   const described = await describeServiceDeployments(ctx.aws, active);
   return described.find((d) => d.pausedAtHook)?.arn ?? null;
-}
-
-const targetGroupDimension = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
-const loadBalancerDimension = (arn: string) => arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
-
-/** The worst minute since `from` of the 5xx rate (%) and p95 latency (ms) over the service's target groups. */
-export async function readMetrics(ctx: OpsContext, service: Service, from: number, to: number): Promise<{ errorRate: number | null; p95: number | null }> {
-  return readGroupMetrics(ctx, service.loadBalancers.map((lb) => lb.targetGroupArn), from, to);
-}
-
-/** The worst minute since `from` of the 5xx rate (%) and p95 latency (ms) over the given target groups. */
-export async function readGroupMetrics(ctx: OpsContext, arns: readonly string[], from: number, to: number): Promise<{ errorRate: number | null; p95: number | null }> {
-  if (arns.length === 0) return { errorRate: null, p95: null };
-  const groups = await describeTargetGroups(ctx.aws, { arns });
-  const queries = groups.flatMap((tg, i) => {
-    const lb = tg.loadBalancerArns[0];
-    const dimensions: Record<string, string> = { TargetGroup: targetGroupDimension(tg.arn), ...(lb ? { LoadBalancer: loadBalancerDimension(lb) } : {}) };
-    const ns = 'AWS/ApplicationELB';
-    return [
-      { id: `req${i}`, namespace: ns, metricName: 'RequestCount', dimensions, stat: 'Sum', period: 60, returnData: false },
-      { id: `err${i}`, namespace: ns, metricName: 'HTTPCode_Target_5XX_Count', dimensions, stat: 'Sum', period: 60, returnData: false },
-      { id: `rate${i}`, expression: `100*FILL(err${i},0)/FILL(req${i},1)`, period: 60 },
-      { id: `p95${i}`, namespace: ns, metricName: 'TargetResponseTime', dimensions, stat: 'p95', period: 60 },
-    ];
-  });
-  const start = from;
-  const end = Math.max(to, start + 60_000);
-  const series = await getMetricData(ctx.aws, { queries, start: new Date(start), end: new Date(end) });
-  const max = (prefix: string, scale: number) => {
-    const values = series.filter((s) => s.id.startsWith(prefix)).flatMap((s) => s.values);
-    return values.length ? Math.max(...values) * scale : null;
-  };
-  return { errorRate: max('rate', 1), p95: max('p95', 1000) };
 }
 
 function round(v: number | null): number | null {

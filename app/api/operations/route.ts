@@ -7,6 +7,7 @@ import { withUser } from '@/lib/api/with-user';
 import { submitOperation } from '@/lib/ops/pipeline';
 import { listOperations } from '@/lib/ops/store';
 import { getDb } from '@/lib/db/client';
+import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,7 +18,7 @@ export const GET = withErrors(
       const filter = listOperationsSchema.parse(searchParamsObject(req.nextUrl.searchParams));
       return json({ operations: await listOperations(await getDb(), filter) });
     },
-    { action: 'fleet.read' },
+    OPERATION_ROUTES['GET /api/operations'],
   ),
 );
 
@@ -33,6 +34,6 @@ export const POST = withErrors(
       const { operation, replayed } = await submitOperation(await opsContext(), user, body, key);
       return json({ operation }, { status: replayed ? 200 : 201 });
     },
-    { action: 'fleet.read' },
+    OPERATION_ROUTES['POST /api/operations'],
   ),
 );

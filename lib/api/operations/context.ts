@@ -2,7 +2,7 @@ import 'server-only';
 import { getAwsClients } from '@/lib/aws/default-clients';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { awsClockFor, type OpsContext } from '@/lib/ops/context';
+import { awsClock, type OpsContext } from '@/lib/ops/context';
 import { AppError } from '@/lib/errors';
 import type { NextRequest } from 'next/server';
 import { idempotencyKeySchema } from './schemas';
@@ -10,7 +10,7 @@ import { idempotencyKeySchema } from './schemas';
 /** The process's pipeline context: its database, AWS clients, policy and AWS clock. */
 export async function opsContext(): Promise<OpsContext> {
   const config = getConfig();
-  return { db: await getDb(), aws: getAwsClients(), policy: config.policy, awsNow: awsClockFor(config.endpoint, config.sandbox) };
+  return { db: await getDb(), aws: getAwsClients(), policy: config.policy, awsNow: awsClock(config.awsClockUrl, config.sandbox) };
 }
 
 export function idempotencyKeyOf(req: NextRequest): string {

@@ -10,7 +10,8 @@ import { testClients } from '../../aws/testing/fixtures';
 import type { Db } from '../../db/client';
 import { describeTargets } from '../../db/test-targets';
 import { isAppError } from '../../errors';
-import { awsClockFor, type OpsContext } from '../../ops/context';
+import type { OpsContext } from '../../ops/context';
+import { enrollUsers, sandboxClock } from '../../ops/testing/harness';
 import { submitOperation } from '../../ops/pipeline';
 import { planOperation } from '../../ops/plan';
 import { DEFAULT_POLICY, type PolicyConfig } from '../../ops/policy-config';
@@ -50,7 +51,9 @@ describeTargets('incidents: the operations source', (target) => {
   before(async () => {
     running = await startSandbox({ seed: 42, speed: 0 });
     db = (await target.fresh({ migrated: true, maxConnections: 10 })).db;
-    ctx = { db, aws: testClients(running.url), policy: policy(), awsNow: awsClockFor(running.url, true) };
+    // lib/ops re-reads the requester's role from the users table at execution.
+    await enrollUsers(db, [alice]);
+    ctx = { db, aws: testClients(running.url), policy: policy(), awsNow: sandboxClock(running.url) };
     registerOperationSources(async () => db);
   });
   after(async () => {

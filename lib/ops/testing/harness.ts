@@ -1,21 +1,52 @@
 import { after, before, beforeEach } from 'node:test';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { users } from '../../db/schema';
 import { testClients } from '../../aws/testing/fixtures';
 import type { CurrentUser } from '../../auth/identity';
 import type { TestTarget } from '../../db/test-targets';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
-import { awsClockFor, type OpsContext } from '../context';
+import { awsClock, type OpsContext } from '../context';
 import { DEFAULT_POLICY, type PolicyConfig } from '../policy-config';
 
-/** A signed-in person as lib/ops sees one; ids are stable per subject. */
-export const testUser = (subject: string, role: CurrentUser['role'] = 'operator'): CurrentUser => ({
-  id: `00000000-0000-4000-8000-${subject.padStart(12, '0').slice(-12)}`,
-  issuer: 'https://idp.test',
-  subject,
-  name: subject[0]!.toUpperCase() + subject.slice(1),
-  email: null,
-  role,
-  via: { kind: 'session', authenticatedAt: Date.now() },
-});
+const enrolled = new Map<string, CurrentUser>();
+
+/**
+ * A signed-in person as lib/ops sees one; ids are stable per subject. Each one is also a row in
+ * the users table of every fresh test database (lib/ops re-reads roles from it at approval and execution).
+ */
+export const testUser = (subject: string, role: CurrentUser['role'] = 'operator'): CurrentUser => {
+  const user: CurrentUser = {
+    id: `00000000-0000-4000-8000-${subject.padStart(12, '0').slice(-12)}`,
+    issuer: 'https://idp.test',
+    subject,
+    name: subject[0]!.toUpperCase() + subject.slice(1),
+    email: null,
+    role,
+    via: { kind: 'session', authenticatedAt: Date.now() },
+  };
+  enrolled.set(subject, user);
+  return user;
+};
+
+/** Writes the test users into `db` with their roles (as sign-in would). */
+export async function enrollUsers(db: Db, people: Iterable<CurrentUser> = enrolled.values()): Promise<void> {
+  for (const u of people) {
+    await db
+      .insert(users)
+      .values({ issuer: u.issuer, subject: u.subject, name: u.name, idpRole: u.role })
+      .onConflictDoUpdate({ target: [users.issuer, users.subject], set: { idpRole: u.role, roleOverride: null } });
+  }
+}
+
+/** An admin changes someone's role (users.role_override), as the admin page does. */
+export async function setRole(db: Db, user: CurrentUser, role: CurrentUser['role']): Promise<CurrentUser> {
+  await db.update(users).set({ roleOverride: role }).where(and(eq(users.issuer, user.issuer), eq(users.subject, user.subject)));
+  return { ...user, role };
+}
+
+/** The sandbox's clock, as `codeflow start` hands it to the server. */
+export const sandboxClock = (url: string) => awsClock(`${url}/_sandbox/state`, true);
 
 /** The default policy with a one-minute bake and a generous deadline, so tests step verification quickly. */
 export function quickPolicy(adjust: (environments: PolicyConfig['environments']) => void = () => {}): PolicyConfig {
@@ -47,7 +78,8 @@ export function useOpsSandbox(target: TestTarget, opts: { maxConnections: number
   beforeEach(async () => {
     running!.sandbox.reset({ seed: 42, speed: 0 });
     const db = (await target.fresh({ migrated: true, maxConnections: opts.maxConnections })).db;
-    opts.onContext({ db, aws: testClients(running!.url), policy: opts.policy(), awsNow: awsClockFor(running!.url, true) });
+    await enrollUsers(db);
+    opts.onContext({ db, aws: testClients(running!.url), policy: opts.policy(), awsNow: sandboxClock(running!.url) });
   });
   const url = () => running!.url;
   return {

@@ -3,6 +3,7 @@ import { operationIdSchema } from '@/lib/api/operations/schemas';
 import { withUser } from '@/lib/api/with-user';
 import { getDb } from '@/lib/db/client';
 import { getOperation } from '@/lib/ops/store';
+import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,6 +13,6 @@ export const GET = withErrors(
       const { id } = operationIdSchema.parse(await ctx.params);
       return json({ operation: await getOperation(await getDb(), id) });
     },
-    { action: 'fleet.read' },
+    OPERATION_ROUTES['GET /api/operations/[id]'],
   ),
 );

@@ -5,10 +5,11 @@ import { readOnlySchema } from '@/lib/api/operations/schemas';
 import { withUser } from '@/lib/api/with-user';
 import { getDb } from '@/lib/db/client';
 import { getReadOnly, setReadOnly } from '@/lib/ops/settings';
+import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withErrors(withUser(async () => json(await getReadOnly(await getDb())), { action: 'fleet.read' }));
+export const GET = withErrors(withUser(async () => json(await getReadOnly(await getDb())), OPERATION_ROUTES['GET /api/settings/read-only']));
 
 /** PUT { readOnly, reason } (admin, audited): the kill switch for every write. */
 export const PUT = withErrors(
@@ -17,6 +18,6 @@ export const PUT = withErrors(
       const { readOnly, reason } = await parseBody(req, readOnlySchema);
       return json(await setReadOnly(await getDb(), user, readOnly, reason));
     },
-    { action: 'settings.write' },
+    OPERATION_ROUTES['PUT /api/settings/read-only'],
   ),
 );

@@ -5,6 +5,7 @@ import { operationIdSchema, approveSchema } from '@/lib/api/operations/schemas';
 import { opsContext } from '@/lib/api/operations/context';
 import { withUser } from '@/lib/api/with-user';
 import { approveOperation } from '@/lib/ops/pipeline';
+import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,6 +17,6 @@ export const POST = withErrors(
       const body = await parseBody(req, approveSchema);
       return json({ operation: await approveOperation(await opsContext(), user, id, body.reason) });
     },
-    { action: 'fleet.read' },
+    OPERATION_ROUTES['POST /api/operations/[id]/approve'],
   ),
 );

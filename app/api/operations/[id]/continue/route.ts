@@ -4,6 +4,7 @@ import { operationIdSchema } from '@/lib/api/operations/schemas';
 import { opsContext } from '@/lib/api/operations/context';
 import { withUser } from '@/lib/api/with-user';
 import { continueOperation } from '@/lib/ops/pipeline';
+import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,6 +16,6 @@ export const POST = withErrors(
 
       return json({ operation: await continueOperation(await opsContext(), user, id) });
     },
-    { action: 'fleet.read' },
+    OPERATION_ROUTES['POST /api/operations/[id]/continue'],
   ),
 );

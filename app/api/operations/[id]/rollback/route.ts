@@ -5,6 +5,7 @@ import { idempotencyKeyOf, opsContext } from '@/lib/api/operations/context';
 import { operationIdSchema, proposalRollbackSchema } from '@/lib/api/operations/schemas';
 import { withUser } from '@/lib/api/with-user';
 import { rollbackFromProposal } from '@/lib/ops/pipeline';
+import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,6 +19,6 @@ export const POST = withErrors(
       const { operation, replayed } = await rollbackFromProposal(await opsContext(), user, id, body, key);
       return json({ operation }, { status: replayed ? 200 : 201 });
     },
-    { action: 'service.rollback' },
+    OPERATION_ROUTES['POST /api/operations/[id]/rollback'],
   ),
 );

@@ -4,10 +4,10 @@ import { parseBody } from '@/lib/api/body';
 import { serviceParamsSchema } from '@/lib/api/params';
 import { planRequestSchema } from '@/lib/api/operations/schemas';
 import { opsContext } from '@/lib/api/operations/context';
-import { can } from '@/lib/auth/can';
-import { AppError } from '@/lib/errors';
-import { ACTION_FOR_KIND, planOperation } from '@/lib/ops/plan';
+import { assertMay } from '@/lib/ops/authorize';
+import { planOperation } from '@/lib/ops/plan';
 import { withUser } from '@/lib/api/with-user';
+import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,12 +19,11 @@ export const POST = withErrors(
     async (req: NextRequest, ctx: Ctx, user) => {
       const { cluster, service } = serviceParamsSchema.parse(await ctx.params);
       const request = await parseBody(req, planRequestSchema);
-      const action = ACTION_FOR_KIND[request.kind];
-      if (!can(user, action)) throw new AppError('forbidden', `Your role (${user.role}) may not plan a ${request.kind}: ${action} needs operator or above.`);
-      return json({ plan: await planOperation(await opsContext(), cluster, service, request, { role: user.role }) });
+      const ops = await opsContext();
+      await assertMay(ops.db, user, request.kind, { path: req.nextUrl.pathname, cluster, service });
+      return json({ plan: await planOperation(ops, cluster, service, request, { role: user.role }) });
     },
-    // The role is confirmed for writes; the kind's own action is checked above.
-    { action: 'fleet.read' },
+    OPERATION_ROUTES['POST /api/services/[cluster]/[service]/plan'],
   ),
 );
 

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * The operation kinds, statuses and request shape, defined once: the database columns, the API's
+ * validation, the console and the CLI all take their types from here.
+ */
+export const OPERATION_KINDS = ['deploy', 'rollback', 'scale', 'restart', 'switch-traffic'] as const;
+export const operationKindSchema = z.enum(OPERATION_KINDS, { error: `kind must be one of ${OPERATION_KINDS.join(', ')}` });
+export type OperationKind = z.infer<typeof operationKindSchema>;
+
+export const OPERATION_STATUSES = [
+  'awaiting_approval',
+  'executing',
+  'verifying',
+  'paused' /* at a PAUSE hook */,
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'rejected',
+  'expired',
+  'cancelled',
+  'outcome_unknown',
+] as const;
+export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+
+/** The hard ceiling of any desired count the API accepts (the policy's own limit is usually lower). */
+export const MAX_DESIRED_COUNT = 5000;
+
+/** What a client asks to plan (cluster and service come from the URL or the body). */
+export const planRequestSchema = z
+  .object({
+    kind: operationKindSchema,
+    /** deploy: full image reference, or a tag/digest applied to the current repository. */
+    image: z.string().trim().min(1, 'image must not be empty').max(512, 'image is too long').optional(),
+    /** deploy: which container (default: the essential/first one). */
+    container: z.string().trim().min(1).max(255).optional(),
+    /** rollback: task definition ARN or family:revision (default: previous completed). */
+    revision: z.string().trim().min(1, 'revision must not be empty').max(1600).optional(),
+    desiredCount: z
+      .number({ error: 'desiredCount must be a number' })
+      .int('desiredCount must be a whole number')
+      .min(0, 'desiredCount must not be negative')
+      .max(MAX_DESIRED_COUNT, `desiredCount is above the hard limit of ${MAX_DESIRED_COUNT}`)
+      .optional(),
+    /** switch-traffic: target group name or ARN to send 100 % to. */
+    targetGroup: z.string().trim().min(1).max(1600).optional(),
+    /**
+     * deploy / rollback: blue/green by listener switch (services without native BLUE_GREEN whose
+     * listener forwards to two target groups). See lib/ops/bluegreen.ts.
+     */
+    trafficSwitch: z.boolean({ error: 'trafficSwitch must be true or false' }).optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.kind === 'deploy' && !r.image) ctx.addIssue({ code: 'custom', path: ['image'], message: 'a deploy needs an image (a full reference, or a tag or digest for the current repository)' });
+    if (r.trafficSwitch && r.kind !== 'deploy' && r.kind !== 'rollback') ctx.addIssue({ code: 'custom', path: ['trafficSwitch'], message: 'trafficSwitch applies to a deploy or a rollback' });
+    if (r.kind === 'scale' && r.desiredCount === undefined) ctx.addIssue({ code: 'custom', path: ['desiredCount'], message: 'scaling needs a desiredCount' });
+  });
+export type PlanRequest = z.infer<typeof planRequestSchema>;
