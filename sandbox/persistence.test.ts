@@ -24,7 +24,7 @@ const freshDir = () => {
 };
 
 async function admin(url: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.equal(res.status, 200, `${path}: ${res.status}`);
   return (await res.json()) as Record<string, unknown>;
 }

@@ -156,7 +156,7 @@ describeTargets('lib/ops blue/green by listener switch', (target) => {
     const updatesBefore = await calls('ecs:UpdateService');
     // From now on AWS answers UpdateService after 3 s and Codeflow waits 0.6 s: the restore's call goes unanswered.
     ctx.aws = testClients(sandbox.url(), { callDeadlineMs: 600 });
-    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', latencyMs: 3000 }] }) });
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', latencyMs: 3000 }] }) });
     let unanswered: Operation | null = null;
     for (let i = 0; i < 100 && !unanswered; i++) {
       const op = await verifyStep(ctx, operation.id);

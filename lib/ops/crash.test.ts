@@ -40,7 +40,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
   });
 
   const calls = async () => ((await (await fetch(`${running.url}/_sandbox/calls`)).json()) as { calls: Record<string, number> }).calls;
-  const faults = (rules: unknown[]) => fetch(`${running.url}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules }) });
+  const faults = (rules: unknown[]) => fetch(`${running.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
 
   /**
    * Runs one operation in a child process and kills it (SIGKILL) once `killWhen` holds for the
@@ -108,7 +108,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
 
     const runner = new OpsRunner(ctx);
     for (let i = 0; i < 60 && (await getOperation(ctx.db, op.id)).status === 'verifying'; i++) {
-      await fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds: 15 }) });
+      await fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 15 }) });
       await runner.tick();
     }
     const done = await getOperation(ctx.db, op.id);
@@ -139,7 +139,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     assert.equal(row!.status, 'verifying');
     const runner = new OpsRunner(ctx);
     for (let i = 0; i < 60 && (await getOperation(ctx.db, row!.id)).status === 'verifying'; i++) {
-      await fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds: 15 }) });
+      await fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 15 }) });
       await runner.tick();
     }
     assert.equal((await getOperation(ctx.db, row!.id)).status, 'succeeded');

@@ -170,7 +170,7 @@ describeTargets('lib/ops guards', (target) => {
     });
     const request: PlanRequest = { kind: 'deploy', image: 'v9.9.8-broken' };
     const plan = await planOperation(ctx, 'codeflow-staging', 'codeflow-service', request);
-    await fetch(`${sandbox.url()}/_sandbox/bad-images`, { method: 'POST', body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
+    await fetch(`${sandbox.url()}/_sandbox/bad-images`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
     const { operation } = await submitOperation(ctx, alice, { cluster: 'codeflow-staging', service: 'codeflow-service', request, fingerprint: plan.fingerprint, confirmName: 'codeflow-service', reason: 'r' }, newKey());
     const failed = await stepUntilDone(operation.id);
     assert.equal(failed.rollbackProposed, true, failed.error ?? '');

@@ -107,7 +107,7 @@ describeTargets('lib/ops pipeline', (target) => {
   });
 
   it('throttling on UpdateService: a clear retryable error, the lock released, and the same key works once it passes', async () => {
-    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', throttleRate: 1 }] }) });
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', throttleRate: 1 }] }) });
     const k = newKey();
     await assert.rejects(submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 }, k), (e) => isAppError(e) && e.code === 'rate_limited' && /safe to try again/.test(e.message) && /lock on checkout-api is released/.test(e.message));
     assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
@@ -121,7 +121,7 @@ describeTargets('lib/ops pipeline', (target) => {
   it('UpdateService with no answer in time: the outcome is unknown, never re-sent, and reconciled from AWS state once it lands', async () => {
     // AWS takes 3 s to answer; Codeflow gives up after 0.6 s. The change still lands (as it can in AWS).
     ctx.aws = testClients(sandbox.url(), { callDeadlineMs: 600 });
-    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', latencyMs: 3000 }] }) });
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', latencyMs: 3000 }] }) });
     const before = await calls('UpdateService');
     const { operation } = await submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 });
     assert.equal(operation.status, 'outcome_unknown');
@@ -179,7 +179,7 @@ describeTargets('lib/ops pipeline', (target) => {
     const request: PlanRequest = { kind: 'deploy', image: 'v9.9.9-broken' };
     const plan = await planOperation(ctx, 'codeflow-staging', 'codeflow-service', request);
     assert.equal(plan.requiresApproval, false);
-    await fetch(`${sandbox.url()}/_sandbox/bad-images`, { method: 'POST', body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
+    await fetch(`${sandbox.url()}/_sandbox/bad-images`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
     const { operation } = await submitOperation(ctx, alice, { cluster: 'codeflow-staging', service: 'codeflow-service', request, fingerprint: plan.fingerprint, confirmName: 'codeflow-service', reason: 'release 9.9.9' }, newKey());
     assert.equal(operation.status, 'verifying');
     const op = await stepUntilDone(operation.id);
@@ -200,7 +200,7 @@ describeTargets('lib/ops pipeline', (target) => {
     ctx.policy = testPolicy('propose');
     const request: PlanRequest = { kind: 'deploy', image: 'v9.9.8-broken' };
     const plan = await planOperation(ctx, 'codeflow-staging', 'codeflow-service', request);
-    await fetch(`${sandbox.url()}/_sandbox/bad-images`, { method: 'POST', body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
+    await fetch(`${sandbox.url()}/_sandbox/bad-images`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: plan.imageDiff[0]!.to }) });
     const { operation } = await submitOperation(ctx, alice, { cluster: 'codeflow-staging', service: 'codeflow-service', request, fingerprint: plan.fingerprint, confirmName: 'codeflow-service', reason: 'r' }, newKey());
     const op = await stepUntilDone(operation.id);
     assert.equal(op.status, 'failed');

@@ -88,6 +88,6 @@ export function useOpsSandbox(target: TestTarget, opts: { maxConnections: number
       const body = (await (await fetch(`${url()}/_sandbox/calls`)).json()) as { calls: Record<string, number> };
       return body.calls[name] ?? 0;
     },
-    advance: (seconds) => fetch(`${url()}/_sandbox/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds }) }),
+    advance: (seconds) => fetch(`${url()}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) }),
   };
 }
