@@ -1,6 +1,21 @@
+/**
+ * Sent with every response, assets and API included; the per-request Content-Security-Policy (with
+ * its nonce) and HSTS come from proxy.ts for pages and lib/api/handler.ts for the API.
+ */
+const SECURITY_HEADERS = [
+  // Nobody frames Codeflow (clickjacking of Deploy and Roll back); CSP frame-ancestors says the same to newer browsers.
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'same-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  async headers() {
+    return [{ source: '/:path*', headers: SECURITY_HEADERS }];
+  },
   // `next build` writes a self-contained server to .next/standalone (server.js plus only the
   // node_modules it traces): `codeflow start` and the container image both run it (Dockerfile).
   output: 'standalone',

@@ -12,7 +12,9 @@ import { actorOf, type CurrentUser } from './identity';
 import { groupsOf, secureCookies } from './identity-rules';
 import { getAuthOptions, type SessionToken } from './options';
 import { findLiveToken } from './tokens';
-import { effectiveRole, getUserById, updateIdpGroups } from './users';
+import { effectiveRole, getUserById, recordIdpRefusal, updateIdpGroups } from './users';
+import { getLiveSession, latestIdpAccessToken } from './sessions';
+import { lowerOf } from './roles';
 import type { UserRow } from '../db/schema';
 
 async function readSessionToken(): Promise<SessionToken | null> {
@@ -24,8 +26,15 @@ async function readSessionToken(): Promise<SessionToken | null> {
   return (token as SessionToken | null) ?? null;
 }
 
-function fromRow(row: UserRow, via: CurrentUser['via'], role = effectiveRole(row)): CurrentUser {
+/** A token never acts above its owner's current role: the lower of the two. */
+function fromRow(row: UserRow, via: CurrentUser['via']): CurrentUser {
+  const role = via.kind === 'token' ? lowerOf(via.tokenRole, effectiveRole(row)) : effectiveRole(row);
   return { id: row.id, issuer: row.issuer, subject: row.subject, name: row.name ?? row.subject, email: row.email, role, via };
+}
+
+function sessionLimits() {
+  const { auth } = getConfig();
+  return { maxAgeMs: auth.sessionMaxAgeMs, idleMs: auth.sessionIdleMs };
 }
 
 /**
@@ -46,7 +55,7 @@ async function readCurrentUser(): Promise<CurrentUser | null> {
       return owner ? effectiveRole(owner) : null;
     });
     if (!live || !owner) return null;
-    const user = fromRow(owner, { kind: 'token', tokenId: live.token.id, tokenName: live.token.name }, live.role);
+    const user = fromRow(owner, { kind: 'token', tokenId: live.token.id, tokenName: live.token.name, tokenRole: live.token.role });
     // Writes made with a token are audited like any write; reads leave one entry per token per hour.
     if (live.firstUseThisHour) {
       await appendAudit(await getDb(), { actor: actorOf(user), action: 'token.use', target: `${live.token.name} (${live.token.id})`, params: { role: live.role }, outcome: 'success' });
@@ -55,10 +64,12 @@ async function readCurrentUser(): Promise<CurrentUser | null> {
   }
 
   const token = await readSessionToken();
-  if (!token?.uid || typeof token.authAt !== 'number') return null;
+  if (!token?.uid || !token.sid || typeof token.authAt !== 'number') return null;
   const row = await getUserById(token.uid);
   if (!row) return null;
   if (row.sessionsValidAfter && token.authAt * 1000 < row.sessionsValidAfter.getTime()) return null;
+  // The server-side record, not the cookie, says whether the session is still live.
+  if (!(await getLiveSession(token.sid, row.id, effectiveRole(row), sessionLimits()))) return null;
   return fromRow(row, { kind: 'session', authenticatedAt: token.authAt });
 }
 
@@ -84,23 +95,42 @@ export async function authorizePage(path: string, action: Action): Promise<{ use
 
 /**
  * Before a write: if the role was last confirmed at the IdP more than five minutes ago, ask the
- * IdP again (userinfo, with the session's access token) and act on what it says now.
+ * IdP again (userinfo) and act on what it says now. A session asks with its own access token; an
+ * API token with the newest live sign-in of its owner, so a token never outlives its owner's groups.
+ * The IdP refusing the access token demotes the person at once (sessions and tokens alike).
  */
 export async function confirmRoleForWrite(user: CurrentUser): Promise<CurrentUser> {
-  if (user.via.kind !== 'session') return user;
   const row = await getUserById(user.id);
   if (!row) throw new AppError('unauthorized', 'Your account no longer exists in Codeflow; sign in again.');
   const { auth } = getConfig();
   // Five minutes at most (the config refuses more): removing someone at the IdP stops their writes within it.
   if (row.roleCheckedAt && Date.now() - row.roleCheckedAt.getTime() < auth.roleRecheckMs) return fromRow(row, user.via);
 
-  const token = await readSessionToken();
-  if (!token?.accessToken || (token.accessTokenExpiresAt && token.accessTokenExpiresAt * 1000 <= Date.now())) {
-    throw new AppError('unauthorized', `Your role must be confirmed with ${auth.orgName} SSO before this change; sign in again.`);
+  const accessToken = await idpAccessTokenFor(user);
+  if (!accessToken) {
+    throw user.via.kind === 'session'
+      ? new AppError('unauthorized', `Your role must be confirmed with ${auth.orgName} SSO before this change; sign in again.`)
+      : new AppError('forbidden', `This token's owner must be confirmed with ${auth.orgName} SSO before a change: ${row.name ?? row.subject} has to sign in to Codeflow again (the token itself stays valid).`);
   }
-  const groups = await fetchGroupsFromIdp(token.accessToken, auth.issuer!, auth.groupsClaim, auth.orgName);
+  let groups: string[];
+  try {
+    groups = await fetchGroupsFromIdp(accessToken, auth.issuer!, auth.groupsClaim, auth.orgName);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'unauthorized') {
+      await recordIdpRefusal(row.id);
+      if (user.via.kind === 'token') throw new AppError('forbidden', `${auth.orgName} SSO no longer accepts this token's owner; the owner is a viewer until they sign in again.`);
+    }
+    throw e;
+  }
   const updated = await updateIdpGroups(row.id, groups);
   return fromRow(updated ?? row, user.via);
+}
+
+async function idpAccessTokenFor(user: CurrentUser): Promise<string | null> {
+  if (user.via.kind === 'token') return latestIdpAccessToken(user.id, getAuthOptions().secret ?? '');
+  const token = await readSessionToken();
+  if (!token?.accessToken || (token.accessTokenExpiresAt && token.accessTokenExpiresAt * 1000 <= Date.now())) return null;
+  return token.accessToken;
 }
 
 let userinfoEndpoint: Promise<string> | undefined;

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SignInButton } from '@/components/auth/sign-in-button';
 import { getCurrentUser } from '@/lib/auth/session';
+import { safeCallbackPath } from '@/lib/auth/public-url';
 import { getConfig } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -15,15 +16,10 @@ const ERRORS: Record<string, string> = {
   SessionRequired: 'Sign in to continue.',
 };
 
-/** Only paths inside Codeflow: anything else falls back to the overview. */
-function safeCallback(raw: string | string[] | undefined): string {
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only pages inside Codeflow: anything else (another origin, control characters) falls back to the overview.
+  const callbackUrl = safeCallbackPath(params.callbackUrl, process.env.NEXTAUTH_URL);
   if (await getCurrentUser().catch(() => null)) redirect(callbackUrl);
   const { auth } = getConfig();
   const error = typeof params.error === 'string' ? (ERRORS[params.error] ?? 'The sign-in did not succeed. Try again.') : null;
