@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSameOrigin } from './origin';
-import { publicOrigins, safeCallbackPath } from './public-url';
+import { publicOrigins, safeCallbackPath, signInOriginFor } from './public-url';
 
 const h = (entries: Record<string, string>) => new Headers(entries);
 
@@ -74,5 +74,16 @@ describe('safeCallbackPath', () => {
   it('refuses anything but printable ASCII, so a redirect header never fails', () => {
     assert.equal(safeCallbackPath('/caf\u00e9', url), '/');
     assert.equal(safeCallbackPath('/caf%C3%A9', url), '/caf%C3%A9');
+  });
+});
+
+describe('signInOriginFor', () => {
+  it('moves a sign-in from another loopback name to the public URL’s host, and nothing else', () => {
+    assert.equal(signInOriginFor('127.0.0.1:3000', 'http://localhost:3000'), 'http://localhost:3000');
+    assert.equal(signInOriginFor('localhost:3000', 'http://localhost:3000'), null);
+    assert.equal(signInOriginFor('127.0.0.1:3001', 'http://localhost:3000'), null);
+    assert.equal(signInOriginFor('evil.example', 'http://localhost:3000'), null);
+    assert.equal(signInOriginFor('codeflow.example.com', 'https://codeflow.example.com'), null);
+    assert.equal(signInOriginFor(null, 'http://localhost:3000'), null);
   });
 });

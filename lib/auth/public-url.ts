@@ -43,3 +43,16 @@ export function safeCallbackPath(raw: unknown, publicUrl: string | undefined): s
   const path = target.pathname + target.search + target.hash;
   return path.startsWith('//') ? '/' : path;
 }
+
+/**
+ * On a loopback public URL, `127.0.0.1:3000` and `localhost:3000` are the same Codeflow but not the
+ * same cookie jar: sign-in (its state cookies, the IdP's redirect back) completes only on the public
+ * URL's host. The origin a sign-in started under another loopback name must move to first, or null
+ * when the request is on the public host already (or on no alias of it).
+ */
+export function signInOriginFor(host: string | null, publicUrl: string | undefined): string | null {
+  const [canonical, ...aliases] = publicOrigins(publicUrl);
+  if (!canonical || !host) return null;
+  const here = `${new URL(canonical).protocol}//${host.toLowerCase()}`;
+  return here !== canonical && aliases.includes(here) ? canonical : null;
+}

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { headers } from 'next/headers';
 import { SignInButton } from '@/components/auth/sign-in-button';
 import { getCurrentUser } from '@/lib/auth/session';
-import { safeCallbackPath } from '@/lib/auth/public-url';
+import { safeCallbackPath, signInOriginFor } from '@/lib/auth/public-url';
 import { getConfig } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -20,6 +21,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   // Only pages inside Codeflow: anything else (another origin, control characters) falls back to the overview.
   const callbackUrl = safeCallbackPath(params.callbackUrl, process.env.NEXTAUTH_URL);
+  // Opened as 127.0.0.1 while Codeflow's URL says localhost (or the reverse): sign in on the public host, keeping the destination.
+  const publicOrigin = signInOriginFor((await headers()).get('host'), process.env.NEXTAUTH_URL);
+  if (publicOrigin) redirect(`${publicOrigin}/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   if (await getCurrentUser().catch(() => null)) redirect(callbackUrl);
   const { auth } = getConfig();
   const error = typeof params.error === 'string' ? (ERRORS[params.error] ?? 'The sign-in did not succeed. Try again.') : null;

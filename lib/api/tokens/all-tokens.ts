@@ -3,15 +3,11 @@ import { appendAudit } from '../../audit/append';
 import { actorOf, type CurrentUser } from '../../auth/identity';
 import { listAllApiTokens, revokeAnyApiToken, type TokenWithOwner } from '../../auth/tokens';
 import { getDb } from '../../db/client';
-import { toTokenView, type ApiTokenView } from './token-view';
-
-/** A token as the admin screen shows it: whose it is, besides what it is. Never its hash. */
-export interface AdminTokenView extends ApiTokenView {
-  owner: { id: string; subject: string; name: string };
-}
+import type { AdminTokenView } from './admin-token-view';
+import { toTokenView } from './token-view';
 
 function toAdminTokenView({ token, owner }: TokenWithOwner, now = Date.now()): AdminTokenView {
-  return { ...toTokenView(token, now), owner: { id: owner.id, subject: `${owner.issuer}|${owner.subject}`, name: owner.name ?? owner.subject } };
+  return { ...toTokenView(token, now), owner: { id: owner.id, issuer: owner.issuer, subject: owner.subject, name: owner.name ?? owner.subject } };
 }
 
 export async function listEveryToken(): Promise<AdminTokenView[]> {
