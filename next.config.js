@@ -26,6 +26,8 @@ const nextConfig = {
   // be traced into the output: it holds a developer's or a test run's data.
   outputFileTracingExcludes: { '*': ['./.codeflow/**', './test-results/**'], '/**': ['./lib/db/*.ts', './.codeflow/**'] },
   reactStrictMode: true,
+  // forbidden(): a page someone's role may not see answers HTTP 403 with app/forbidden.tsx.
+  experimental: { authInterrupts: true },
   // The build checks the app's own code; `npm run typecheck` (and the tests) cover the sandbox,
   // CLI, tests and benches.
   typescript: { tsconfigPath: 'tsconfig.next.json' },

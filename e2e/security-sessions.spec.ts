@@ -289,3 +289,20 @@ test.describe('either loopback name', () => {
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/incidents?status=open');
   });
 });
+
+test.describe('forbidden pages', () => {
+  test.use({ storageState: e2eEnv.storageState('viewer') });
+
+  test('a page the role may not see answers HTTP 403 with the forbidden panel', async ({ request, page }) => {
+    const response = await request.get('/admin/users', { maxRedirects: 0 });
+    expect(response.status()).toBe(403);
+    // The panel itself arrives in the page's React payload (the HTML shell renders it).
+    const html = await response.text();
+    expect(html).toContain('users.read');
+    await page.goto('/admin/users');
+    await expect(page.getByTestId('forbidden')).toContainText('admin');
+    await expect(page.getByTestId('forbidden')).toContainText('viewer');
+    // An allowed page still answers 200.
+    expect((await request.get('/audit')).status()).toBe(200);
+  });
+});

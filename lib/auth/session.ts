@@ -1,7 +1,7 @@
 import 'server-only';
 import { getToken } from 'next-auth/jwt';
 import { cookies, headers } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { appendAudit } from '../audit/append';
 import { getConfig } from '../config';
@@ -80,17 +80,31 @@ export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
   return user;
 }
 
+/** What the 403 page (app/forbidden.tsx) shows: the refusal authorizePage made during this request. */
+export interface PageRefusal {
+  action: Action;
+  role: CurrentUser['role'];
+}
+
+const pageRefusal = cache((): { current: PageRefusal | null } => ({ current: null }));
+
+/** The refusal behind this request's 403 page, once authorizePage has made it (see app/forbidden.tsx). */
+export function currentPageRefusal(): PageRefusal | null {
+  return pageRefusal().current;
+}
+
 /**
- * For pages: the signed-in user and whether they may see this page. A refusal is audited like an
- * API denial; the page then shows its 403 panel.
+ * For pages: the signed-in user, allowed to see this page. A refusal is audited like an API denial
+ * and answers HTTP 403 with the forbidden panel (Next.js's `forbidden()`, app/forbidden.tsx), so
+ * `allowed` is always true for a caller that gets an answer.
  */
 export async function authorizePage(path: string, action: Action): Promise<{ user: CurrentUser; allowed: boolean }> {
   const user = await requireUser(path);
-  const allowed = can(user, action);
-  if (!allowed) {
-    await appendAudit(await getDb(), { actor: actorOf(user), action: 'auth.denied', target: path, params: { attempted: action }, reason: `role ${user.role} lacks ${action}`, outcome: 'denied' });
-  }
-  return { user, allowed };
+  if (can(user, action)) return { user, allowed: true };
+  // Recorded before anything else is awaited: the 403 page reads it as soon as the user is known.
+  pageRefusal().current = { action, role: user.role };
+  await appendAudit(await getDb(), { actor: actorOf(user), action: 'auth.denied', target: path, params: { attempted: action }, reason: `role ${user.role} lacks ${action}`, outcome: 'denied' });
+  forbidden();
 }
 
 /**

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import type { AuditOutcome } from '../../audit/types';
 
-// In the browser zod would probe `new Function` to compile fast parsers, which the page CSP forbids
-// (no 'unsafe-eval'): a console violation on every page using these filters. The plain parser is enough there.
-if (typeof window !== 'undefined') z.config({ jitless: true });
-
 export const AUDIT_OUTCOME_VALUES = ['success', 'failure', 'denied', 'intent'] as const satisfies readonly AuditOutcome[];
 
 /** The largest page the API hands out; the export walks every page itself. */
