@@ -4,9 +4,24 @@
 // than it saves the next build. `npm run build` (the container image) keeps both.
 const startBuild = process.env.CODEFLOW_BUILD_PURPOSE === 'start';
 
+/**
+ * Sent with every response, assets and API included; the per-request Content-Security-Policy (with
+ * its nonce) and HSTS come from proxy.ts for pages and lib/api/handler.ts for the API.
+ */
+const SECURITY_HEADERS = [
+  // Nobody frames Codeflow (clickjacking of Deploy and Roll back); CSP frame-ancestors says the same to newer browsers.
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'same-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  async headers() {
+    return [{ source: '/:path*', headers: SECURITY_HEADERS }];
+  },
   // `next build` writes a self-contained server to .next/standalone (server.js plus only the
   // node_modules it traces): `codeflow start` and the container image both run it (Dockerfile).
   output: 'standalone',
@@ -20,7 +35,11 @@ const nextConfig = {
   // The build checks the app's own code; `npm run typecheck` (and the tests) cover the sandbox,
   // CLI, tests and benches.
   typescript: { tsconfigPath: 'tsconfig.next.json', ignoreBuildErrors: startBuild },
-  experimental: { turbopackFileSystemCacheForBuild: !startBuild },
+  experimental: {
+    // forbidden(): a page someone's role may not see answers HTTP 403 with app/forbidden.tsx.
+    authInterrupts: true,
+    turbopackFileSystemCacheForBuild: !startBuild,
+  },
   // Server-only packages loaded from node_modules at run time: the AWS SDK is large, PGlite ships
   // its WebAssembly and data files beside its code, and pg has optional native bindings.
   serverExternalPackages: [

@@ -1,17 +1,36 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { HSTS, newNonce, pageContentSecurityPolicy, servedOverHttps } from './lib/auth/security-headers';
 
 /**
- * Convenience only: sends a browser without a session cookie to sign-in, remembering where it was
- * going. It decides nothing — every page and route handler authorizes itself (Next.js advisories
- * such as CVE-2025-29927 bypassed middleware), and the authorization tests run with this turned
- * off (CODEFLOW_PROXY=off).
+ * Two jobs for every page request. First, security headers: a per-request CSP nonce that Next.js
+ * puts on its own scripts (it reads the policy from the request headers set here), and HSTS over
+ * HTTPS. Second, a convenience: a browser without a session cookie is sent to sign-in, remembering
+ * where it was going. That second part decides nothing — every page and route handler authorizes
+ * itself (Next.js advisories such as CVE-2025-29927 bypassed middleware), and the authorization
+ * tests run with it turned off (CODEFLOW_PROXY=off); the headers stay on either way.
  */
 const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 
 export function proxy(req: NextRequest) {
-  if (process.env.CODEFLOW_PROXY === 'off') return NextResponse.next();
+  const nonce = newNonce();
+  const csp = pageContentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development' });
+  const res = signInRedirect(req) ?? NextResponse.next({ request: { headers: withNonce(req.headers, nonce, csp) } });
+  res.headers.set('Content-Security-Policy', csp);
+  if (servedOverHttps(req.nextUrl, req.headers)) res.headers.set('Strict-Transport-Security', HSTS);
+  return res;
+}
+
+function withNonce(headers: Headers, nonce: string, csp: string): Headers {
+  const next = new Headers(headers);
+  next.set('x-nonce', nonce);
+  next.set('Content-Security-Policy', csp);
+  return next;
+}
+
+function signInRedirect(req: NextRequest): NextResponse | null {
+  if (process.env.CODEFLOW_PROXY === 'off' || req.nextUrl.pathname === '/signin') return null;
   const hasSession = req.cookies.getAll().some((c) => SESSION_COOKIES.some((name) => c.name === name || c.name.startsWith(`${name}.`)));
-  if (hasSession) return NextResponse.next();
+  if (hasSession) return null;
   const url = req.nextUrl.clone();
   url.pathname = '/signin';
   url.search = `?callbackUrl=${encodeURIComponent(req.nextUrl.pathname + req.nextUrl.search)}`;
@@ -19,6 +38,6 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Pages only: the API answers 401 itself, and sign-in, assets and health must stay reachable.
-  matcher: ['/((?!api/|signin|_next/|icon.svg|favicon.ico).*)'],
+  // Pages only: API responses get their headers in lib/api/handler.ts, static assets theirs from next.config.js.
+  matcher: ['/((?!api/|_next/|icon.svg|favicon.ico).*)'],
 };

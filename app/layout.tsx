@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { headers } from 'next/headers';
 import { getCurrentUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { Providers } from '@/components/providers';
@@ -21,10 +22,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const config = getConfig();
   // Only for what the bar shows; every page and route checks the user again itself.
   const user = await getCurrentUser().catch(() => null);
+  // The CSP nonce proxy.ts made for this request: the one inline script of ours must carry it to run.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <InlineScript html={THEME_SCRIPT} />
+        <InlineScript html={THEME_SCRIPT} nonce={nonce} />
       </head>
       <body className="min-h-screen bg-bg text-fg">
         {config.sandbox && <SandboxBanner />}

@@ -69,6 +69,12 @@ test('an admin’s role change and session revocation act on the next request', 
 
     const demoted = await admin.page.request.put(`/api/admin/users/${target.id}/role`, { headers, data: { role: 'viewer', reason: 'e2e: demote' } });
     expect(demoted.status()).toBe(200);
+    // A lower role ends the person's sessions on the server; signing in again gives the new role.
+    expect((await operator.page.request.get('/api/me')).status()).toBe(401);
+    await operator.page.goto('/');
+    await operator.page.getByTestId('signin-button').click();
+    await operator.page.getByTestId('sandbox-user-operator').click();
+    await expect(operator.page.getByTestId('current-user')).toHaveAttribute('data-role', 'viewer');
     expect((await (await operator.page.request.get('/api/me')).json()).role).toBe('viewer');
 
     const revoked = await admin.page.request.delete(`/api/admin/users/${target.id}/sessions`, { headers, data: { reason: 'e2e: revoke' } });

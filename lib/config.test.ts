@@ -26,13 +26,25 @@ describe('parseConfig', () => {
         roleMapping: { 'codeflow-viewers': 'viewer', 'codeflow-responders': 'responder', 'codeflow-operators': 'operator', 'codeflow-admins': 'admin' },
         allowSandboxIdentities: false,
         roleRecheckMs: 300_000,
+        sessionMaxAgeMs: 12 * 3600_000,
+        sessionIdleMs: 2 * 3600_000,
       },
       incidents: parseIncidentsConfig(),
       telemetry: { ttlMs: 60_000 },
       policy: parsePolicyConfig({}),
       maintenance: { tasks: DEFAULT_MAINTENANCE_TASKS.map((t) => ({ ...t })), trackingStart: null },
       dr: { rtoHours: 4, rpoHours: 1, databases: [], backupVaultName: null, sandboxDefaults: false },
+      maxBodyBytes: 1024 * 1024,
     });
+  });
+
+  it('reads the session limits and the body limit, refusing nonsense', () => {
+    const c = parseConfig({ CODEFLOW_SESSION_MAX_AGE_SECONDS: '3600', CODEFLOW_SESSION_IDLE_SECONDS: '900', CODEFLOW_MAX_BODY_BYTES: '65536' });
+    assert.equal(c.auth.sessionMaxAgeMs, 3600_000);
+    assert.equal(c.auth.sessionIdleMs, 900_000);
+    assert.equal(c.maxBodyBytes, 65536);
+    assert.throws(() => parseConfig({ CODEFLOW_SESSION_IDLE_SECONDS: '0' }), /CODEFLOW_SESSION_IDLE_SECONDS must be a whole number/);
+    assert.throws(() => parseConfig({ CODEFLOW_MAX_BODY_BYTES: '1e12' }), /CODEFLOW_MAX_BODY_BYTES/);
   });
 
   it('reads the SSO settings and a role mapping in either form', () => {

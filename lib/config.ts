@@ -38,6 +38,8 @@ export interface Config {
   dr: DrConfig;
   /** Guarded actions: environments, approvals, bounds, verification (lib/ops/policy-config.ts). */
   policy: PolicyConfig;
+  /** Request bodies larger than this are refused (413) before they are read (lib/api/body.ts). */
+  maxBodyBytes: number;
 }
 
 export interface AuthConfig {
@@ -55,6 +57,10 @@ export interface AuthConfig {
   allowSandboxIdentities: boolean;
   /** Before a write, a role confirmed at the IdP longer ago than this is confirmed again. */
   roleRecheckMs: number;
+  /** A session ends this long after sign-in, whatever happens (lib/auth/sessions.ts). */
+  sessionMaxAgeMs: number;
+  /** An operator's or admin's session ends after this long without a request; viewers and responders keep theirs to the absolute limit. */
+  sessionIdleMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -113,6 +119,7 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
     maintenance: parseMaintenanceConfig(file.maintenance),
     dr: parseDrConfig(file.dr, env.CODEFLOW_SANDBOX === '1', region),
     policy: parsePolicyConfig(env, file.policy),
+    maxBodyBytes: intVar(env, 'CODEFLOW_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
   };
 }
 
@@ -131,6 +138,8 @@ function parseAuthConfig(env: Env, file: ConfigFile): AuthConfig {
     // Only when the AWS Codeflow talks to is the sandbox on this machine: never next to real AWS.
     allowSandboxIdentities: env.CODEFLOW_SANDBOX === '1' && isLoopbackUrl(nonEmpty(env.AWS_ENDPOINT_URL)),
     roleRecheckMs: intVar(env, 'CODEFLOW_ROLE_RECHECK_SECONDS', 300, 0, 300) * 1000,
+    sessionMaxAgeMs: intVar(env, 'CODEFLOW_SESSION_MAX_AGE_SECONDS', 12 * 3600, 60, 7 * 86400) * 1000,
+    sessionIdleMs: intVar(env, 'CODEFLOW_SESSION_IDLE_SECONDS', 2 * 3600, 60, 7 * 86400) * 1000,
   };
 }
 

@@ -9,8 +9,9 @@ import { QueryList } from '@/components/ui/query-list';
 import { CreateTokenForm } from './create-token-form';
 import { NewTokenSecret } from './new-token-secret';
 import { TokenTable } from './token-table';
+import { AllTokensCard } from './all-tokens-table';
 
-export function ApiTokensView({ myRole }: { myRole: Role }) {
+export function ApiTokensView({ myRole, seesEveryToken = false }: { myRole: Role; seesEveryToken?: boolean }) {
   const query = useQuery(apiTokensQuery());
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const tokens = query.data?.tokens;
@@ -33,6 +34,8 @@ export function ApiTokensView({ myRole }: { myRole: Role }) {
           {(list) => <TokenTable tokens={list} />}
         </QueryList>
       </Card>
+
+      {seesEveryToken && <AllTokensCard />}
     </div>
   );
 }

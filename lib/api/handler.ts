@@ -6,6 +6,7 @@ import { httpStatusOf, isAppError } from '@/lib/errors';
 import { currentRequest, newRequestId } from '@/lib/observability/context';
 import { getLogger } from '@/lib/observability/logger';
 import { observeRequest } from '@/lib/observability/request';
+import { API_CONTENT_SECURITY_POLICY, HSTS, servedOverHttps } from '@/lib/auth/security-headers';
 
 /** Every API response is per-user, live data: never stored by a browser or a shared cache. */
 const NO_STORE = 'private, no-store';
@@ -36,16 +37,28 @@ export function json<T>(data: T, init: ResponseInit = {}): NextResponse<T> {
 export function withErrors<Ctx>(handler: RouteHandler<Ctx>): RouteHandler<Ctx> {
   return (req, ctx) =>
     observeRequest(req, ctx, async () => {
+      let res: Response;
       try {
-        const res = await handler(req, ctx);
+        res = await handler(req, ctx);
         res.headers.set('Cache-Control', NO_STORE);
-        return res;
       } catch (e) {
         // notFound(), redirect() and friends are control flow, not failures.
         unstable_rethrow(e);
-        return errorResponse(e, req);
+        res = errorResponse(e, req);
       }
+      return withSecurityHeaders(res, req);
     });
+}
+
+/** API responses are data, never documents: a policy that allows nothing, and HSTS over HTTPS. */
+function withSecurityHeaders(res: Response, req: NextRequest): Response {
+  try {
+    res.headers.set('Content-Security-Policy', API_CONTENT_SECURITY_POLICY);
+    if (servedOverHttps(req.nextUrl, req.headers)) res.headers.set('Strict-Transport-Security', HSTS);
+  } catch {
+    // A streamed or redirected response may have immutable headers; next.config.js still frames it out.
+  }
+  return res;
 }
 
 export function errorResponse(e: unknown, req: Pick<NextRequest, 'method' | 'nextUrl'>): NextResponse<ApiErrorBody> {

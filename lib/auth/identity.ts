@@ -11,7 +11,7 @@ export interface CurrentUser {
   name: string;
   email: string | null;
   role: Role;
-  via: { kind: 'session'; authenticatedAt: number } | { kind: 'token'; tokenId: string; tokenName: string };
+  via: { kind: 'session'; authenticatedAt: number } | { kind: 'token'; tokenId: string; tokenName: string; tokenRole: Role };
 }
 
 export function actorOf(user: CurrentUser) {

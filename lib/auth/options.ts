@@ -5,15 +5,17 @@ import { getConfig, sessionSecretProblem, type AuthConfig } from '../config';
 import { AppError } from '../errors';
 import { groupsOf, identityIssuer, refusesSandboxIdentity, secureCookies, type OidcProfile } from './identity-rules';
 import { recordDeniedSignIn, recordSignIn, recordSignOut } from './users';
+import { endSession, startSession } from './sessions';
+import { safeCallbackPath } from './public-url';
 import { loggerFor } from '../observability/logger';
 
-/** A shift: long enough for a night on call, short enough that a lost laptop stops mattering. */
-const SESSION_MAX_AGE_S = 12 * 3600;
 export const PROVIDER_ID = 'oidc';
 
 /** The session's JWT payload (encrypted in an HttpOnly cookie; never sent to the browser in clear). */
 export interface SessionToken {
   uid?: string;
+  /** The random id of the server-side session record (lib/auth/sessions.ts) this cookie belongs to. */
+  sid?: string;
   iss?: string;
   sub?: string;
   authAt?: number;
@@ -62,7 +64,8 @@ export function getAuthOptions(): NextAuthOptions {
   memo = {
     secret,
     providers: [provider],
-    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
+    // The cookie lives as long as the session may; the server-side record decides when it really ends.
+    session: { strategy: 'jwt', maxAge: Math.ceil(auth.sessionMaxAgeMs / 1000) },
     useSecureCookies: secureCookies(process.env.NEXTAUTH_URL),
     pages: { signIn: '/signin', error: '/signin' },
     callbacks: {
@@ -86,8 +89,11 @@ export function getAuthOptions(): NextAuthOptions {
             email: claims.email ?? null,
             groups: groupsOf(claims, auth.groupsClaim),
           });
+          const limits = { maxAgeMs: auth.sessionMaxAgeMs, idleMs: auth.sessionIdleMs };
+          const { sid } = await startSession(user.id, limits, { accessToken: account.access_token, accessTokenExpiresAt: account.expires_at, secret: secret ?? '' });
           const session: SessionToken = {
             uid: user.id,
+            sid,
             iss: issuer,
             sub: claims.sub,
             authAt: Math.floor(Date.now() / 1000),
@@ -103,19 +109,14 @@ export function getAuthOptions(): NextAuthOptions {
         return { expires: session.expires, user: { name: token.name ?? null, email: token.email ?? null } };
       },
       async redirect({ url, baseUrl }) {
-        // Only ever back into Codeflow: an off-site callbackUrl (including `//host` and `/\\host`) is ignored.
-        try {
-          const target = new URL(url, baseUrl);
-          if (target.origin === new URL(baseUrl).origin) return target.toString();
-        } catch {
-          // not a URL at all
-        }
-        return baseUrl;
+        // Only ever back into Codeflow: an off-site or malformed callbackUrl lands on the overview.
+        return new URL(safeCallbackPath(url, baseUrl), baseUrl).toString();
       },
     },
     events: {
       async signOut({ token }) {
         const t = token as SessionToken;
+        if (t?.sid) await endSession(t.sid, 'signed out');
         if (t?.uid) await recordSignOut(t.uid);
       },
     },

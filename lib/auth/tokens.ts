@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { getDb, type Db } from '../db/client';
-import { apiTokens, type ApiTokenRow } from '../db/schema';
+import { apiTokens, users, type ApiTokenRow } from '../db/schema';
 import { AppError } from '../errors';
 import { lowerOf, roleRank, type Role } from './roles';
 
@@ -45,6 +45,31 @@ export async function revokeApiToken(userId: string, tokenId: string, db?: Db): 
     .returning();
   if (!row) throw new AppError('not_found', 'No active token with that id belongs to you.');
   return row;
+}
+
+export interface TokenWithOwner {
+  token: ApiTokenRow;
+  owner: { id: string; issuer: string; subject: string; name: string | null };
+}
+
+/** Every token of every user, newest first: admins see who can act through a token and revoke any. */
+export async function listAllApiTokens(db?: Db): Promise<TokenWithOwner[]> {
+  db ??= await getDb();
+  const rows = await db
+    .select({ token: apiTokens, owner: { id: users.id, issuer: users.issuer, subject: users.subject, name: users.name } })
+    .from(apiTokens)
+    .innerJoin(users, eq(apiTokens.userId, users.id))
+    .orderBy(desc(apiTokens.createdAt));
+  return rows;
+}
+
+/** Revokes any user's live token (an admin's action; the caller audits it). */
+export async function revokeAnyApiToken(tokenId: string, db?: Db): Promise<TokenWithOwner> {
+  db ??= await getDb();
+  const [token] = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt))).returning();
+  if (!token) throw new AppError('not_found', 'No active token has that id (it may be revoked already).');
+  const [owner] = await db.select({ id: users.id, issuer: users.issuer, subject: users.subject, name: users.name }).from(users).where(eq(users.id, token.userId)).limit(1);
+  return { token, owner: owner! };
 }
 
 /**

@@ -73,3 +73,13 @@ export async function updateIdpGroups(id: string, groups: string[], db?: Db): Pr
   const [row] = await db.update(users).set({ idpGroups: groups, idpRole, roleCheckedAt: new Date() }).where(eq(users.id, id)).returning();
   return row ?? null;
 }
+
+/**
+ * The IdP refused the person's access token when Codeflow asked for their groups: until they sign
+ * in again they are treated as having no groups (viewer, unless an admin's override says otherwise).
+ */
+export async function recordIdpRefusal(id: string, db?: Db): Promise<UserRow | null> {
+  db ??= await getDb();
+  const [row] = await db.update(users).set({ idpGroups: [], idpRole: 'viewer', roleCheckedAt: new Date() }).where(eq(users.id, id)).returning();
+  return row ?? null;
+}

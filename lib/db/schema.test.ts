@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
 import { queryRows } from './query-rows';
-import { apiTokens, auditLog, idempotencyKeys, operationApprovals, operations, savedQueries, schemaMigrations, serviceLocks, settings, users } from './schema';
+import { apiTokens, auditLog, idempotencyKeys, operationApprovals, operations, savedQueries, schemaMigrations, serviceLocks, sessions, settings, users } from './schema';
 import { describeTargets } from './test-targets';
 
 const HASH = (c: string) => c.repeat(64);
@@ -16,7 +16,7 @@ describeTargets('schema', (target) => {
   });
 
   it('matches the columns of the migrated tables', async () => {
-    for (const table of [users, apiTokens, auditLog, schemaMigrations, savedQueries, operations, serviceLocks, idempotencyKeys, operationApprovals, settings]) {
+    for (const table of [users, apiTokens, sessions, auditLog, schemaMigrations, savedQueries, operations, serviceLocks, idempotencyKeys, operationApprovals, settings]) {
       const config = getTableConfig(table);
       const rows = await queryRows<{ column_name: string; is_nullable: string }>(
         db,

@@ -31,6 +31,27 @@ export const apiTokens = pgTable('api_tokens', {
   lastUsedAt: tstz('last_used_at'),
 });
 
+/** Server-side sessions (migration 0007): the cookie names a row; lib/auth/sessions.ts checks it on every request. */
+export const sessions = pgTable('sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** sha256 hex of the random session id in the cookie. */
+  idHash: text('id_hash').notNull().unique(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+  lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
+  /** The absolute end of the session. */
+  expiresAt: tstz('expires_at').notNull(),
+  endedAt: tstz('ended_at'),
+  endedReason: text('ended_reason'),
+  /** Encrypted (lib/auth/sealed.ts); lets the owner's API tokens re-confirm the owner's role at the IdP. */
+  idpAccessToken: text('idp_access_token'),
+  idpAccessTokenExpiresAt: tstz('idp_access_token_expires_at'),
+});
+
+export type SessionRow = typeof sessions.$inferSelect;
+
 export const AUDIT_OUTCOMES = ['intent', 'success', 'failure', 'denied'] as const;
 
 /** Append-only: the database refuses UPDATE, DELETE and TRUNCATE. Write through lib/audit only. */

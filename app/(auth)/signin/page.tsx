@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { headers } from 'next/headers';
 import { SignInButton } from '@/components/auth/sign-in-button';
 import { getCurrentUser } from '@/lib/auth/session';
+import { safeCallbackPath, signInOriginFor } from '@/lib/auth/public-url';
 import { getConfig } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -15,15 +17,13 @@ const ERRORS: Record<string, string> = {
   SessionRequired: 'Sign in to continue.',
 };
 
-/** Only paths inside Codeflow: anything else falls back to the overview. */
-function safeCallback(raw: string | string[] | undefined): string {
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only pages inside Codeflow: anything else (another origin, control characters) falls back to the overview.
+  const callbackUrl = safeCallbackPath(params.callbackUrl, process.env.NEXTAUTH_URL);
+  // Opened as 127.0.0.1 while Codeflow's URL says localhost (or the reverse): sign in on the public host, keeping the destination.
+  const publicOrigin = signInOriginFor((await headers()).get('host'), process.env.NEXTAUTH_URL);
+  if (publicOrigin) redirect(`${publicOrigin}/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   if (await getCurrentUser().catch(() => null)) redirect(callbackUrl);
   const { auth } = getConfig();
   const error = typeof params.error === 'string' ? (ERRORS[params.error] ?? 'The sign-in did not succeed. Try again.') : null;

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
 import { authorizePage } from '@/lib/auth/session';
+import { can } from '@/lib/auth/can';
 import { listOwnTokens } from '@/lib/api/tokens/list-own-tokens';
 import { apiTokensQuery } from '@/lib/api/queries';
 import { getQueryClient } from '@/lib/api/query-client';
@@ -17,7 +18,7 @@ export default async function ApiTokensPage() {
   await queryClient.prefetchQuery({ ...apiTokensQuery(), queryFn: async () => ({ tokens: await listOwnTokens(user) }) });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <ApiTokensView myRole={user.role} />
+      <ApiTokensView myRole={user.role} seesEveryToken={can(user, 'users.read')} />
     </HydrationBoundary>
   );
 }

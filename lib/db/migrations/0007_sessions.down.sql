@@ -1,0 +1,2 @@
+-- Everyone is signed out: the session cookies name rows that no longer exist.
+DROP TABLE sessions;
