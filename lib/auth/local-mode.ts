@@ -1,11 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { encode } from 'next-auth/jwt';
 import { appendAudit } from '../audit/append';
+import { getConfig } from '../config';
 import type { Db } from '../db/client';
 import { users, type UserRow } from '../db/schema';
 import { AppError } from '../errors';
 import { isLoopbackHost } from './local-mode-rules';
 import { ROLES, type Role } from './roles';
+import { startSession } from './sessions';
 
 export { isLoopbackHost, localModeRefusal } from './local-mode-rules';
 
@@ -69,8 +71,11 @@ export async function startLocalSession(db: Db, mode: LocalMode, code: string, h
     .onConflictDoUpdate({ target: [users.issuer, users.subject], set: { idpRole: mode.role, roleOverride: mode.role, lastSignInAt: now, roleCheckedAt: now } })
     .returning();
   await appendAudit(db, { actor: { issuer: LOCAL_ISSUER, subject: mode.user, name: mode.user, role: mode.role }, action: 'auth.sign_in', target: null, reason: 'local mode (codeflow start --local)', outcome: 'success' });
+  // Like an SSO sign-in, the cookie names a server-side session record that sign-out and expiry end.
+  const { auth } = getConfig();
+  const { sid } = await startSession(row!.id, { maxAgeMs: auth.sessionMaxAgeMs, idleMs: auth.sessionIdleMs }, { secret: mode.secret }, db);
   const value = await encode({
-    token: { name: mode.user, email: null, uid: row!.id, iss: LOCAL_ISSUER, sub: mode.user, authAt: Math.floor(now.getTime() / 1000) },
+    token: { name: mode.user, email: null, uid: row!.id, sid, iss: LOCAL_ISSUER, sub: mode.user, authAt: Math.floor(now.getTime() / 1000) },
     secret: mode.secret,
     maxAge: SESSION_MAX_AGE_S,
   });
