@@ -109,8 +109,6 @@ class Bucket {
       }
       this.schedule();
     }, waitMs);
-    // Waiting reads must not keep a CLI process alive on their own.
-    this.timer.unref?.();
   }
 
   onThrottled(): void {

@@ -137,7 +137,7 @@ describe('the fleet feed against the sandbox', { timeout: 120_000 }, () => {
       const report = running.throttle.report();
       const serviceRead = report.find((b) => b.bucket === 'ecs.service-read')!;
       const ours = budget.stats().find((b) => b.bucket === 'ecs.service-read')!;
-      assert.ok(neighbourCalls > 40, `the neighbour called ${neighbourCalls} times`);
+      assert.ok(neighbourCalls > 20, `the neighbour called ${neighbourCalls} times`);
       assert.equal(serviceRead.throttled, 0, `AWS throttled nobody: ${JSON.stringify(serviceRead)}`);
       assert.equal(ours.throttled, 0);
       // Burst of 10, then 2 a second: never more than the share's burst plus one second of refill in a second.
@@ -161,12 +161,13 @@ describe('the fleet feed against the sandbox', { timeout: 120_000 }, () => {
       const aws = createAwsClients({ region: 'us-east-1', endpoint: running.url, credentials: TEST_CREDENTIALS, maxAttempts: 1, connectionTimeoutMs: 2000, requestTimeoutMs: 5000, callDeadlineMs: 5000, budget });
       const ctx = createFleetContext({ aws, region: 'us-east-1', clusters: ['codeflow-cluster'], snapshotTtlMs: 100, cache: createCache(), telemetryWaitMs: 50 });
       // A neighbour (Terraform in a loop) spends the whole bucket: Codeflow's reads are throttled.
-      const neighbour = clients(running.url);
-      const hammer = () => Promise.all(Array.from({ length: 60 }, () => neighbour.ecs.send(new ListServicesCommand({ cluster: 'codeflow-cluster', maxResults: 1 })).catch(() => undefined)));
+      const neighbour = createAwsClients({ region: 'us-east-1', endpoint: running.url, credentials: TEST_CREDENTIALS, maxAttempts: 1, connectionTimeoutMs: 2000, requestTimeoutMs: 5000, callDeadlineMs: 5000 });
+      const hammer = () => Promise.all(Array.from({ length: 150 }, () => neighbour.ecs.send(new ListServicesCommand({ cluster: 'codeflow-cluster', maxResults: 1 })).catch(() => undefined)));
       let lowest = 100;
       for (let i = 0; i < 4; i++) {
-        await hammer();
+        const burst = hammer();
         await getClusterSnapshot(`codeflow-cluster`, { ...ctx, cache: createCache() }).catch(() => undefined);
+        await burst;
         lowest = Math.min(lowest, budget.effectivePct(scope, 'ecs.service-read'));
       }
       const ours = budget.stats().find((b) => b.bucket === 'ecs.service-read')!;

@@ -253,12 +253,8 @@ export class FleetFeed {
   }
 
   private async publish(): Promise<void> {
-    const states = [...this.clusters.values()];
-    const read = states.filter((c) => c.snapshot).map((c) => ({ cluster: c.snapshot!.cluster, services: c.snapshot!.services }));
-    // The first data goes out without waiting long on cold telemetry; the next refresh brings it.
-    const ctx = this.published.loading ? { ...this.ctx, telemetryWaitMs: Math.min(this.ctx.telemetryWaitMs, 1000) } : this.ctx;
-    const services = read.length > 0 ? await joinTelemetry(read, ctx, this.sources) : [];
-    services.sort((a, b) => severity[a.verdict] - severity[b.verdict] || a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));
+    // Statuses and services from the same moment: a refresh landing during the telemetry join publishes next.
+    const states = [...this.clusters.values()].map((c) => ({ ...c }));
     const now = Date.now();
     const budgetPct = this.budgetPct();
     const statuses: ClusterStatus[] = states.map((c) => ({
@@ -271,6 +267,11 @@ export class FleetFeed {
       budgetPct,
     }));
     const loading = states.length === 0 ? this.discoveryError === null : states.every((c) => c.snapshot === null && c.error === null);
+    const read = states.filter((c) => c.snapshot).map((c) => ({ cluster: c.snapshot!.cluster, services: c.snapshot!.services }));
+    // The first data goes out without waiting long on cold telemetry; the next refresh brings it.
+    const ctx = this.published.loading ? { ...this.ctx, telemetryWaitMs: Math.min(this.ctx.telemetryWaitMs, 1000) } : this.ctx;
+    const services = read.length > 0 ? await joinTelemetry(read, ctx, this.sources) : [];
+    services.sort((a, b) => severity[a.verdict] - severity[b.verdict] || a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));
     if (this.closed) return;
     this.published = this.serialise(this.published.version + 1, statuses, services, loading);
     if (this.published.deltaEvent) {
