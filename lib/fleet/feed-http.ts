@@ -21,7 +21,7 @@ export async function fleetResponse(req: Request, feed: FleetFeed): Promise<Resp
   if (req.headers.get('if-none-match') === published.etag) return new Response(null, { status: 304, headers });
   const gzip = /\bgzip\b/.test(req.headers.get('accept-encoding') ?? '');
   const body = gzip ? published.gzip : published.json;
-  return new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), {
+  return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), {
     status: 200,
     headers: { ...headers, 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
   });

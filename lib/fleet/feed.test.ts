@@ -9,7 +9,7 @@ import { freePort } from '../aws/testing/moto';
 import { createCache } from '../cache/cached';
 import { createFleetContext, type FleetContext } from './context';
 import { FleetFeed } from './feed';
-import { getClusterSnapshot } from './snapshot';
+import { fetchClusterSnapshot, getClusterSnapshot } from './snapshot';
 import type { TelemetrySources } from './telemetry';
 import type { FleetOverview } from './types';
 
@@ -52,7 +52,7 @@ async function until(check: () => boolean, ms: number) {
 
 const overviewOf = (feed: FleetFeed) => JSON.parse(feed.latest().json.toString()) as FleetOverview;
 
-describe('the fleet feed against the sandbox', { timeout: 120_000 }, () => {
+describe('the fleet feed against the sandbox', { timeout: 240_000 }, () => {
   let running: RunningSandbox;
   before(async () => {
     running = await startSandbox({ port: await freePort(), seed: 42, speed: 0, fleetSize: 200 });
@@ -65,13 +65,13 @@ describe('the fleet feed against the sandbox', { timeout: 120_000 }, () => {
   it('refreshes never overlap: 500 concurrent viewers, a refresh slower than the TTL, calls per refresh = the batching minimum', async () => {
     const cluster = 'codeflow-cluster';
     const size = running.sandbox.world.clusters.get(cluster)!.services.size;
-    // 150 ms on every ECS call: one refresh (ListServices pages in sequence, then DescribeServices batches) takes far longer than the 100 ms TTL.
-    await admin('faults', 'PUT', { rules: [{ service: 'ecs', latencyMs: 150 }] });
     const aws = clients(running.url);
     const inFlight = trackInFlight(aws);
     const ctx: FleetContext = createFleetContext({ aws, region: 'us-east-1', clusters: [cluster], snapshotTtlMs: 100, cache: createCache(), telemetryWaitMs: 50 });
     // Task definitions are cached forever: described before counting, as in a warm server.
-    await getClusterSnapshot(cluster, ctx);
+    for (let i = 0; i < 30 && !(await fetchClusterSnapshot(cluster, ctx)).services.every((s) => s.image !== null); i++);
+    // 150 ms on every ECS call: one refresh (ListServices pages in sequence, then DescribeServices batches) takes far longer than the 100 ms TTL.
+    await admin('faults', 'PUT', { rules: [{ service: 'ecs', latencyMs: 150 }] });
     await admin('calls', 'DELETE');
 
     const feed = new FleetFeed(ctx, { sources: quietSources, tickMs: 10 });
