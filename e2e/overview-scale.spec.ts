@@ -12,7 +12,7 @@ test.afterAll(async () => {
 });
 
 test('2,000 services: rows are windowed while scrolling, filtering needs no fetch, a row opens its service', async ({ page }) => {
-  // The first full read of 2,000 services at 25 % of ECS's service-read bucket takes about a minute (it is stretched, not throttled).
+  // The first full read of 2,000 services is stretched by the AWS budget (100 % in e2e: seconds; 25 %: about a minute).
   test.setTimeout(240_000);
   await resetWithFleet(2000);
   await page.goto('/');

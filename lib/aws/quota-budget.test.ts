@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { QuotaBudget, runWithWritePriority } from './quota-budget';
+import { QuotaBudget, runInBackground, runWithWritePriority } from './quota-budget';
 import { throttleBucketOf } from './throttle-buckets';
 
 const scope = { account: '123456789012', region: 'us-east-1' };
@@ -44,6 +44,22 @@ describe('QuotaBudget', () => {
       assert.equal(budget.take(scope, 'ecs.service-read'), undefined);
     });
     await queued;
+  });
+
+  it('reads a person waits for go before queued background refreshes', async () => {
+    const budget = new QuotaBudget(10);
+    for (let i = 0; i < 10; i++) budget.take(scope, 'ecs.service-read');
+    const order: string[] = [];
+    const background = runInBackground(async () => {
+      await budget.take(scope, 'ecs.service-read');
+      order.push('background');
+    });
+    const page = (async () => {
+      await budget.take(scope, 'ecs.service-read');
+      order.push('page');
+    })();
+    await Promise.all([background, page]);
+    assert.deepEqual(order, ['page', 'background']);
   });
 
   it('a throttling answer halves the share, which grows back while none come', () => {

@@ -28,11 +28,17 @@ export interface BucketStats {
 const RECOVERY_PER_SECOND = 0.05;
 const MIN_FACTOR = 0.05;
 
+type Priority = 'write' | 'background';
 /** Calls made inside `runWithWritePriority` (deploy, rollback, scale and their verification) never wait for a token. */
-const writePriority = new AsyncLocalStorage<true>();
+const priority = new AsyncLocalStorage<Priority>();
 
 export function runWithWritePriority<T>(fn: () => Promise<T>): Promise<T> {
-  return writePriority.run(true, fn);
+  return priority.run('write', fn);
+}
+
+/** Scheduled refreshes (the fleet feed): their reads wait behind the ones a person is waiting for. */
+export function runInBackground<T>(fn: () => Promise<T>): Promise<T> {
+  return priority.run('background', fn);
 }
 
 class Bucket {
@@ -41,6 +47,7 @@ class Bucket {
   private factorAtThrottle = 1;
   private throttledAt = -Infinity;
   private readonly waiters: (() => void)[] = [];
+  private readonly backgroundWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   calls = 0;
   throttled = 0;
@@ -84,28 +91,28 @@ class Bucket {
     this.peakPerSecond = Math.max(this.peakPerSecond, this.inSecond);
   }
 
-  take(priority: boolean): Promise<void> | undefined {
+  take(kind: Priority | undefined): Promise<void> | undefined {
     this.refill();
     // A write goes first even into debt: the reads queued behind it wait the longer.
-    if (priority || (this.waiters.length === 0 && this.tokens >= 1)) {
+    if (kind === 'write' || (this.waiting() === 0 && this.tokens >= 1)) {
       this.grant();
       return undefined;
     }
     return new Promise<void>((resolve) => {
-      this.waiters.push(resolve);
+      (kind === 'background' ? this.backgroundWaiters : this.waiters).push(resolve);
       this.schedule();
     });
   }
 
   private schedule(): void {
-    if (this.timer || this.waiters.length === 0) return;
+    if (this.timer || this.waiting() === 0) return;
     const waitMs = Math.max(1, ((1 - this.tokens) / this.rate()) * 1000);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.refill();
-      while (this.waiters.length > 0 && this.tokens >= 1) {
+      while (this.waiting() > 0 && this.tokens >= 1) {
         this.grant();
-        this.waiters.shift()!();
+        (this.waiters.shift() ?? this.backgroundWaiters.shift())!();
       }
       this.schedule();
     }, waitMs);
@@ -120,7 +127,7 @@ class Bucket {
   }
 
   waiting(): number {
-    return this.waiters.length;
+    return this.waiters.length + this.backgroundWaiters.length;
   }
 }
 
@@ -155,7 +162,7 @@ export class QuotaBudget {
 
   /** Resolves when the call may go out; at once for writes and while the bucket has tokens. */
   take(scope: QuotaScope, name: ThrottleBucketName): Promise<void> | undefined {
-    return this.bucketFor(scope, name).take(writePriority.getStore() === true);
+    return this.bucketFor(scope, name).take(priority.getStore());
   }
 
   /** AWS answered with throttling: Codeflow's share shrinks until it stops. */

@@ -23,11 +23,13 @@ function clients(url: string, budget?: QuotaBudget): AwsClients {
   return createAwsClients({ region: 'us-east-1', endpoint: url, credentials: TEST_CREDENTIALS, maxAttempts: 3, connectionTimeoutMs: 2000, requestTimeoutMs: 20_000, callDeadlineMs: 30_000, budget });
 }
 
-/** Counts ECS calls in flight at once, from the client's side (the SDK's middleware). */
+/** Counts ListServices/DescribeServices calls in flight at once, from the client's side (the SDK's middleware). */
 function trackInFlight(aws: AwsClients) {
   const seen = { now: 0, max: 0 };
   aws.ecs.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
+      // A refresh's own calls; a revision still being described from the warm-up is not one.
+      if (context.commandName !== 'ListServicesCommand' && context.commandName !== 'DescribeServicesCommand') return next(args);
       seen.max = Math.max(seen.max, ++seen.now);
       try {
         return await next(args);

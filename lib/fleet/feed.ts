@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { runInBackground } from '../aws/quota-budget';
 import { throttleBucketOf } from '../aws/throttle-buckets';
 import { isAppError } from '../errors';
 import { loggerFor } from '../observability/logger';
@@ -218,7 +219,8 @@ export class FleetFeed {
     const ttl = this.ttl();
     try {
       // The same key as getClusterSnapshot: the service pages and other replicas share the result.
-      const r = await this.ctx.cache.cached(`fleet:snapshot:${c.name}`, this.ctx.snapshotTtlMs, () => fetchClusterSnapshot(c.name, this.ctx));
+      // In the background class of the AWS budget: a service page someone opened goes first.
+      const r = await this.ctx.cache.cached(`fleet:snapshot:${c.name}`, this.ctx.snapshotTtlMs, () => runInBackground(() => fetchClusterSnapshot(c.name, this.ctx)));
       c.snapshot = r.value;
       c.fetchedAt = r.fetchedAt;
       c.stale = r.stale;
