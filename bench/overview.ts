@@ -1,13 +1,20 @@
 /**
- * The overview API under load: a sandbox fleet of 200 services, 1 and 50 concurrent viewers.
- * Prints p50/p95 latency (warm) and the AWS calls the sandbox received per refresh, against the
- * batching minimum: per cluster ceil(n/100) ListServices + ceil(n/10) DescribeServices.
+ * The overview API under load, against the sandbox with AWS's throttle buckets enforced. For each
+ * fleet size (200 and 2,000 services by default) and each number of viewers (1, 50, 200, 500) it
+ * measures three ways of watching: polling /api/fleet at the console's cadence (5 s, with the
+ * ETag), polling at 1/s (no ETag), and subscribed to /api/fleet/events. It prints p50/p95/p99,
+ * throughput, the server's RSS (and its growth per 100 subscribed viewers), AWS calls per refresh
+ * against the batching minimum, AWS calls per second (which must not grow with viewers) and the
+ * peak calls per second per throttle bucket against Codeflow's budget. Then the slow-AWS case:
+ * 10 s of latency injected on every AWS call, p95 of the API and of the page.
  *
- *   npm run bench            (FLEET_SIZE, DURATION_S, CONCURRENCY=1,50 to change)
+ *   npm run bench     (FLEET_SIZE=200,2000  CONCURRENCY=1,50,200,500  DURATION_S=6  CODEFLOW_AWS_BUDGET_PCT=25)
+ *
+ * Figures from a shared 2-core machine vary; the README quotes a run and says when.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { request, Agent } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request, Agent, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,18 +24,21 @@ import { createApiToken } from '../lib/auth/tokens';
 import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { users } from '../lib/db/schema';
+import { THROTTLE_BUCKETS } from '../lib/aws/throttle-buckets';
 import { startSandbox } from '../sandbox/server';
 import { freePort } from '../lib/aws/testing/moto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nextBin = join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist', 'bin', 'next');
-const FLEET_SIZE = Number(process.env.FLEET_SIZE ?? 200);
-const DURATION_MS = Number(process.env.DURATION_S ?? 8) * 1000;
-const LEVELS = (process.env.CONCURRENCY ?? '1,50').split(',').map(Number);
-const TTL_MS = 1000;
-const POLL_MS = 1000;
+const FLEET_SIZES = (process.env.FLEET_SIZE ?? '200,2000').split(',').map(Number);
+const DURATION_MS = Number(process.env.DURATION_S ?? 6) * 1000;
+const LEVELS = (process.env.CONCURRENCY ?? '1,50,200,500').split(',').map(Number);
+const BUDGET_PCT = Number(process.env.CODEFLOW_AWS_BUDGET_PCT ?? 25);
+const SLOW_AWS_MS = Number(process.env.SLOW_AWS_MS ?? 10_000);
+const TTL_MS = 5000;
+const CONSOLE_POLL_MS = 5000;
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 let authorization = '';
 
 /** A viewer's API token in a fresh embedded database, made before the server opens (and locks) it. */
@@ -44,14 +54,14 @@ async function viewerToken(dataDir: string): Promise<string> {
   }
 }
 
-function get(url: string): Promise<{ status: number; ms: number; body: string }> {
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; ms: number; body: string; etag?: string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    request(url, { agent, headers: { authorization } }, (res) => {
+    request(url, { agent, headers: { authorization, ...headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body, etag: res.headers.etag }));
     })
       .on('error', reject)
       .end();
@@ -63,40 +73,91 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 interface LoadResult {
   latencies: number[];
   ok: number;
+  notModified: number;
   errors: number;
 }
 
-const ms = (r: LoadResult, p: number) => `${percentile(r.latencies, p).toFixed(1)}ms`;
+const ms = (r: LoadResult, p: number) => (r.latencies.length ? `${percentile(r.latencies, p).toFixed(1)}` : '-');
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
-/** `viewers` clients for `durationMs`; each waits `intervalMs` between requests (0 = back to back). */
-async function load(url: string, viewers: number, durationMs: number, intervalMs: number): Promise<LoadResult> {
+/** `viewers` pollers for `durationMs`, each every `intervalMs`, spread over the interval as real viewers are; with `etag`, conditional. */
+async function poll(url: string, viewers: number, durationMs: number, intervalMs: number, etag: boolean): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let notModified = 0;
   const until = performance.now() + durationMs;
   await Promise.all(
     Array.from({ length: viewers }, async (_, i) => {
-      // Spread pollers over the interval, as real viewers are.
-      if (intervalMs > 0) await new Promise((r) => setTimeout(r, (i / viewers) * intervalMs));
+      let tag: string | undefined;
+      await sleep((i / viewers) * intervalMs);
       while (performance.now() < until) {
         const started = performance.now();
-        const r = await get(url);
-        if (r.status === 200) latencies.push(r.ms);
-        else errors++;
+        try {
+          const r = await get(url, etag && tag ? { 'if-none-match': tag, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' });
+          if (r.status === 200 || r.status === 304) latencies.push(r.ms);
+          else errors++;
+          if (r.status === 304) notModified++;
+          tag = r.etag ?? tag;
+        } catch {
+          errors++;
+        }
         const wait = intervalMs - (performance.now() - started);
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (wait > 0) await sleep(wait);
       }
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { latencies, ok: latencies.length, errors };
+  return { latencies, ok: latencies.length, notModified, errors };
 }
 
-async function main() {
-  const sandbox = await startSandbox({ seed: 42, speed: 0, fleetSize: FLEET_SIZE });
-  const calls = async () => ((await (await fetch(`${sandbox.url}/_sandbox/calls`)).json()) as { calls: Record<string, number>; total: number });
-  const resetCalls = () => fetch(`${sandbox.url}/_sandbox/calls`, { method: 'DELETE' });
+interface Subscriber {
+  events: number;
+  firstEventMs: number | null;
+  close(): void;
+}
 
-  buildIfNeeded(root, nextBin);
+/** One server-sent event stream, counting events (the time to the first one is its latency). */
+function subscribe(url: string): Promise<Subscriber> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: sseAgent, headers: { authorization, accept: 'text/event-stream' } }, (res: IncomingMessage) => {
+      if (res.statusCode !== 200) return reject(new Error(`events: ${res.statusCode}`));
+      const sub: Subscriber = { events: 0, firstEventMs: null, close: () => req.destroy() };
+      let buffered = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        let end;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          if (!buffered.slice(0, end).startsWith(':')) {
+            sub.events++;
+            sub.firstEventMs ??= performance.now() - started;
+          }
+          buffered = buffered.slice(end + 2);
+        }
+      });
+      res.on('error', () => undefined);
+      resolve(sub);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const sseAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function benchFleet(fleetSize: number) {
+  const sandbox = await startSandbox({ seed: 42, speed: 0, fleetSize, throttleBuckets: true });
+  const admin = async <T>(path: string, method = 'GET', body?: unknown) => (await (await fetch(`${sandbox.url}/_sandbox/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
+  const calls = () => admin<{ calls: Record<string, number>; total: number }>('calls');
+  type Bucket = { bucket: keyof typeof THROTTLE_BUCKETS; calls: number; throttled: number; peakPerSecond: number };
+  const throttling = () => admin<{ buckets: Bucket[] }>('throttling');
+
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'codeflow-bench-'));
   authorization = `Bearer ${await viewerToken(dataDir)}`;
@@ -104,57 +165,90 @@ async function main() {
   const consoleServer = spawn(process.execPath, ['server.js'], {
     cwd: join(root, STANDALONE_DIR),
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', CODEFLOW_DATA_DIR: dataDir, NEXTAUTH_SECRET: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz', NEXTAUTH_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_TELEMETRY_TTL_MS: String(TTL_MS), NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', CODEFLOW_DATA_DIR: dataDir, NEXTAUTH_SECRET: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz', NEXTAUTH_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_AWS_BUDGET_PCT: String(BUDGET_PCT), NEXT_TELEMETRY_DISABLED: '1' },
   });
-  const url = `http://127.0.0.1:${port}/api/fleet`;
+  const pid = consoleServer.pid!;
+  const base = `http://127.0.0.1:${port}`;
+  const url = `${base}/api/fleet`;
   try {
     for (let i = 0; i < 240; i++) {
       const ok = await get(url).then((r) => r.status === 200, () => false);
       if (ok) break;
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
-    const first = JSON.parse((await get(url)).body) as { services: unknown[] };
+    const started = performance.now();
+    let first: { services: { cluster: string; targetGroupArns?: string[] }[]; clusters: { fetchedAt: string | null }[] } | undefined;
+    while (performance.now() - started < 600_000) {
+      first = JSON.parse((await get(url)).body);
+      if (first!.clusters.length > 0 && first!.clusters.every((c) => c.fetchedAt !== null)) break;
+      await sleep(500);
+    }
     const perCluster = [...sandbox.sandbox.world.clusters.values()].map((c) => c.services.size);
+    const listPages = perCluster.reduce((n, size) => n + Math.ceil(size / 100), 0);
     const ecsMinimum = perCluster.reduce((n, size) => n + Math.ceil(size / 100) + Math.ceil(size / 10), 0);
-    // Telemetry (here refreshed as often as ECS): per cluster ceil(queries/500) GetMetricData, one
-    // DescribeAlarms page, one ListFindings + one GetFindings for the open HIGH/CRITICAL findings.
-    const rows = (first as unknown as { services: { cluster: string; targetGroupArns?: string[] }[] }).services;
-    const queries = new Map<string, number>();
-    for (const s of rows) queries.set(s.cluster, (queries.get(s.cluster) ?? 0) + 2 + 5 * (s.targetGroupArns?.length ?? 0));
-    const telemetryMinimum = [...queries.values()].reduce((n, q) => n + Math.ceil(q / 500), 0) + 3;
-    const minimum = ecsMinimum + telemetryMinimum;
-    console.log(`fleet: ${first.services.length} services in ${perCluster.length} clusters (${perCluster.join(' + ')}); cache TTL ${TTL_MS} ms`);
-    console.log(`batching minimum per refresh: ${minimum} calls (${ecsMinimum} ListServices + DescribeServices, ${telemetryMinimum} telemetry: GetMetricData per cluster, DescribeAlarms, ListFindings, GetFindings)\n`);
+    const share = BUDGET_PCT / 100;
+    const serviceRead = THROTTLE_BUCKETS['ecs.service-read'];
+    const stretchedS = Math.max(TTL_MS / 1000, (ecsMinimum - serviceRead.capacity * share) / (serviceRead.refillPerSecond * share));
+    console.log(`\n## fleet: ${first!.services.length} services in ${perCluster.length} clusters (${perCluster.join(' + ')}); refresh TTL ${TTL_MS / 1000} s; AWS budget ${BUDGET_PCT} %`);
+    console.log(`first full read: ${((performance.now() - started) / 1000).toFixed(1)} s; ECS batching minimum ${ecsMinimum} calls per refresh (${listPages} ListServices + ${ecsMinimum - listPages} DescribeServices); at ${BUDGET_PCT} % of ECS's service-read bucket (${serviceRead.refillPerSecond}/s) a refresh of every cluster takes ≥ ${stretchedS.toFixed(1)} s`);
+    console.log('viewers | mode                 | p50 ms | p95 ms | p99 ms | req/s  | 304s  | errors | RSS MB | ECS calls/refresh (min) | AWS calls/s');
 
-    for (const concurrency of LEVELS) {
-      // Calls per refresh: let the snapshot expire, then `concurrency` viewers ask at once.
-      const perRefresh: number[] = [];
-      for (let round = 0; round < 5; round++) {
-        await new Promise((r) => setTimeout(r, TTL_MS + 100));
-        await resetCalls();
-        await Promise.all(Array.from({ length: concurrency }, () => get(url)));
-        // The refresh may run behind the answer (stale-while-revalidate): let it finish.
-        await new Promise((r) => setTimeout(r, 500));
-        perRefresh.push((await calls()).total);
+    for (const viewers of LEVELS) {
+      for (const mode of ['console 5 s + ETag', 'poll 1/s', 'subscribed'] as const) {
+        await admin('calls', 'DELETE');
+        const t0 = performance.now();
+        let result: LoadResult;
+        let rss: number;
+        if (mode === 'subscribed') {
+          const before = rssMb(pid);
+          const subs = await Promise.all(Array.from({ length: viewers }, () => subscribe(`${base}/api/fleet/events`)));
+          await sleep(DURATION_MS);
+          rss = rssMb(pid);
+          const firsts = subs.map((s) => s.firstEventMs ?? Infinity).sort((a, b) => a - b);
+          const events = subs.reduce((n, s) => n + s.events, 0);
+          subs.forEach((s) => s.close());
+          result = { latencies: firsts, ok: events, notModified: 0, errors: firsts.filter((f) => f === Infinity).length };
+          if (viewers >= 50) console.log(`        (RSS ${before.toFixed(0)} → ${rss.toFixed(0)} MB with ${viewers} streams open: ${(((rss - before) / viewers) * 100).toFixed(1)} MB per 100 subscribed viewers; latency = time to the first event)`);
+        } else {
+          result = await poll(url, viewers, DURATION_MS, mode === 'poll 1/s' ? 1000 : CONSOLE_POLL_MS, mode !== 'poll 1/s');
+          rss = rssMb(pid);
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const seen = await calls();
+        const list = seen.calls['ecs:ListServices'] ?? 0;
+        const describe = seen.calls['ecs:DescribeServices'] ?? 0;
+        const refreshes = list / listPages;
+        const perRefresh = refreshes > 0 ? ((list + describe) / refreshes).toFixed(1) : '-';
+        console.log(
+          `${String(viewers).padStart(7)} | ${mode.padEnd(20)} | ${ms(result, 50).padStart(6)} | ${ms(result, 95).padStart(6)} | ${ms(result, 99).padStart(6)} | ${(result.ok / seconds).toFixed(0).padStart(6)} | ${String(result.notModified).padStart(5)} | ${String(result.errors).padStart(6)} | ${rss.toFixed(0).padStart(6)} | ${String(perRefresh).padStart(6)} (${ecsMinimum}) ratio ${refreshes > 0 ? ((list + describe) / refreshes / ecsMinimum).toFixed(2) : '-'} | ${(seen.total / seconds).toFixed(1)}`,
+        );
       }
-      // Warm latency as viewers cause it: each polls once a second (the UI polls every 5 s).
-      const polled = await load(url, concurrency, DURATION_MS, POLL_MS);
-      const during = await calls();
-      // Saturation: every viewer asks again as soon as it has an answer (a throughput figure).
-      const saturated = await load(url, concurrency, DURATION_MS, 0);
-      const refreshes = Math.max(1, Math.round(DURATION_MS / TTL_MS));
-      console.log(
-        `viewers=${String(concurrency).padEnd(3)} polling 1/s: p50=${ms(polled, 50)} p95=${ms(polled, 95)} | ` +
-          `back-to-back: p50=${ms(saturated, 50)} p95=${ms(saturated, 95)} ${(saturated.ok / (DURATION_MS / 1000)).toFixed(0)} req/s | ` +
-          `errors=${polled.errors + saturated.errors} | calls/refresh=${Math.max(...perRefresh)} (minimum ${minimum}, ratio ${(Math.max(...perRefresh) / minimum).toFixed(2)}); ` +
-          `${during.total} calls in ${refreshes} TTL windows while polling`,
-      );
     }
+
+    const report = await throttling();
+    console.log('\nthrottle bucket              | AWS refill/s | Codeflow budget/s (burst) | peak calls/s seen by AWS | throttled');
+    for (const b of report.buckets) {
+      const aws = THROTTLE_BUCKETS[b.bucket];
+      console.log(`${b.bucket.padEnd(28)} | ${String(aws.refillPerSecond).padStart(12)} | ${(aws.refillPerSecond * share).toFixed(1).padStart(10)} (${(aws.capacity * share).toFixed(0)}) | ${String(b.peakPerSecond).padStart(24)} | ${b.throttled}`);
+    }
+
+    // Slow AWS: every call takes SLOW_AWS_MS; pages and the API answer from the last good data.
+    await admin('faults', 'PUT', { rules: [{ latencyMs: SLOW_AWS_MS }] });
+    const slowApi = await poll(url, 20, DURATION_MS, 1000, false);
+    const slowPage = await poll(`${base}/`, 5, DURATION_MS, 1000, false);
+    await admin('faults', 'DELETE');
+    console.log(`\nslow AWS (${SLOW_AWS_MS / 1000} s on every call): /api/fleet p50 ${ms(slowApi, 50)} / p95 ${ms(slowApi, 95)} ms (${slowApi.errors} errors); overview page p50 ${ms(slowPage, 50)} / p95 ${ms(slowPage, 95)} ms (${slowPage.errors} errors)`);
   } finally {
     consoleServer.kill('SIGTERM');
     await sandbox.close();
-    agent.destroy();
   }
+}
+
+async function main() {
+  buildIfNeeded(root, nextBin);
+  console.log(`Codeflow overview bench, ${new Date().toISOString()}; ${DURATION_MS / 1000} s per measurement`);
+  for (const size of FLEET_SIZES) await benchFleet(size);
+  agent.destroy();
 }
 
 main().catch((e: unknown) => {

@@ -29,6 +29,8 @@ export const e2eEnv = {
     // Warnings and errors only: one access-log line per request would bury Playwright's own output.
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     CODEFLOW_FLEET_TTL_MS: '1000',
+    // The sandbox shares its quota with nobody, and the 2,000-service spec should not leave a minute-long refresh queue behind it.
+    CODEFLOW_AWS_BUDGET_PCT: '100',
     // Metrics are read once a minute in production; here the sandbox clock jumps, so read them as often as ECS.
     CODEFLOW_TELEMETRY_TTL_MS: '1000',
     // Confirm roles at the IdP before a write after 2 s instead of 5 min, so the test need not wait.

@@ -15,7 +15,7 @@ describe('parseConfig', () => {
       endpoint: undefined,
       clusters: [],
       sandbox: false,
-      aws: { maxAttempts: 3, connectionTimeoutMs: 2000, requestTimeoutMs: 5000, callDeadlineMs: 8000 },
+      aws: { maxAttempts: 3, connectionTimeoutMs: 2000, requestTimeoutMs: 5000, callDeadlineMs: 8000, budgetPct: 25 },
       fleet: { cacheTtlMs: 5000 },
       auth: {
         issuer: undefined,
@@ -99,6 +99,8 @@ describe('parseConfig', () => {
     assert.throws(() => parseConfig({ AWS_ENDPOINT_URL: 'localhost:4566' }), /AWS_ENDPOINT_URL must be an http\(s\) URL/);
     assert.throws(() => parseConfig({ AWS_REGION: 'mars' }), /AWS_REGION must be an AWS region name/);
     assert.throws(() => parseConfig({ CODEFLOW_AWS_MAX_ATTEMPTS: '0' }), /CODEFLOW_AWS_MAX_ATTEMPTS/);
+    assert.throws(() => parseConfig({ CODEFLOW_AWS_BUDGET_PCT: '0' }), /CODEFLOW_AWS_BUDGET_PCT must be a whole number between 1 and 100/);
+    assert.equal(parseConfig({ CODEFLOW_AWS_BUDGET_PCT: '40' }).aws.budgetPct, 40);
   });
 });
 

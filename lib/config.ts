@@ -25,6 +25,8 @@ export interface Config {
     requestTimeoutMs: number;
     /** Upper bound for one SDK call including its retries. */
     callDeadlineMs: number;
+    /** Codeflow's share of each AWS throttle bucket, in percent (lib/aws/quota-budget.ts). */
+    budgetPct: number;
   };
   fleet: { cacheTtlMs: number };
   /** How long the overview and service pages share one read of CloudWatch metrics (lib/fleet/telemetry.ts). */
@@ -111,6 +113,7 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
       connectionTimeoutMs: intVar(env, 'CODEFLOW_AWS_CONNECTION_TIMEOUT_MS', 2000, 1, 60_000),
       requestTimeoutMs: intVar(env, 'CODEFLOW_AWS_REQUEST_TIMEOUT_MS', 5000, 1, 120_000),
       callDeadlineMs: intVar(env, 'CODEFLOW_AWS_CALL_DEADLINE_MS', 8000, 1, 300_000),
+      budgetPct: intVar(env, 'CODEFLOW_AWS_BUDGET_PCT', 25, 1, 100),
     },
     fleet: { cacheTtlMs: intVar(env, 'CODEFLOW_FLEET_TTL_MS', 5000, 0, 3_600_000) },
     telemetry: { ttlMs: intVar(env, 'CODEFLOW_TELEMETRY_TTL_MS', 60_000, 1000, 3_600_000) },

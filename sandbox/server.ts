@@ -17,6 +17,7 @@ import { guarddutyService } from './services/guardduty';
 import { logsService } from './services/logs';
 import { lockWorld, readMeta, readWorld, saveWorld, writeMeta } from './sim/persistence';
 import { Sandbox, type ResetOptions } from './state';
+import { SandboxThrottle } from './throttle-buckets';
 
 export interface SandboxOptions extends ResetOptions {
   port?: number;
@@ -35,12 +36,15 @@ export interface SandboxOptions extends ResetOptions {
   newWorldId?: string;
   /** Told what happened at start (world restored or created, port kept or changed). */
   log?: (message: string) => void;
+  /** Answer ThrottlingException past AWS's throttle buckets (sandbox/throttle-buckets.ts); off by default, on in benches. */
+  throttleBuckets?: boolean;
 }
 
 export interface RunningSandbox {
   url: string;
   port: number;
   sandbox: Sandbox;
+  throttle: SandboxThrottle;
   /** The issuer identifier (`<url>/oidc`) when `oidc` was given. */
   oidcIssuer?: string;
   /** Whether the world was taken up from the data directory rather than created. */
@@ -60,13 +64,14 @@ const faultError = (protocol: 'json' | 'query', outcome: 'throttle' | 'error') =
     ? new AwsError(protocol === 'json' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded', 400)
     : new AwsError(protocol === 'json' ? 'ServerException' : 'InternalFailure', 'The server encountered an internal error. Please retry the request.', 500);
 
-export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefinition[]) {
+export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefinition[], throttle = new SandboxThrottle(false)) {
   const bySigningName = new Map(services.map((s) => [s.signingName, s]));
   const byTargetPrefix = new Map(services.filter((s) => s.targetPrefix).map((s) => [s.targetPrefix!, s]));
 
   return async function handle(req: IncomingMessage): Promise<AwsResponse> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const body = await readBody(req);
+    if (url.pathname === '/_sandbox/throttling') return handleThrottlingAdmin(throttle, req.method ?? 'GET', body);
     if (url.pathname.startsWith('/_sandbox/')) return handleAdmin(sandbox, req, url.pathname, body);
 
     const scope = parseCredentialScope(req.headers.authorization);
@@ -95,7 +100,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
       const responseType = JSON_CONTENT_TYPE[jsonProtocol];
       try {
         const { operation, input } = parseJsonRequest(service, request);
-        return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json'), request.requestId, responseType);
+        return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json', throttle), request.requestId, responseType);
       } catch (e) {
         return jsonError(asAwsError(e), request.requestId, responseType, { types: service.jsonErrorTypes, queryMode: req.headers['x-amzn-query-mode'] === 'true' });
       }
@@ -106,7 +111,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
       const { action, input } = parseQueryParams(params);
       try {
         if (!action || !service.operations[action]) throw new AwsError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
-        return queryResponse(action, await invoke(sandbox, service, action, input, request, 'query'), xmlns, request.requestId);
+        return queryResponse(action, await invoke(sandbox, service, action, input, request, 'query', throttle), xmlns, request.requestId);
       } catch (e) {
         return queryError(asAwsError(e), xmlns, request.requestId);
       }
@@ -114,7 +119,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
     if (service.protocols.includes('restJson1')) {
       try {
         const { operation, input } = parseRestJsonRequest(service, request);
-        return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json'), request.requestId, 'application/json');
+        return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json', throttle), request.requestId, 'application/json');
       } catch (e) {
         const error = asAwsError(e);
         // restJson services (GuardDuty) model their server fault as InternalServerErrorException.
@@ -125,15 +130,33 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
   };
 }
 
-async function invoke(sandbox: Sandbox, service: ServiceDefinition, operation: string, input: Record<string, unknown>, request: AwsRequest, protocol: 'json' | 'query') {
+async function invoke(sandbox: Sandbox, service: ServiceDefinition, operation: string, input: Record<string, unknown>, request: AwsRequest, protocol: 'json' | 'query', throttle: SandboxThrottle) {
   const handler = service.operations[operation];
   if (!handler) throw new AwsError(protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction', `The sandbox does not implement ${service.signingName}:${operation}.`);
   sandbox.countCall(service.signingName, operation);
+  if (!throttle.admit(service.signingName, operation, request.region ?? sandbox.region)) throw faultError(protocol, 'throttle');
   const fault = sandbox.faultFor(service.signingName, operation);
   if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
   if (fault.outcome) throw faultError(protocol, fault.outcome);
   sandbox.now();
   return handler(input, request);
+}
+
+/** `GET` the per-bucket report, `PUT {"enforce": true|false}` to switch enforcement, `DELETE` to start counting afresh. */
+function handleThrottlingAdmin(throttle: SandboxThrottle, method: string, body: string): AwsResponse {
+  const reply = (status: number, value: unknown): AwsResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+  if (method === 'PUT' || method === 'POST') {
+    let enforce: unknown;
+    try {
+      enforce = (JSON.parse(body || '{}') as { enforce?: unknown }).enforce;
+    } catch {
+      return reply(400, { error: 'request body must be JSON' });
+    }
+    if (typeof enforce !== 'boolean') return reply(400, { error: 'expected {"enforce": true} or {"enforce": false}' });
+    throttle.enforce = enforce;
+  } else if (method === 'DELETE') throttle.reset();
+  else if (method !== 'GET') return reply(405, { error: 'GET, PUT or DELETE' });
+  return reply(200, { enforce: throttle.enforce, buckets: throttle.report() });
 }
 
 function asAwsError(e: unknown): AwsError {
@@ -149,7 +172,8 @@ export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
 /** Starts the sandbox on loopback; port 0 (the default) picks a free port. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const sandbox = new Sandbox(options.region ?? 'us-east-1', options);
-  const handle = createSandboxHandler(sandbox, sandboxServices(sandbox));
+  const throttle = new SandboxThrottle(options.throttleBuckets ?? false);
+  const handle = createSandboxHandler(sandbox, sandboxServices(sandbox), throttle);
   const { dataDir, log = () => {} } = options;
   const lock = dataDir ? lockWorld(dataDir) : undefined;
   let stored;
@@ -242,6 +266,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     url,
     port,
     sandbox,
+    throttle,
     oidcIssuer: issuer?.issuer,
     restored: stored !== null,
     caughtUp,

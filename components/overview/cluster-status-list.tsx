@@ -16,35 +16,35 @@ const countText: Record<Verdict, string> = {
 };
 
 /**
- * One tile per configured cluster: its service counts and, when AWS failed, how old the
- * snapshot on screen is and why. Clicking a tile filters the table to that cluster.
+ * One tile per configured cluster: its service counts, how fresh its data is and Codeflow's share
+ * of the AWS quota it is read within ("updated 12 s ago · AWS budget 25 %": a fleet larger than
+ * the budget is read less often, and this says so); when AWS failed, why. Clicking a tile filters
+ * the table to that cluster.
  */
 export function ClusterStatusList({
   clusters,
   services,
-  receivedAt,
   selected,
   onSelect,
 }: {
   clusters: ClusterStatus[];
   services: ServiceHealth[];
-  /** When the browser received `clusters`; ages are advanced from there. */
-  receivedAt: number;
   selected: string | undefined;
   onSelect: (cluster: string | undefined) => void;
 }) {
   const now = useNow();
-  const elapsed = Math.max(0, (now - receivedAt) / 1000);
+  const perCluster = new Map<string, ServiceHealth[]>();
+  for (const s of services) (perCluster.get(s.cluster) ?? perCluster.set(s.cluster, []).get(s.cluster)!).push(s);
 
   return (
     <ul className="flex flex-wrap gap-2">
       {clusters.map((c) => {
-        const own = services.filter((s) => s.cluster === c.cluster);
+        const own = perCluster.get(c.cluster) ?? [];
         const counts = countByVerdict(own);
         const problems = VERDICT_ORDER.filter((v) => v !== 'healthy' && counts[v] > 0);
         const unavailable = c.error !== null && c.fetchedAt === null;
         const stale = c.stale && !unavailable;
-        const age = c.ageSeconds !== null ? formatAge(c.ageSeconds + elapsed) : null;
+        const age = c.fetchedAt !== null ? formatAge(Math.max(0, (now - Date.parse(c.fetchedAt)) / 1000)) : null;
         const active = selected === c.cluster;
 
         return (
@@ -71,7 +71,7 @@ export function ClusterStatusList({
               <span className="text-xs tabular-nums text-fg-subtle">
                 {own.length} {own.length === 1 ? 'service' : 'services'}
               </span>
-              {!unavailable && (
+              {!unavailable && !c.loading && (
                 <span className="flex gap-2 text-xs tabular-nums">
                   {problems.length === 0 ? (
                     own.length > 0 && <span className="text-healthy-fg">all healthy</span>
@@ -82,6 +82,16 @@ export function ClusterStatusList({
                       </span>
                     ))
                   )}
+                </span>
+              )}
+              {c.loading && (
+                <span data-testid="cluster-loading" className="basis-full text-xs text-fg-muted">
+                  loading from AWS…
+                </span>
+              )}
+              {!stale && !unavailable && age !== null && (
+                <span data-testid="cluster-freshness" className="basis-full text-xs tabular-nums text-fg-subtle" suppressHydrationWarning>
+                  updated {age} ago{c.budgetPct != null ? ` · AWS budget ${c.budgetPct} %` : ''}
                 </span>
               )}
               {stale && (

@@ -1,10 +1,8 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { fleetOverviewQuery } from '@/lib/api/queries';
 import { Card, EmptyState } from '@/components/ui/card';
-import { ErrorPanel, buttonClass } from '@/components/ui/error-panel';
+import { ErrorPanel } from '@/components/ui/error-panel';
 import { UpdatedAgo } from '@/components/fleet/updated-ago';
 import { ClusterStatusList } from './cluster-status-list';
 import { FilterBar } from './filter-bar';
@@ -13,12 +11,13 @@ import { VerdictSummary } from './verdict-summary';
 import { filterServices } from '@/lib/fleet/filter-services';
 import { countByVerdict, sortServices } from './overview-view';
 import { useOverviewView } from './use-overview-view';
+import { useLiveFleet } from './use-live-fleet';
 import { OverviewSkeleton } from './overview-skeleton';
 
 export function FleetOverview() {
-  const query = useQuery(fleetOverviewQuery());
+  const live = useLiveFleet();
   const [view, setView] = useOverviewView();
-  const data = query.data;
+  const data = live.data;
 
   const derived = useMemo(() => {
     if (!data) return null;
@@ -29,27 +28,15 @@ export function FleetOverview() {
     );
     const clusterNames = [...new Set([...data.clusters.map((c) => c.cluster), ...data.services.map((s) => s.cluster)])];
     const staleClusters = new Set(data.clusters.filter((c) => c.stale).map((c) => c.cluster));
-    // Snapshots can be older than the response (server cache, stale fallback): report the oldest on screen.
-    const ages = data.clusters.map((c) => c.ageSeconds ?? 0);
-    const dataAgeMs = ages.length ? Math.max(...ages) * 1000 : 0;
+    // Report the oldest data on screen: each cluster is read on its own schedule.
+    const read = data.clusters.map((c) => (c.fetchedAt ? Date.parse(c.fetchedAt) : null)).filter((t): t is number => t !== null);
+    const oldestAt = read.length ? Math.min(...read) : null;
     const troubled = data.clusters.some((c) => c.stale || c.error !== null);
-    return { counts: countByVerdict(withoutVerdict), shown, clusterNames, staleClusters, dataAgeMs, troubled };
+    return { counts: countByVerdict(withoutVerdict), shown, clusterNames, staleClusters, oldestAt, troubled };
   }, [data, view]);
 
   if (!data || !derived) {
-    if (query.isError) {
-      return (
-        <ErrorPanel
-          title="The fleet could not be loaded"
-          message={query.error.message}
-          action={
-            <button type="button" className={buttonClass} onClick={() => query.refetch()}>
-              Try again
-            </button>
-          }
-        />
-      );
-    }
+    if (live.error && live.mode === 'polling') return <ErrorPanel title="The fleet could not be loaded" message={live.error} />;
     return <OverviewSkeleton />;
   }
 
@@ -61,18 +48,25 @@ export function FleetOverview() {
           {data.clusters.length} {data.clusters.length === 1 ? 'cluster' : 'clusters'} · {data.services.length} services
         </span>
         <div className="ml-auto flex items-center gap-3">
-          {query.isRefetchError && (
-            <span role="status" className="text-xs text-degraded-fg" title={query.error?.message}>
-              Refresh failed: {query.error?.message} — showing the last data received
+          {live.error && (
+            <span role="status" className="text-xs text-degraded-fg" title={live.error}>
+              {live.error} — showing the last data received
             </span>
           )}
-          <UpdatedAgo
-            updatedAt={query.dataUpdatedAt - derived.dataAgeMs}
-            fetching={query.isFetching}
-            failed={query.isRefetchError || derived.troubled}
-          />
+          {derived.oldestAt !== null && (
+            <UpdatedAgo updatedAt={derived.oldestAt} fetching={false} failed={live.error !== null || derived.troubled} />
+          )}
         </div>
       </div>
+
+      {data.loading && (
+        <div role="status" data-testid="fleet-loading" className="rounded-md border border-border bg-surface px-4 py-3 text-sm text-fg-muted">
+          Loading from AWS… the first read of each cluster is under way; this page fills in as each one arrives.
+        </div>
+      )}
+      {data.discoveryError && (
+        <ErrorPanel title="The clusters could not be listed" message={data.discoveryError} />
+      )}
 
       <VerdictSummary counts={derived.counts} selected={view.verdict} onSelect={(verdict) => setView({ verdict })} />
 
@@ -80,7 +74,6 @@ export function FleetOverview() {
         <ClusterStatusList
           clusters={data.clusters}
           services={data.services}
-          receivedAt={query.dataUpdatedAt}
           selected={view.cluster}
           onSelect={(cluster) => setView({ cluster })}
         />
@@ -99,7 +92,7 @@ export function FleetOverview() {
         {derived.shown.length > 0 ? (
           <ServiceTable services={derived.shown} staleClusters={derived.staleClusters} sort={view.sort} onSort={(sort) => setView({ sort })} />
         ) : data.services.length === 0 ? (
-          <EmptyState>No services found in the configured clusters.</EmptyState>
+          <EmptyState>{data.loading ? 'Loading from AWS…' : 'No services found in the configured clusters.'}</EmptyState>
         ) : (
           <EmptyState>
             No services match these filters.{' '}

@@ -1,9 +1,10 @@
 'use client';
 
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { ServiceHealth, Verdict } from '@/lib/fleet/types';
 import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
-import { Truncate } from '@/components/ui/truncate';
 import { LinkPending } from '@/components/ui/link-pending';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { cn } from '@/components/ui/cn';
@@ -22,6 +23,45 @@ const rowEdge: Record<Verdict, string> = {
   healthy: '',
 };
 
+/** Rows have one height when windowed, so the rows off screen can be stood in for by two spacers. */
+const ROW_HEIGHT = 56;
+/** Up to this many rows are all rendered (find-in-page works); past it only those near the viewport. */
+const WINDOW_FROM = 150;
+const OVERSCAN = 20;
+
+/**
+ * The slice of `count` rows near the viewport, recomputed on any scroll (captured, so it works
+ * whichever element scrolls) and resize. Filtering and sorting stay in memory; only rendering is windowed.
+ */
+function useWindowedRows(count: number, body: RefObject<HTMLTableSectionElement | null>): [number, number] {
+  const windowed = count > WINDOW_FROM;
+  const [range, setRange] = useState<[number, number]>([0, Math.min(count, 2 * OVERSCAN + 20)]);
+  useEffect(() => {
+    if (!windowed) return;
+    let frame = 0;
+    const update = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const el = body.current;
+        if (!el) return;
+        const top = el.getBoundingClientRect().top;
+        const first = Math.min(count, Math.max(0, Math.floor(-top / ROW_HEIGHT) - OVERSCAN));
+        const last = Math.min(count, Math.max(first, Math.ceil((window.innerHeight - top) / ROW_HEIGHT) + OVERSCAN));
+        setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
+      });
+    };
+    update();
+    document.addEventListener('scroll', update, { capture: true, passive: true });
+    window.addEventListener('resize', update);
+    return () => {
+      cancelAnimationFrame(frame);
+      document.removeEventListener('scroll', update, { capture: true });
+      window.removeEventListener('resize', update);
+    };
+  }, [windowed, count, body]);
+  return windowed ? [Math.min(range[0], count), Math.min(range[1], count)] : [0, count];
+}
+
 export function ServiceTable({
   services,
   staleClusters,
@@ -33,12 +73,16 @@ export function ServiceTable({
   sort: SortKey;
   onSort: (sort: SortKey) => void;
 }) {
+  const body = useRef<HTMLTableSectionElement>(null);
+  const [first, last] = useWindowedRows(services.length, body);
+  const windowed = services.length > WINDOW_FROM;
+  const router = useRouter();
   return (
     <Table>
       <colgroup>
         <col className="w-[108px]" />
         <col className="w-[15%]" />
-        <col className="w-[128px]" />
+        <col className="w-[150px]" />
         <col className="w-[72px]" />
         <col className="w-[76px]" />
         <col className="w-[76px]" />
@@ -63,10 +107,18 @@ export function ServiceTable({
           <Th>Reasons</Th>
         </tr>
       </THead>
-      <tbody>
-        {services.map((s) => (
-          <ServiceRow key={`${s.cluster}/${s.name}`} service={s} stale={staleClusters.has(s.cluster)} />
+      <tbody ref={body} data-testid="service-rows" data-total={services.length} data-windowed={windowed || undefined}>
+        {first > 0 && <tr aria-hidden style={{ height: first * ROW_HEIGHT }} />}
+        {services.slice(first, last).map((s) => (
+          <ServiceRow
+            key={`${s.cluster}/${s.name}`}
+            service={s}
+            stale={staleClusters.has(s.cluster)}
+            height={windowed ? ROW_HEIGHT : undefined}
+            onOpen={(href) => router.push(href)}
+          />
         ))}
+        {last < services.length && <tr aria-hidden style={{ height: (services.length - last) * ROW_HEIGHT }} />}
       </tbody>
     </Table>
   );
@@ -91,16 +143,24 @@ function SortableTh({ label, sortKey, current, onSort }: { label: string; sortKe
   );
 }
 
-function ServiceRow({ service: s, stale }: { service: ServiceHealth; stale: boolean }) {
+function ServiceRow({ service: s, stale, height, onOpen }: { service: ServiceHealth; stale: boolean; height?: number; onOpen: (href: string) => void }) {
   const href = `/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.name)}`;
   const taskDef = s.taskDefinition ? `${s.taskDefinition.family}:${s.taskDefinition.revision}` : null;
+  // The whole row opens the service; links and buttons inside keep their own clicks, and selecting text does not navigate.
+  const open = (e: MouseEvent<HTMLTableRowElement>) => {
+    if ((e.target as HTMLElement).closest('a, button') || window.getSelection()?.toString()) return;
+    if (e.metaKey || e.ctrlKey) window.open(href, '_blank', 'noopener');
+    else onOpen(href);
+  };
   return (
     <Tr
       data-testid="service-row"
       data-service={s.name}
       data-cluster={s.cluster}
       data-verdict={s.verdict}
-      className={cn('hover:bg-surface-hover', rowEdge[s.verdict])}
+      onClick={open}
+      style={height ? { height } : undefined}
+      className={cn('cursor-pointer hover:bg-surface-hover', rowEdge[s.verdict])}
     >
       <Td>
         <VerdictBadge verdict={s.verdict} />
@@ -114,7 +174,9 @@ function ServiceRow({ service: s, stale }: { service: ServiceHealth; stale: bool
       <Td>
         <div className="flex min-w-0 items-center gap-1">
           {stale && <StaleIcon />}
-          <Truncate text={s.cluster} mono className={stale ? 'text-degraded-fg' : 'text-fg-muted'} />
+          <span title={s.cluster} className={cn('line-clamp-2 break-all font-mono text-[12px] leading-tight', stale ? 'text-degraded-fg' : 'text-fg-muted')}>
+            {s.cluster}
+          </span>
         </div>
       </Td>
       <Td>

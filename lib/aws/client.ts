@@ -7,6 +7,8 @@ import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { awsCallStarted } from '../observability/hooks';
 import { toAppError } from './errors';
+import type { QuotaBudget, QuotaScope } from './quota-budget';
+import { awsServiceIdOf, throttleBucketOf } from './throttle-buckets';
 
 export interface AwsClientOptions {
   region: string;
@@ -19,6 +21,10 @@ export interface AwsClientOptions {
   callDeadlineMs: number;
   /** Tests pass static credentials; otherwise the SDK's default chain (env, profile, SSO, task role). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Codeflow's share of AWS's throttle buckets; absent, calls are not budgeted (tests, one-off CLI runs). */
+  budget?: QuotaBudget;
+  /** Whose quota the calls spend; the account is a label until clients are built per assumed role. */
+  account?: string;
 }
 
 export interface AwsClients {
@@ -29,6 +35,7 @@ export interface AwsClients {
   guardduty: GuardDutyClient;
   backup: BackupClient;
   deadlineMs: number;
+  budget?: { quota: QuotaBudget; scope: QuotaScope };
 }
 
 export function createAwsClients(opts: AwsClientOptions): AwsClients {
@@ -43,7 +50,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
       requestTimeout: opts.requestTimeoutMs,
     }),
   };
-  return {
+  const clients: AwsClients = {
     ecs: new ECSClient(common),
     elbv2: new ElasticLoadBalancingV2Client(common),
     cloudwatch: new CloudWatchClient(common),
@@ -51,8 +58,16 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     guardduty: new GuardDutyClient(common),
     backup: new BackupClient(common),
     deadlineMs: opts.callDeadlineMs,
+    budget: opts.budget ? { quota: opts.budget, scope: { account: opts.account ?? 'default', region: opts.region } } : undefined,
   };
+  if (clients.budget) {
+    for (const c of [clients.ecs, clients.elbv2, clients.cloudwatch, clients.logs, clients.guardduty, clients.backup]) budgets.set(c, clients.budget);
+  }
+  return clients;
 }
+
+/** Each SDK client's budget, so every `send` call site is budgeted without passing it along. */
+const budgets = new WeakMap<object, { quota: QuotaBudget; scope: QuotaScope }>();
 
 type SdkClient = ECSClient | ElasticLoadBalancingV2Client | CloudWatchClient | CloudWatchLogsClient | GuardDutyClient | BackupClient;
 
@@ -75,17 +90,26 @@ const serviceLabels: Record<string, string> = {
  * the observability hooks (metrics by service/operation/outcome, a span when tracing is on).
  */
 export async function send<C extends object>(client: SdkClient, command: C, deadlineMs: number, operation: string): Promise<OutputOf<C>> {
+  const budget = budgets.get(client);
   const serviceId = client.config.serviceId ?? '';
   const service = serviceLabels[serviceId] ?? (serviceId || 'AWS');
+  const awsService = awsServiceIdOf(serviceId);
+  const bucket = budget && awsService ? throttleBucketOf(awsService, operation) : null;
+  // Reads wait for Codeflow's share of the throttle bucket; the deadline starts once the call may go out.
+  if (budget && bucket) await budget.quota.take(budget.scope, bucket);
   const ended = awsCallStarted({ service, operation });
   try {
     // The SDK's overloaded generic `send` cannot be called through a union; the output type is recovered by OutputOf.
     const sendAny = client.send.bind(client) as (command: C, options: { abortSignal: AbortSignal }) => Promise<OutputOf<C>>;
     const output = await sendAny(command, { abortSignal: AbortSignal.timeout(deadlineMs) });
-    ended({ outcome: 'ok', requestId: (output as { $metadata?: { requestId?: string } }).$metadata?.requestId });
+    const metadata = (output as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
+    // Retried attempts are most often throttling the SDK absorbed: shrink the share all the same.
+    if (budget && bucket && (metadata?.attempts ?? 1) > 1) budget.quota.throttled(budget.scope, bucket);
+    ended({ outcome: 'ok', requestId: metadata?.requestId });
     return output;
   } catch (e) {
     const error = toAppError(e, operation, { service, deadlineMs });
+    if (budget && bucket && error.code === 'rate_limited') budget.quota.throttled(budget.scope, bucket);
     ended({ outcome: error.code, requestId: error.requestId, error });
     throw error;
   }

@@ -1,5 +1,6 @@
 import { getConfig } from '../config';
 import { createAwsClients, type AwsClients } from './client';
+import { QuotaBudget } from './quota-budget';
 
 let memo: AwsClients | undefined;
 
@@ -7,7 +8,8 @@ let memo: AwsClients | undefined;
 export function getAwsClients(): AwsClients {
   if (!memo) {
     const config = getConfig();
-    memo = createAwsClients({ region: config.region, endpoint: config.endpoint, ...config.aws });
+    const { budgetPct, ...aws } = config.aws;
+    memo = createAwsClients({ region: config.region, endpoint: config.endpoint, ...aws, budget: new QuotaBudget(budgetPct) });
   }
   return memo;
 }

@@ -23,6 +23,9 @@ export interface RedisCacheStoreOptions {
 
 /** Frees the lock only if it is still ours: a lock that expired and was taken by another replica stays theirs. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/** However long a holder keeps renewing its lock, a waiter fetches itself after this long. */
+const MAX_WAIT_WHILE_HELD_MS = 120_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -156,7 +159,8 @@ export class RedisCacheStore implements CacheStore {
 
   async coordinate<T>(key: string, opts: { ttlMs: number; isFresh: (entry: CacheEntry<T>) => boolean }): Promise<RefreshTurn<T>> {
     const alone: RefreshTurn<T> = { kind: 'lead', release: async () => {} };
-    const deadline = this.now() + this.waitMs;
+    let deadline = this.now() + this.waitMs;
+    const hardDeadline = this.now() + MAX_WAIT_WHILE_HELD_MS;
     let interval = this.pollMs;
     try {
       for (;;) {
@@ -172,9 +176,16 @@ export class RedisCacheStore implements CacheStore {
           const lockKey = this.lockKey(key);
           const got = await this.link.run((c) => c.set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: this.lockMs } }));
           if (got !== null) {
+            // A refresh may outlast the lock (AWS slow, or stretched by the quota budget): the holder
+            // renews it while it works, so no other replica starts a second refresh meanwhile.
+            const renew = setInterval(() => {
+              this.link.run((c) => c.eval(RENEW, { keys: [lockKey], arguments: [token, String(this.lockMs)] })).catch(() => undefined);
+            }, Math.max(50, Math.floor(this.lockMs / 3)));
+            renew.unref?.();
             return {
               kind: 'lead',
               release: async () => {
+                clearInterval(renew);
                 try {
                   await this.link.run((c) => c.eval(RELEASE, { keys: [lockKey], arguments: [token] }));
                 } catch {
@@ -184,6 +195,9 @@ export class RedisCacheStore implements CacheStore {
             };
           }
           // Another replica took it between our read and our SET: wait for its value.
+        } else {
+          // A held lock is a refresh under way (its holder renews it): keep waiting for its value, within bounds.
+          deadline = Math.min(hardDeadline, Math.max(deadline, this.now() + this.waitMs));
         }
         if (this.now() >= deadline) return alone; // the holder is slow or gone: fetch ourselves rather than fail
         await sleep(Math.min(interval, Math.max(1, deadline - this.now())));

@@ -5,6 +5,7 @@ import type { CachedResult } from '../cache/cached';
 import { AppError } from '../errors';
 import { getFleetContext, type FleetContext } from './context';
 import { toServiceHealth } from './service-health';
+import type { TaskDefinition } from '../aws/types';
 import type { ClusterSnapshot } from './types';
 
 /**
@@ -27,9 +28,7 @@ export async function fetchClusterSnapshot(cluster: string, ctx: FleetContext): 
   const services = arns.length > 0 ? await describeServices(ctx.aws, cluster, arns, { missing: 'omit' }) : [];
 
   const tdArns = [...new Set(services.map((s) => s.taskDefinitionArn).filter(Boolean))];
-  const tds = new Map(
-    await mapLimit(tdArns, 5, async (arn) => [arn, await ctx.taskDefinitions.get(ctx.aws, arn)] as const),
-  );
+  const tds = await taskDefinitionsOf(tdArns, ctx);
 
   return {
     cluster: nameFromArn(cluster),
@@ -39,6 +38,33 @@ export async function fetchClusterSnapshot(cluster: string, ctx: FleetContext): 
       .map((s) => toServiceHealth(cluster, s, tds.get(s.taskDefinitionArn) ?? null))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
+}
+
+/** How long a refresh waits for revisions it has not described yet; the rest land in the cache for the next one. */
+const TASK_DEFINITION_WAIT_MS = 3000;
+
+/**
+ * The services' task definitions (for their images). Described revisions are cached for good, but a
+ * first read of a large fleet has one per service (2,000 calls at Codeflow's share of the
+ * task-definition bucket is minutes): the snapshot does not wait for them all. Rows whose revision is
+ * not described yet show no image until a later refresh; a revision that cannot be described shows none.
+ */
+async function taskDefinitionsOf(arns: string[], ctx: FleetContext): Promise<Map<string, TaskDefinition | null>> {
+  const out = new Map<string, TaskDefinition | null>();
+  const missing: string[] = [];
+  for (const arn of arns) {
+    const held = ctx.taskDefinitions.peek(arn);
+    if (held) out.set(arn, held);
+    else missing.push(arn);
+  }
+  if (missing.length === 0) return out;
+  const described = mapLimit(missing, 5, async (arn) => [arn, await ctx.taskDefinitions.get(ctx.aws, arn).catch(() => null)] as const);
+  let timer: NodeJS.Timeout | undefined;
+  const waited = await Promise.race([described, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), TASK_DEFINITION_WAIT_MS)))]);
+  clearTimeout(timer);
+  for (const arn of missing) out.set(arn, ctx.taskDefinitions.peek(arn) ?? null);
+  if (waited) for (const [arn, td] of waited) out.set(arn, td);
+  return out;
 }
 
 /** Only needed for a cluster without services, where no service carries the ARN. */

@@ -69,10 +69,20 @@ export interface ClusterStatus {
   stale: boolean;
   /** Human-readable reason the last refresh failed, when it did. */
   error: string | null;
+  /** No data yet: the first read from AWS is under way. */
+  loading?: boolean;
+  /** Codeflow's share of the ECS service-read throttle bucket now, in percent (shrunk while AWS throttles). */
+  budgetPct?: number | null;
 }
 
 export interface FleetOverview {
+  /** Increases with every published change (the server-sent events' ids). */
+  version?: number;
   generatedAt: string;
+  /** Nothing has been read from AWS yet (a cold start): the console says "loading from AWS". */
+  loading?: boolean;
+  /** Why the clusters could not be listed, when they could not. */
+  discoveryError?: string | null;
   clusters: ClusterStatus[];
   services: ServiceHealth[];
 }

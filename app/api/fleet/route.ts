@@ -1,7 +1,9 @@
-import { getFleetOverview } from '@/lib/fleet/overview';
-import { json, withErrors } from '@/lib/api/handler';
+import { getFleetFeed } from '@/lib/fleet/feed';
+import { fleetResponse } from '@/lib/fleet/feed-http';
+import { withErrors } from '@/lib/api/handler';
 import { withUser } from '@/lib/api/with-user';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withErrors(withUser(async () => json(await getFleetOverview()), { action: 'fleet.read' }));
+/** The last published overview, at once (ETag, gzip); AWS is read on the feed's schedule, never per request. */
+export const GET = withErrors(withUser(async (req) => fleetResponse(req, getFleetFeed()), { action: 'fleet.read' }));

@@ -1,0 +1,105 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { ClusterStatus, FleetOverview, ServiceHealth } from '@/lib/fleet/types';
+
+export interface LiveFleet {
+  data: FleetOverview | null;
+  /** When the browser last heard from the server (an event, a 200 or a 304). */
+  receivedAt: number;
+  /** Why the last attempt to hear from the server failed; null while it answers. */
+  error: string | null;
+  mode: 'connecting' | 'live' | 'polling';
+}
+
+interface Delta {
+  version: number;
+  generatedAt: string;
+  loading: boolean;
+  discoveryError: string | null;
+  clusters: ClusterStatus[];
+  upserts: ServiceHealth[];
+  removals: string[];
+}
+
+const POLL_MS = 5000;
+/** EventSource retries by itself; after this many failures without a single event, poll instead. */
+const FAILURES_BEFORE_POLLING = 3;
+const keyOf = (s: Pick<ServiceHealth, 'cluster' | 'name'>) => `${s.cluster}/${s.name}`;
+
+function applyDelta(current: FleetOverview, delta: Delta): FleetOverview {
+  const removed = new Set(delta.removals);
+  const upserts = new Map(delta.upserts.map((s) => [keyOf(s), s]));
+  const services = current.services.filter((s) => !removed.has(keyOf(s)) && !upserts.has(keyOf(s)));
+  services.push(...upserts.values());
+  return { version: delta.version, generatedAt: delta.generatedAt, loading: delta.loading, discoveryError: delta.discoveryError, clusters: delta.clusters, services };
+}
+
+/**
+ * The fleet, live: one server-sent event stream (the whole overview, then deltas of what changed;
+ * EventSource resumes with Last-Event-ID after a drop). Where events cannot flow (a proxy that
+ * buffers, an old browser) it polls /api/fleet every 5 s with its ETag, so unchanged polls are 304s.
+ */
+export function useLiveFleet(): LiveFleet {
+  const [state, setState] = useState<LiveFleet>({ data: null, receivedAt: 0, error: null, mode: 'connecting' });
+
+  useEffect(() => {
+    let stopped = false;
+    let pollTimer: ReturnType<typeof setTimeout> | undefined;
+    let etag: string | null = null;
+    let source: EventSource | undefined;
+
+    async function poll() {
+      try {
+        const res = await fetch('/api/fleet', { headers: etag ? { 'if-none-match': etag } : {}, cache: 'no-store' });
+        if (res.status === 304) {
+          setState((s) => ({ ...s, receivedAt: Date.now(), error: null, mode: 'polling' }));
+        } else if (res.ok) {
+          etag = res.headers.get('etag');
+          const data = (await res.json()) as FleetOverview;
+          setState({ data, receivedAt: Date.now(), error: null, mode: 'polling' });
+        } else {
+          const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+          setState((s) => ({ ...s, error: body?.error?.message ?? `The server answered ${res.status}`, mode: 'polling' }));
+        }
+      } catch {
+        setState((s) => ({ ...s, error: 'Codeflow’s server could not be reached', mode: 'polling' }));
+      }
+      if (!stopped) pollTimer = setTimeout(poll, POLL_MS);
+    }
+
+    if (typeof EventSource === 'undefined') {
+      void poll();
+    } else {
+      let failures = 0;
+      let heard = false;
+      source = new EventSource('/api/fleet/events');
+      source.addEventListener('snapshot', (e) => {
+        heard = true;
+        const data = JSON.parse((e as MessageEvent<string>).data) as FleetOverview;
+        setState({ data, receivedAt: Date.now(), error: null, mode: 'live' });
+      });
+      source.addEventListener('delta', (e) => {
+        const delta = JSON.parse((e as MessageEvent<string>).data) as Delta;
+        setState((s) => (s.data ? { data: applyDelta(s.data, delta), receivedAt: Date.now(), error: null, mode: 'live' } : s));
+      });
+      source.onerror = () => {
+        if (stopped) return;
+        failures++;
+        if (!heard && failures >= FAILURES_BEFORE_POLLING) {
+          source?.close();
+          void poll();
+          return;
+        }
+        setState((s) => ({ ...s, error: 'The live connection dropped; reconnecting' }));
+      };
+    }
+    return () => {
+      stopped = true;
+      source?.close();
+      clearTimeout(pollTimer);
+    };
+  }, []);
+
+  return state;
+}
