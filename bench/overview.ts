@@ -153,7 +153,7 @@ function rssMb(pid: number): number {
 
 async function benchFleet(fleetSize: number) {
   const sandbox = await startSandbox({ seed: 42, speed: 0, fleetSize, throttleBuckets: true });
-  const admin = async <T>(path: string, method = 'GET', body?: unknown) => (await (await fetch(`${sandbox.url}/_sandbox/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
+  const admin = async <T>(path: string, method = 'GET', body?: unknown) => (await (await fetch(`${sandbox.url}/_sandbox/${path}`, { method, headers: body === undefined ? undefined : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
   const calls = () => admin<{ calls: Record<string, number>; total: number }>('calls');
   type Bucket = { bucket: keyof typeof THROTTLE_BUCKETS; calls: number; throttled: number; peakPerSecond: number };
   const throttling = () => admin<{ buckets: Bucket[] }>('throttling');

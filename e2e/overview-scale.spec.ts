@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { resetSandbox, sandboxUrl } from './sandbox';
 
 async function resetWithFleet(fleetSize: number) {
-  const response = await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST', body: JSON.stringify({ seed: 42, speed: 0, fleetSize }) });
+  const response = await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 42, speed: 0, fleetSize }) });
   if (!response.ok) throw new Error(`sandbox reset: ${response.status} ${await response.text()}`);
 }
 

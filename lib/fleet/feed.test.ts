@@ -61,7 +61,7 @@ describe('the fleet feed against the sandbox', { timeout: 240_000 }, () => {
   });
   after(() => running.close());
 
-  const admin = (path: string, method: string, body?: unknown) => fetch(`${running.url}/_sandbox/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const admin = (path: string, method: string, body?: unknown) => fetch(`${running.url}/_sandbox/${path}`, { method, headers: body === undefined ? undefined : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const calls = async () => ((await (await admin('calls', 'GET')).json()) as { calls: Record<string, number> }).calls;
 
   it('refreshes never overlap: 500 concurrent viewers, a refresh slower than the TTL, calls per refresh = the batching minimum', async () => {
