@@ -14,6 +14,7 @@ describe('parseConfig', () => {
       region: 'us-east-1',
       endpoint: undefined,
       clusters: [],
+      awsClockUrl: undefined,
       sandbox: false,
       aws: { maxAttempts: 3, connectionTimeoutMs: 2000, requestTimeoutMs: 5000, callDeadlineMs: 8000, budgetPct: 25 },
       fleet: { cacheTtlMs: 5000 },

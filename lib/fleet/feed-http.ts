@@ -8,22 +8,22 @@ const HEARTBEAT_MS = 15_000;
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 /**
- * GET /api/fleet: the published overview as it is, never re-serialised: gzipped when the client
- * takes gzip, and 304 when its ETag is still the latest.
+ * GET /api/fleet: the published overview as it is, never re-serialised, and 304 when its ETag is
+ * still the latest. Compression is left to the server: Next.js compresses route handler responses
+ * itself and would gzip an already gzipped body a second time (a Content-Encoding set here is kept,
+ * so clients would unzip once and read gzip).
  */
 export async function fleetResponse(req: Request, feed: FleetFeed): Promise<Response> {
   const published = await feed.latestWithin(COLD_WAIT_MS);
   const headers: Record<string, string> = {
     etag: published.etag,
     'cache-control': 'private, no-cache',
-    vary: 'accept-encoding',
   };
   if (req.headers.get('if-none-match') === published.etag) return new Response(null, { status: 304, headers });
-  const gzip = /\bgzip\b/.test(req.headers.get('accept-encoding') ?? '');
-  const body = gzip ? published.gzip : published.json;
+  const body = published.json;
   return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), {
     status: 200,
-    headers: { ...headers, 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+    headers: { ...headers, 'content-type': 'application/json' },
   });
 }
 

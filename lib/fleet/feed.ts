@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { runInBackground } from '../aws/quota-budget';
 import { throttleBucketOf } from '../aws/throttle-buckets';
 import { isAppError } from '../errors';
@@ -10,13 +9,12 @@ import { fetchClusterSnapshot } from './snapshot';
 import { defaultTelemetrySources, joinTelemetry, type TelemetrySources } from './telemetry';
 import type { ClusterSnapshot, ClusterStatus, ServiceHealth, Verdict } from './types';
 
-/** One published state of the fleet, serialised (and gzipped) once for every viewer. */
+/** One published state of the fleet, serialised once for every viewer. */
 export interface PublishedFleet {
   version: number;
   etag: string;
   /** The FleetOverview as JSON. */
   json: Buffer;
-  gzip: Buffer;
   /** Server-sent event carrying the whole overview. */
   snapshotEvent: Buffer;
   /** Server-sent event carrying what changed since the previous version; null for the first. */
@@ -66,7 +64,7 @@ const MIN_INTERVAL_MS = 250;
  * flight (the cache's single-flight and, with Redis, its cross-replica lock on top), and the next
  * is due one TTL after the data it brought, so a refresh slower than the TTL delays the next one
  * instead of overlapping it; when the AWS budget makes refreshes wait, the oldest cluster goes
- * first. Each change is serialised and gzipped once, and pushed to subscribers as a delta.
+ * first. Each change is serialised once, and pushed to subscribers as a delta.
  */
 export class FleetFeed {
   private readonly clusters = new Map<string, ClusterState>();
@@ -313,7 +311,6 @@ export class FleetFeed {
       version,
       etag: `"${this.bootId}-${version}-${createHash('sha1').update(json).digest('hex').slice(0, 12)}"`,
       json,
-      gzip: gzipSync(json),
       snapshotEvent: Buffer.from(encoder.encode(`id: ${version}\nevent: snapshot\ndata: ${json.toString()}\n\n`)),
       deltaEvent: first ? null : Buffer.from(encoder.encode(`id: ${version}\nevent: delta\ndata: ${deltaJson}\n\n`)),
       loading,
