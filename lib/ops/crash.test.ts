@@ -32,7 +32,10 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
   before(async () => {
     running = await startSandbox({ seed: 42, speed: 0 });
   });
+  /** The surviving process's own PGlite handles: the suite target closes only what it opened itself. */
+  const reopened: { close(): Promise<void> }[] = [];
   after(async () => {
+    for (const handle of reopened) await handle.close().catch(() => {});
     await running.close();
   });
   beforeEach(() => {
@@ -69,7 +72,12 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     child.kill('SIGKILL');
     await exited;
     const killedAt = Date.now();
-    const db: Db = testDb.url ? testDb.db : (await openDb({ dataDir: testDb.dataDir! })).db;
+    let db: Db = testDb.db;
+    if (!testDb.url) {
+      const handle = await openDb({ dataDir: testDb.dataDir! });
+      reopened.push(handle);
+      db = handle.db;
+    }
     return { ctx: { db, aws: testClients(running.url), policy: quickPolicy(), awsNow: sandboxClock(running.url) }, killedAt };
   }
 
