@@ -171,7 +171,7 @@ test('a production deploy waits for a second operator, which the requester canno
   await expect(admin.locator(`[data-testid="pending-row"][data-operation-id="${id}"]`)).toHaveCount(0);
   await admin.goto(`/operations/${id}`);
   await expect(operation(admin)).not.toHaveAttribute('data-status', 'awaiting_approval');
-  await expect(admin.getByText('Ada Admin').first()).toBeVisible();
+  await expect(admin.getByRole('main').getByText('Ada Admin').first()).toBeVisible();
   await advanceUntilStatus(admin, 'succeeded');
   await admin.context().close();
   await page.context().close();

@@ -81,8 +81,11 @@ async function send<T>(path: string, method: 'POST' | 'PUT', body: unknown, head
     throw new ApiError(0, 'network', 'Codeflow’s server could not be reached; check your connection. Nothing was sent twice: retrying with the same dialog is safe.');
   }
   if (res.ok) return (await res.json()) as T;
-  const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string } } | null;
-  throw new ApiError(res.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `The server answered ${res.status} ${res.statusText}`.trim(), payload?.error?.requestId);
+  const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string; subCode?: string; fields?: { path: string; message: string }[] } } | null;
+  throw new ApiError(res.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `The server answered ${res.status} ${res.statusText}`.trim(), payload?.error?.requestId, {
+    subCode: payload?.error?.subCode,
+    fields: payload?.error?.fields,
+  });
 }
 
 export function planOperation(cluster: string, service: string, request: PlanRequest): Promise<Plan> {
