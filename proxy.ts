@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { HSTS, newNonce, pageContentSecurityPolicy, servedOverHttps } from './lib/auth/security-headers';
+import { HSTS, newNonce, pageContentSecurityPolicy, REQUEST_QUERY_HEADER, servedOverHttps } from './lib/auth/security-headers';
 
 /**
  * Two jobs for every page request. First, security headers: a per-request CSP nonce that Next.js
@@ -14,16 +14,22 @@ const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-
 export function proxy(req: NextRequest) {
   const nonce = newNonce();
   const csp = pageContentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development' });
-  const res = signInRedirect(req) ?? NextResponse.next({ request: { headers: withNonce(req.headers, nonce, csp) } });
+  const res = signInRedirect(req) ?? NextResponse.next({ request: { headers: forThePage(req, nonce, csp) } });
   res.headers.set('Content-Security-Policy', csp);
   if (servedOverHttps(req.nextUrl, req.headers)) res.headers.set('Strict-Transport-Security', HSTS);
   return res;
 }
 
-function withNonce(headers: Headers, nonce: string, csp: string): Headers {
-  const next = new Headers(headers);
+/**
+ * What the page is handed: the nonce and policy, and the query it was asked with (pages see only
+ * their path, and a sign-in redirect made by the page itself must come back with the query too).
+ * Set, never appended, so a client cannot supply its own.
+ */
+function forThePage(req: NextRequest, nonce: string, csp: string): Headers {
+  const next = new Headers(req.headers);
   next.set('x-nonce', nonce);
   next.set('Content-Security-Policy', csp);
+  next.set(REQUEST_QUERY_HEADER, req.nextUrl.search);
   return next;
 }
 

@@ -38,3 +38,6 @@ export function servedOverHttps(url: URL, headers: Headers): boolean {
   const forwarded = headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   return forwarded ? forwarded === 'https' : url.protocol === 'https:';
 }
+
+/** The request header the proxy puts a page request's query in (pages are given only their path). */
+export const REQUEST_QUERY_HEADER = 'x-codeflow-query';

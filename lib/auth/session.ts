@@ -16,6 +16,7 @@ import { findLiveToken } from './tokens';
 import { effectiveRole, getUserById, recordIdpRefusal, updateIdpGroups } from './users';
 import { getLiveSession, latestIdpAccessToken } from './sessions';
 import { lowerOf } from './roles';
+import { REQUEST_QUERY_HEADER } from './security-headers';
 import type { UserRow } from '../db/schema';
 
 async function readSessionToken(): Promise<SessionToken | null> {
@@ -74,11 +75,20 @@ async function readCurrentUser(): Promise<CurrentUser | null> {
   return fromRow(row, { kind: 'session', authenticatedAt: token.authAt });
 }
 
-/** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */
+/**
+ * For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo` — with the
+ * query the page was asked with (the proxy passes it on), so a filtered deep link survives sign-in.
+ */
 export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
   const user = await getCurrentUser();
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(await withRequestQuery(returnTo))}`);
   return user;
+}
+
+async function withRequestQuery(path: string): Promise<string> {
+  if (path.includes('?')) return path;
+  const query = (await headers()).get(REQUEST_QUERY_HEADER) ?? '';
+  return query.startsWith('?') ? path + query : path;
 }
 
 /** What the 403 page (app/forbidden.tsx) shows: the refusal authorizePage made during this request. */
