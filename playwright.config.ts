@@ -13,7 +13,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: e2eEnv.outputDir,
   use: {
     baseURL: e2eEnv.baseUrl,
     trace: 'retain-on-failure',

@@ -12,6 +12,9 @@ const dataDir = process.env.E2E_DATA_DIR ?? join(process.cwd(), '.codeflow', 'e2
 const sessionSecret = process.env.E2E_SESSION_SECRET ?? 'e2e-session-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 // Turns /api/metrics on for the run; e2e/metrics.spec.ts scrapes with it.
 const metricsToken = 'e2e-metrics-token-0123456789abcdef';
+// Traces, screenshots and the signed-in sessions of this run: one directory per pass, since
+// scripts/test.mjs runs its two passes side by side and Playwright empties its output directory at start.
+const outputDir = process.env.E2E_OUTPUT_DIR ?? join(process.cwd(), 'test-results');
 
 export const e2eEnv = {
   port,
@@ -21,7 +24,8 @@ export const e2eEnv = {
   sessionSecret,
   metricsToken,
   database: process.env.E2E_DATABASE_URL ? 'postgres' : 'pglite',
-  storageState: (role: string) => join(process.cwd(), 'test-results', '.auth', `${role}.json`),
+  outputDir,
+  storageState: (role: string) => join(outputDir, '.auth', `${role}.json`),
   serverEnv: {
     PORT: String(port),
     SANDBOX_PORT: String(sandboxPort),

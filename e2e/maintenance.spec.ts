@@ -31,7 +31,11 @@ async function expectDrPanel(page: Page): Promise<void> {
 }
 
 test.describe('maintenance and DR', () => {
-  test.beforeAll(resetSandboxRealTime);
+  test.beforeAll(async () => {
+    // Up to 90 s of waiting at the top of an hour, more than the default hook timeout.
+    test.setTimeout(150_000);
+    await resetSandboxRealTime();
+  });
 
   test('a responder marks a weekly task done: who and when show, overdue ones stay flagged, DR ages come from the sandbox', async ({ browser }) => {
     const context = await browser.newContext({ storageState: e2eEnv.storageState('responder') });

@@ -48,3 +48,37 @@ describe('sandbox admin API: JSON only, own origin only', () => {
     assert.equal((await fetch(`${running.url}/_sandbox/faults`, { method: 'DELETE' })).status, 200, 'a DELETE without a body needs no content type');
   });
 });
+
+describe('sandbox call log: which calls named a resource since a point', () => {
+  let running: RunningSandbox;
+  before(async () => {
+    running = await startSandbox({ port: 0, seed: 42, speed: 0 });
+  });
+  after(() => running?.close());
+
+  const ecs = (operation: string, input: Record<string, unknown>) =>
+    fetch(running.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`, authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0' },
+      body: JSON.stringify(input),
+    });
+  const mentioning = async (text: string, since: number) =>
+    (await (await fetch(`${running.url}/_sandbox/calls/mentioning`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, since }) })).json()) as { calls: Record<string, number>; complete: boolean };
+
+  it('counts only the calls after `since` whose input names the text', async () => {
+    await ecs('DescribeServices', { cluster: 'codeflow-staging', services: ['search-indexer'] });
+    const { seq } = (await (await fetch(`${running.url}/_sandbox/calls`)).json()) as { seq: number };
+    assert.ok(seq >= 1);
+    await ecs('DescribeServices', { cluster: 'codeflow-staging', services: ['search-indexer'] });
+    await ecs('DescribeServices', { cluster: 'codeflow-staging', services: ['reports-worker'] });
+    await ecs('UpdateService', { cluster: 'codeflow-staging', service: 'search-indexer', desiredCount: 2 });
+    assert.deepEqual(await mentioning('search-indexer', seq), { calls: { 'ecs:DescribeServices': 1, 'ecs:UpdateService': 1 }, complete: true });
+    assert.deepEqual(await mentioning('search-indexer', seq + 3), { calls: {}, complete: true });
+    assert.deepEqual((await mentioning('reports-worker', 0)).calls, { 'ecs:DescribeServices': 1 });
+  });
+
+  it('refuses a query it cannot answer with 400', async () => {
+    const res = await fetch(`${running.url}/_sandbox/calls/mentioning`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x', since: -1 }) });
+    assert.equal(res.status, 400);
+  });
+});

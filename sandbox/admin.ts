@@ -131,7 +131,13 @@ export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string
       return json(200, { badImages: [...sandbox.world.badImages] });
     }
     case 'GET /_sandbox/calls':
-      return json(200, { calls: Object.fromEntries(sandbox.calls), total: [...sandbox.calls.values()].reduce((a, b) => a + b, 0) });
+      return json(200, { calls: Object.fromEntries(sandbox.calls), total: [...sandbox.calls.values()].reduce((a, b) => a + b, 0), seq: sandbox.lastCallSeq });
+    case 'POST /_sandbox/calls/mentioning': {
+      const { text, since } = body;
+      if (typeof text !== 'string' || text.length < 3) return json(400, { error: 'text must be a string of at least 3 characters (a service name or ARN)' });
+      if (typeof since !== 'number' || !Number.isInteger(since) || since < 0) return json(400, { error: 'since must be a sequence number from GET /_sandbox/calls' });
+      return json(200, sandbox.callsMentioning(text, since));
+    }
     case 'DELETE /_sandbox/calls':
       sandbox.calls.clear();
       return json(200, { calls: {}, total: 0 });

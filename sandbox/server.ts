@@ -133,7 +133,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
 async function invoke(sandbox: Sandbox, service: ServiceDefinition, operation: string, input: Record<string, unknown>, request: AwsRequest, protocol: 'json' | 'query', throttle: SandboxThrottle) {
   const handler = service.operations[operation];
   if (!handler) throw new AwsError(protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction', `The sandbox does not implement ${service.signingName}:${operation}.`);
-  sandbox.countCall(service.signingName, operation);
+  sandbox.countCall(service.signingName, operation, input);
   if (!throttle.admit(service.signingName, operation, request.region ?? sandbox.region)) throw faultError(protocol, 'throttle');
   const fault = sandbox.faultFor(service.signingName, operation);
   if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));

@@ -19,6 +19,7 @@ export interface WorldSnapshot {
 
 /** Bumped when the world's shape changes so that an older snapshot cannot be merged. */
 export const SNAPSHOT_VERSION = 1;
+const CALL_LOG_LIMIT = 10_000;
 
 export interface FaultRule {
   /** SigV4 signing name ("ecs", "elasticloadbalancing", …); all services when absent. */
@@ -62,6 +63,9 @@ export class Sandbox {
   readonly idpGroups = new Map<string, string[]>();
   /** Calls received per `service:Operation`, for tests and benchmarks counting AWS round trips. */
   readonly calls = new Map<string, number>();
+  /** The newest calls with their input, for "which calls named X since then" (bounded; see callsMentioning). */
+  private readonly callLog: { seq: number; call: string; input: string }[] = [];
+  private callSeq = 0;
   options!: Required<Omit<ResetOptions, 'startTime'>> & { startTime: number };
   /**
    * Names this world: new on every reset, kept across restarts. The console records it, so what
@@ -82,6 +86,7 @@ export class Sandbox {
     this.faults = [];
     this.faultRng = new Rng(this.options.seed ^ 0x5eed);
     this.calls.clear();
+    this.callLog.length = 0;
     this.idpGroups.clear();
     this.worldId = randomUUID();
     for (const plugin of this.plugins) plugin.reset(this.world, startTime);
@@ -157,9 +162,31 @@ export class Sandbox {
     return this.now();
   }
 
-  countCall(service: string, operation: string): void {
+  countCall(service: string, operation: string, input: Record<string, unknown> = {}): void {
     const key = `${service}:${operation}`;
     this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    this.callLog.push({ seq: ++this.callSeq, call: key, input: JSON.stringify(input).slice(0, 8192) });
+    if (this.callLog.length > CALL_LOG_LIMIT) this.callLog.splice(0, this.callLog.length - CALL_LOG_LIMIT);
+  }
+
+  /** The sequence number of the newest call so far: the `since` of a later callsMentioning. */
+  get lastCallSeq(): number {
+    return this.callSeq;
+  }
+
+  /**
+   * The calls after `since` whose input contains `text` (a service name, an ARN), counted per
+   * operation — what a test uses to say "nothing reached AWS about this service" while the console's
+   * background work goes on with other services. `complete` is false when the log no longer reaches back
+   * to `since`.
+   */
+  callsMentioning(text: string, since: number): { calls: Record<string, number>; complete: boolean } {
+    const calls: Record<string, number> = {};
+    for (const entry of this.callLog) {
+      if (entry.seq > since && entry.input.includes(text)) calls[entry.call] = (calls[entry.call] ?? 0) + 1;
+    }
+    const oldest = this.callLog[0]?.seq ?? this.callSeq + 1;
+    return { calls, complete: oldest <= since + 1 };
   }
 
   /** The fault to apply to this call, if any rule matches; the dice come from the seed. */

@@ -32,14 +32,23 @@ function freePort() {
   });
 }
 
-/** Runs a command, echoing its output, and returns its exit code and output for counting. */
-function run(command, args, env = {}) {
+/**
+ * Runs a command, echoing its output (each line after `prefix`, when two run side by side), and
+ * returns its exit code and output for counting.
+ */
+function run(command, args, env = {}, prefix = '') {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const echo = (stream) => (chunk) => {
-      output += chunk;
-      stream.write(chunk);
+    const echo = (stream) => {
+      let partial = '';
+      return (chunk) => {
+        output += chunk;
+        if (!prefix) return stream.write(chunk);
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop();
+        for (const line of lines) stream.write(`${prefix}${line}\n`);
+      };
     };
     child.stdout.on('data', echo(process.stdout));
     child.stderr.on('data', echo(process.stderr));
@@ -114,23 +123,35 @@ if (!only || only === 'e2e') {
     const postgres = await freshPostgresDatabase();
     const guardSpecs = ['e2e/security', 'e2e/roles', 'e2e/operations-guards', 'e2e/incidents', 'e2e/maintenance'];
     const passes = [
-      { name: 'e2e (PGlite, proxy on)', env: { E2E_PROXY: 'on' }, specs: [] },
+      { name: 'e2e (PGlite, proxy on)', tag: 'pglite', env: { E2E_PROXY: 'on' }, specs: [] },
       postgres.url
-        ? { name: 'e2e (PostgreSQL, proxy off)', env: { E2E_PROXY: 'off', E2E_DATABASE_URL: postgres.url }, specs: guardSpecs }
-        : { name: 'e2e (PGlite, proxy off)', env: { E2E_PROXY: 'off' }, specs: guardSpecs },
+        ? { name: 'e2e (PostgreSQL, proxy off)', tag: 'postgres', env: { E2E_PROXY: 'off', E2E_DATABASE_URL: postgres.url }, specs: guardSpecs }
+        : { name: 'e2e (PGlite, proxy off)', tag: 'proxy-off', env: { E2E_PROXY: 'off' }, specs: guardSpecs },
     ];
     if (postgres.skip) console.log(`\nnote: the browser suites run on PGlite only — ${postgres.skip}.`);
     const playwright = join(root, 'node_modules', '@playwright', 'test', 'cli.js');
-    for (const pass of passes) {
-      console.log(`\n▶ browser tests: ${pass.name}${pass.specs.length ? ` — ${pass.specs.join(', ')}` : ''} (Playwright, Chromium)\n`);
-      const env = {
-        ...pass.env,
-        CHROMIUM_PATH: chromium,
-        E2E_PORT: String(await freePort()),
-        E2E_SANDBOX_PORT: String(await freePort()),
-        E2E_DATA_DIR: mkdtempSync(join(tmpdir(), 'codeflow-e2e-')),
-      };
-      const { code, output } = await run(process.execPath, [playwright, 'test', ...pass.specs], env);
+    // Built once before both passes start (each pass's `codeflow start` would otherwise build into the same .next).
+    if (only === 'e2e') await run(process.execPath, ['--import', 'tsx', join(root, 'cli', 'build.ts'), '--if-needed']);
+    // The two passes run side by side — each its own console, sandbox, database and output directory —
+    // since a browser journey spends most of its time waiting; their lines are prefixed to tell them apart.
+    const outcomes = await Promise.all(
+      passes.map(async (pass, i) => {
+        const prefix = passes.length > 1 ? `[${pass.tag}] ` : '';
+        console.log(`\n▶ browser tests: ${pass.name}${pass.specs.length ? ` — ${pass.specs.join(', ')}` : ''} (Playwright, Chromium)${prefix ? `, lines marked ${prefix.trim()}` : ''}\n`);
+        const env = {
+          ...pass.env,
+          CHROMIUM_PATH: chromium,
+          E2E_PORT: String(await freePort()),
+          E2E_SANDBOX_PORT: String(await freePort()),
+          E2E_DATA_DIR: mkdtempSync(join(tmpdir(), 'codeflow-e2e-')),
+          E2E_OUTPUT_DIR: join(root, 'test-results', pass.tag),
+        };
+        // The second pass starts a little later, so the two consoles do not start on the same cores at once.
+        if (i > 0) await new Promise((r) => setTimeout(r, 20_000));
+        return { pass, ...(await run(process.execPath, [playwright, 'test', ...pass.specs], env, prefix)) };
+      }),
+    );
+    for (const { pass, code, output } of outcomes) {
       results.push({
         name: pass.name,
         code,
