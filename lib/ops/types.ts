@@ -140,7 +140,7 @@ export interface ExecutionState {
   /** Wall time execution began (written before the first AWS write; a crashed execution is timed from here). */
   startedAt?: string;
   /** The AWS write in flight (written before it is sent, cleared once it answered): what a restart reconciles. */
-  pendingCall?: { action: string; since: string };
+  pendingCall?: { action: string; since: string; /** ModifyListener: the group it sends all traffic to. */ targetGroupArn?: string };
   skipped?: string;
 }
 
