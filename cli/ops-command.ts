@@ -125,6 +125,7 @@ function printPlan(out: Output, plan: Plan): void {
   out.print(out.paint('bold', plan.summary) + out.paint('dim', `  [${plan.environment}]`));
   for (const c of plan.changes) out.print(`  ${c.label}: ${c.from ?? '—'} → ${c.to ?? '—'}`);
   for (const d of plan.imageDiff) out.print(`  image (${d.container}): ${d.from} → ${d.to}`);
+  if (plan.image) out.print(`  digest (${plan.image.container}): ${plan.image.digest ?? `none — ${plan.image.detail}`}; registered as ${plan.image.deployed}`);
   for (const d of plan.envDiff) out.print(`  env ${d.container}.${d.name}: ${d.from ?? '(unset)'} → ${d.to ?? '(unset)'}`);
   if (plan.cost) {
     const { cpuUnitsPerTask: cpu, memoryMiBPerTask: mem, currentCount: from, newCount: to } = plan.cost;

@@ -142,6 +142,11 @@ test('a production deploy waits for a second operator, which the requester canno
   await dialog.getByTestId('op-image-input').press('Enter');
   await expect(dialog.getByTestId('plan')).toHaveAttribute('data-requires-approval', 'true');
   await expect(dialog.locator('[data-testid="plan-guard"][data-status="requires_approval"]').first()).toBeVisible();
+  // The tag is resolved in ECR; the revision will be registered pinned to that digest.
+  const digest = dialog.getByTestId('plan-image-digest');
+  await expect(digest).toHaveAttribute('data-status', 'resolved');
+  await expect(digest).toContainText(/sha256:[a-f0-9]{64}/);
+  await expect(digest).toContainText(/registered as 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/codeflow:v1\.4\.3@sha256:[a-f0-9]{64}/);
   await expect(dialog.getByTestId('op-approval-note')).toBeVisible();
   await fillConfirmation(page, PROD.service, 'e2e: release v1.4.3');
   await expect(dialog.getByTestId('op-submit')).toHaveText('Request approval');

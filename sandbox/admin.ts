@@ -130,6 +130,14 @@ export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string
       sandbox.world.badImages.add(image);
       return json(200, { badImages: [...sandbox.world.badImages] });
     }
+    case 'POST /_sandbox/ecr/push': {
+      // What a CI pipeline does: push a new image under a tag (moving the tag if it existed).
+      const { repository, tag } = body;
+      if (typeof repository !== 'string' || !/^[a-z0-9][a-z0-9._/-]{0,255}$/.test(repository)) return json(400, { error: 'repository is required (an ECR repository name)' });
+      if (typeof tag !== 'string' || !/^[\w][\w.-]{0,127}$/.test(tag)) return json(400, { error: 'tag is required (an image tag)' });
+      const image = sandbox.world.pushEcrImage(repository, tag, sandbox.now(), { move: true });
+      return json(200, { repository, tag, digest: image.digest });
+    }
     case 'GET /_sandbox/calls':
       return json(200, { calls: Object.fromEntries(sandbox.calls), total: [...sandbox.calls.values()].reduce((a, b) => a + b, 0), seq: sandbox.lastCallSeq });
     case 'POST /_sandbox/calls/mentioning': {

@@ -1,7 +1,7 @@
 /**
  * The sandbox remembers, as AWS does: a world driven over the wire (lib/aws) survives a restart
- * from the data directory — fleet, revisions, deployments, alarms, findings, backups, metrics and
- * logs, its port, its id and its clock — and a reset world starts fresh under a new id.
+ * from the data directory — fleet, revisions, deployments, ECR images, alarms, findings, backups,
+ * metrics and logs, its port, its id and its clock — and a reset world starts fresh under a new id.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { describeServices, describeTaskDefinition, listTaskDefinitionRevisions, registerTaskDefinition, updateService } from '../lib/aws/ecs';
+import { describeImageByTag } from '../lib/aws/ecr';
 import { testClients } from '../lib/aws/testing/fixtures';
 import { startSandbox } from './server';
 import { deleteWorld, readMeta, storedWorldSize } from './sim/persistence';
@@ -51,6 +52,9 @@ describe('sandbox persistence', () => {
     const revision = await registerTaskDefinition(aws, { baseTaskDefinitionArn: base.arn, images: { [base.containers[0]!.name]: 'codeflow/api:v9.9.9-persisted' } });
     await updateService(aws, { cluster: 'codeflow-cluster', service: 'codeflow-service', taskDefinition: revision.arn });
     await admin(first.url, '/_sandbox/clock/advance', { seconds: 600 });
+    // ECR: a tag first looked up now, and one pushed again (moved to a new digest).
+    const looked = await describeImageByTag(aws, { registryId: '123456789012', region: 'us-east-1', repository: 'codeflow', tag: 'v9.9.9-persisted' });
+    const moved = (await admin(first.url, '/_sandbox/ecr/push', { repository: 'codeflow', tag: 'v1.4.2' })).digest;
     const before = fingerprint(first.sandbox);
     const simNow = first.sandbox.now();
     const alarms = [...first.sandbox.world.clusters.keys()].length;
@@ -78,6 +82,9 @@ describe('sandbox persistence', () => {
       assert.equal(again!.taskDefinitionArn, revision.arn);
       const revisions = await listTaskDefinitionRevisions(aws2, base.family);
       assert.ok(revisions.some((r) => r.arn === revision.arn));
+      const ecr = async (tag: string) => (await describeImageByTag(aws2, { registryId: '123456789012', region: 'us-east-1', repository: 'codeflow', tag }))?.digest;
+      assert.equal(await ecr('v9.9.9-persisted'), looked?.digest, 'a tag keeps its digest across the restart');
+      assert.equal(await ecr('v1.4.2'), moved, 'a moved tag stays moved');
       await admin(second.url, '/_sandbox/clock/advance', { seconds: 120 });
       assert.ok(second.sandbox.now() > simNow);
     } finally {

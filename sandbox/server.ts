@@ -11,6 +11,7 @@ import { parseCredentialScope, readBody, type AwsRequest, type AwsResponse } fro
 import { parseRestJsonRequest } from './protocol/rest-json';
 import { backupService } from './services/backup';
 import { cloudwatchService } from './services/cloudwatch';
+import { ecrService } from './services/ecr';
 import { ecsService } from './services/ecs';
 import { elbv2Service } from './services/elbv2';
 import { guarddutyService } from './services/guardduty';
@@ -166,7 +167,7 @@ function asAwsError(e: unknown): AwsError {
 }
 
 export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
-  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox), logsService(sandbox), cloudwatchService(sandbox), backupService(sandbox)];
+  return [ecsService(sandbox), elbv2Service(sandbox), guarddutyService(sandbox), logsService(sandbox), cloudwatchService(sandbox), backupService(sandbox), ecrService(sandbox)];
 }
 
 /** Starts the sandbox on loopback; port 0 (the default) picks a free port. */

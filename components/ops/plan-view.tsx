@@ -53,6 +53,7 @@ export function PlanView({ plan }: { plan: Plan }) {
                   <span className="break-all text-down-fg">− {d.from}</span>
                   <span className="break-all text-healthy-fg">+ {d.to}</span>
                 </div>
+                {plan.image && plan.image.container === d.container && <ImageDigest image={plan.image} />}
               </li>
             ))}
           </ul>
@@ -103,6 +104,30 @@ export function PlanView({ plan }: { plan: Plan }) {
           {plan.guards.length === 0 && <li className="text-[12px] text-fg-subtle">No guards apply.</li>}
         </ul>
       </Section>
+    </div>
+  );
+}
+
+const DIGEST_WORD: Record<NonNullable<Plan['image']>['status'], string> = {
+  pinned: 'pinned by digest',
+  resolved: 'tag resolved in ECR',
+  not_found: 'not in ECR',
+  not_ecr: 'digest not read',
+  unreadable: 'ECR not readable',
+};
+
+/** The digest the image resolves to, and the reference the new revision is registered with. */
+function ImageDigest({ image }: { image: NonNullable<Plan['image']> }) {
+  const known = image.digest !== null;
+  return (
+    <div data-testid="plan-image-digest" data-status={image.status} className="mt-1 flex flex-col gap-0.5 text-[11.5px]">
+      <span className="flex flex-wrap items-baseline gap-x-2">
+        <Badge tone={known ? 'healthy' : 'degraded'}>{DIGEST_WORD[image.status]}</Badge>
+        {known ? <span className="break-all font-mono text-fg">{image.digest}</span> : <span className="text-fg-muted">{image.detail}</span>}
+      </span>
+      <span className="text-fg-subtle">
+        registered as <span className="break-all font-mono">{image.deployed}</span>
+      </span>
     </div>
   );
 }

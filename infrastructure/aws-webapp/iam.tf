@@ -64,7 +64,7 @@ resource "aws_iam_role" "task" {
 
 # What Codeflow reads: the fleet, deployments, load balancers, alarms and metrics, logs (Logs
 # Insights queries are reads: StartQuery/StopQuery change nothing but the query), GuardDuty
-# findings and backup recovery points.
+# findings, backup recovery points, and the ECR image a deploy's tag resolves to (its digest).
 data "aws_iam_policy_document" "codeflow_read" {
   statement {
     sid = "CodeflowRead"
@@ -76,6 +76,7 @@ data "aws_iam_policy_document" "codeflow_read" {
       "cloudwatch:DescribeAlarms",
       "cloudwatch:GetMetricData",
       "cloudwatch:ListMetrics",
+      "ecr:DescribeImages",
       "ecs:DescribeClusters",
       "ecs:DescribeServiceDeployments",
       "ecs:DescribeServiceRevisions",

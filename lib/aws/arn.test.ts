@@ -23,6 +23,8 @@ describe('arn helpers', () => {
     assert.equal(imageTagOf('registry.local:5000/app'), 'latest');
     assert.equal(imageTagOf('registry.local:5000/app:abc'), 'abc');
     assert.equal(imageTagOf('app@sha256:deadbeef'), 'sha256:deadbeef');
+    assert.equal(imageTagOf('123.dkr.ecr.us-east-1.amazonaws.com/codeflow:v1.5.0@sha256:deadbeef'), 'v1.5.0');
+    assert.equal(imageTagOf('registry.local:5000/app@sha256:deadbeef'), 'sha256:deadbeef');
   });
 });
 

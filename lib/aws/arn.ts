@@ -15,11 +15,15 @@ export function nameFromArn(arnOrName: string): string {
   return arnOrName;
 }
 
-/** `nginx:1.27` → '1.27', `repo@sha256:…` → 'sha256:…', `repo` → 'latest'. Registry ports are not tags. */
+/**
+ * `nginx:1.27` → '1.27', `repo:v2@sha256:…` → 'v2' (pinned by digest, named by its tag, as Codeflow
+ * registers deploys), `repo@sha256:…` → 'sha256:…', `repo` → 'latest'. Registry ports are not tags.
+ */
 export function imageTagOf(image: string): string {
   const at = image.indexOf('@');
-  if (at >= 0) return image.slice(at + 1);
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  return colon >= 0 ? image.slice(colon + 1) : 'latest';
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  if (colon >= 0) return name.slice(colon + 1);
+  return at >= 0 ? image.slice(at + 1) : 'latest';
 }

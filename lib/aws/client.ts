@@ -6,6 +6,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { awsCallStarted } from '../observability/hooks';
+import { EcrClient } from './ecr';
 import { toAppError } from './errors';
 import type { QuotaBudget, QuotaScope } from './quota-budget';
 import { awsServiceIdOf, throttleBucketOf } from './throttle-buckets';
@@ -34,6 +35,8 @@ export interface AwsClients {
   logs: CloudWatchLogsClient;
   guardduty: GuardDutyClient;
   backup: BackupClient;
+  /** ECR over its wire protocol (lib/aws/ecr.ts), with the ECS client's credentials. */
+  ecr: EcrClient;
   deadlineMs: number;
   budget?: { quota: QuotaBudget; scope: QuotaScope };
 }
@@ -50,13 +53,15 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
       requestTimeout: opts.requestTimeoutMs,
     }),
   };
+  const ecs = new ECSClient(common);
   const clients: AwsClients = {
-    ecs: new ECSClient(common),
+    ecs,
     elbv2: new ElasticLoadBalancingV2Client(common),
     cloudwatch: new CloudWatchClient(common),
     logs: new CloudWatchLogsClient(common),
     guardduty: new GuardDutyClient(common),
     backup: new BackupClient(common),
+    ecr: new EcrClient({ region: opts.region, endpoint: opts.endpoint, credentials: () => ecs.config.credentials(), maxAttempts: opts.maxAttempts, requestTimeoutMs: opts.requestTimeoutMs }),
     deadlineMs: opts.callDeadlineMs,
     budget: opts.budget ? { quota: opts.budget, scope: { account: opts.account ?? 'default', region: opts.region } } : undefined,
   };

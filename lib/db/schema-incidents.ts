@@ -58,11 +58,17 @@ export const incidentEscalations = pgTable(
   (t) => [unique('incident_escalations_incident_role_key').on(t.incidentId, t.role)],
 );
 
+/**
+ * The webhook outbox (lib/notify/webhook-outbox.ts): incident notifications and operations'
+ * approval requests. A row is about an incident or an operation (the SQL checks exactly one; its
+ * foreign key to operations lives in the migration, as schema-ops imports the ops contract).
+ */
 export const incidentNotifications = pgTable('incident_notifications', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+  incidentId: uuid('incident_id').references(() => incidents.id, { onDelete: 'cascade' }),
+  operationId: uuid('operation_id'),
   dedupeKey: text('dedupe_key').notNull().unique(),
-  event: text('event').$type<'open' | 'escalation' | 'acknowledge' | 'resolve'>().notNull(),
+  event: text('event').$type<'open' | 'escalation' | 'acknowledge' | 'resolve' | 'approval'>().notNull(),
   target: text('target').notNull(),
   url: text('url').notNull(),
   format: text('format').$type<'slack' | 'json'>().notNull(),
@@ -83,7 +89,8 @@ export const incidentNotificationAttempts = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     notificationId: bigint('notification_id', { mode: 'number' }).notNull().references(() => incidentNotifications.id, { onDelete: 'cascade' }),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id').references(() => incidents.id, { onDelete: 'cascade' }),
+    operationId: uuid('operation_id'),
     attempt: integer('attempt').notNull(),
     at: tstz('at').notNull(),
     ok: boolean('ok').notNull(),

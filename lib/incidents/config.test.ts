@@ -32,7 +32,7 @@ it('reads the incidents section from codeflow.config.json through lib/config, an
   assert.equal(c.roster.manager.person, 'Engineering manager');
   assert.deepEqual(c.playbooks.P1, [{ id: 'p1-page-the-team', label: 'Page the team', action: null }, { id: 'rollback', label: 'Roll back', action: 'rollback' }]);
   assert.deepEqual(c.webhooks.map((w) => [w.name, w.format, w.events.join(','), w.severities.join(',')]), [
-    ['slack', 'slack', 'open,escalation,acknowledge,resolve', 'P0,P1,P2,P3'],
+    ['slack', 'slack', 'open,escalation,acknowledge,resolve,approval', 'P0,P1,P2,P3'],
     ['pager', 'json', 'escalation', 'P0,P1'],
   ]);
 });

@@ -20,8 +20,10 @@ export interface PlaybookStepConfig {
   action: PlaybookActionKind | null;
 }
 
-export type WebhookEvent = 'open' | 'escalation' | 'acknowledge' | 'resolve';
-export const WEBHOOK_EVENTS: readonly WebhookEvent[] = ['open', 'escalation', 'acknowledge', 'resolve'];
+export type IncidentEvent = 'open' | 'escalation' | 'acknowledge' | 'resolve';
+/** What a webhook target can be told: incident events, and `approval` (an operation waits for a second operator). */
+export type WebhookEvent = IncidentEvent | 'approval';
+export const WEBHOOK_EVENTS: readonly WebhookEvent[] = ['open', 'escalation', 'acknowledge', 'resolve', 'approval'];
 
 export interface WebhookTarget {
   name: string;
@@ -29,7 +31,7 @@ export interface WebhookTarget {
   /** `slack`: `{ text, blocks }` (Slack, Mattermost, Teams workflows); `json`: Codeflow's own event body. */
   format: 'slack' | 'json';
   events: WebhookEvent[];
-  /** Only incidents of these severities (all when absent). */
+  /** Only incidents of these severities (all when absent); approval requests are not filtered by it. */
   severities: Severity[];
   headers: Record<string, string>;
 }
@@ -50,7 +52,7 @@ export interface IncidentsConfig {
   };
   /** How often the background worker looks for due tiers and notifications (ms). */
   workerIntervalMs: number;
-  /** Link in notifications: `<publicUrl>/incidents/<id>`; defaults to NEXTAUTH_URL. */
+  /** Links in notifications (`<publicUrl>/incidents/<n>`, `<publicUrl>/operations/<id>`); defaults to NEXTAUTH_URL. */
   publicUrl: string | null;
 }
 

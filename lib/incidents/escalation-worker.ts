@@ -1,12 +1,12 @@
 import type { Db } from '../db/client';
 import type { IncidentsConfig } from './config';
 import { escalateDue, type ReachedTier } from './incidents';
-import { deliverDue, type DeliveryResult } from './notify';
+import { deliverDue, onDeliveryKick, type DeliveryResult } from '../notify/webhook-outbox';
 import { loggerFor } from '../observability/logger';
 
 /*
  * The background worker: every few seconds, reach the escalation tiers that are due and deliver
- * the notifications that are due. Safe to run in every replica at once (see escalateDue and
+ * the webhook notifications that are due (incidents' and operations' approval requests alike). Safe to run in every replica at once (see escalateDue and
  * deliverDue); tests call `tick(now, deps)` directly with a controlled clock.
  */
 
@@ -64,6 +64,8 @@ export function startEscalationWorker(opts: { intervalMs?: number } = {}): { sto
     const timer = setInterval(run, intervalMs);
     timer.unref();
     holder[KEY] = { timer, running: null, kick: run };
+    // Operations queue approval requests in the same outbox: they wake this worker too.
+    onDeliveryKick(kickEscalationWorker);
     setTimeout(run, 1_000).unref();
   }
   return { stop: stopEscalationWorker };
@@ -73,6 +75,7 @@ export function stopEscalationWorker(): void {
   const holder = globalThis as Holder;
   if (holder[KEY]) clearInterval(holder[KEY].timer);
   delete holder[KEY];
+  onDeliveryKick(null);
 }
 
 /** Runs a tick soon (after a change that queued notifications), without waiting for it; no-op when the worker is not running. */

@@ -9,7 +9,8 @@ import { incidentNotifications } from '../db/schema-incidents';
 import { describeTargets } from '../db/test-targets';
 import { tick } from './escalation-worker';
 import { openIncident, ownTimeline, updateIncident } from './incidents';
-import { backoffMs, buildPayload } from './notify';
+import { backoffMs } from '../notify/webhook-outbox';
+import { buildPayload } from './notify';
 import { RESPONDER, startReceiver, testConfig } from './testing/helpers';
 
 const SEC = 1000;

@@ -32,7 +32,7 @@ import { assertFence, releaseLock } from './lock';
 import { policyFor } from './policy-config';
 import { finish, loadRow, patchOperation, toOperation, withStep, type ExecutionState, type OperationRow } from './store';
 import type { ListenerSwitchPlan, Operation, OperationStatus, Plan, PlanChange, PlanGuard, TriggerReading } from './types';
-import { auditVerify } from './op-audit';
+import { auditVerify, completeDanglingIntents } from './op-audit';
 import { readGroupMetrics } from './readings';
 
 const MINUTE = 60_000;
@@ -192,9 +192,24 @@ export async function listenerSwitchStep(ctx: OpsContext, row: OperationRow, ser
     throw e;
   }
   const step = new Step(ctx, row, token, ts, exec, bg, reads);
+  // A ModifyListener written down as in flight: a live process is still waiting for its answer
+  // (leave it be), or the process died mid-call (reconcile from the listener AWS shows, never resend).
+  const pending = exec.pendingCall;
+  if (pending?.action === 'ModifyListener' && pending.targetGroupArn) {
+    if (Date.now() - Date.parse(pending.since) < pendingCallStaleMs(ctx)) return toOperation(row);
+    return step.reconcileSwitch(pending.targetGroupArn);
+  }
   if (bg.phase === 'restoring') return step.restore();
   if (bg.phase === 'deploying') return step.deploying();
   return step.switched();
+}
+
+/**
+ * How old an in-flight AWS write must be before its process is taken for gone: a live process has
+ * its answer (or gives up) within the call's deadline.
+ */
+function pendingCallStaleMs(ctx: OpsContext): number {
+  return Math.max(20_000, ctx.aws.deadlineMs + 5_000);
 }
 
 async function readListener(ctx: OpsContext, ts: ListenerSwitchPlan): Promise<Listener> {
@@ -284,14 +299,61 @@ class Step {
     );
   }
 
-  /** ModifyListener: 100 % to `groupArn`, after re-reading that it has healthy targets. False when it has none. */
+  /**
+   * ModifyListener: 100 % to `groupArn`, after re-reading that it has healthy targets. False when it
+   * has none. Written down before it is sent, as execution's writes are: a process killed mid-call
+   * leaves the operation saying so, and another one reconciles it (reconcileSwitch).
+   */
   private async switchTo(groupArn: string, action: 'modify-listener' | 'restore-modify-listener'): Promise<boolean> {
     const fresh = await healthyCount(this.ctx, groupArn);
     if (fresh.healthy === 0) return false;
     const forwards = this.r.listener.forwards.map((f) => ({ targetGroupArn: f.targetGroupArn, weight: f.targetGroupArn === groupArn ? 100 : 0 }));
-    await this.write(action, { listenerArn: this.ts.listenerArn, forwards, healthyTargets: fresh.healthy }, () => modifyListenerForward(this.ctx.aws, this.ts.listenerArn, forwards));
+    await assertFence(this.ctx.db, this.row.cluster, this.row.service, this.row.id, this.token);
+    this.exec.pendingCall = { action: 'ModifyListener', since: new Date().toISOString(), targetGroupArn: groupArn };
+    if (!(await patchOperation(this.ctx.db, this.row.id, { execution: this.exec }, ['verifying', 'paused']))) throw new AppError('conflict', `operation ${this.row.id} moved on while switching ${this.port}; nothing was sent`);
+    try {
+      await this.write(action, { listenerArn: this.ts.listenerArn, forwards, healthyTargets: fresh.healthy }, () => modifyListenerForward(this.ctx.aws, this.ts.listenerArn, forwards));
+    } catch (e) {
+      // Unanswered (the outcome is unknown): left in flight for reconcileSwitch to read back. Any other answer is an answer.
+      if (!(isAppError(e) && e.code === 'unavailable')) {
+        delete this.exec.pendingCall;
+        await patchOperation(this.ctx.db, this.row.id, { execution: this.exec }, ['verifying', 'paused']);
+      }
+      throw e;
+    }
+    delete this.exec.pendingCall;
     this.r.listener = { ...this.r.listener, forwards };
     return true;
+  }
+
+  /**
+   * After a ModifyListener that never answered (its process was killed, or AWS did not answer in
+   * time): the listener AWS shows decides, and nothing is sent again. Switched → the operation goes
+   * on (stage 2, or the rest of the restore); not switched → the switch failed: a deploy restores
+   * the old revision (its tasks must not stay bound to a group without traffic) and ends failed
+   * with that reason. The dangling audit intent gets its outcome either way.
+   */
+  async reconcileSwitch(groupArn: string): Promise<Operation> {
+    delete this.exec.pendingCall;
+    const name = groupArn === this.ts.to.arn ? this.ts.to.name : this.ts.from.name;
+    const restoring = this.bg.phase === 'restoring';
+    if (activeOf(this.r.listener) === groupArn) {
+      await completeDanglingIntents(this.ctx.db, this.row, 'success', `reconciled from AWS state after its process stopped or AWS did not answer: ${this.port} forwards 100 % to ${name}`);
+      if (restoring) {
+        this.bg.restore!.switchedBackAt = new Date(this.r.now).toISOString();
+        return this.save({}, `reconciled from AWS state: ${this.port} forwards 100 % to ${name} again; restoring goes on`);
+      }
+      this.bg.phase = 'switched';
+      this.bg.switchedAt = new Date(this.r.now).toISOString();
+      return this.save(
+        { triggers: this.triggers(null, null) },
+        `reconciled from AWS state (the process switching the listener stopped mid-call): ${this.port} forwards 100 % to ${name} (${this.r.to.healthy} healthy target(s)). Stage 2: waiting for ${this.ts.from.name} to drain, then baking ${this.policy.bakeSeconds} s while the triggers are watched on ${name}`,
+      );
+    }
+    const why = `ModifyListener to ${name} was never confirmed (its process stopped or AWS did not answer) and ${this.port} does not forward to it; nothing was retried`;
+    await completeDanglingIntents(this.ctx.db, this.row, 'failure', why);
+    if (restoring) return this.save({}, `restoring: ${why}; switching back is tried again once ${this.ts.from.name} can carry the traffic`);
+    return this.beginRestore(why, 'failed', this.triggers(null, why, { label: 'Listener switch not confirmed' }));
   }
 
   private async save(patch: Partial<OperationRow>, detail: string, stepStatus: 'running' | 'done' | 'failed' = 'running'): Promise<Operation> {

@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/client';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
+import type { ApprovalNoticeConfig } from './approval-notice';
 import type { PolicyConfig } from './policy-config';
 
 /** What the pipeline needs, passed in so tests run it against the sandbox and a fresh database. */
@@ -13,6 +14,8 @@ export interface OpsContext {
    * they follow the sandbox's clock when a test advances it. Real AWS: the wall clock.
    */
   awsNow(): Promise<number>;
+  /** Where an operation waiting for approval is announced (the incidents' webhooks); absent, nowhere. */
+  notify?: ApprovalNoticeConfig;
 }
 
 /**

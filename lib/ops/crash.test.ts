@@ -1,6 +1,6 @@
 /**
  * Crash safety, proven by really killing the process running an operation (SIGKILL, no cleanup)
- * at each point, with latency injected through the sandbox's fault API so the kill lands while
+ * at each point (RegisterTaskDefinition, UpdateService, a blue/green ModifyListener, verify), with latency injected through the sandbox's fault API so the kill lands while
  * the AWS call is unanswered. Another process (this one, as a restarted or second replica) then
  * runs the operations runner: within a minute the operation is reconciled from AWS state, every
  * audit intent has its outcome, and the lock is held only by a live operation. On PGlite (the
@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, beforeEach, it } from 'node:test';
 import { resolve } from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describeServices } from '../aws/ecs';
+import { describeListeners, describeTargetGroups } from '../aws/elbv2';
 import { testClients } from '../aws/testing/fixtures';
 import { openDb, type Db } from '../db/client';
 import { auditLog, operations } from '../db/schema';
@@ -21,8 +22,9 @@ import type { OpsContext } from './context';
 import { lockHolder } from './lock';
 import { forceReleaseLock } from './locks-admin';
 import { OpsRunner } from './runner';
-import { getOperation } from './store';
-import { enrollUsers, quickPolicy, sandboxClock, testUser } from './testing/harness';
+import { getOperation, loadRow, type OperationRow } from './store';
+import type { BlueGreenExecution } from './bluegreen';
+import { crashPolicy, enrollUsers, sandboxClock, testUser } from './testing/harness';
 import type { PlanRequest } from './types';
 
 const CHILD = resolve(import.meta.dirname, 'testing/crash-child.ts');
@@ -49,7 +51,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
    * Runs one operation in a child process and kills it (SIGKILL) once `killWhen` holds for the
    * sandbox's call counter or the child's output; returns the context of the process that survives.
    */
-  async function killMidOperation(op: { cluster: string; service: string; request: PlanRequest }, killWhen: (c: Record<string, number>, output: string) => boolean, env: Record<string, string> = {}): Promise<{ ctx: OpsContext; killedAt: number }> {
+  async function killMidOperation(op: { cluster: string; service: string; request: PlanRequest }, killWhen: (c: Record<string, number>, output: string) => boolean | Promise<boolean>, env: Record<string, string> = {}): Promise<{ ctx: OpsContext; killedAt: number }> {
     const testDb = await target.fresh({ migrated: true, maxConnections: 5 });
     await enrollUsers(testDb.db, [testUser('alice')]);
     const dbEnv = testDb.url ? { CRASH_DB_URL: testDb.url } : { CRASH_DATA_DIR: testDb.dataDir! };
@@ -64,7 +66,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     const deadline = Date.now() + 180_000;
-    while (!killWhen(await calls(), output)) {
+    while (!(await killWhen(await calls(), output))) {
       if (child.exitCode !== null) throw new Error(`the child exited before the kill point:\n${output}`);
       if (Date.now() > deadline) throw new Error(`the kill point never came:\n${output}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -78,7 +80,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
       reopened.push(handle);
       db = handle.db;
     }
-    return { ctx: { db, aws: testClients(running.url), policy: quickPolicy(), awsNow: sandboxClock(running.url) }, killedAt };
+    return { ctx: { db, aws: testClients(running.url), policy: crashPolicy(env), awsNow: sandboxClock(running.url) }, killedAt };
   }
 
   /** The surviving process's runner, ticking as it does in a server, until the operation leaves `from`. */
@@ -139,6 +141,103 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     assert.equal((await calls())['ecs:UpdateService'] ?? 0, 0);
     const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['checkout-api']);
     assert.equal(service!.taskDefinitionArn, op.plan.basis.taskDefinitionArn);
+  });
+
+  const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
+
+  /** codeflow-alb :443's traffic: the group it forwards all traffic to, by name. */
+  async function liveGroup(ctx: OpsContext): Promise<string | null> {
+    const groups = await describeTargetGroups(ctx.aws, {});
+    const blue = groups.find((g) => g.name === 'codeflow-blue')!;
+    const listener = (await describeListeners(ctx.aws, blue.loadBalancerArns[0]!)).find((l) => l.port === 443)!;
+    const live = listener.forwards.filter((f) => f.weight > 0);
+    return live.length === 1 ? (groups.find((g) => g.arn === live[0]!.targetGroupArn)?.name ?? null) : null;
+  }
+
+  /**
+   * A blue/green (listener switch) deploy of production codeflow-service, killed while its
+   * ModifyListener is unanswered: the child keeps verifying, the sandbox clock is moved on until
+   * the new tasks are healthy in green and the child sends ModifyListener, which the injected
+   * latency holds; then SIGKILL.
+   */
+  async function killDuringModifyListener(rule: Record<string, unknown>) {
+    await faults([{ service: 'elasticloadbalancing', operation: 'ModifyListener', latencyMs: 4000, ...rule }]);
+    const killed = await killMidOperation(
+      { cluster: 'codeflow-cluster', service: 'codeflow-service', request: { kind: 'deploy', image: 'v1.5.0', trafficSwitch: true } },
+      async (c, out) => {
+        if ((c['elasticloadbalancing:ModifyListener'] ?? 0) >= 1) return true;
+        if (out.includes('STEPPED')) await advance(5);
+        return false;
+      },
+      { CRASH_KEEP_VERIFYING: '1', CRASH_NO_APPROVAL: '1' },
+    );
+    await faults([]);
+    const [row] = await killed.ctx.db.select().from(operations);
+    assert.equal(row!.status, 'verifying');
+    assert.equal(row!.execution.pendingCall?.action, 'ModifyListener', 'the killed process wrote the call down before sending it');
+    assert.equal(await danglingIntents(killed.ctx.db), 1, 'the ModifyListener intent has no outcome yet');
+    return { ...killed, id: row!.id };
+  }
+
+  /** The surviving process's runner (clock moving on) until `done` holds or the limit passes. */
+  async function runnerUntil(ctx: OpsContext, id: string, done: (op: OperationRow) => boolean, opts: { advanceSeconds?: number; limitMs?: number } = {}) {
+    const runner = new OpsRunner(ctx);
+    const started = Date.now();
+    for (;;) {
+      await runner.tick();
+      const op = await loadRow(ctx.db, id);
+      if (done(op) || Date.now() - started > (opts.limitMs ?? 75_000)) return op;
+      if (opts.advanceSeconds) await advance(opts.advanceSeconds);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  it('killed during an unanswered ModifyListener of a blue/green deploy (it lands): reconciled to stage 2 within a minute, the intent completed, nothing re-sent, then verified to the end', async () => {
+    const { ctx, killedAt, id } = await killDuringModifyListener({});
+    const phase = (op: OperationRow) => (op.execution as BlueGreenExecution).bg?.phase;
+    // Within the call's deadline the write may still be in flight in a live process: left alone.
+    await new OpsRunner(ctx).tick();
+    const untouched = await loadRow(ctx.db, id);
+    assert.equal(untouched.execution.pendingCall?.action, 'ModifyListener');
+    assert.equal(phase(untouched), 'deploying');
+    const op = await runnerUntil(ctx, id, (o) => o.status !== 'verifying' || !o.execution.pendingCall);
+    assert.equal(op.status, 'verifying', op.error ?? '');
+    assert.equal(phase(op), 'switched', `stage 2 after the reconcile; ${JSON.stringify(op.steps.find((s) => s.name === 'verify'))}`);
+    assert.equal(op.execution.pendingCall, undefined);
+    assert.ok(Date.now() - killedAt < 60_000, `reconciled ${Math.round((Date.now() - killedAt) / 1000)} s after the kill`);
+    assert.match(op.steps.find((s) => s.name === 'verify')!.detail ?? '', /reconciled from AWS state/);
+    assert.equal(await danglingIntents(ctx.db), 0, 'every audit intent has its outcome');
+    const [outcome] = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'ops.deploy.modify-listener'), eq(auditLog.outcome, 'success')));
+    assert.equal(outcome?.actorName, 'system: operation runner');
+    assert.equal((await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'))?.operationId, id, 'the live operation holds the lock');
+    assert.equal(await liveGroup(ctx), 'codeflow-green');
+    assert.equal((await calls())['elasticloadbalancing:ModifyListener'], 1, 'reconciled, not re-sent');
+
+    const done = await runnerUntil(ctx, id, (o) => o.status !== 'verifying', { advanceSeconds: 15, limitMs: 120_000 });
+    assert.equal(done.status, 'succeeded', done.error ?? '');
+    assert.equal(await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'), null);
+    assert.equal(await liveGroup(ctx), 'codeflow-green');
+  });
+
+  it('killed during an unanswered ModifyListener that never lands: failed with its reason, the old revision restored in blue, the intent completed, the lock free', async () => {
+    const { ctx, killedAt, id } = await killDuringModifyListener({ errorRate: 1 });
+    const reconciled = await runnerUntil(ctx, id, (o) => o.status !== 'verifying' || /never confirmed/.test(o.error ?? ''));
+    assert.ok(Date.now() - killedAt < 60_000, `reconciled ${Math.round((Date.now() - killedAt) / 1000)} s after the kill`);
+    assert.match(reconciled.error ?? '', /ModifyListener to codeflow-green was never confirmed .* nothing was retried/);
+    assert.equal(await danglingIntents(ctx.db), 0, 'the intent got its outcome');
+    const [failure] = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'ops.deploy.modify-listener'), eq(auditLog.outcome, 'failure')));
+    assert.ok(failure, 'the intent is completed as a failure');
+    assert.equal(await liveGroup(ctx), 'codeflow-blue', 'traffic never left blue');
+
+    const op = await runnerUntil(ctx, id, (o) => o.status !== 'verifying', { advanceSeconds: 15, limitMs: 120_000 });
+    assert.equal(op.status, 'failed');
+    assert.match(op.error ?? '', /never confirmed/);
+    assert.match(op.error ?? '', /Restored: codeflow:1 runs in codeflow-blue/);
+    assert.equal(await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'), null);
+    assert.equal((await calls())['elasticloadbalancing:ModifyListener'], 1, 'never re-sent');
+    const [service] = await describeServices(ctx.aws, 'codeflow-cluster', ['codeflow-service']);
+    assert.equal(service!.taskDefinitionArn, op.plan.basis.taskDefinitionArn);
+    assert.equal(await danglingIntents(ctx.db), 0);
   });
 
   it('killed during verify: another process takes the lock over and finishes; an admin can force-release a stuck lock, audited', async () => {

@@ -53,8 +53,10 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
       let tdArn = execution.registeredTaskDefinitionArn;
       if (!tdArn) {
         await fence('RegisterTaskDefinition');
-        const td = await withAudit(ctx.db, audit('ops.deploy.register-task-definition', { base: plan.basis.taskDefinitionArn, container: target.container, image: target.image }), () =>
-          registerTaskDefinition(ctx.aws, { baseTaskDefinitionArn: plan.basis.taskDefinitionArn, images: { [target.container!]: target.image! } }),
+        // The image as reviewed: pinned to the digest the plan resolved, so a tag moved since cannot slip in.
+        const image = target.pinnedImage ?? target.image;
+        const td = await withAudit(ctx.db, audit('ops.deploy.register-task-definition', { base: plan.basis.taskDefinitionArn, container: target.container, image }), () =>
+          registerTaskDefinition(ctx.aws, { baseTaskDefinitionArn: plan.basis.taskDefinitionArn, images: { [target.container!]: image } }),
         );
         tdArn = td.arn;
         execution.registeredTaskDefinitionArn = tdArn;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { and, eq } from 'drizzle-orm';
-import { describeServices, registerTaskDefinition, updateService } from '../aws/ecs';
+import { describeServices, describeTaskDefinition, registerTaskDefinition, updateService } from '../aws/ecs';
 import type { CurrentUser } from '../auth/identity';
 import { auditLog, incidents, operations } from '../db/schema';
 import { describeTargets } from '../db/test-targets';
@@ -162,6 +162,60 @@ describeTargets('lib/ops guards', (target) => {
     const pinned = await planOperation(ctx, 'codeflow-cluster', 'payments-api', { kind: 'deploy', image: `@sha256:${'a'.repeat(64)}` });
     assert.match(pinned.guards.find((g) => g.id === 'image_tag')!.detail, /pinned to sha256:a{64}/);
     assert.equal(await writes(), 0);
+  });
+
+  it('image digest: the plan resolves the tag in ECR and the revision is registered pinned to it; a tag that moved is a stale plan; production refuses a tag ECR does not have', async () => {
+    const ecrPush = async (repository: string, tag: string) =>
+      ((await (await fetch(`${sandbox.url()}/_sandbox/ecr/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repository, tag }) })).json()) as { digest: string }).digest;
+    const first = await ecrPush('codeflow', 'v1.6.0');
+    const plan = await planOperation(ctx, 'codeflow-staging', 'codeflow-service', { kind: 'deploy', image: 'v1.6.0' });
+    assert.equal(plan.image?.status, 'resolved');
+    assert.equal(plan.image?.digest, first);
+    assert.equal(plan.image?.deployed, `123456789012.dkr.ecr.us-east-1.amazonaws.com/codeflow:v1.6.0@${first}`);
+    assert.equal(plan.guards.find((g) => g.id === 'image_tag')?.status, 'ok');
+    assert.equal(((await callsOf())['ecr:DescribeImages'] ?? 0) > 0, true, 'ECR was asked');
+
+    // Someone pushes v1.6.0 again after the plan: the plan the user confirmed is stale, nothing is sent.
+    const moved = await ecrPush('codeflow', 'v1.6.0');
+    assert.notEqual(moved, first);
+    const before = await writes();
+    await assert.rejects(
+      submitOperation(ctx, alice, { cluster: 'codeflow-staging', service: 'codeflow-service', request: { kind: 'deploy', image: 'v1.6.0' }, fingerprint: plan.fingerprint, confirmName: 'codeflow-service', reason: 'r' }, newKey()),
+      (e) => isAppError(e) && e.subCode === 'stale_plan',
+    );
+    assert.equal(await writes(), before);
+
+    // Planned again and submitted: the registered revision names the digest that was reviewed.
+    const { operation } = await submit(alice, 'codeflow-staging', 'codeflow-service', { kind: 'deploy', image: 'v1.6.0' });
+    const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['codeflow-service']);
+    assert.equal(operation.plan.image?.digest, moved);
+    const registered = await describeTaskDefinition(ctx.aws, service!.taskDefinitionArn);
+    assert.equal(registered.containers[0]!.image, `123456789012.dkr.ecr.us-east-1.amazonaws.com/codeflow:v1.6.0@${moved}`);
+
+    // Production: a tag ECR does not have is refused with the reason; staging says so and deploys the tag.
+    const prod = await planOperation(ctx, 'codeflow-cluster', 'payments-api', { kind: 'deploy', image: 'v9.0.0-unpushed' });
+    assert.equal(prod.image?.status, 'not_found');
+    const refused = prod.guards.find((g) => g.id === 'image_tag')!;
+    assert.equal(refused.status, 'blocked');
+    assert.match(refused.detail, /ECR has no image tagged v9\.0\.0-unpushed in payments-api; refused here/);
+    await assert.rejects(submit(alice, 'codeflow-cluster', 'payments-api', { kind: 'deploy', image: 'v9.0.0-unpushed' }), (e) => isAppError(e) && e.code === 'invalid' && e.fields?.[0]?.path === 'image');
+    const staging = await planOperation(ctx, 'codeflow-staging', 'checkout-api', { kind: 'deploy', image: 'v9.0.0-unpushed' });
+    assert.equal(staging.guards.find((g) => g.id === 'image_tag')?.status, 'ok');
+    assert.equal(staging.image?.deployed, '123456789012.dkr.ecr.us-east-1.amazonaws.com/checkout-api:v9.0.0-unpushed');
+    // A registry that is not ECR is not read (staging allows it here only to show the note).
+    ctx.policy = quickPolicy((envs) => {
+      envs.staging!.images.allowedRegistries = ['account-ecr', 'registry.example'];
+    });
+    const other = await planOperation(ctx, 'codeflow-staging', 'checkout-api', { kind: 'deploy', image: 'registry.example/checkout:v2' });
+    assert.equal(other.image?.status, 'not_ecr');
+    assert.match(other.guards.find((g) => g.id === 'image_tag')!.detail, /registry\.example is not an ECR registry/);
+    // ECR unreadable in production: refused, saying why.
+    ctx.policy = quickPolicy();
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [{ service: 'ecr', errorRate: 1 }] }) });
+    const unreadable = await planOperation(ctx, 'codeflow-cluster', 'payments-api', { kind: 'deploy', image: 'v2.0.0' });
+    await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'DELETE' });
+    assert.equal(unreadable.image?.status, 'unreadable');
+    assert.match(unreadable.guards.find((g) => g.id === 'image_tag')!.detail, /ECR could not be read.*refused here/);
   });
 
   it('a one-click rollback from a proposal costs one round of AWS reads (the plan is made once)', async () => {

@@ -56,6 +56,20 @@ export interface ImagePolicy {
   allowedRegistries: string[];
   /** Tags refused because they move (`latest`): deploy an immutable tag or a digest instead. */
   mutableTags: string[];
+  /**
+   * A tag must resolve to a digest (in ECR) or the deploy is refused: what runs is then exactly
+   * what was reviewed. On in production by default.
+   */
+  requireDigest: boolean;
+}
+
+/** What the plan learnt about the image's digest (lib/ops/image-digest.ts). */
+export interface ImageDigestResolution {
+  /** pinned: the reference names its digest; resolved: ECR told the tag's digest; the rest: no digest known. */
+  status: 'pinned' | 'resolved' | 'not_found' | 'not_ecr' | 'unreadable';
+  digest: string | null;
+  /** One sentence for the plan. */
+  detail: string;
 }
 
 /** The registry an image reference points at, as Docker resolves it (no registry → Docker Hub). */
@@ -67,7 +81,7 @@ export function registryOf(ref: ImageRef): string {
  * The image guards of a deploy: where the image comes from, and whether its tag can move under
  * the revision. `serviceArn` gives the account whose ECR `account-ecr` stands for.
  */
-export function imagePolicyGuards(image: string, serviceArn: string, policy: ImagePolicy): { id: string; label: string; status: 'ok' | 'blocked'; detail: string }[] {
+export function imagePolicyGuards(image: string, serviceArn: string, policy: ImagePolicy, digest?: ImageDigestResolution): { id: string; label: string; status: 'ok' | 'blocked'; detail: string }[] {
   const ref = parseImageRef(image);
   if (!ref) return [];
   const account = serviceArn.split(':')[4] ?? '';
@@ -82,6 +96,8 @@ export function imagePolicyGuards(image: string, serviceArn: string, policy: Ima
   ];
   if (ref.digest) guards.push({ id: 'image_tag', label: 'Image digest', status: 'ok', detail: `pinned to ${ref.digest}` });
   else if (ref.tag && policy.mutableTags.includes(ref.tag)) guards.push({ id: 'image_tag', label: 'Image tag', status: 'blocked', detail: `"${ref.tag}" is a mutable tag, refused here: deploy an immutable tag (e.g. v1.5.0) or a digest (@sha256:…)` });
-  else guards.push({ id: 'image_tag', label: 'Image tag', status: 'ok', detail: `tag ${ref.tag}${policy.mutableTags.length ? ` (not one of the refused mutable tags: ${policy.mutableTags.join(', ')})` : ''}; the digest it resolves to is not read (Codeflow has no ECR access), so pin a digest to fix the exact image` });
+  else if (digest?.status === 'resolved') guards.push({ id: 'image_tag', label: 'Image digest', status: 'ok', detail: `tag ${ref.tag} is ${digest.digest} in ECR; the new revision is pinned to that digest, so what runs is what you review here` });
+  else if (policy.requireDigest && allowed) guards.push({ id: 'image_tag', label: 'Image digest', status: 'blocked', detail: `${digest?.detail ?? `the digest of tag ${ref.tag} is not known`}; refused here, where a deploy must name the exact image: push the tag to ECR (or give @sha256:<digest>) and plan again` });
+  else guards.push({ id: 'image_tag', label: 'Image tag', status: 'ok', detail: `tag ${ref.tag}${policy.mutableTags.length ? ` (not one of the refused mutable tags: ${policy.mutableTags.join(', ')})` : ''}; ${digest?.detail ?? 'its digest was not read'}, so the revision names the tag, not a digest` });
   return guards;
 }

@@ -19,6 +19,7 @@ import type { Role } from '../auth/roles';
 import { AppError, isAppError } from '../errors';
 import { listenerPairOf, planListenerSwitch } from './bluegreen';
 import type { OpsContext } from './context';
+import { pinnedImage, resolveImageDigest } from './image-digest';
 import { imagePolicyGuards, resolveImage } from './image-ref';
 import { lockHolder } from './lock';
 import { policyFor, type EnvironmentPolicy } from './policy-config';
@@ -108,6 +109,7 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
     blocked: guards.some((g) => g.status === 'blocked'),
     ...(draft.cost ? { cost: draft.cost } : {}),
     ...(draft.rollbackCandidates ? { rollbackCandidates: draft.rollbackCandidates } : {}),
+    ...(draft.image ? { image: draft.image } : {}),
     basis,
     target: draft.target,
     ...(draft.target.trafficSwitch ? { listenerSwitch: draft.target.trafficSwitch } : {}),
@@ -179,6 +181,7 @@ interface Draft {
   listenerForwards?: { targetGroupArn: string; weight: number }[];
   /** rollback: set (to the revision's short name) when the target never ran this service. */
   unrun?: string;
+  image?: Plan['image'];
 }
 
 async function planDeploy(ctx: OpsContext, service: Service, req: PlanRequest, policy: EnvironmentPolicy): Promise<Draft> {
@@ -187,9 +190,11 @@ async function planDeploy(ctx: OpsContext, service: Service, req: PlanRequest, p
   const container = req.container ? td.containers.find((c) => c.name === req.container) : (td.containers.find((c) => c.essential) ?? td.containers[0]);
   if (!container) throw new AppError('invalid', `container: task definition ${shortTd(td.arn)} has no container named "${req.container ?? ''}" (it has ${td.containers.map((c) => c.name).join(', ')})`);
   const image = resolveImage(req.image, container.image);
+  const digest = await resolveImageDigest(ctx, image);
+  const deployed = pinnedImage(image, digest.digest);
   const guards: PlanGuard[] = [];
-  guards.push(...imagePolicyGuards(image, service.arn, policy.images));
-  if (image === container.image) guards.push({ id: 'same_image', label: 'Image', status: 'blocked', detail: `${container.name} already runs ${image}; use Restart to replace the tasks` });
+  guards.push(...imagePolicyGuards(image, service.arn, policy.images, digest));
+  if (image === container.image || deployed === container.image) guards.push({ id: 'same_image', label: 'Image', status: 'blocked', detail: `${container.name} already runs ${image}; use Restart to replace the tasks` });
   guards.push({ id: 'copy', label: 'Task definition', status: 'ok', detail: `a new revision of ${td.family} copied from ${shortTd(td.arn)}: environment (${container.environmentNames.length}), secrets (${container.secretNames.length}), roles and resources unchanged` });
   guards.push(strategyGuard(service));
   return {
@@ -201,7 +206,8 @@ async function planDeploy(ctx: OpsContext, service: Service, req: PlanRequest, p
     imageDiff: [{ container: container.name, from: container.image, to: image }],
     envDiff: [],
     guards,
-    target: { image, container: container.name },
+    target: { image, pinnedImage: deployed, container: container.name },
+    image: { ...digest, container: container.name, reference: image, deployed },
   };
 }
 

@@ -63,6 +63,7 @@ const environmentFileSchema = z
       .object({
         allowedRegistries: z.array(z.string().min(1).max(255)).optional(),
         mutableTags: z.array(z.string().min(1).max(128)).optional(),
+        requireDigest: z.boolean().optional(),
       })
       .strict()
       .optional(),
@@ -92,7 +93,7 @@ const PRODUCTION: EnvironmentPolicy = {
   verifyDeadlineSeconds: 600,
   onTrigger: 'propose',
   thresholds: { errorRatePercent: 5, p95LatencyMs: 500 },
-  images: { allowedRegistries: ['account-ecr'], mutableTags: ['latest'] },
+  images: { allowedRegistries: ['account-ecr'], mutableTags: ['latest'], requireDigest: true },
 };
 
 const STAGING: EnvironmentPolicy = {
@@ -102,7 +103,7 @@ const STAGING: EnvironmentPolicy = {
   approveScaleAboveFactor: 0,
   bakeSeconds: 120,
   onTrigger: 'rollback',
-  images: { allowedRegistries: ['account-ecr'], mutableTags: [] },
+  images: { allowedRegistries: ['account-ecr'], mutableTags: [], requireDigest: false },
 };
 
 export const DEFAULT_POLICY: PolicyConfig = {

@@ -65,7 +65,7 @@ export async function startOpsRunner(): Promise<void> {
     import('./context'),
   ]);
   const config = getConfig();
-  const runner = new OpsRunner({ db: await getDb(), aws: getAwsClients(), policy: config.policy, awsNow: awsClock(config.awsClockUrl, config.sandbox) });
+  const runner = new OpsRunner({ db: await getDb(), aws: getAwsClients(), policy: config.policy, awsNow: awsClock(config.awsClockUrl, config.sandbox), notify: config.incidents });
   g[RUNNER] = runner;
   runner.start();
 }

@@ -2,10 +2,12 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { operations } from '../db/schema';
 import { AppError, isAppError } from '../errors';
+import { kickDelivery } from '../notify/webhook-outbox';
 import type { Actor } from './actor';
 import { ACTION_FOR_KIND } from './authorize';
 import type { OpsContext } from './context';
 import { executeOperation } from './execute';
+import { enqueueApprovalNotice } from './approval-notice';
 import { acquireLock, releaseLock } from './lock';
 import { auditOperation } from './op-audit';
 import { basisOfFingerprint, describeDrift, normalizeRequest, planOperation } from './plan';
@@ -87,9 +89,15 @@ export async function createAndStart(ctx: OpsContext, actor: Actor, input: Start
     parentOperationId: opts.parentOperationId ?? null,
   };
   if (needsApproval) {
-    const [row] = await ctx.db.insert(operations).values(values).returning();
-    await auditOperation(ctx.db, actor, 'ops.request', row!, { plan: plan.summary, status: 'awaiting_approval' }, 'success');
-    return row!;
+    // The approval request is queued with the operation it announces: both or neither.
+    const row = await ctx.db.transaction(async (tx) => {
+      const [created] = await tx.insert(operations).values(values).returning();
+      await enqueueApprovalNotice(tx as Db, ctx.notify, created!);
+      return created!;
+    });
+    kickDelivery();
+    await auditOperation(ctx.db, actor, 'ops.request', row, { plan: plan.summary, status: 'awaiting_approval' }, 'success');
+    return row;
   }
   // The operation exists only if it got the lock: 20 racing requests leave one operation, 19 × 409.
   const row = await ctx.db.transaction(async (tx) => {

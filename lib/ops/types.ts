@@ -2,6 +2,7 @@
 // This file is the contract between lib/ops, the HTTP API and the console (see the ops contract).
 
 import type { OperationKind, OperationStatus, PlanRequest } from './contract';
+import type { ImageDigestResolution } from './image-ref';
 
 export { OPERATION_KINDS, type OperationKind, type OperationStatus, type PlanRequest } from './contract';
 
@@ -63,7 +64,12 @@ export interface Plan {
   };
   fingerprint: string; // hash of request + basis; execution refuses if it no longer matches (409)
   /** Added: the target of the change, resolved (deploy/rollback: task definition ARN or family:revision; mid-deploy rollback: "stop-deployment"). */
-  target?: { taskDefinitionArn?: string; image?: string; container?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string; trafficSwitch?: ListenerSwitchPlan };
+  target?: { taskDefinitionArn?: string; image?: string; pinnedImage?: string; container?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string; trafficSwitch?: ListenerSwitchPlan };
+  /**
+   * deploy: the digest the image resolves to (ECR's answer for its tag, or the digest it names), and
+   * the reference the new revision is registered with (`target.pinnedImage`): pinned by digest when known.
+   */
+  image?: ImageDigestResolution & { container: string; reference: string; deployed: string };
   /** Added: set on listener-switch (blue/green) plans; the same object as `target.trafficSwitch`. */
   listenerSwitch?: ListenerSwitchPlan;
 }
@@ -134,7 +140,7 @@ export interface ExecutionState {
   /** Wall time execution began (written before the first AWS write; a crashed execution is timed from here). */
   startedAt?: string;
   /** The AWS write in flight (written before it is sent, cleared once it answered): what a restart reconciles. */
-  pendingCall?: { action: string; since: string };
+  pendingCall?: { action: string; since: string; /** ModifyListener: the group it sends all traffic to. */ targetGroupArn?: string };
   skipped?: string;
 }
 

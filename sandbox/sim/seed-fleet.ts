@@ -158,6 +158,11 @@ function registerRevisions(world: World, blueprint: ServiceBlueprint, now: numbe
     });
   }
   world.taskDefinitions.set(blueprint.family, revisions);
+  // Every image the revisions name was pushed to the account's ECR before it was registered.
+  for (const td of revisions) {
+    const image = td.containerDefinitions[0]!.image;
+    world.pushEcrImage(blueprint.repository, image.slice(image.lastIndexOf(':') + 1), td.registeredAt - 3600_000);
+  }
   return revisions[revisions.length - 1]!;
 }
 

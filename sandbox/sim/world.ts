@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Rng } from './rng';
 
 export const ACCOUNT_ID = '123456789012';
@@ -242,6 +243,24 @@ export interface LoadBalancerRecord {
   availabilityZones: string[];
 }
 
+/** One image in an ECR repository: its digest and the tags pointing at it. */
+export interface EcrImageRecord {
+  digest: string;
+  tags: string[];
+  /** The tag it was pushed under (it keeps it after the tag moved on). */
+  builtAs: string;
+  pushedAt: number;
+  sizeBytes: number;
+}
+
+export interface EcrRepositoryRecord {
+  name: string;
+  arn: string;
+  uri: string;
+  createdAt: number;
+  images: EcrImageRecord[];
+}
+
 export interface ClusterRecord {
   name: string;
   arn: string;
@@ -258,6 +277,8 @@ export class World {
   readonly listeners = new Map<string, ListenerRecord>();
   readonly targetGroups = new Map<string, TargetGroupRecord>();
   readonly serviceRevisions = new Map<string, ServiceRevisionRecord>();
+  /** The account's ECR repositories by name (the fleet's images, tag → digest). */
+  readonly ecrRepositories = new Map<string, EcrRepositoryRecord>();
   /** Images that fail on start, beyond those whose tag says so (see `isBadImage`). */
   readonly badImages = new Set<string>();
   /** Sim time up to which the engine has run. */
@@ -291,20 +312,59 @@ export class World {
     return revisions.find((r) => r.revision === Number(revision));
   }
 
+  /** The repository's image with this tag; `push` adds it first when the repository has none (see ecrImage). */
+  ecrImageByTag(repository: string, tag: string): EcrImageRecord | undefined {
+    return this.ecrRepositories.get(repository)?.images.find((i) => i.tags.includes(tag));
+  }
+
+  /**
+   * Records `repository:tag` as pushed (once): its digest is fixed by the world's seed, so the same
+   * tag resolves to the same digest in every run. Creates the repository when it is new.
+   */
+  pushEcrImage(repository: string, tag: string, at: number, opts: { move?: boolean } = {}): EcrImageRecord {
+    let repo = this.ecrRepositories.get(repository);
+    if (!repo) {
+      repo = { name: repository, arn: `arn:aws:ecr:${this.region}:${ACCOUNT_ID}:repository/${repository}`, uri: `${ACCOUNT_ID}.dkr.ecr.${this.region}.amazonaws.com/${repository}`, createdAt: at, images: [] };
+      this.ecrRepositories.set(repository, repo);
+    }
+    const existing = repo.images.find((i) => i.tags.includes(tag));
+    if (existing && !opts.move) return existing;
+    // A push of the same tag again is a new build: the tag moves to a new digest, the old image stays untagged.
+    if (existing) existing.tags = existing.tags.filter((t) => t !== tag);
+    const builds = repo.images.filter((i) => i.builtAs === tag).length;
+    const digest = `sha256:${createHash('sha256').update(`${this.seed}:${repository}:${tag}${builds ? `:${builds}` : ''}`).digest('hex')}`;
+    const image: EcrImageRecord = { digest, tags: [tag], builtAs: tag, pushedAt: at, sizeBytes: 40_000_000 + (parseInt(digest.slice(7, 13), 16) % 80_000_000) };
+    repo.images.push(image);
+    return image;
+  }
+
+  /**
+   * The tag an image reference runs under, for the tag-word conventions below: `repo:tag`,
+   * `repo:tag@sha256:…` (the tag), or `repo@sha256:…` (a tag of that digest in the account's ECR).
+   */
+  imageTagOf(image: string): string {
+    const at = image.indexOf('@');
+    const name = at >= 0 ? image.slice(0, at) : image;
+    const lastSlash = name.lastIndexOf('/');
+    const colon = name.lastIndexOf(':');
+    if (colon > lastSlash) return name.slice(colon + 1);
+    if (at < 0) return '';
+    const digest = image.slice(at + 1);
+    const repository = name.slice(name.indexOf('/') + 1);
+    return this.ecrRepositories.get(repository)?.images.find((i) => i.digest === digest)?.builtAs ?? '';
+  }
+
   isBadImage(image: string): boolean {
-    if (this.badImages.has(image)) return true;
-    const tag = image.includes('@') ? '' : (image.split(':').pop() ?? '');
-    return /(^|[-_.])(bad|broken|crash)([-_.]|$)/i.test(tag);
+    if (this.badImages.has(image) || this.badImages.has(image.replace(/@sha256:[a-f0-9]+$/, ''))) return true;
+    return /(^|[-_.])(bad|broken|crash)([-_.]|$)/i.test(this.imageTagOf(image));
   }
 
   /** Images that start and pass health checks but answer slowly (p95 several times the usual): tag word "slow". */
   isSlowImage(image: string): boolean {
-    const tag = image.includes('@') ? '' : (image.split(':').pop() ?? '');
-    return /(^|[-_.])slow([-_.]|$)/i.test(tag);
+    return /(^|[-_.])slow([-_.]|$)/i.test(this.imageTagOf(image));
   }
 
   isFlakyImage(image: string): boolean {
-    const tag = image.split(':').pop() ?? '';
-    return /(^|[-_.])(flaky|leaky)([-_.]|$)/i.test(tag);
+    return /(^|[-_.])(flaky|leaky)([-_.]|$)/i.test(this.imageTagOf(image));
   }
 }

@@ -16,6 +16,11 @@ export const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-guardduty': 'guardduty',
 };
 
+/** lib/aws functions that call a service over its wire protocol (no SDK client) → IAM service prefix. */
+export const RAW_CALLERS: Record<string, string> = {
+  callEcr: 'ecr',
+};
+
 export type Access = 'read' | 'write';
 
 /** Actions that read even though their verb is a write verb: Logs Insights queries change nothing in AWS. */
@@ -54,6 +59,13 @@ export function actionsInSource(source: string, file: string): CalledAction[] {
     }
   }
   const out: CalledAction[] = [];
+  // Services spoken over their wire protocol without an SDK client (lib/aws/ecr.ts): `callEcr(client, 'Operation', …)`.
+  for (const m of source.matchAll(/\b(call[A-Z]\w*)(?:<[^>(]*>)?\(\s*[^,()]+,\s*'([A-Z]\w+)'/g)) {
+    const prefix = RAW_CALLERS[m[1]!];
+    if (!prefix) continue;
+    const action = `${prefix}:${m[2]}`;
+    out.push({ action, access: classify(action), file });
+  }
   for (const m of source.matchAll(/new\s+([A-Za-z_$][\w$]*)\s*\(/g)) {
     const local = m[1]!;
     const pkg = imported.get(local);

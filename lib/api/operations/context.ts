@@ -10,7 +10,7 @@ import { idempotencyKeySchema } from './schemas';
 /** The process's pipeline context: its database, AWS clients, policy and AWS clock. */
 export async function opsContext(): Promise<OpsContext> {
   const config = getConfig();
-  return { db: await getDb(), aws: getAwsClients(), policy: config.policy, awsNow: awsClock(config.awsClockUrl, config.sandbox) };
+  return { db: await getDb(), aws: getAwsClients(), policy: config.policy, awsNow: awsClock(config.awsClockUrl, config.sandbox), notify: config.incidents };
 }
 
 export function idempotencyKeyOf(req: NextRequest): string {

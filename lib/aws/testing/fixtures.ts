@@ -13,6 +13,7 @@ import {
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { mapLimit } from '../batch';
 import { createAwsClients, type AwsClients } from '../client';
+import { callEcr } from '../ecr';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -159,4 +160,19 @@ export function countCalls(aws: AwsClients): Map<string, number> {
 /** An empty backup vault, for emulators that start with none (moto). */
 export async function createBackupVault(aws: AwsClients, name: string): Promise<void> {
   await aws.backup.send(new CreateBackupVaultCommand({ BackupVaultName: name }));
+}
+
+/** An ECR repository with one image under `tag` (emulators that start empty); returns the image's digest. */
+export async function pushEcrImage(aws: AwsClients, repository: string, tag: string): Promise<string> {
+  await callEcr(aws.ecr, 'CreateRepository', { repositoryName: repository }, { deadlineMs: aws.deadlineMs }).catch((e: unknown) => {
+    if (!/AlreadyExists/.test((e as { cause?: { name?: string } }).cause?.name ?? '')) throw e;
+  });
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1470, digest: `sha256:${'c'.repeat(64)}` },
+    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 2_811_478, digest: `sha256:${tag.padEnd(64, 'a').replace(/[^a-f0-9]/g, 'b').slice(0, 64)}` }],
+  });
+  const out = await callEcr<{ image?: { imageId?: { imageDigest?: string } } }>(aws.ecr, 'PutImage', { repositoryName: repository, imageTag: tag, imageManifest: manifest }, { deadlineMs: aws.deadlineMs });
+  return out.image?.imageId?.imageDigest ?? '';
 }

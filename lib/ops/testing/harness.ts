@@ -56,6 +56,17 @@ export function quickPolicy(adjust: (environments: PolicyConfig['environments'])
   return { ...DEFAULT_POLICY, environments, lockTtlSeconds: 60 };
 }
 
+/**
+ * The policy of the crash tests' processes (the killed one and the survivor alike):
+ * quickPolicy, and with CRASH_NO_APPROVAL=1 no approval in production (a blue/green deploy of
+ * codeflow-service executes at once).
+ */
+export function crashPolicy(env: Record<string, string | undefined> = process.env): PolicyConfig {
+  return quickPolicy((envs) => {
+    if (env.CRASH_NO_APPROVAL === '1') envs.production!.approvalFor = [];
+  });
+}
+
 export interface OpsSandbox {
   url(): string;
   /** How often the sandbox received `service:Operation` (e.g. `ecs:UpdateService`). */
