@@ -47,6 +47,7 @@ describe('the action dialog: where it starts', () => {
     assert.deepEqual(s.inputs, { image: '', container: 'codeflow', desiredCount: '3', revision: null, targetGroup: 'codeflow-green', trafficSwitch: false });
     assert.equal(s.idempotencyKey, 'key-1');
     assert.deepEqual(s.serverIssues, {});
+    assert.deepEqual(s.candidates, []);
   });
 });
 
@@ -152,6 +153,8 @@ describe('the action dialog: plans and keys', () => {
     s = run(s, { type: 'input', field: 'revision', value: 'arn:td/codeflow:2' }, { type: 'planned', plan: plan('f2', { rollbackCandidates: candidates }), freshKey: 'key-3' });
     assert.equal(s.inputs.revision, 'arn:td/codeflow:2', 'a picked revision is kept');
     assert.equal(s.idempotencyKey, 'key-3');
+    assert.deepEqual(s.candidates, candidates);
+    assert.deepEqual(run(s, { type: 'planned', plan: plan('f3'), freshKey: 'key-5' }).candidates, candidates, 'a plan without candidates keeps the ones offered');
     assert.equal(run(s, { type: 'planned', plan: plan('f2'), freshKey: 'key-4' }).idempotencyKey, 'key-3', 'the same plan again replays');
   });
 

@@ -57,6 +57,8 @@ export interface DialogState {
   /** Lives as long as the plan it confirms: a double click or a retry replays, a new plan gets a new key. */
   idempotencyKey: string;
   lastFingerprint: string | null;
+  /** rollback: the revisions the last plan offered, kept while a re-plan is on its way or refused. */
+  candidates: NonNullable<Plan['rollbackCandidates']>;
   serverIssues: Partial<Record<DialogField, ServerIssue>>;
 }
 
@@ -84,6 +86,7 @@ export function initialDialogState(kind: OperationKind, context: ServiceActionCo
     confirm: { confirmName: '', reason: '', incidentId: '' },
     idempotencyKey,
     lastFingerprint: null,
+    candidates: [],
     serverIssues: {},
   };
 }
@@ -103,6 +106,7 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
         idempotencyKey: replanned ? action.freshKey : state.idempotencyKey,
         lastFingerprint: plan.fingerprint,
         inputs: preselected ? { ...state.inputs, revision: preselected } : state.inputs,
+        candidates: plan.rollbackCandidates?.length ? plan.rollbackCandidates : state.candidates,
         // The server accepted these inputs: what it said about earlier ones no longer applies.
         serverIssues: {},
       };

@@ -210,7 +210,7 @@ export function ActionDialog({
               messages={messages}
               dispatch={dispatch}
               planButton={planButton}
-              candidates={plan.data?.rollbackCandidates}
+              candidates={state.candidates}
               planning={plan.isPending}
             />
             {needsPlan && validation.missing && (

@@ -11,7 +11,7 @@ export interface KindInputsProps {
   dispatch: (action: Extract<DialogAction, { type: 'input' }>) => void;
   /** The "Review plan" button, for the kinds whose input is typed first (placed beside that input). */
   planButton: ReactNode;
-  /** rollback: the revisions the first plan offered. */
-  candidates: Plan['rollbackCandidates'];
+  /** rollback: the revisions the plans offered. */
+  candidates: NonNullable<Plan['rollbackCandidates']>;
   planning: boolean;
 }

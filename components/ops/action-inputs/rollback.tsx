@@ -5,7 +5,7 @@ import { Field } from './field';
 import type { KindInputsProps } from './props';
 
 /** Rollback: the revisions the first plan found, the previous completed one preselected. */
-export function RollbackInputs({ inputs, messages, dispatch, candidates = [], planning }: KindInputsProps) {
+export function RollbackInputs({ inputs, messages, dispatch, candidates, planning }: KindInputsProps) {
   return (
     <Field label="Roll back to" field="revision" message={messages.revision}>
       {(control) =>
