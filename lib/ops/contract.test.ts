@@ -10,6 +10,8 @@ describe('desired count messages: one wording, with the numbers', () => {
     assert.equal(desiredCountIssue(1.5, 100), '1.5 is not a whole number of tasks');
     assert.equal(desiredCountIssue(100, 100), null);
     assert.equal(desiredCountIssue(0, 100), null);
+    assert.equal(desiredCountIssue(1, { min: 2, max: 50 }), '1 is below the minimum of 2 tasks');
+    assert.equal(desiredCountIssue(60, { min: 2, max: 50 }), '60 is above the limit of 50 tasks');
     assert.equal(desiredCountIssue(MAX_DESIRED_COUNT + 1), `${MAX_DESIRED_COUNT + 1} is above the limit of ${MAX_DESIRED_COUNT} tasks`, "the API's ceiling by default");
   });
 

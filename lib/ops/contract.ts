@@ -30,14 +30,16 @@ export const DEFAULT_HARD_MAX_DESIRED_COUNT = 100;
 
 /**
  * What is wrong with a desired count, with the numbers ("101 is above the limit of 100 tasks"), or
- * null. The one wording of these messages: the API's 400s (`fields`) and the console's dialog both
- * use it, against the policy's limit where it is known and the API's ceiling otherwise.
+ * null. The one wording of these messages: the API's 400s (`fields`), the plan's scale-bounds guard
+ * and the console's dialog all use it, against the policy's limit where it is known and the API's
+ * ceiling otherwise.
  */
-export function desiredCountIssue(count: number, limit: number = MAX_DESIRED_COUNT): string | null {
+export function desiredCountIssue(count: number, limit: number | { min?: number; max: number } = MAX_DESIRED_COUNT): string | null {
+  const { min = 0, max } = typeof limit === 'number' ? { max: limit } : limit;
   if (!Number.isFinite(count)) return `${count} is not a number of tasks`;
   if (!Number.isInteger(count)) return `${count} is not a whole number of tasks`;
-  if (count < 0) return `${count} is below the minimum of 0 tasks`;
-  if (count > limit) return `${count} is above the limit of ${limit} tasks`;
+  if (count < min) return `${count} is below the minimum of ${min} tasks`;
+  if (count > max) return `${count} is above the limit of ${max} tasks`;
   return null;
 }
 

@@ -331,7 +331,8 @@ async function planScale(ctx: OpsContext, service: Service, req: PlanRequest, po
   const cpu = Number(td.cpu ?? td.containers.reduce((s, c) => s + (c.cpu ?? 0), 0)) || 0;
   const memory = Number(td.memory ?? td.containers.reduce((s, c) => s + (c.memory ?? 0), 0)) || 0;
   const guards: PlanGuard[] = [];
-  if (n < policy.scale.min || n > policy.scale.max) guards.push({ id: 'bounds', label: 'Scale bounds', status: 'blocked', detail: `${n} is outside this environment's bounds (${policy.scale.min}–${policy.scale.max})` });
+  const outOfBounds = desiredCountIssue(n, policy.scale);
+  if (outOfBounds) guards.push({ id: 'bounds', label: 'Scale bounds', status: 'blocked', detail: `${outOfBounds} in this environment` });
   else guards.push({ id: 'bounds', label: 'Scale bounds', status: 'ok', detail: `within ${policy.scale.min}–${policy.scale.max}` });
   if (n === service.desiredCount) guards.push({ id: 'same', label: 'Desired count', status: 'blocked', detail: `${service.name} already wants ${n} task(s)` });
   return {

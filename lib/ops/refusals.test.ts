@@ -48,6 +48,10 @@ describeTargets('lib/ops refusals carry sub-codes', (target) => {
       assert.equal((e as AppError).fields![0]!.message, desiredCountIssue(limit + 1, limit));
       return true;
     });
+    // Within the hard limit but outside the environment's bounds: a blocked guard, in the same words.
+    const bounded = await planOperation(ctx, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 60 });
+    assert.equal(bounded.blocked, true);
+    assert.equal(bounded.guards.find((g) => g.id === 'bounds')!.detail, `60 is above the limit of ${ctx.policy.environments.staging!.scale.max} tasks in this environment`);
     ctx.policy = { ...ctx.policy, hardMaxDesiredCount: 7 };
     await assert.rejects(planOperation(ctx, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 8 }), (e) => isAppError(e) && e.fields?.[0]?.message === '8 is above the limit of 7 tasks');
   });
