@@ -5,11 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { eq } from 'drizzle-orm';
 import type { CurrentUser } from '../auth/identity';
+import { operations } from '../db/schema';
 import { describeTargets } from '../db/test-targets';
 import { isAppError, type AppError } from '../errors';
 import type { OpsContext } from './context';
 import { desiredCountIssue } from './contract';
+import { acquireLock, lockHolder } from './lock';
 import { planOperation } from './plan';
 import { continueOperation, rollbackFromProposal, submitOperation } from './pipeline';
 import { runExecution } from './start';
@@ -64,11 +67,20 @@ describeTargets('lib/ops refusals carry sub-codes', (target) => {
     await assert.rejects(continueOperation(ctx, bob, operation.id), refusedWith('conflict', 'approval_required'));
     await assert.rejects(rollbackFromProposal(ctx, alice, operation.id, { confirmName: 'codeflow-service', reason: 'refusals test' }, newKey()), refusedWith('conflict', 'approval_required'));
     // Whoever calls the executor with it (a runner, a future route): it runs only once approved.
-    const row = await loadRow(ctx.db, operation.id);
-    await assert.rejects(runExecution(ctx, row, { issuer: alice.issuer, subject: alice.subject, name: alice.name, role: alice.role }), refusedWith('conflict', 'approval_required'));
-    await assert.rejects(runExecution(ctx, { ...row, status: 'executing' }, { issuer: alice.issuer, subject: alice.subject, name: alice.name, role: alice.role }), refusedWith('conflict', 'approval_required'));
+    const actor = { issuer: alice.issuer, subject: alice.subject, name: alice.name, role: alice.role };
+    await assert.rejects(runExecution(ctx, await loadRow(ctx.db, operation.id), actor), refusedWith('conflict', 'approval_required'));
 
     assert.equal(await writes(), before);
     assert.equal((await getOperation(ctx.db, operation.id)).status, 'awaiting_approval', 'the request still waits for its second operator');
+
+    // Moved to executing by anything but an approval (and holding the lock): closed as failed, the lock freed.
+    await ctx.db.update(operations).set({ status: 'executing' }).where(eq(operations.id, operation.id));
+    await acquireLock(ctx.db, { cluster: 'codeflow-cluster', service: 'codeflow-service', operationId: operation.id, holderSubject: alice.subject, holderName: alice.name, ttlSeconds: 60 });
+    await assert.rejects(runExecution(ctx, await loadRow(ctx.db, operation.id), actor), refusedWith('conflict', 'approval_required'));
+    const closed = await getOperation(ctx.db, operation.id);
+    assert.equal(closed.status, 'failed');
+    assert.match(closed.error ?? '', /needs a second operator's approval/);
+    assert.equal(await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'), null);
+    assert.equal(await writes(), before);
   });
 });

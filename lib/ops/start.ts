@@ -133,6 +133,9 @@ async function assertStillAllowed(ctx: OpsContext, row: OperationRow, actor: Act
  */
 export async function runExecution(ctx: OpsContext, row: OperationRow, actor: Actor): Promise<OperationRow> {
   if (row.status === 'awaiting_approval' || (row.plan.requiresApproval && !row.approvedBySubject)) {
+    // Still waiting: it stays so. Executing without the approval its plan needs: closed, lock freed.
+    const closed = await finish(ctx.db, row.id, { status: 'failed', error: "Refused at execution: its plan needs a second operator's approval and has none. Nothing was sent to AWS.", steps: withStep(row.steps, 'execute', 'failed', 'refused: not approved') }, ['executing']);
+    if (closed) await releaseLock(ctx.db, row.cluster, row.service, row.id);
     throw new AppError('conflict', `Operation ${row.id} needs a second operator's approval before it runs; nothing was sent to AWS.`, { subCode: 'approval_required' });
   }
   const acting = await assertStillAllowed(ctx, row, actor);
