@@ -143,7 +143,7 @@ export function ActionDialog({
   const danger = kind === 'rollback' || kind === 'switch-traffic' || (current?.environment ?? '').toLowerCase().startsWith('prod');
 
   const needsPlan = !autoPlan && current === null;
-  const planDisabledWhy = validation.missing ?? (request === null ? 'Correct the field marked above to review the plan.' : undefined);
+  const planDisabledWhy = validation.missing ?? (request === null ? 'Correct the value marked in red to review the plan.' : undefined);
   const planButton = needsPlan && (
     <button type="submit" data-testid="op-plan-button" disabled={plan.isPending || request === null} title={planDisabledWhy} className={primaryButtonClass}>
       {plan.isPending ? 'Planning…' : 'Review plan'}
