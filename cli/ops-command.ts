@@ -27,49 +27,89 @@ codeflow restart  <cluster>/<service>
 const FINISHED = new Set(['succeeded', 'failed', 'rolled_back', 'rejected', 'expired', 'cancelled', 'outcome_unknown']);
 
 export function opsCommand(kind: OperationKind) {
-  return async (args: ParsedArgs): Promise<void> => {
-    const { cluster, service } = serviceRef(args.positionals[1], kind);
-    const request = planRequest(kind, args);
-    const { api, out } = remoteContext(args);
-    const base = `/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`;
-    const { plan } = await api.post<{ plan: Plan }>(`${base}/plan`, request);
+  return (args: ParsedArgs): Promise<void> =>
+    runOps(kind, args).catch((e: unknown) => {
+      throw inCliTerms(e);
+    });
+}
 
-    if (args.flags['dry-run'] === true) {
-      if (out.json) return out.printJson(plan);
-      printPlan(out, plan);
-      if (plan.blocked) throw new CliError('the plan is blocked by a guard (see above)', EXIT.refused);
-      return;
-    }
-    if (!out.json) printPlan(out, plan);
-    if (plan.blocked) throw new CliError('the plan is blocked by a guard (see above); nothing was changed', EXIT.refused);
+/** The API's names of request fields → the flag that sets each. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  image: '--image',
+  container: '--container',
+  revision: '--to',
+  desiredCount: '--count',
+  reason: '--reason',
+  confirmName: '--confirm',
+  incidentId: '--incident',
+};
 
-    const reason = await reasonOf(args);
-    const confirmName = await confirmationOf(args, service);
-    const incidentId = typeof args.flags.incident === 'string' ? args.flags.incident : undefined;
-    const { operation } = await api.post<{ operation: Operation }>(
-      '/api/operations',
-      { cluster, service, request, fingerprint: plan.fingerprint, confirmName, reason, incidentId },
-      { idempotencyKey: randomUUID() },
-    );
-    const link = `${api.server.url}/operations/${operation.id}`;
-    if (operation.status === 'awaiting_approval') {
-      if (out.json) out.printJson(operation);
-      else out.print(`Waiting for another operator to approve${operation.approvalDeadline ? ` (until ${operation.approvalDeadline})` : ''}: ${link}`);
-      process.exitCode = EXIT.needsApproval;
-      return;
-    }
-    if (!out.json) out.print(`Started: ${link}`);
-    if (args.flags['no-wait'] === true) {
-      if (out.json) out.printJson(operation);
-      return;
-    }
-    const final = await follow(api, out, operation);
-    if (out.json) out.printJson(final);
-    if (final.status !== 'succeeded') {
-      throw new CliError(`${final.kind} of ${cluster}/${service} ended ${final.status}${final.error ? `: ${final.error}` : ''}`, EXIT.failure);
-    }
-    if (!out.json) out.print(out.paint('green', `${final.kind} of ${cluster}/${service} succeeded`));
-  };
+/**
+ * A refusal from the API in the CLI's terms, decided by its sub-code and fields (never by its
+ * message): each bad field named by the flag that sets it, and what to do next where the server's
+ * own words are about the console.
+ */
+export function inCliTerms(e: unknown): unknown {
+  if (!(e instanceof CliError)) return e;
+  const { subCode, fields } = e.details;
+  if (subCode === 'invalid' && fields?.length) {
+    const said = fields.map((f) => {
+      const field = f.path.replace(/^request\./, '');
+      return `${FLAG_OF_FIELD[field] ?? field}: ${f.message}`;
+    });
+    return new CliError(said.join('; '), e.code, e.details);
+  }
+  const next =
+    subCode === 'stale_plan'
+      ? 'run the command again to see the new plan'
+      : subCode === 'locked'
+        ? "follow that operation in Codeflow's Operations page, and run the command again once it has finished"
+        : null;
+  return next ? new CliError(`${e.message} — ${next}`, e.code, e.details) : e;
+}
+
+async function runOps(kind: OperationKind, args: ParsedArgs): Promise<void> {
+  const { cluster, service } = serviceRef(args.positionals[1], kind);
+  const request = planRequest(kind, args);
+  const { api, out } = remoteContext(args);
+  const base = `/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`;
+  const { plan } = await api.post<{ plan: Plan }>(`${base}/plan`, request);
+
+  if (args.flags['dry-run'] === true) {
+    if (out.json) return out.printJson(plan);
+    printPlan(out, plan);
+    if (plan.blocked) throw new CliError('the plan is blocked by a guard (see above)', EXIT.refused);
+    return;
+  }
+  if (!out.json) printPlan(out, plan);
+  if (plan.blocked) throw new CliError('the plan is blocked by a guard (see above); nothing was changed', EXIT.refused);
+
+  const reason = await reasonOf(args);
+  const confirmName = await confirmationOf(args, service);
+  const incidentId = typeof args.flags.incident === 'string' ? args.flags.incident : undefined;
+  const { operation } = await api.post<{ operation: Operation }>(
+    '/api/operations',
+    { cluster, service, request, fingerprint: plan.fingerprint, confirmName, reason, incidentId },
+    { idempotencyKey: randomUUID() },
+  );
+  const link = `${api.server.url}/operations/${operation.id}`;
+  if (operation.status === 'awaiting_approval') {
+    if (out.json) out.printJson(operation);
+    else out.print(`Waiting for another operator to approve${operation.approvalDeadline ? ` (until ${operation.approvalDeadline})` : ''}: ${link}`);
+    process.exitCode = EXIT.needsApproval;
+    return;
+  }
+  if (!out.json) out.print(`Started: ${link}`);
+  if (args.flags['no-wait'] === true) {
+    if (out.json) out.printJson(operation);
+    return;
+  }
+  const final = await follow(api, out, operation);
+  if (out.json) out.printJson(final);
+  if (final.status !== 'succeeded') {
+    throw new CliError(`${final.kind} of ${cluster}/${service} ended ${final.status}${final.error ? `: ${final.error}` : ''}`, EXIT.failure);
+  }
+  if (!out.json) out.print(out.paint('green', `${final.kind} of ${cluster}/${service} succeeded`));
 }
 
 function serviceRef(ref: string | undefined, kind: string): { cluster: string; service: string } {

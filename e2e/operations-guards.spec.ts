@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { e2eEnv } from './env';
 import { advanceClock, resetSandbox, sandboxUrl } from './sandbox';
 import { pageAs } from './operations-helpers';
+import { DEFAULT_HARD_MAX_DESIRED_COUNT, desiredCountIssue } from '../lib/ops/contract';
 
 const PROD = { cluster: 'codeflow-cluster', service: 'codeflow-service' };
 const servicePath = `/services/${PROD.cluster}/${PROD.service}`;
@@ -75,6 +76,81 @@ test('a plan made stale by a change outside Codeflow is refused with 409, and re
     )
     .toBe('succeeded');
   await expect(page.getByTestId('op-rollout-desired')).toContainText('4');
+  await page.context().close();
+});
+
+test('the dialog checks input beside each field, with the numbers: a count above the limit, no "Try again", fixed at once; an empty count or image says why "Review plan" is disabled', async ({ browser }) => {
+  // The e2e server runs with the default policy; its limit and the message's wording come from the contract.
+  const limit = DEFAULT_HARD_MAX_DESIRED_COUNT;
+  const message = desiredCountIssue(limit + 1, limit)!;
+  expect(message).toBe(`${limit + 1} is above the limit of ${limit} tasks`);
+
+  const page = await pageAs(browser, 'operator');
+  await page.goto(servicePath);
+  await page.getByTestId('action-scale').click();
+  const dialog = page.getByTestId('op-dialog');
+  const count = dialog.getByTestId('op-count-input');
+  const countError = dialog.locator('[data-testid="op-input-error"][data-field="desiredCount"]');
+  const review = dialog.getByTestId('op-plan-button');
+
+  await count.fill(String(limit + 1));
+  await expect(countError).toHaveText(message);
+  await expect(count).toHaveAttribute('aria-invalid', 'true');
+  await expect(count).toHaveAccessibleDescription(message);
+  await expect(review).toBeDisabled();
+  await count.press('Enter');
+  await expect(dialog.getByTestId('op-plan-error')).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  // The API refuses the same count with the same words, on the same field.
+  const refused = await page.request.post(`/api/services/${PROD.cluster}/${PROD.service}/plan`, { headers: sameOrigin, data: { kind: 'scale', desiredCount: limit + 1 } });
+  expect(refused.status()).toBe(400);
+  expect(((await refused.json()) as { error: unknown }).error).toMatchObject({ subCode: 'invalid', fields: [{ path: 'desiredCount', message }] });
+
+  // Fixing the value clears its message at once.
+  await count.fill('4');
+  await expect(countError).toHaveCount(0);
+  await expect(count).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(review).toBeEnabled();
+  await count.fill('-1');
+  await expect(countError).toHaveText(desiredCountIssue(-1, limit)!);
+
+  // An empty count: no error, but "Review plan" is disabled and says why.
+  await count.fill('');
+  await expect(dialog.getByTestId('op-input-error')).toHaveCount(0);
+  await expect(review).toBeDisabled();
+  await expect(dialog.getByTestId('op-plan-disabled-reason')).toBeVisible();
+  await expect(dialog.getByTestId('op-plan-disabled-reason')).toContainText('Enter the desired count');
+
+  // The server's own field messages sit beside their field too, and go when it changes: an incident that does not exist.
+  await count.fill('4');
+  await review.click();
+  await expect(dialog.getByTestId('plan-summary')).toContainText('4');
+  await dialog.getByTestId('op-confirm-name').fill(PROD.service);
+  await dialog.getByTestId('op-reason').fill('e2e: more headroom');
+  const incident = dialog.getByTestId('op-incident');
+  await incident.fill('INC-98765');
+  await dialog.getByTestId('op-submit').click();
+  const incidentError = dialog.locator('[data-testid="op-input-error"][data-field="incidentId"]');
+  await expect(incidentError).toContainText('no incident INC-98765 exists');
+  await expect(incident).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByTestId('op-error')).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await incident.fill('');
+  await expect(incidentError).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+
+  // An empty image: the same.
+  await page.getByTestId('action-deploy').click();
+  const deploy = page.getByTestId('op-dialog');
+  await expect(deploy.getByTestId('op-plan-button')).toBeDisabled();
+  await expect(deploy.getByTestId('op-plan-disabled-reason')).toContainText('Enter the image to deploy');
+  await deploy.getByTestId('op-image-input').fill('v1 5');
+  await expect(deploy.locator('[data-testid="op-input-error"][data-field="image"]')).toContainText('no spaces');
+  await deploy.getByTestId('op-image-input').fill('v1.5.0');
+  await expect(deploy.getByTestId('op-input-error')).toHaveCount(0);
+  await expect(deploy.getByTestId('op-plan-disabled-reason')).toHaveCount(0);
+  await expect(deploy.getByTestId('op-plan-button')).toBeEnabled();
   await page.context().close();
 });
 

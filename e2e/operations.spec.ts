@@ -161,6 +161,10 @@ test('a production deploy waits for a second operator, which the requester canno
   const own = await page.request.post(`/api/operations/${id}/approve`, { headers: sameOrigin, data: {} });
   expect(own.status()).toBe(403);
   expect(((await own.json()) as { error: { message: string } }).error.message).toMatch(/own|requester|another/i);
+  // Nor can it be continued before someone approves: a sub-code clients act on, not a message to parse.
+  const early = await page.request.post(`/api/operations/${id}/continue`, { headers: sameOrigin, data: {} });
+  expect(early.status()).toBe(409);
+  expect(((await early.json()) as { error: { subCode?: string } }).error.subCode).toBe('approval_required');
   expect(await awsWrites()).toBe(writesBefore);
 
   // The Operations page lists it for everyone; the requester is told to wait.

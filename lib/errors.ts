@@ -35,14 +35,30 @@ const APP_ERROR = Symbol.for('codeflow.AppError');
 /**
  * What a client can act on beyond the status, so no client matches message text: `stale_plan`
  * (plan again), `locked` (wait or cancel the holder), `read_only` (ask an admin),
- * `invalid` (with the fields it is about).
+ * `approval_required` (a second operator must approve first), `invalid` (with the fields it is about).
  */
-export type AppErrorSubCode = 'stale_plan' | 'locked' | 'read_only' | 'invalid';
+export const APP_ERROR_SUB_CODES = ['stale_plan', 'locked', 'read_only', 'approval_required', 'invalid'] as const;
+export type AppErrorSubCode = (typeof APP_ERROR_SUB_CODES)[number];
+
+/** A sub-code read from an API response: one this build knows, or undefined (an older or newer server's is ignored). */
+export function subCodeOf(value: unknown): AppErrorSubCode | undefined {
+  return (APP_ERROR_SUB_CODES as readonly unknown[]).includes(value) ? (value as AppErrorSubCode) : undefined;
+}
 
 export interface FieldIssue {
   /** Dotted path of the field in the request body, e.g. `request.desiredCount`. */
   path: string;
   message: string;
+}
+
+/** The well-formed entries of an API response's `fields` (anything else is dropped, not trusted). */
+export function fieldIssuesOf(value: unknown): FieldIssue[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const issues = value.flatMap((f: unknown) => {
+    const { path, message } = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
+    return typeof path === 'string' && typeof message === 'string' ? [{ path, message }] : [];
+  });
+  return issues.length ? issues : undefined;
 }
 
 export class AppError extends Error {
@@ -61,6 +77,11 @@ export class AppError extends Error {
     this.subCode = options.subCode;
     this.fields = options.fields;
   }
+}
+
+/** A 400 about one field of the request body: `path: message` for people, `fields` for clients to show beside the field. */
+export function invalidField(path: string, message: string): AppError {
+  return new AppError('invalid', `${path}: ${message}`, { subCode: 'invalid', fields: [{ path, message }] });
 }
 
 export function httpStatusOf(code: AppErrorCode): number {

@@ -1,3 +1,4 @@
+import { fieldIssuesOf, subCodeOf, type AppErrorSubCode } from '../../lib/errors';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import type { ServerCredentials } from './credentials';
 
@@ -52,7 +53,9 @@ export class ApiClient {
     const text = await res.text();
     const data = parseJson(text);
     if (res.ok) return data as T;
-    throw new CliError(apiErrorMessage(res.status, data, this.server.url), exitCodeForStatus(res.status));
+    const err = (data as { error?: { subCode?: unknown; fields?: unknown } } | null)?.error;
+    const details = { subCode: subCodeOf(err?.subCode), fields: fieldIssuesOf(err?.fields) };
+    throw new CliError(apiErrorMessage(res.status, data, this.server.url), exitCodeFor(res.status, details.subCode), details);
   }
 }
 
@@ -61,6 +64,22 @@ export function exitCodeForStatus(status: number): ExitCode {
   if (status === 400 || status === 422) return EXIT.usage;
   if (status === 403 || status === 409) return EXIT.refused;
   return EXIT.failure;
+}
+
+/** The sub-code decides where it has one: waiting for an approval is not a refusal (exit 4, as when a request waits). */
+export function exitCodeFor(status: number, subCode: AppErrorSubCode | undefined): ExitCode {
+  switch (subCode) {
+    case 'approval_required':
+      return EXIT.needsApproval;
+    case 'stale_plan':
+    case 'locked':
+    case 'read_only':
+      return EXIT.refused;
+    case 'invalid':
+      return EXIT.usage;
+    default:
+      return exitCodeForStatus(status);
+  }
 }
 
 function apiErrorMessage(status: number, data: unknown, url: string): string {

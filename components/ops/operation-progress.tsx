@@ -19,7 +19,7 @@ import { useNow } from '@/components/ui/use-now';
 import { cn } from '@/components/ui/cn';
 import { ActionDialog } from './action-dialog';
 import { KIND_LABEL, durationBetween, isFinished, revisionName } from './format';
-import { commandOperation, newIdempotencyKey, operationQuery, readOnlyQuery, rollbackOperation, type OperationCommand } from './ops-api';
+import { commandOperation, newIdempotencyKey, operationQuery, readOnlyQuery, refreshAfterRefusal, rollbackOperation, type OperationCommand } from './ops-api';
 import { OperationStatusBadge } from './operation-status-badge';
 import { EnvironmentBadge, PlanView } from './plan-view';
 import { TriggerGauge } from './trigger-gauge';
@@ -321,6 +321,7 @@ function useReadOnlyReason(): string | null {
 /** One click, because a trigger already made the case: the reason names the trigger that tripped. */
 function ProposedRollback({ op, viewer, tripped }: { op: Operation; viewer: Viewer; tripped: string[] }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const readOnly = useReadOnlyReason();
   const [key] = useState(newIdempotencyKey);
   const may = can(viewer, 'service.rollback');
@@ -332,6 +333,7 @@ function ProposedRollback({ op, viewer, tripped }: { op: Operation; viewer: View
         key,
       ),
     onSuccess: (next) => router.push(`/operations/${next.id}`),
+    onError: (e) => refreshAfterRefusal(queryClient, e),
   });
   return (
     <section data-testid="op-rollback-proposed" role="alert" className="flex flex-wrap items-center gap-3 rounded-md border border-down-border bg-down-bg px-4 py-3">
@@ -376,6 +378,7 @@ function Controls({ op, viewer }: { op: Operation; viewer: Viewer }) {
       if (updated) queryClient.setQueryData(operationQuery(op.id).queryKey, updated);
       void queryClient.invalidateQueries({ queryKey: ['operations'] });
     },
+    onError: (e) => refreshAfterRefusal(queryClient, e),
   });
 
   const disabledTitle = readOnly ? `Codeflow is read-only: ${readOnly}` : undefined;

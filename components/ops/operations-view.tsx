@@ -16,7 +16,7 @@ import { controlClass, primaryButtonClass, smallButtonClass } from '@/components
 import { formatUtc } from '@/components/ui/time-format';
 import { cn } from '@/components/ui/cn';
 import { formatTimeLeft, KIND_LABEL } from './format';
-import { commandOperation, operationsQuery, readOnlyQuery, type OperationsFilter } from './ops-api';
+import { commandOperation, operationsQuery, readOnlyQuery, refreshAfterRefusal, type OperationsFilter } from './ops-api';
 import { OperationStatusBadge } from './operation-status-badge';
 import { EnvironmentBadge } from './plan-view';
 import { ReadOnlyBanner } from './read-only-banner';
@@ -149,6 +149,7 @@ function PendingRow({ op, viewer }: { op: Operation; viewer: Viewer }) {
       setRejecting(false);
       void queryClient.invalidateQueries({ queryKey: ['operations'] });
     },
+    onError: (e) => refreshAfterRefusal(queryClient, e),
   });
   return (
     <li data-testid="pending-row" data-operation-id={op.id} className="flex flex-col gap-2 pb-2">

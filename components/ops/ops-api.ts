@@ -1,4 +1,4 @@
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { ApiError, fetchJson } from '@/lib/api/fetch-json';
 import type { Operation, OperationStatus, Plan, PlanRequest, ReadOnlySetting } from '@/lib/ops/types';
 import { isFinished } from './format';
@@ -81,7 +81,7 @@ async function send<T>(path: string, method: 'POST' | 'PUT', body: unknown, head
     throw new ApiError(0, 'network', 'Codeflow’s server could not be reached; check your connection. Nothing was sent twice: retrying with the same dialog is safe.');
   }
   if (res.ok) return (await res.json()) as T;
-  const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string; subCode?: string; fields?: { path: string; message: string }[] } } | null;
+  const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string; subCode?: unknown; fields?: unknown } } | null;
   throw new ApiError(res.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `The server answered ${res.status} ${res.statusText}`.trim(), payload?.error?.requestId, {
     subCode: payload?.error?.subCode,
     fields: payload?.error?.fields,
@@ -118,6 +118,30 @@ export function rollbackOperation(id: string, body: { confirmName: string; reaso
 
 export function setReadOnly(body: { readOnly: boolean; reason: string }): Promise<ReadOnlySetting> {
   return send<ReadOnlySetting>('/api/settings/read-only', 'PUT', body);
+}
+
+/**
+ * What a refusal says about the page behind it, by its sub-code (never its message): the operation
+ * moved on (`stale_plan`: closed or re-planned; `approval_required`: still waiting; `locked`: another
+ * one runs) or read-only mode was turned on. Returns the queries to read again, so the page's
+ * buttons follow the server instead of offering a step that has passed.
+ */
+export function queriesStaleAfter(e: unknown): QueryKey[] {
+  if (!(e instanceof ApiError)) return [];
+  switch (e.subCode) {
+    case 'read_only':
+      return [readOnlyQuery().queryKey];
+    case 'stale_plan':
+    case 'approval_required':
+    case 'locked':
+      return [['operations']];
+    default:
+      return [];
+  }
+}
+
+export function refreshAfterRefusal(queryClient: QueryClient, e: unknown): void {
+  for (const queryKey of queriesStaleAfter(e)) void queryClient.invalidateQueries({ queryKey });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ServiceDetail } from '@/lib/fleet/types';
-import type { ServiceActionContext } from '@/components/ops/action-dialog';
+import type { ServiceActionContext } from '@/components/ops/action-dialog-state';
 
 /**
  * What the action dialogs need from the service page's data. Switch traffic (and a deploy by
@@ -7,7 +7,7 @@ import type { ServiceActionContext } from '@/components/ops/action-dialog';
  * service uses ECS's native blue/green, where ECS moves the traffic itself and the server refuses
  * a switch (lib/ops/bluegreen.ts): then no target groups are offered, so neither is shown.
  */
-export function actionContextOf(detail: ServiceDetail): ServiceActionContext {
+export function actionContextOf(detail: ServiceDetail, maxDesiredCount?: number): ServiceActionContext {
   const names = new Map(detail.targetGroups.map((g) => [g.targetGroup.arn, g.targetGroup.name]));
   const listeners = detail.targetGroups.flatMap((g) => g.listeners.map((l) => l.listener));
   const pair = detail.service.deploymentStrategy === 'BLUE_GREEN' ? undefined : listeners.find((l) => l.forwards.length === 2);
@@ -17,6 +17,7 @@ export function actionContextOf(detail: ServiceDetail): ServiceActionContext {
     service: detail.service.name,
     containers: (detail.taskDefinition?.containers ?? []).map((c) => ({ name: c.name, image: c.image, essential: c.essential })),
     desiredCount: detail.service.desiredCount,
+    ...(maxDesiredCount !== undefined ? { maxDesiredCount } : {}),
     targetGroups: pair
       ? pair.forwards.map((f) => ({
           arn: f.targetGroupArn,

@@ -22,10 +22,13 @@ export function ServiceDetailView({
   cluster,
   service,
   permissions,
+  maxDesiredCount,
 }: {
   cluster: string;
   service: string;
   permissions: ServiceActionPermissions;
+  /** The policy's ceiling on a desired count, so the scale dialog checks it as the count is typed. */
+  maxDesiredCount?: number;
 }) {
   const query = useQuery(serviceDetailQuery(cluster, service));
   const detail = query.data;
@@ -57,7 +60,7 @@ export function ServiceDetailView({
         updatedAt={query.dataUpdatedAt}
         fetching={query.isFetching}
         refreshError={query.isRefetchError ? (gone ? `${query.error.message}. It may have been deleted` : query.error.message) : null}
-        actions={<ServiceActions context={actionContextOf(detail)} permissions={permissions} />}
+        actions={<ServiceActions context={actionContextOf(detail, maxDesiredCount)} permissions={permissions} />}
       />
       <ReadOnlyBanner />
       <ActiveOperationBanner cluster={cluster} service={service} />

@@ -1,21 +1,23 @@
+import { fieldIssuesOf, subCodeOf, type AppErrorSubCode, type FieldIssue } from '../errors';
+
 /** An API error as the browser sees it: the server's code and message, never a stack trace. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId?: string;
-  /** What to do about it (`stale_plan`, `locked`, `read_only`, `invalid`): branch on this, never on the message. */
-  readonly subCode?: string;
+  /** What to do about it (`stale_plan`, `locked`, `read_only`, `approval_required`, `invalid`): branch on this, never on the message. */
+  readonly subCode?: AppErrorSubCode;
   /** For `invalid`: the fields it is about, each with its own message. */
-  readonly fields?: { path: string; message: string }[];
+  readonly fields?: FieldIssue[];
 
-  constructor(status: number, code: string, message: string, requestId?: string, details: { subCode?: string; fields?: { path: string; message: string }[] } = {}) {
+  constructor(status: number, code: string, message: string, requestId?: string, details: { subCode?: unknown; fields?: unknown } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.requestId = requestId;
-    this.subCode = details.subCode;
-    this.fields = details.fields;
+    this.subCode = subCodeOf(details.subCode);
+    this.fields = fieldIssuesOf(details.fields);
   }
 }
 
@@ -45,7 +47,7 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
   }
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
 
-  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string; subCode?: string; fields?: { path: string; message: string }[] } } | null;
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string; subCode?: unknown; fields?: unknown } } | null;
   throw new ApiError(
     res.status,
     body?.error?.code ?? 'http',

@@ -26,7 +26,7 @@ import { withAudit } from '../audit/with-audit';
 import { updateService } from '../aws/ecs';
 import { describeListeners, describeTargetGroups, describeTargetHealth, modifyListenerForward } from '../aws/elbv2';
 import type { Deployment, Listener, Service, TargetGroup } from '../aws/types';
-import { AppError, isAppError } from '../errors';
+import { AppError, invalidField, isAppError } from '../errors';
 import type { OpsContext } from './context';
 import { assertFence, releaseLock } from './lock';
 import { policyFor } from './policy-config';
@@ -88,7 +88,7 @@ export interface SwitchDraftPart {
 
 export async function planListenerSwitch(ctx: OpsContext, service: Service, kind: 'deploy' | 'rollback', toRevision: string): Promise<SwitchDraftPart> {
   const pair = await listenerPairOf(ctx, service);
-  if ('reason' in pair) throw new AppError('invalid', `trafficSwitch: ${pair.reason}`);
+  if ('reason' in pair) throw invalidField('trafficSwitch', pair.reason);
   const { listener, bound, other } = pair;
   const name = (arn: string) => (arn === bound.arn ? bound.name : arn === other.arn ? other.name : arn);
   const [fromHealth, toHealth] = await Promise.all([healthyCount(ctx, bound.arn), healthyCount(ctx, other.arn)]);

@@ -25,6 +25,23 @@ export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
 /** The hard ceiling of any desired count the API accepts (the policy's own limit is usually lower). */
 export const MAX_DESIRED_COUNT = 5000;
+/** The policy's `hardMaxDesiredCount` when the config does not set one: no desired count above it, in any environment. */
+export const DEFAULT_HARD_MAX_DESIRED_COUNT = 100;
+
+/**
+ * What is wrong with a desired count, with the numbers ("101 is above the limit of 100 tasks"), or
+ * null. The one wording of these messages: the API's 400s (`fields`), the plan's scale-bounds guard
+ * and the console's dialog all use it, against the policy's limit where it is known and the API's
+ * ceiling otherwise.
+ */
+export function desiredCountIssue(count: number, limit: number | { min?: number; max: number } = MAX_DESIRED_COUNT): string | null {
+  const { min = 0, max } = typeof limit === 'number' ? { max: limit } : limit;
+  if (!Number.isFinite(count)) return `${count} is not a number of tasks`;
+  if (!Number.isInteger(count)) return `${count} is not a whole number of tasks`;
+  if (count < min) return `${count} is below the minimum of ${min} tasks`;
+  if (count > max) return `${count} is above the limit of ${max} tasks`;
+  return null;
+}
 
 /** What a client asks to plan (cluster and service come from the URL or the body). */
 export const planRequestSchema = z
@@ -37,10 +54,11 @@ export const planRequestSchema = z
     /** rollback: task definition ARN or family:revision (default: previous completed). */
     revision: z.string().trim().min(1, 'revision must not be empty').max(1600).optional(),
     desiredCount: z
-      .number({ error: 'desiredCount must be a number' })
-      .int('desiredCount must be a whole number')
-      .min(0, 'desiredCount must not be negative')
-      .max(MAX_DESIRED_COUNT, `desiredCount is above the hard limit of ${MAX_DESIRED_COUNT}`)
+      .number({ error: 'desiredCount must be a number of tasks' })
+      .superRefine((n, ctx) => {
+        const issue = desiredCountIssue(n);
+        if (issue) ctx.addIssue({ code: 'custom', message: issue });
+      })
       .optional(),
     /** switch-traffic: target group name or ARN to send 100 % to. */
     targetGroup: z.string().trim().min(1).max(1600).optional(),

@@ -153,6 +153,9 @@ export async function continueOperation(ctx: OpsContext, user: CurrentUser, id: 
   const row = await loadRow(ctx.db, id);
   await assertMay(ctx.db, user, row.kind, { path: operationPath(id, 'continue'), cluster: row.cluster, service: row.service, operationId: id });
   const exec = row.execution;
+  if (row.status === 'awaiting_approval') {
+    throw new AppError('conflict', `Operation ${id} still awaits a second operator's approval: it has not started, so there is no deployment to continue. Another operator must approve it first.`, { subCode: 'approval_required' });
+  }
   if (row.status !== 'paused' || !exec.serviceDeploymentArn) throw new AppError('conflict', `Operation ${id} is ${row.status}, not paused at a lifecycle hook.`);
   await assertFence(ctx.db, row.cluster, row.service, row.id, row.fencingToken ?? -1);
   await withAudit(ctx.db, { actor: auditActorOfUser(user), action: 'ops.continue-service-deployment', target: `${row.cluster}/${row.service}`, params: { operationId: id, serviceDeploymentArn: exec.serviceDeploymentArn }, reason: row.reason }, () =>

@@ -143,7 +143,7 @@ describeTargets('lib/ops pipeline', (target) => {
   it('bad input: nothing sent to AWS, nothing locked', async () => {
     const before = await writes();
     await assert.rejects(submit(alice, 'codeflow-staging', 'codeflow-service', { kind: 'deploy', image: 'not a valid image!' }), (e) => isAppError(e) && e.code === 'invalid' && /^image:/.test(e.message));
-    await assert.rejects(submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 101 }), (e) => isAppError(e) && e.code === 'invalid' && /^desiredCount:.*hard limit/.test(e.message));
+    await assert.rejects(submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 101 }), (e) => isAppError(e) && e.code === 'invalid' && e.fields?.[0]?.path === 'desiredCount' && e.fields[0].message === '101 is above the limit of 100 tasks');
     await assert.rejects(submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 }, newKey(), { confirmName: 'checkout' }), (e) => isAppError(e) && /^confirmName:/.test((e as Error).message));
     await assert.rejects(submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 }, newKey(), { reason: '  ' }), (e) => isAppError(e) && /^reason:/.test((e as Error).message));
     await assert.rejects(planOperation(ctx, 'codeflow-staging', 'no-such-service', { kind: 'restart' }), (e) => isAppError(e) && e.code === 'not_found');

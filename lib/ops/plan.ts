@@ -16,7 +16,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { operations } from '../db/schema';
 import type { ServiceDeploymentRecord } from '../aws/types';
 import type { Role } from '../auth/roles';
-import { AppError, isAppError } from '../errors';
+import { AppError, invalidField, isAppError } from '../errors';
 import { listenerPairOf, planListenerSwitch } from './bluegreen';
 import type { OpsContext } from './context';
 import { pinnedImage, resolveImageDigest } from './image-digest';
@@ -24,6 +24,7 @@ import { imagePolicyGuards, resolveImage } from './image-ref';
 import { lockHolder } from './lock';
 import { policyFor, type EnvironmentPolicy } from './policy-config';
 import { getReadOnly } from './settings';
+import { desiredCountIssue } from './contract';
 import type { OperationKind, Plan, PlanChange, PlanGuard, PlanRequest } from './types';
 
 export { ACTION_FOR_KIND };
@@ -185,10 +186,10 @@ interface Draft {
 }
 
 async function planDeploy(ctx: OpsContext, service: Service, req: PlanRequest, policy: EnvironmentPolicy): Promise<Draft> {
-  if (!req.image) throw new AppError('invalid', 'image: a deploy needs the image to deploy (a full reference, or a tag or digest for the current repository)');
+  if (!req.image) throw invalidField('image', 'a deploy needs the image to deploy (a full reference, or a tag or digest for the current repository)');
   const td = await describeTaskDefinition(ctx.aws, service.taskDefinitionArn);
   const container = req.container ? td.containers.find((c) => c.name === req.container) : (td.containers.find((c) => c.essential) ?? td.containers[0]);
-  if (!container) throw new AppError('invalid', `container: task definition ${shortTd(td.arn)} has no container named "${req.container ?? ''}" (it has ${td.containers.map((c) => c.name).join(', ')})`);
+  if (!container) throw invalidField('container', `task definition ${shortTd(td.arn)} has no container named "${req.container ?? ''}" (it has ${td.containers.map((c) => c.name).join(', ')})`);
   const image = resolveImage(req.image, container.image);
   const digest = await resolveImageDigest(ctx, image);
   const deployed = pinnedImage(image, digest.digest);
@@ -324,18 +325,20 @@ export function resolveRevision(input: string, current: TaskDefinition): string 
   const arnPrefix = current.arn.slice(0, current.arn.indexOf('task-definition/') + 'task-definition/'.length);
   if (/^\d+$/.test(v)) return `${arnPrefix}${current.family}:${Number(v)}`;
   if (/^[A-Za-z0-9_-]{1,255}:\d+$/.test(v)) return `${arnPrefix}${v}`;
-  throw new AppError('invalid', `revision: "${v.slice(0, 120)}" is not a task definition revision; give family:revision (e.g. ${current.family}:${Math.max(1, current.revision - 1)}) or its ARN`);
+  throw invalidField('revision', `"${v.slice(0, 120)}" is not a task definition revision; give family:revision (e.g. ${current.family}:${Math.max(1, current.revision - 1)}) or its ARN`);
 }
 
 async function planScale(ctx: OpsContext, service: Service, req: PlanRequest, policy: EnvironmentPolicy): Promise<Draft> {
   const n = req.desiredCount;
-  if (n === undefined || !Number.isInteger(n) || n < 0) throw new AppError('invalid', 'desiredCount: must be a whole number of at least 0');
-  if (n > ctx.policy.hardMaxDesiredCount) throw new AppError('invalid', `desiredCount: ${n} is above the hard limit of ${ctx.policy.hardMaxDesiredCount} tasks`);
+  if (n === undefined) throw invalidField('desiredCount', 'scaling needs a desiredCount');
+  const outOfRange = desiredCountIssue(n, ctx.policy.hardMaxDesiredCount);
+  if (outOfRange) throw invalidField('desiredCount', outOfRange);
   const td = await describeTaskDefinition(ctx.aws, service.taskDefinitionArn);
   const cpu = Number(td.cpu ?? td.containers.reduce((s, c) => s + (c.cpu ?? 0), 0)) || 0;
   const memory = Number(td.memory ?? td.containers.reduce((s, c) => s + (c.memory ?? 0), 0)) || 0;
   const guards: PlanGuard[] = [];
-  if (n < policy.scale.min || n > policy.scale.max) guards.push({ id: 'bounds', label: 'Scale bounds', status: 'blocked', detail: `${n} is outside this environment's bounds (${policy.scale.min}–${policy.scale.max})` });
+  const outOfBounds = desiredCountIssue(n, policy.scale);
+  if (outOfBounds) guards.push({ id: 'bounds', label: 'Scale bounds', status: 'blocked', detail: `${outOfBounds} in this environment` });
   else guards.push({ id: 'bounds', label: 'Scale bounds', status: 'ok', detail: `within ${policy.scale.min}–${policy.scale.max}` });
   if (n === service.desiredCount) guards.push({ id: 'same', label: 'Desired count', status: 'blocked', detail: `${service.name} already wants ${n} task(s)` });
   return {
@@ -355,13 +358,13 @@ async function planScale(ctx: OpsContext, service: Service, req: PlanRequest, po
 
 async function planSwitch(ctx: OpsContext, service: Service, req: PlanRequest): Promise<Draft> {
   const serviceGroups = service.loadBalancers.map((lb) => lb.targetGroupArn);
-  if (serviceGroups.length === 0) throw new AppError('invalid', `targetGroup: ${service.name} is not behind a load balancer`);
+  if (serviceGroups.length === 0) throw invalidField('targetGroup', `${service.name} is not behind a load balancer`);
   const groups = await describeTargetGroups(ctx.aws, { arns: serviceGroups });
   const lbArn = groups.flatMap((g) => g.loadBalancerArns)[0];
-  if (!lbArn) throw new AppError('invalid', `targetGroup: ${service.name}'s target group is not attached to a load balancer`);
+  if (!lbArn) throw invalidField('targetGroup', `${service.name}'s target group is not attached to a load balancer`);
   const listeners = await describeListeners(ctx.aws, lbArn);
   const listener: Listener | undefined = listeners.find((l) => l.forwards.length > 1 && l.forwards.some((f) => serviceGroups.includes(f.targetGroupArn)));
-  if (!listener) throw new AppError('invalid', `targetGroup: no listener splits ${service.name}'s traffic between two target groups (blue/green)`);
+  if (!listener) throw invalidField('targetGroup', `no listener splits ${service.name}'s traffic between two target groups (blue/green)`);
   const all = await describeTargetGroups(ctx.aws, { arns: listener.forwards.map((f) => f.targetGroupArn) });
   const nameOf = (arn: string) => all.find((g) => g.arn === arn)?.name ?? nameFromArn(arn);
   let targetArn: string;

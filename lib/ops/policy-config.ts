@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ImagePolicy } from './image-ref';
-import { operationKindSchema, type OperationKind } from './contract';
+import { DEFAULT_HARD_MAX_DESIRED_COUNT, operationKindSchema, type OperationKind } from './contract';
 
 /**
  * The `policy` section of codeflow.config.json (and its env overrides): which environment a
@@ -109,7 +109,7 @@ const STAGING: EnvironmentPolicy = {
 export const DEFAULT_POLICY: PolicyConfig = {
   clusters: { 'codeflow-cluster': 'production', 'codeflow-staging': 'staging' },
   defaultEnvironment: 'production',
-  hardMaxDesiredCount: 100,
+  hardMaxDesiredCount: DEFAULT_HARD_MAX_DESIRED_COUNT,
   environments: { production: PRODUCTION, staging: STAGING },
   lockTtlSeconds: 120,
   verifyIntervalSeconds: 5,

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { operations } from '../db/schema';
-import { AppError, isAppError } from '../errors';
+import { AppError, invalidField, isAppError } from '../errors';
 import { kickDelivery } from '../notify/webhook-outbox';
 import type { Actor } from './actor';
 import { ACTION_FOR_KIND } from './authorize';
@@ -64,8 +64,7 @@ export async function createAndStart(ctx: OpsContext, actor: Actor, input: Start
   for (const g of plan.guards) {
     if (g.status !== 'blocked' || g.id === 'lock' || g.id === 'read_only') continue;
     if (opts.allowSame && g.id === 'same') continue;
-    const field = GUARD_FIELD[g.id] ?? g.id;
-    throw new AppError('invalid', `${field}: ${g.detail}`, { subCode: 'invalid', fields: [{ path: field, message: g.detail }] });
+    throw invalidField(GUARD_FIELD[g.id] ?? g.id, g.detail);
   }
   const { policy, environment } = policyFor(ctx.policy, input.cluster);
   const now = new Date();
@@ -136,8 +135,17 @@ async function assertStillAllowed(ctx: OpsContext, row: OperationRow, actor: Act
   throw new AppError('forbidden', `Refused: ${why}. Nothing was sent to AWS; someone who holds the role must plan it again.`);
 }
 
-/** Executes a locked operation; on a clear failure the lock is released and the error rethrown. */
+/**
+ * Executes a locked operation; on a clear failure the lock is released and the error rethrown.
+ * An operation whose plan needs a second operator runs only once one approved it, whoever calls.
+ */
 export async function runExecution(ctx: OpsContext, row: OperationRow, actor: Actor): Promise<OperationRow> {
+  if (row.status === 'awaiting_approval' || (row.plan.requiresApproval && !row.approvedBySubject)) {
+    // Still waiting: it stays so. Executing without the approval its plan needs: closed, lock freed.
+    const closed = await finish(ctx.db, row.id, { status: 'failed', error: "Refused at execution: its plan needs a second operator's approval and has none. Nothing was sent to AWS.", steps: withStep(row.steps, 'execute', 'failed', 'refused: not approved') }, ['executing']);
+    if (closed) await releaseLock(ctx.db, row.cluster, row.service, row.id);
+    throw new AppError('conflict', `Operation ${row.id} needs a second operator's approval before it runs; nothing was sent to AWS.`, { subCode: 'approval_required' });
+  }
   const acting = await assertStillAllowed(ctx, row, actor);
   let steps = withStep(row.steps, 'execute', 'running');
   const startedAt = new Date().toISOString();

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { CurrentUser } from '../auth/identity';
 import type { Db } from '../db/client';
 import { idempotencyKeys, incidents } from '../db/schema';
-import { AppError } from '../errors';
+import { AppError, invalidField } from '../errors';
 import { recordOperationOutcome } from '../observability/hooks';
 import type { Actor } from './actor';
 import { assertMay } from './authorize';
@@ -31,16 +31,14 @@ export interface SubmitResult {
   replayed: boolean;
 }
 
-const invalid = (path: string, message: string) => new AppError('invalid', `${path}: ${message}`, { subCode: 'invalid', fields: [{ path, message }] });
-
 /**
  * POST /api/operations, top to bottom: confirm → authorize → writable → incident exists →
  * idempotency → plan once, compare fingerprints → wait for approval, or lock → execute.
  * Verification continues in the background runner.
  */
 export async function submitOperation(ctx: OpsContext, user: CurrentUser, input: SubmitInput, idempotencyKey: string, opts: { plan?: Plan; parentOperationId?: string } = {}): Promise<SubmitResult> {
-  if (input.confirmName !== input.service) throw invalid('confirmName', `type the service name exactly ("${input.service}") to confirm`);
-  if (!input.reason.trim()) throw invalid('reason', 'say why (it goes into the audit log)');
+  if (input.confirmName !== input.service) throw invalidField('confirmName', `type the service name exactly ("${input.service}") to confirm`);
+  if (!input.reason.trim()) throw invalidField('reason', 'say why (it goes into the audit log)');
   // Who may comes before whether anyone may: a role denial is audited even while read-only.
   await assertMay(ctx.db, user, input.request.kind, { path: '/api/operations', cluster: input.cluster, service: input.service });
   try {
@@ -71,6 +69,9 @@ export async function rollbackFromProposal(ctx: OpsContext, user: CurrentUser, i
   const row = await loadRow(ctx.db, id);
   const request = undoRequest(row);
   if (!request) throw new AppError('conflict', `A ${row.kind} operation has no one-click rollback; plan a new ${row.kind} instead.`);
+  if (row.status === 'awaiting_approval') {
+    throw new AppError('conflict', `Operation ${id} still awaits a second operator's approval: nothing has run, so there is nothing to roll back; withdraw the request instead.`, { subCode: 'approval_required' });
+  }
   if (!row.rollbackProposed && (ACTIVE_STATUSES as readonly string[]).includes(row.status)) throw new AppError('conflict', `Operation ${id} is still ${row.status}; cancel it first.`);
   const plan = await planOperation(ctx, row.cluster, row.service, request, { role: user.role });
   const result = await submitOperation(ctx, user, { cluster: row.cluster, service: row.service, request, fingerprint: plan.fingerprint, confirmName: body.confirmName, reason: body.reason }, idempotencyKey, { plan, parentOperationId: id });
@@ -83,12 +84,12 @@ async function incidentIdOf(db: Db, ref: string): Promise<string> {
   const value = ref.trim();
   const number = /^(?:INC-)?(\d{1,9})$/i.exec(value)?.[1];
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-  if (!number && !isUuid) throw invalid('incidentId', `"${value.slice(0, 60)}" is not an incident; give its number (INC-12) or id from the incident's page, or leave it empty`);
+  if (!number && !isUuid) throw invalidField('incidentId', `"${value.slice(0, 60)}" is not an incident; give its number (INC-12) or id from the incident's page, or leave it empty`);
   const [found] = await db
     .select({ id: incidents.id })
     .from(incidents)
     .where(number ? eq(incidents.number, Number(number)) : eq(incidents.id, value));
-  if (!found) throw invalid('incidentId', `no incident ${number ? `INC-${number}` : value} exists; give an existing incident's number or id, or leave it empty`);
+  if (!found) throw invalidField('incidentId', `no incident ${number ? `INC-${number}` : value} exists; give an existing incident's number or id, or leave it empty`);
   return found.id;
 }
 

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
 import { requireUser } from '@/lib/auth/session';
 import { can } from '@/lib/auth/can';
+import { getConfig } from '@/lib/config';
 import { getServiceDetail } from '@/lib/fleet/service-detail';
 import { isAppError } from '@/lib/errors';
 import { serviceParamsSchema } from '@/lib/api/params';
@@ -63,6 +64,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pa
           scale: can(user, 'service.scale', cluster),
           switchTraffic: can(user, 'traffic.switch', cluster),
         }}
+        maxDesiredCount={getConfig().policy.hardMaxDesiredCount}
       />
     </HydrationBoundary>
   );
