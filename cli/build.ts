@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { packConsole, PACKAGED_CONSOLE_DIR } from './packaged-console';
 
 /** What a production build depends on; a change in any of these makes `start` rebuild. */
-const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'tsconfig.next.json', 'package-lock.json', 'proxy.ts', 'instrumentation.ts', 'scripts/healthcheck.mjs'];
+const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'tsconfig.next.json', 'package-lock.json', 'proxy.ts', 'instrumentation.ts', 'instrumentation-client.ts', 'scripts/healthcheck.mjs'];
 const STAMP = join('.next', 'codeflow-build-stamp');
 
 /**
