@@ -20,6 +20,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfNeeded, STANDALONE_DIR } from '../cli/build';
+import { encode } from 'next-auth/jwt';
+import { startSession } from '../lib/auth/sessions';
 import { createApiToken } from '../lib/auth/tokens';
 import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
@@ -39,16 +41,23 @@ const TTL_MS = 5000;
 const CONSOLE_POLL_MS = 5000;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
+const SESSION_SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 let authorization = '';
 
-/** A viewer's API token in a fresh embedded database, made before the server opens (and locks) it. */
-async function viewerToken(dataDir: string): Promise<string> {
+/**
+ * A viewer in a fresh embedded database, made before the server opens (and locks) it: an API token
+ * for the API, and a signed-in session (a server-side session record and its cookie) for pages.
+ */
+async function viewerCredentials(dataDir: string): Promise<{ token: string; sessionCookie: string }> {
   const handle = await openDb({ dataDir });
   try {
     await migrateUp(handle.db);
     const now = new Date();
     const [user] = await handle.db.insert(users).values({ issuer: 'https://bench.invalid', subject: 'bench-viewer', name: 'Bench Viewer', idpRole: 'viewer', lastSignInAt: now, roleCheckedAt: now }).returning();
-    return (await createApiToken({ id: user!.id, role: 'viewer' }, { name: 'bench', role: 'viewer', expiresInDays: 1 }, handle.db)).secret;
+    const token = (await createApiToken({ id: user!.id, role: 'viewer' }, { name: 'bench', role: 'viewer', expiresInDays: 1 }, handle.db)).secret;
+    const { sid } = await startSession(user!.id, { maxAgeMs: 8 * 3600_000, idleMs: 8 * 3600_000 }, { secret: SESSION_SECRET }, handle.db);
+    const jwt = await encode({ token: { name: 'Bench Viewer', uid: user!.id, sid, sub: 'bench-viewer', authAt: Math.floor(now.getTime() / 1000) }, secret: SESSION_SECRET, maxAge: 8 * 3600 });
+    return { token, sessionCookie: `next-auth.session-token=${jwt}` };
   } finally {
     await handle.close();
   }
@@ -75,16 +84,24 @@ interface LoadResult {
   ok: number;
   notModified: number;
   errors: number;
+  /** What the errors were: HTTP statuses, or "network". */
+  errorKinds: Record<string, number>;
 }
 
 const ms = (r: LoadResult, p: number) => (r.latencies.length ? `${percentile(r.latencies, p).toFixed(1)}` : '-');
+const errorsOf = (r: LoadResult) => (r.errors ? `${r.errors} errors: ${Object.entries(r.errorKinds).map(([k, n]) => `${n}× ${k}`).join(', ')}` : '0 errors');
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 /** `viewers` pollers for `durationMs`, each every `intervalMs`, spread over the interval as real viewers are; with `etag`, conditional. */
-async function poll(url: string, viewers: number, durationMs: number, intervalMs: number, etag: boolean): Promise<LoadResult> {
+async function poll(url: string, viewers: number, durationMs: number, intervalMs: number, etag: boolean, extraHeaders: Record<string, string> = {}): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let notModified = 0;
+  const errorKinds: Record<string, number> = {};
+  const failed = (kind: string) => {
+    errors++;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
   const until = performance.now() + durationMs;
   await Promise.all(
     Array.from({ length: viewers }, async (_, i) => {
@@ -93,13 +110,13 @@ async function poll(url: string, viewers: number, durationMs: number, intervalMs
       while (performance.now() < until) {
         const started = performance.now();
         try {
-          const r = await get(url, etag && tag ? { 'if-none-match': tag, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' });
+          const r = await get(url, { ...extraHeaders, ...(etag && tag ? { 'if-none-match': tag, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' }) });
           if (r.status === 200 || r.status === 304) latencies.push(r.ms);
-          else errors++;
+          else failed(`HTTP ${r.status}`);
           if (r.status === 304) notModified++;
           tag = r.etag ?? tag;
         } catch {
-          errors++;
+          failed('network');
         }
         const wait = intervalMs - (performance.now() - started);
         if (wait > 0) await sleep(wait);
@@ -107,7 +124,7 @@ async function poll(url: string, viewers: number, durationMs: number, intervalMs
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { latencies, ok: latencies.length, notModified, errors };
+  return { latencies, ok: latencies.length, notModified, errors, errorKinds };
 }
 
 interface Subscriber {
@@ -160,12 +177,13 @@ async function benchFleet(fleetSize: number) {
 
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'codeflow-bench-'));
-  authorization = `Bearer ${await viewerToken(dataDir)}`;
+  const credentials = await viewerCredentials(dataDir);
+  authorization = `Bearer ${credentials.token}`;
   // The standalone server, as `codeflow start` and the container image run it.
   const consoleServer = spawn(process.execPath, ['server.js'], {
     cwd: join(root, STANDALONE_DIR),
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', CODEFLOW_DATA_DIR: dataDir, NEXTAUTH_SECRET: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz', NEXTAUTH_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_AWS_BUDGET_PCT: String(BUDGET_PCT), NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', CODEFLOW_DATA_DIR: dataDir, NEXTAUTH_SECRET: SESSION_SECRET, NEXTAUTH_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_AWS_BUDGET_PCT: String(BUDGET_PCT), NEXT_TELEMETRY_DISABLED: '1' },
   });
   const pid = consoleServer.pid!;
   const base = `http://127.0.0.1:${port}`;
@@ -235,9 +253,10 @@ async function benchFleet(fleetSize: number) {
     // Slow AWS: every call takes SLOW_AWS_MS; pages and the API answer from the last good data.
     await admin('faults', 'PUT', { rules: [{ latencyMs: SLOW_AWS_MS }] });
     const slowApi = await poll(url, 20, DURATION_MS, 1000, false);
-    const slowPage = await poll(`${base}/`, 5, DURATION_MS, 1000, false);
+    // The page as a signed-in browser asks for it: with the session cookie (proxy.ts sends a request without one to sign-in).
+    const slowPage = await poll(`${base}/`, 5, DURATION_MS, 1000, false, { cookie: credentials.sessionCookie });
     await admin('faults', 'DELETE');
-    console.log(`\nslow AWS (${SLOW_AWS_MS / 1000} s on every call): /api/fleet p50 ${ms(slowApi, 50)} / p95 ${ms(slowApi, 95)} ms (${slowApi.errors} errors); overview page p50 ${ms(slowPage, 50)} / p95 ${ms(slowPage, 95)} ms (${slowPage.errors} errors)`);
+    console.log(`\nslow AWS (${SLOW_AWS_MS / 1000} s on every call): /api/fleet p50 ${ms(slowApi, 50)} / p95 ${ms(slowApi, 95)} ms (${errorsOf(slowApi)}); overview page p50 ${ms(slowPage, 50)} / p95 ${ms(slowPage, 95)} ms (${errorsOf(slowPage)})`);
   } finally {
     consoleServer.kill('SIGTERM');
     await sandbox.close();
