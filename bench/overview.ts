@@ -225,7 +225,8 @@ async function benchFleet(fleetSize: number) {
           const firsts = subs.map((s) => s.firstEventMs ?? Infinity).sort((a, b) => a - b);
           const events = subs.reduce((n, s) => n + s.events, 0);
           subs.forEach((s) => s.close());
-          result = { latencies: firsts, ok: events, notModified: 0, errors: firsts.filter((f) => f === Infinity).length };
+          const silent = firsts.filter((f) => f === Infinity).length;
+          result = { latencies: firsts, ok: events, notModified: 0, errors: silent, errorKinds: silent ? { 'no event': silent } : {} };
           if (viewers >= 50) console.log(`        (RSS ${before.toFixed(0)} → ${rss.toFixed(0)} MB with ${viewers} streams open: ${(((rss - before) / viewers) * 100).toFixed(1)} MB per 100 subscribed viewers; latency = time to the first event)`);
         } else {
           result = await poll(url, viewers, DURATION_MS, mode === 'poll 1/s' ? 1000 : CONSOLE_POLL_MS, mode !== 'poll 1/s');
