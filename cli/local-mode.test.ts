@@ -140,9 +140,16 @@ describe('codeflow start --local against moto', { timeout: 900_000 }, () => {
     assert.equal(me.issuer, 'codeflow-local');
     assert.equal(me.role, 'viewer', 'viewer unless --role says otherwise');
 
-    const fleet = await fetch(`${base}/api/fleet`, { headers: { cookie } });
-    assert.equal(fleet.status, 200);
-    const body = JSON.stringify(await fleet.json());
+    // The fleet is read in the background (lib/fleet/feed.ts): until its first read lands the
+    // snapshot says "loading", so ask until it has (a minute at most, on a busy machine).
+    let body = '';
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      const fleet = await fetch(`${base}/api/fleet`, { headers: { cookie } });
+      assert.equal(fleet.status, 200);
+      const snapshot = (await fleet.json()) as { loading: boolean };
+      body = JSON.stringify(snapshot);
+      if (!snapshot.loading) break;
+    }
     assert.match(body, /local-cluster/, 'the account the shell’s credentials reach');
     assert.match(body, /local-api/);
 
