@@ -67,3 +67,12 @@ test('live updates: a change made outside Codeflow reaches the open overview wit
   await expect(row).toContainText('/ 7');
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
 });
+
+test('a stream that opens but stays silent gives way to polling: the overview still shows the fleet', async ({ page }) => {
+  // The event stream's request is held unanswered (a proxy that buffers, or a first event stuck behind a big incident's load).
+  await page.route('**/api/fleet/events', () => undefined);
+  const polled = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/fleet', { timeout: 20_000 });
+  await page.goto('/');
+  await polled;
+  await expect(page.locator('[data-testid="service-row"]').first()).toBeVisible({ timeout: 20_000 });
+});

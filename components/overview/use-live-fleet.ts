@@ -25,6 +25,12 @@ interface Delta {
 const POLL_MS = 5000;
 /** EventSource retries by itself; after this many failures without a single event, poll instead. */
 const FAILURES_BEFORE_POLLING = 3;
+/**
+ * A stream that opened but has sent nothing this long (its first event is the whole overview, which
+ * for thousands of services under a big incident's load can take seconds) gives way to polling too:
+ * a viewer sees the fleet from a poll rather than waiting on the stream.
+ */
+const SILENCE_BEFORE_POLLING_MS = 8000;
 const keyOf = (s: Pick<ServiceHealth, 'cluster' | 'name'>) => `${s.cluster}/${s.name}`;
 
 function applyDelta(current: FleetOverview, delta: Delta): FleetOverview {
@@ -48,6 +54,7 @@ export function useLiveFleet(): LiveFleet {
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
     let etag: string | null = null;
     let source: EventSource | undefined;
+    let silenceTimer: ReturnType<typeof setTimeout> | undefined;
 
     async function poll() {
       try {
@@ -74,8 +81,14 @@ export function useLiveFleet(): LiveFleet {
       let failures = 0;
       let heard = false;
       source = new EventSource('/api/fleet/events');
+      silenceTimer = setTimeout(() => {
+        if (stopped || heard) return;
+        source?.close();
+        void poll();
+      }, SILENCE_BEFORE_POLLING_MS);
       source.addEventListener('snapshot', (e) => {
         heard = true;
+        clearTimeout(silenceTimer);
         const data = JSON.parse((e as MessageEvent<string>).data) as FleetOverview;
         setState({ data, receivedAt: Date.now(), error: null, mode: 'live' });
       });
@@ -87,6 +100,7 @@ export function useLiveFleet(): LiveFleet {
         if (stopped) return;
         failures++;
         if (!heard && failures >= FAILURES_BEFORE_POLLING) {
+          clearTimeout(silenceTimer);
           source?.close();
           void poll();
           return;
@@ -98,6 +112,7 @@ export function useLiveFleet(): LiveFleet {
       stopped = true;
       source?.close();
       clearTimeout(pollTimer);
+      clearTimeout(silenceTimer);
     };
   }, []);
 
