@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import { headers } from 'next/headers';
 import { getCurrentUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
-import { Providers } from '@/components/providers';
 import { TopBar } from '@/components/layout/top-bar';
 import { SandboxBanner } from '@/components/layout/sandbox-banner';
 import { THEME_SCRIPT } from '@/components/layout/theme-script';
@@ -32,7 +31,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="min-h-screen bg-bg text-fg">
         {config.sandbox && <SandboxBanner />}
         <TopBar region={config.region} sandbox={config.sandbox} user={user} />
-        <Providers>{children}</Providers>
+        {children}
       </body>
     </html>
   );

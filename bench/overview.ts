@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createGunzip } from 'node:zlib';
 import { buildIfNeeded, STANDALONE_DIR } from '../cli/build';
 import { encode } from 'next-auth/jwt';
 import { startSession } from '../lib/auth/sessions';
@@ -130,19 +131,22 @@ async function poll(url: string, viewers: number, durationMs: number, intervalMs
 interface Subscriber {
   events: number;
   firstEventMs: number | null;
+  wireBytes: number;
   close(): void;
 }
 
-/** One server-sent event stream, counting events (the time to the first one is its latency). */
+/** One server-sent event stream as a browser opens it (gzip accepted), counting events (the time to the first one is its latency) and bytes on the wire. */
 function subscribe(url: string): Promise<Subscriber> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: sseAgent, headers: { authorization, accept: 'text/event-stream' } }, (res: IncomingMessage) => {
+    const req = request(url, { agent: sseAgent, headers: { authorization, accept: 'text/event-stream', 'accept-encoding': 'gzip' } }, (res: IncomingMessage) => {
       if (res.statusCode !== 200) return reject(new Error(`events: ${res.statusCode}`));
-      const sub: Subscriber = { events: 0, firstEventMs: null, close: () => req.destroy() };
+      const sub: Subscriber = { events: 0, firstEventMs: null, wireBytes: 0, close: () => req.destroy() };
       let buffered = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
+      res.on('data', (chunk: Buffer) => (sub.wireBytes += chunk.byteLength));
+      const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+      body.setEncoding('utf8');
+      body.on('data', (chunk: string) => {
         buffered += chunk;
         let end;
         while ((end = buffered.indexOf('\n\n')) >= 0) {
@@ -153,6 +157,7 @@ function subscribe(url: string): Promise<Subscriber> {
           buffered = buffered.slice(end + 2);
         }
       });
+      body.on('error', () => undefined);
       res.on('error', () => undefined);
       resolve(sub);
     });
@@ -227,7 +232,8 @@ async function benchFleet(fleetSize: number) {
           subs.forEach((s) => s.close());
           const silent = firsts.filter((f) => f === Infinity).length;
           result = { latencies: firsts, ok: events, notModified: 0, errors: silent, errorKinds: silent ? { 'no event': silent } : {} };
-          if (viewers >= 50) console.log(`        (RSS ${before.toFixed(0)} → ${rss.toFixed(0)} MB with ${viewers} streams open: ${(((rss - before) / viewers) * 100).toFixed(1)} MB per 100 subscribed viewers; latency = time to the first event)`);
+          const wire = subs.reduce((n, s) => n + s.wireBytes, 0) / viewers / 1024;
+          if (viewers >= 50) console.log(`        (RSS ${before.toFixed(0)} → ${rss.toFixed(0)} MB with ${viewers} streams open: ${(((rss - before) / viewers) * 100).toFixed(1)} MB per 100 subscribed viewers; ${wire.toFixed(0)} KB per stream on the wire, gzipped; latency = time to the first event)`);
         } else {
           result = await poll(url, viewers, DURATION_MS, mode === 'poll 1/s' ? 1000 : CONSOLE_POLL_MS, mode !== 'poll 1/s');
           rss = rssMb(pid);
@@ -244,11 +250,40 @@ async function benchFleet(fleetSize: number) {
       }
     }
 
+    // Calls per refresh over whole refreshes, at the fewest and the most viewers: at 2,000 services the
+    // budget stretches one refresh of every cluster past the windows above, which then see part of one.
+    for (const viewers of [...new Set([1, Math.max(...LEVELS)])]) {
+      const subs = await Promise.all(Array.from({ length: viewers }, () => subscribe(`${base}/api/fleet/events`)));
+      const fetchedAt = async () => new Map((JSON.parse((await get(url)).body) as { clusters: { cluster: string; fetchedAt: string | null }[] }).clusters.map((c) => [c.cluster, c.fetchedAt]));
+      await admin('calls', 'DELETE');
+      const t0 = performance.now();
+      const seenAt = await fetchedAt();
+      const refreshed = new Map([...seenAt.keys()].map((k) => [k, 0]));
+      while ([...refreshed.values()].some((n) => n < 2) && performance.now() - t0 < 600_000) {
+        await sleep(1000);
+        for (const [cluster, at] of await fetchedAt()) {
+          if (at !== seenAt.get(cluster)) refreshed.set(cluster, (refreshed.get(cluster) ?? 0) + 1);
+          seenAt.set(cluster, at);
+        }
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const seen = await calls();
+      subs.forEach((s) => s.close());
+      const list = seen.calls['ecs:ListServices'] ?? 0;
+      const describe = seen.calls['ecs:DescribeServices'] ?? 0;
+      const refreshes = list / listPages;
+      console.log(
+        `calls per refresh with ${viewers} subscribed viewer(s), over ${seconds.toFixed(0)} s (every cluster refreshed ≥ 2 times): ${refreshes > 0 ? ((list + describe) / refreshes).toFixed(1) : '-'} ECS calls (minimum ${ecsMinimum}), ${refreshes.toFixed(1)} refreshes, ${(seen.total / seconds).toFixed(1)} AWS calls/s`,
+      );
+    }
+
     const report = await throttling();
-    console.log('\nthrottle bucket              | AWS refill/s | Codeflow budget/s (burst) | peak calls/s seen by AWS | throttled');
+    console.log('\nthrottle bucket              | AWS refill/s | Codeflow budget/s (burst) | most allowed in 1 s | peak calls/s seen by AWS | within budget | throttled');
     for (const b of report.buckets) {
       const aws = THROTTLE_BUCKETS[b.bucket];
-      console.log(`${b.bucket.padEnd(28)} | ${String(aws.refillPerSecond).padStart(12)} | ${(aws.refillPerSecond * share).toFixed(1).padStart(10)} (${(aws.capacity * share).toFixed(0)}) | ${String(b.peakPerSecond).padStart(24)} | ${b.throttled}`);
+      // A token bucket allows its burst plus one second of refill in any one second (one more for a window straddling a refill).
+      const allowed = Math.floor(aws.capacity * share + aws.refillPerSecond * share) + 1;
+      console.log(`${b.bucket.padEnd(28)} | ${String(aws.refillPerSecond).padStart(12)} | ${(aws.refillPerSecond * share).toFixed(1).padStart(10)} (${(aws.capacity * share).toFixed(0)}) | ${String(allowed).padStart(19)} | ${String(b.peakPerSecond).padStart(24)} | ${(b.peakPerSecond <= allowed ? 'yes' : 'NO').padStart(13)} | ${b.throttled}`);
     }
 
     // Slow AWS: every call takes SLOW_AWS_MS; pages and the API answer from the last good data.

@@ -33,3 +33,12 @@ describe('codeflow start against real AWS', () => {
     assert.doesNotMatch(result.stderr, /DATABASE_URL|REDIS_URL/);
   });
 });
+
+describe('the Node version note', () => {
+  it('says an old Node is unsupported, and nothing on Node 22 or later', async () => {
+    const { nodeVersionNote } = await import('./start-command');
+    assert.match(nodeVersionNote('20.20.2') ?? '', /Node 20\.20\.2 is past its end of life.*Node 22 or later/);
+    assert.equal(nodeVersionNote('22.0.0'), null);
+    assert.equal(nodeVersionNote('24.21.0'), null);
+  });
+});

@@ -73,8 +73,38 @@ async function waitForHealth(url: string, child: { exitCode: number | null }, ti
  * migrates it: done here, before saying the console is ready, so the first click is not slow.
  * Unauthenticated, these answer 401 or a redirect to sign-in — after loading what they need.
  */
-async function warmUp(url: string): Promise<void> {
-  await Promise.all(['/', '/signin', '/api/fleet', '/api/me', '/api/auth/session'].map((path) => fetch(`${url}${path}`, { redirect: 'manual' }).then((r) => r.arrayBuffer()).catch(() => undefined)));
+async function warmUp(url: string, opts: { sandboxIssuer?: boolean } = {}): Promise<void> {
+  await Promise.all([
+    ...['/', '/signin', '/api/fleet', '/api/me', '/api/auth/session'].map((path) => fetch(`${url}${path}`, { redirect: 'manual' }).then((r) => r.arrayBuffer()).catch(() => undefined)),
+    warmSignIn(url, opts.sandboxIssuer === true),
+  ]);
+}
+
+/**
+ * The first person's sign-in, up to choosing who to be: the CSRF token, the sign-in request (which
+ * reads the issuer's discovery document and builds the authorization URL) and, for the sandbox's own
+ * issuer, its login page. Each is a first render in a fresh process (~1 s on two cores); done here,
+ * the person's first sign-in does not pay for them. Nobody is signed in.
+ */
+async function warmSignIn(url: string, sandboxIssuer: boolean): Promise<void> {
+  try {
+    const csrf = await fetch(`${url}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const cookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const signIn = await fetch(`${url}/api/auth/signin/oidc`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ csrfToken, callbackUrl: `${url}/` }),
+    });
+    await signIn.arrayBuffer();
+    const authorize = signIn.headers.get('location');
+    if (sandboxIssuer && authorize && /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(authorize)) {
+      await fetch(authorize).then((r) => r.arrayBuffer());
+    }
+  } catch {
+    // Warming is best effort: the first sign-in is then slower, not broken.
+  }
 }
 
 /** Forwards a child's output line by line, so it never lands in the middle of the progress line. */
@@ -88,7 +118,15 @@ function forwardLines(stream: NodeJS.ReadableStream, print: (line: string) => vo
   stream.on('end', () => pending && print(pending));
 }
 
+/** Node 22 is the floor (`engines`); an older Node still starts, told so first. */
+export function nodeVersionNote(version = process.versions.node): string | null {
+  const major = Number(version.split('.')[0]);
+  return major < 22 ? `codeflow: Node ${version} is past its end of life and unsupported; Codeflow supports Node 22 or later (the container image runs Node 24). Starting anyway.` : null;
+}
+
 export async function runStartCommand(args: ParsedArgs): Promise<void> {
+  const note = nodeVersionNote();
+  if (note) console.error(note);
   const dev = args.flags.dev === true;
   if (dev && !fromSources) throw new UsageError("--dev needs Codeflow's sources (a git checkout); the installed package runs the prebuilt console");
   loadEnvFiles(dev);
@@ -272,7 +310,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   progress.end('server');
   if (child.exitCode === null) {
     progress.begin('warm-up', 'loading pages and opening the database');
-    await warmUp(direct);
+    await warmUp(direct, { sandboxIssuer: mode === 'sandbox' });
     progress.end('warm-up');
     const took = progress.finish();
     console.log(`\nCodeflow is running at ${url}  (${mode} mode: ${why}; ready in ${(took / 1000).toFixed(1)} s)`);

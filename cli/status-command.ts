@@ -12,11 +12,29 @@ codeflow service <cluster>/<service> [--json]
   One service: verdict and why, rollout, targets, recent events (the service page).`;
 
 const SEVERITY = ['down', 'degraded', 'deploying', 'unknown', 'healthy'];
+/** How long `status` waits for a console that has just started to finish its first read of AWS. */
+const FIRST_READ_WAIT_MS = 30_000;
+
+/**
+ * The fleet, waiting (up to 30 s, saying so on stderr) while the console is still reading AWS for the
+ * first time — right after it started — rather than printing an empty fleet as if there were none.
+ */
+export async function firstRead(read: () => Promise<FleetOverview>, waitMs = FIRST_READ_WAIT_MS): Promise<FleetOverview> {
+  const deadline = Date.now() + waitMs;
+  let fleet = await read();
+  if (fleet.loading) process.stderr.write('codeflow: the console is still reading the fleet from AWS; waiting…\n');
+  while (fleet.loading && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    fleet = await read();
+  }
+  if (fleet.loading) process.stderr.write(`codeflow: the first read from AWS has not finished after ${waitMs / 1000} s; showing what there is\n`);
+  return fleet;
+}
 
 export async function runStatusCommand(args: ParsedArgs): Promise<void> {
   const { api, out } = remoteContext(args);
   const cluster = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
-  const fleet = await api.get<FleetOverview>('/api/fleet');
+  const fleet = await firstRead(() => api.get<FleetOverview>('/api/fleet'));
   const services = fleet.services
     .filter((s) => !cluster || s.cluster === cluster)
     .sort((a, b) => SEVERITY.indexOf(a.verdict) - SEVERITY.indexOf(b.verdict) || a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));

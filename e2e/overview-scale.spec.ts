@@ -52,9 +52,13 @@ test('2,000 services: rows are windowed while scrolling, filtering needs no fetc
 
 test('live updates: a change made outside Codeflow reaches the open overview without a reload', async ({ page }) => {
   await resetSandbox();
+  const stream = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/fleet/events');
   await page.goto('/');
   const row = page.locator('[data-testid="service-row"][data-cluster="codeflow-cluster"][data-service="payments-api"]');
   await expect(row).toBeVisible();
+  // Over the event stream, its big events gzipped (each compressed once for every viewer), not the polling fallback.
+  expect(new URL((await stream).url()).searchParams.get('compressed')).toBe('gzip');
+  await expect(page.getByTestId('fleet-overview')).toHaveAttribute('data-live-mode', 'live');
   await expect(page.getByTestId('cluster-freshness').first()).toContainText(/updated \d+ ?s ago · AWS budget \d+ %/);
   // Cluster names are shown whole, and two services of the same name in two clusters are told apart by them.
   await expect(page.locator('[data-testid="service-row"][data-service="codeflow-service"][data-cluster="codeflow-staging"]')).toContainText('codeflow-staging');
@@ -65,14 +69,16 @@ test('live updates: a change made outside Codeflow reaches the open overview wit
   ecs.destroy();
 
   await expect(row).toContainText('/ 7');
+  await expect(page.getByTestId('fleet-overview')).toHaveAttribute('data-live-mode', 'live');
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
 });
 
 test('a stream that opens but stays silent gives way to polling: the overview still shows the fleet', async ({ page }) => {
   // The event stream's request is held unanswered (a proxy that buffers, or a first event stuck behind a big incident's load).
-  await page.route('**/api/fleet/events', () => undefined);
+  await page.route((url) => url.pathname === '/api/fleet/events', () => undefined);
   const polled = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/fleet', { timeout: 20_000 });
   await page.goto('/');
   await polled;
   await expect(page.locator('[data-testid="service-row"]').first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('fleet-overview')).toHaveAttribute('data-live-mode', 'polling');
 });

@@ -41,7 +41,8 @@ export function FleetOverview() {
   }
 
   return (
-    <div className="flex flex-col gap-4">
+    // data-live-mode: how updates arrive ("live" over the event stream, or "polling"), for tests and support.
+    <div className="flex flex-col gap-4" data-testid="fleet-overview" data-live-mode={live.mode}>
       <div className="flex items-baseline gap-3">
         <h1 className="text-lg font-semibold tracking-tight">Overview</h1>
         <span className="text-xs text-fg-subtle">

@@ -33,6 +33,14 @@ const FAILURES_BEFORE_POLLING = 3;
 const SILENCE_BEFORE_POLLING_MS = 8000;
 const keyOf = (s: Pick<ServiceHealth, 'cluster' | 'name'>) => `${s.cluster}/${s.name}`;
 
+/** Big events come gzipped and base64-encoded (`snapshot.gz`, `delta.gz`) where the browser can unzip them. */
+const CAN_UNZIP = typeof DecompressionStream !== 'undefined';
+
+async function gunzipBase64(data: string): Promise<string> {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+}
+
 function applyDelta(current: FleetOverview, delta: Delta): FleetOverview {
   const removed = new Set(delta.removals);
   const upserts = new Map(delta.upserts.map((s) => [keyOf(s), s]));
@@ -80,22 +88,43 @@ export function useLiveFleet(): LiveFleet {
     } else {
       let failures = 0;
       let heard = false;
-      source = new EventSource('/api/fleet/events');
+      source = new EventSource(CAN_UNZIP ? '/api/fleet/events?compressed=gzip' : '/api/fleet/events');
       silenceTimer = setTimeout(() => {
         if (stopped || heard) return;
         source?.close();
         void poll();
       }, SILENCE_BEFORE_POLLING_MS);
-      source.addEventListener('snapshot', (e) => {
+      const onSnapshot = (text: string) => {
         heard = true;
         clearTimeout(silenceTimer);
-        const data = JSON.parse((e as MessageEvent<string>).data) as FleetOverview;
+        const data = JSON.parse(text) as FleetOverview;
         setState({ data, receivedAt: Date.now(), error: null, mode: 'live' });
-      });
-      source.addEventListener('delta', (e) => {
-        const delta = JSON.parse((e as MessageEvent<string>).data) as Delta;
+      };
+      const onDelta = (text: string) => {
+        const delta = JSON.parse(text) as Delta;
         setState((s) => (s.data ? { data: applyDelta(s.data, delta), receivedAt: Date.now(), error: null, mode: 'live' } : s));
-      });
+      };
+      // Unzipping is asynchronous: every event, plain or not, goes through one queue, so they apply in order.
+      let queue = Promise.resolve();
+      const handle = (apply: (text: string) => void, zipped: boolean) => (e: Event) => {
+        const data = (e as MessageEvent<string>).data;
+        queue = queue
+          .then(() => (zipped ? gunzipBase64(data) : data))
+          .then((text) => {
+            if (!stopped) apply(text);
+          })
+          .catch(() => {
+            // An update that cannot be read leaves the view behind: poll instead (each poll is whole).
+            if (stopped) return;
+            source?.close();
+            clearTimeout(silenceTimer);
+            void poll();
+          });
+      };
+      source.addEventListener('snapshot', handle(onSnapshot, false));
+      source.addEventListener('snapshot.gz', handle(onSnapshot, true));
+      source.addEventListener('delta', handle(onDelta, false));
+      source.addEventListener('delta.gz', handle(onDelta, true));
       source.onerror = () => {
         if (stopped) return;
         failures++;

@@ -6,10 +6,9 @@ import { httpStatusOf, isAppError } from '@/lib/errors';
 import { currentRequest, newRequestId } from '@/lib/observability/context';
 import { getLogger } from '@/lib/observability/logger';
 import { observeRequest } from '@/lib/observability/request';
+import { cachePolicyOf, NO_STORE } from '@/lib/api/cache-policy';
 import { API_CONTENT_SECURITY_POLICY, HSTS, servedOverHttps } from '@/lib/auth/security-headers';
 
-/** Every API response is per-user, live data: never stored by a browser or a shared cache. */
-const NO_STORE = 'private, no-store';
 
 export interface ApiErrorBody {
   error: { code: string; message: string; requestId?: string; subCode?: string; fields?: { path: string; message: string }[] };
@@ -40,7 +39,7 @@ export function withErrors<Ctx>(handler: RouteHandler<Ctx>): RouteHandler<Ctx> {
       let res: Response;
       try {
         res = await handler(req, ctx);
-        res.headers.set('Cache-Control', NO_STORE);
+        res.headers.set('Cache-Control', cachePolicyOf(res.headers.get('Cache-Control')));
       } catch (e) {
         // notFound(), redirect() and friends are control flow, not failures.
         unstable_rethrow(e);

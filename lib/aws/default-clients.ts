@@ -2,14 +2,18 @@ import { getConfig } from '../config';
 import { createAwsClients, type AwsClients } from './client';
 import { QuotaBudget } from './quota-budget';
 
-let memo: AwsClients | undefined;
+// On globalThis, as the fleet feed is: Next may evaluate this module once per route bundle, and two
+// copies would each spend the whole AWS budget (and each hold their own connections).
+const KEY = Symbol.for('codeflow.awsClients');
+type Holder = { [KEY]?: AwsClients };
 
 /** Process-wide clients built from `getConfig()`; the CLI can call `createAwsClients` directly. */
 export function getAwsClients(): AwsClients {
-  if (!memo) {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
     const config = getConfig();
     const { budgetPct, ...aws } = config.aws;
-    memo = createAwsClients({ region: config.region, endpoint: config.endpoint, ...aws, budget: new QuotaBudget(budgetPct) });
+    holder[KEY] = createAwsClients({ region: config.region, endpoint: config.endpoint, ...aws, budget: new QuotaBudget(budgetPct) });
   }
-  return memo;
+  return holder[KEY];
 }

@@ -1,5 +1,6 @@
 /** The fleet feed against the sandbox: scheduled refreshes that never overlap, and the AWS budget under AWS's own throttling. */
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { createAwsClients, type AwsClients } from '../aws/client';
@@ -9,6 +10,7 @@ import { freePort } from '../aws/testing/moto';
 import { createCache } from '../cache/cached';
 import { createFleetContext, type FleetContext } from './context';
 import { FleetFeed } from './feed';
+import { compressedOnce, fleetEventStream } from './feed-http';
 import { fetchClusterSnapshot, getClusterSnapshot } from './snapshot';
 import type { TelemetrySources } from './telemetry';
 import type { FleetOverview } from './types';
@@ -232,5 +234,60 @@ describe('the fleet feed against the sandbox', { timeout: 240_000 }, () => {
     assert.equal(missed.length, feed.latest().version - from);
     assert.equal(feed.eventsSince(feed.latest().version)!.length, 0);
     assert.equal(feed.eventsSince(-1000), null, 'too old: the viewer gets a snapshot instead');
+  });
+
+  it('a viewer asking for compressed events gets the same events, the big ones gzipped once for every viewer', async () => {
+    await admin('reset', 'POST', { seed: 42, speed: 0, fleetSize: 200 });
+    const ctx = createFleetContext({ aws: clients(running.url), region: 'us-east-1', clusters: ['codeflow-cluster', 'codeflow-staging'], snapshotTtlMs: 100, cache: createCache(), telemetryWaitMs: 50 });
+    const feed = new FleetFeed(ctx, { sources: quietSources, tickMs: 20 });
+    await until(() => !feed.latest().loading && overviewOf(feed).clusters.every((c) => c.fetchedAt !== null), 20_000);
+    /** Opens a stream and collects its events as they arrive, decoding `.gz` ones as the console does. */
+    const open = (query: string) => {
+      const aborter = new AbortController();
+      const res = fleetEventStream(new Request(`http://console/api/fleet/events${query}`, { signal: aborter.signal }), feed);
+      const events: { id: string; name: string; data: string; wire: number }[] = [];
+      const reader = res.body!.getReader();
+      void (async () => {
+        let text = '';
+        for (;;) {
+          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+          if (done || !value) break;
+          text += Buffer.from(value).toString();
+          let end;
+          while ((end = text.indexOf('\n\n')) >= 0) {
+            const block = text.slice(0, end);
+            text = text.slice(end + 2);
+            const m = /^id: (\d+)\nevent: ([\w.]+)\ndata: (.*)$/s.exec(block);
+            if (!m) continue;
+            const data = m[2]!.endsWith('.gz') ? gunzipSync(Buffer.from(m[3]!, 'base64')).toString() : m[3]!;
+            events.push({ id: m[1]!, name: m[2]!, data, wire: Buffer.byteLength(block) });
+          }
+        }
+      })();
+      return { events, abort: () => aborter.abort() };
+    };
+    const plain = open('');
+    const zipped = open('?compressed=gzip');
+    await until(() => plain.events.length > 0 && zipped.events.length > 0, 5_000);
+    assert.equal(plain.events[0]!.name, 'snapshot');
+    assert.equal(zipped.events[0]!.name, 'snapshot.gz');
+    assert.equal(zipped.events[0]!.id, plain.events[0]!.id);
+    assert.equal(zipped.events[0]!.data, plain.events[0]!.data, 'the same overview, decoded');
+    assert.ok((JSON.parse(zipped.events[0]!.data) as FleetOverview).services.length >= 100);
+    assert.ok(zipped.events[0]!.wire * 4 < plain.events[0]!.wire, `compressed ${zipped.events[0]!.wire} bytes vs ${plain.events[0]!.wire} plain`);
+
+    // Changes keep arriving on the compressed stream, in order, decodable one by one.
+    const seen = zipped.events.length;
+    await admin('clock/advance', 'POST', { seconds: 120 });
+    await until(() => zipped.events.length > seen, 10_000);
+    const ids = zipped.events.map((e) => Number(e.id));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+
+    // Compressed once: every viewer is sent the very same bytes.
+    const event = feed.latest().snapshotEvent;
+    assert.equal(compressedOnce(event), compressedOnce(event));
+    plain.abort();
+    zipped.abort();
+    feed.close();
   });
 });

@@ -16,6 +16,11 @@ export interface OpsContext {
   awsNow(): Promise<number>;
   /** Where an operation waiting for approval is announced (the incidents' webhooks); absent, nowhere. */
   notify?: ApprovalNoticeConfig;
+  /**
+   * How often an executing process touches its operation, and how old that touch may get before the
+   * runner takes the operation over as orphaned (defaults: 5 s and 20 s). The crash tests shorten both.
+   */
+  execution?: { heartbeatMs: number; staleMs: number };
 }
 
 /**

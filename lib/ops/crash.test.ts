@@ -24,7 +24,7 @@ import { forceReleaseLock } from './locks-admin';
 import { OpsRunner } from './runner';
 import { getOperation, loadRow, type OperationRow } from './store';
 import type { BlueGreenExecution } from './bluegreen';
-import { crashPolicy, enrollUsers, sandboxClock, testUser } from './testing/harness';
+import { CRASH_EXECUTION_TIMING, crashPolicy, enrollUsers, sandboxClock, testUser } from './testing/harness';
 import type { PlanRequest } from './types';
 
 const CHILD = resolve(import.meta.dirname, 'testing/crash-child.ts');
@@ -80,7 +80,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
       reopened.push(handle);
       db = handle.db;
     }
-    return { ctx: { db, aws: testClients(running.url), policy: crashPolicy(env), awsNow: sandboxClock(running.url) }, killedAt };
+    return { ctx: { db, aws: testClients(running.url), policy: crashPolicy(env), awsNow: sandboxClock(running.url), execution: CRASH_EXECUTION_TIMING }, killedAt };
   }
 
   /** The surviving process's runner, ticking as it does in a server, until the operation leaves `from`. */
@@ -93,7 +93,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
       await runner.tick();
       const op = await getOperation(ctx.db, row.id);
       if (!from.includes(op.status) || Date.now() - started > limitMs) return op;
-      await new Promise((r) => setTimeout(r, 2000));
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
 

@@ -153,7 +153,7 @@ export async function runExecution(ctx: OpsContext, row: OperationRow, actor: Ac
   // While this process executes, it says so; the runner takes over an execution whose heartbeat stopped.
   const heartbeat = setInterval(() => {
     patchOperation(ctx.db, row.id, {}, ['executing']).catch(() => undefined);
-  }, EXECUTION_HEARTBEAT_MS);
+  }, ctx.execution?.heartbeatMs ?? EXECUTION_HEARTBEAT_MS);
   heartbeat.unref();
   try {
     const result = await executeOperation(ctx, { ...row, execution: { ...row.execution, startedAt } }, acting, row.fencingToken!);

@@ -41,7 +41,7 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
   }
   if (row.status === 'executing') {
     // The executing process heartbeats the row; a row it stopped touching belongs to a process that is gone.
-    if (Date.now() - row.updatedAt.getTime() < EXECUTION_STALE_MS) return toOperation(row);
+    if (Date.now() - row.updatedAt.getTime() < (ctx.execution?.staleMs ?? EXECUTION_STALE_MS)) return toOperation(row);
     const since = row.execution.pendingCall?.since ?? row.execution.startedAt ?? row.updatedAt.toISOString();
     const taken = await patchOperation(
       ctx.db,

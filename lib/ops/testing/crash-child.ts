@@ -11,13 +11,13 @@ import { submitOperation } from '../submit';
 import { verifyStep } from '../verify';
 import type { OpsContext } from '../context';
 import type { PlanRequest } from '../types';
-import { crashPolicy, sandboxClock, testUser } from './harness';
+import { CRASH_EXECUTION_TIMING, crashPolicy, sandboxClock, testUser } from './harness';
 
 async function main() {
   const sandboxUrl = process.env.CRASH_SANDBOX_URL!;
   const { cluster, service, request } = JSON.parse(process.env.CRASH_OPERATION!) as { cluster: string; service: string; request: PlanRequest };
   const { db } = await openDb(process.env.CRASH_DB_URL ? { url: process.env.CRASH_DB_URL, maxConnections: 3 } : { dataDir: process.env.CRASH_DATA_DIR! });
-  const ctx: OpsContext = { db, aws: testClients(sandboxUrl), policy: crashPolicy(), awsNow: sandboxClock(sandboxUrl) };
+  const ctx: OpsContext = { db, aws: testClients(sandboxUrl), policy: crashPolicy(), awsNow: sandboxClock(sandboxUrl), execution: CRASH_EXECUTION_TIMING };
   const alice = testUser('alice');
   const plan = await planOperation(ctx, cluster, service, request, { role: alice.role });
   console.log('PLANNED');
