@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { acquireDataDirLock } from '../lib/db/data-dir-lock';
-import { deleteWorld, sandboxDir, storedWorldSize } from '../sandbox/sim/persistence';
+import { deleteSessionSecret, deleteWorld, sandboxDir, storedWorldSize } from '../sandbox/sim/persistence';
 
 /**
  * `--reset`: a fresh sandbox world and a fresh database together — one without the other leaves
@@ -26,7 +26,7 @@ export async function resetData(dataDir: string, options: { yes: boolean; sandbo
     if (options.databaseUrl) console.log(lines.join('\n'));
     return;
   }
-  console.log(`codeflow: --reset deletes:\n${lines.join('\n')}\n  (the sandbox keeps its port)`);
+  console.log(`codeflow: --reset deletes:\n${lines.join('\n')}\n  (the sandbox keeps its port; everyone signed in to it is signed out)`);
   if (!options.yes && process.stdin.isTTY) {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     const answer = await rl.question('Delete them? [y/N] ');
@@ -42,6 +42,9 @@ export async function resetData(dataDir: string, options: { yes: boolean; sandbo
       lock.release();
     }
   }
-  if (options.sandbox) deleteWorld(dataDir);
+  if (options.sandbox) {
+    deleteWorld(dataDir);
+    deleteSessionSecret(dataDir);
+  }
   console.log('codeflow: deleted; starting fresh');
 }

@@ -20,6 +20,9 @@ import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { queryRows } from '../lib/db/query-rows';
 import { users } from '../lib/db/schema';
+import { startSession } from '../lib/auth/sessions';
+import { sandboxSessionSecret } from '../sandbox/sim/persistence';
+import { encode } from 'next-auth/jwt';
 
 const cli = join(import.meta.dirname, 'codeflow.mjs');
 const dirs: string[] = [];
@@ -65,8 +68,17 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** A database with one admin and an API token for the console's API, made before the console opens it. */
+/**
+ * A database with one admin, an API token for the console's API and a signed-in browser session
+ * (its server-side record, and the cookie signed with the sandbox's stored session secret, which
+ * the first start then uses), made before the console opens it.
+ */
 async function prepareDatabase(dataDir: string): Promise<string> {
+  const { token } = await prepareDatabaseAndSession(dataDir);
+  return token;
+}
+
+async function prepareDatabaseAndSession(dataDir: string): Promise<{ token: string; cookie: string }> {
   const handle = await openDb({ dataDir });
   try {
     await migrateUp(handle.db);
@@ -75,10 +87,21 @@ async function prepareDatabase(dataDir: string): Promise<string> {
       .insert(users)
       .values({ issuer: 'https://restart.test', subject: 'rita', name: 'Rita Responder', idpGroups: [], idpRole: 'admin', roleOverride: 'admin', lastSignInAt: now, roleCheckedAt: now })
       .returning();
-    return (await createApiToken({ id: user!.id, role: 'admin' }, { name: 'restart-test', role: 'admin', expiresInDays: 1 }, handle.db)).secret;
+    const token = (await createApiToken({ id: user!.id, role: 'admin' }, { name: 'restart-test', role: 'admin', expiresInDays: 1 }, handle.db)).secret;
+    const secret = sandboxSessionSecret(dataDir);
+    const { sid } = await startSession(user!.id, { maxAgeMs: 8 * 3600_000, idleMs: 8 * 3600_000 }, { secret }, handle.db);
+    const jwt = await encode({ token: { name: 'Rita Responder', uid: user!.id, sid, sub: 'rita', authAt: Math.floor(now.getTime() / 1000) }, secret, maxAge: 8 * 3600 });
+    return { token, cookie: `next-auth.session-token=${jwt}` };
   } finally {
     await handle.close();
   }
+}
+
+/** Whether a browser holding `cookie` is signed in (GET /api/me answers 200). */
+async function signedIn(c: Console, cookie: string): Promise<boolean> {
+  const res = await fetch(`${c.url}/api/me`, { headers: { cookie } });
+  await res.arrayBuffer();
+  return res.status === 200;
 }
 
 async function api<T>(c: Console, token: string, path: string, body?: unknown): Promise<T> {
@@ -98,14 +121,15 @@ interface IncidentView {
 }
 
 describe('codeflow start across restarts', { timeout: 1_500_000 }, () => {
-  it('keeps the fleet, a deployed revision, the sandbox port and an incident timeline', async () => {
+  it('keeps the fleet, a deployed revision, the sandbox port, an incident timeline and who is signed in', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'codeflow-restart-'));
     dirs.push(dataDir);
-    const token = await prepareDatabase(dataDir);
+    const { token, cookie } = await prepareDatabaseAndSession(dataDir);
     const port = await freePort();
 
     const first = await start(dataDir, port);
     assert.match(first.output(), /Sandbox world: new/);
+    assert.ok(await signedIn(first, cookie), 'the browser session is valid');
     const aws = testClients(first.sandboxUrl);
     // A deploy made outside Codeflow (the AWS CLI's way): a new revision and update-service.
     const [svc] = await describeServices(aws, 'codeflow-cluster', ['codeflow-service']);
@@ -141,6 +165,7 @@ describe('codeflow start across restarts', { timeout: 1_500_000 }, () => {
       const kept = new Set(afterRestart.timeline.map(key));
       const lost = before.timeline.filter((e) => !kept.has(key(e)));
       assert.deepEqual(lost, [], 'no timeline entry is lost');
+      assert.ok(await signedIn(second, cookie), 'the person stays signed in across the restart');
     } finally {
       await stop(second.child);
     }
@@ -149,9 +174,10 @@ describe('codeflow start across restarts', { timeout: 1_500_000 }, () => {
   it('--reset says what it deletes, then starts a fresh world and database with no lock held', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'codeflow-reset-'));
     dirs.push(dataDir);
-    await prepareDatabase(dataDir);
+    const { cookie } = await prepareDatabaseAndSession(dataDir);
     const port = await freePort();
     const first = await start(dataDir, port);
+    assert.ok(await signedIn(first, cookie));
     await stop(first.child);
     const worldBefore = JSON.parse(readFileSync(join(dataDir, 'sandbox', 'sandbox.json'), 'utf8')) as { worldId: string; port: number };
     // An operation left verifying, holding its service's lock, as a console stopped mid-rollout leaves it.
@@ -170,6 +196,7 @@ describe('codeflow start across restarts', { timeout: 1_500_000 }, () => {
       assert.match(out, /world\.json\.gz\s+the sandbox's world/);
       assert.match(out, /Sandbox world: new/);
       assert.equal(second.sandboxUrl, `http://127.0.0.1:${worldBefore.port}`, 'the port is kept');
+      assert.equal(await signedIn(second, cookie), false, 'a reset signs everyone out');
     } finally {
       await stop(second.child);
     }

@@ -14,7 +14,7 @@ import { localModeRefusal } from '../lib/auth/local-mode-rules';
 import { ROLES, type Role } from '../lib/auth/roles';
 import { userInfo } from 'node:os';
 import { resetData } from './reset';
-import { readMeta, storedWorldSize } from '../sandbox/sim/persistence';
+import { readMeta, sandboxSessionSecret, storedWorldSize } from '../sandbox/sim/persistence';
 import { linkExternals, PACKAGED_CONSOLE_DIR } from './packaged-console';
 
 export const startUsage = `codeflow start [--port N] [--dev] [--reset [--yes]] [--local [--role ROLE]]
@@ -184,7 +184,8 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   const progress = new StartProgress(dataDir);
   // The build (a child process) and the sandbox (this one) start side by side.
   let built: Promise<void> = Promise.resolve();
-  if (!dev && fromSources && !isBuildCurrent(packageRoot)) {
+  const building = !dev && fromSources && !isBuildCurrent(packageRoot);
+  if (building) {
     progress.begin('build', 'building the console (first start, or its sources changed)');
     built = buildForStart(packageRoot, nextBin, (stage) => progress.detail('build', stage)).then(() => void progress.end('build'));
   }
@@ -219,6 +220,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   };
 
   let sandboxStarted: Promise<RunningSandbox> | undefined;
+  let launchSandbox: (() => Promise<RunningSandbox>) | undefined;
   /** What the console is told about the sandbox; known before it starts when its port and world are stored. */
   let planned: { url: string; worldId: string } | undefined;
   const sandboxEnv = (url: string, worldId: string) => {
@@ -252,7 +254,9 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
     redirectUris: consoleOrigins.map((origin) => `${origin}/api/auth/callback/oidc`),
     postLogoutRedirectUris: consoleOrigins.map((origin) => `${origin}/`),
   };
-  const sessionSecret = randomBytes(32).toString('base64url');
+  // Kept in the data directory (sandbox/session-secret), so restarting the console does not sign
+  // everyone out: a person's open browser is still signed in after a restart; --reset makes a new one.
+  const sessionSecret = mode === 'sandbox' ? sandboxSessionSecret(dataDir) : randomBytes(32).toString('base64url');
   if (mode === 'sandbox') {
     progress.begin('sandbox', 'starting the sandbox');
     const meta = readMeta(dataDir);
@@ -260,7 +264,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
     const worldId = storedWorldSize(dataDir) > 0 ? meta.worldId : randomUUID();
     // A kept port and a known world: the console can start while the sandbox restores its world.
     if (sandboxPort && worldId) planned = { url: `http://127.0.0.1:${sandboxPort}`, worldId };
-    sandboxStarted = startSandbox({
+    launchSandbox = () => startSandbox({
       port: process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : undefined,
       oidc: { clients: [client] },
       dataDir,
@@ -271,8 +275,13 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
       progress.end('sandbox');
       return running;
     });
-    if (planned) sandboxEnv(planned.url, planned.worldId);
-    else {
+    if (planned) {
+      sandboxEnv(planned.url, planned.worldId);
+      // With nothing to build, the server is spawned first and the world restored while it boots
+      // (restoring parses the stored world, which would hold this process up); with a build, now.
+      if (building) sandboxStarted = launchSandbox();
+    } else {
+      sandboxStarted = launchSandbox();
       const running = await sandboxStarted;
       sandboxEnv(running.url, running.sandbox.worldId);
     }
@@ -293,6 +302,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   if (stopping) return;
   progress.begin('server', 'starting the console server');
   child = spawnServer();
+  if (launchSandbox && !sandboxStarted) sandboxStarted = launchSandbox();
   if (sandboxStarted) {
     const running = await sandboxStarted;
     if (planned && (running.url !== planned.url || running.sandbox.worldId !== planned.worldId)) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -11,10 +12,13 @@ import type { Sandbox, WorldSnapshot } from '../state';
  *                   backups) and its clock; written every minute and on shutdown
  *   sandbox.json    the port, chosen on the first run and kept, so an AWS CLI profile or an
  *                   `--endpoint-url` that points at it keeps working; and the world's id
+ *   session-secret  what the console signs sandbox sessions with (mode 0600), so a restart does
+ *                   not sign everyone out; a new one comes with `--reset`
  */
 export const SANDBOX_DIR = 'sandbox';
 const WORLD_FILE = 'world.json.gz';
 const META_FILE = 'sandbox.json';
+const SESSION_SECRET_FILE = 'session-secret';
 
 export interface SandboxMeta {
   port?: number;
@@ -63,6 +67,26 @@ export function storedWorldSize(dataDir: string): number {
 /** Deletes the stored world (its port is kept: the endpoint a user configured stays valid). */
 export function deleteWorld(dataDir: string): void {
   rmSync(join(sandboxDir(dataDir), WORLD_FILE), { force: true });
+}
+
+/** The sandbox console's session secret: the stored one, or a new one stored for the next start. */
+export function sandboxSessionSecret(dataDir: string): string {
+  const path = join(sandboxDir(dataDir), SESSION_SECRET_FILE);
+  if (existsSync(path)) {
+    const stored = readFileSync(path, 'utf8').trim();
+    if (stored.length >= 32) return stored;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  mkdirSync(sandboxDir(dataDir), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${secret}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+  return secret;
+}
+
+/** Forgets the session secret (`--reset`): every sandbox session ends with the world it was in. */
+export function deleteSessionSecret(dataDir: string): void {
+  rmSync(join(sandboxDir(dataDir), SESSION_SECRET_FILE), { force: true });
 }
 
 /** A crash mid-write must leave the previous world, not half of the new one. */
