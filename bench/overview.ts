@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { buildIfNeeded, STANDALONE_DIR } from '../cli/build';
 import { encode } from 'next-auth/jwt';
 import { startSession } from '../lib/auth/sessions';
@@ -135,29 +135,33 @@ interface Subscriber {
   close(): void;
 }
 
-/** One server-sent event stream as a browser opens it (gzip accepted), counting events (the time to the first one is its latency) and bytes on the wire. */
+/**
+ * One server-sent event stream as the console opens it (`?compressed=gzip`: big events gzipped and
+ * base64-encoded, decoded here as the browser does), counting events (the time to the first one is
+ * its latency) and bytes on the wire.
+ */
 function subscribe(url: string): Promise<Subscriber> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: sseAgent, headers: { authorization, accept: 'text/event-stream', 'accept-encoding': 'gzip' } }, (res: IncomingMessage) => {
+    const req = request(`${url}?compressed=gzip`, { agent: sseAgent, headers: { authorization, accept: 'text/event-stream' } }, (res: IncomingMessage) => {
       if (res.statusCode !== 200) return reject(new Error(`events: ${res.statusCode}`));
       const sub: Subscriber = { events: 0, firstEventMs: null, wireBytes: 0, close: () => req.destroy() };
       let buffered = '';
-      res.on('data', (chunk: Buffer) => (sub.wireBytes += chunk.byteLength));
-      const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
-      body.setEncoding('utf8');
-      body.on('data', (chunk: string) => {
-        buffered += chunk;
+      res.on('data', (chunk: Buffer) => {
+        sub.wireBytes += chunk.byteLength;
+        buffered += chunk.toString('utf8');
         let end;
         while ((end = buffered.indexOf('\n\n')) >= 0) {
-          if (!buffered.slice(0, end).startsWith(':')) {
-            sub.events++;
-            sub.firstEventMs ??= performance.now() - started;
-          }
+          const block = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);
+          if (block.startsWith(':')) continue;
+          const m = /\nevent: ([\w.]+)\ndata: (.*)$/s.exec(block);
+          // Decoded as the console does, so the latency includes unzipping and parsing.
+          if (m) JSON.parse(m[1]!.endsWith('.gz') ? gunzipSync(Buffer.from(m[2]!, 'base64')).toString() : m[2]!);
+          sub.events++;
+          sub.firstEventMs ??= performance.now() - started;
         }
       });
-      body.on('error', () => undefined);
       res.on('error', () => undefined);
       resolve(sub);
     });
@@ -233,7 +237,7 @@ async function benchFleet(fleetSize: number) {
           const silent = firsts.filter((f) => f === Infinity).length;
           result = { latencies: firsts, ok: events, notModified: 0, errors: silent, errorKinds: silent ? { 'no event': silent } : {} };
           const wire = subs.reduce((n, s) => n + s.wireBytes, 0) / viewers / 1024;
-          if (viewers >= 50) console.log(`        (RSS ${before.toFixed(0)} → ${rss.toFixed(0)} MB with ${viewers} streams open: ${(((rss - before) / viewers) * 100).toFixed(1)} MB per 100 subscribed viewers; ${wire.toFixed(0)} KB per stream on the wire, gzipped; latency = time to the first event)`);
+          if (viewers >= 50) console.log(`        (RSS ${before.toFixed(0)} → ${rss.toFixed(0)} MB with ${viewers} streams open: ${(((rss - before) / viewers) * 100).toFixed(1)} MB per 100 subscribed viewers; ${wire.toFixed(0)} KB per stream on the wire; latency = time to the first event)`);
         } else {
           result = await poll(url, viewers, DURATION_MS, mode === 'poll 1/s' ? 1000 : CONSOLE_POLL_MS, mode !== 'poll 1/s');
           rss = rssMb(pid);

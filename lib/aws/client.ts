@@ -71,8 +71,14 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   return clients;
 }
 
-/** Each SDK client's budget, so every `send` call site is budgeted without passing it along. */
-const budgets = new WeakMap<object, { quota: QuotaBudget; scope: QuotaScope }>();
+/**
+ * Each SDK client's budget, so every `send` call site is budgeted without passing it along. Kept on
+ * globalThis: Next may evaluate this module once per route bundle, and the process's clients
+ * (lib/aws/default-clients.ts) are made by one copy and used through all of them — a per-copy map
+ * would leave every other copy's calls unbudgeted.
+ */
+const BUDGETS = Symbol.for('codeflow.awsClientBudgets');
+const budgets: WeakMap<object, { quota: QuotaBudget; scope: QuotaScope }> = ((globalThis as { [BUDGETS]?: WeakMap<object, { quota: QuotaBudget; scope: QuotaScope }> })[BUDGETS] ??= new WeakMap());
 
 type SdkClient = ECSClient | ElasticLoadBalancingV2Client | CloudWatchClient | CloudWatchLogsClient | GuardDutyClient | BackupClient;
 

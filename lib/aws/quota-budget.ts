@@ -30,7 +30,10 @@ const MIN_FACTOR = 0.05;
 
 type Priority = 'write' | 'background';
 /** Calls made inside `runWithWritePriority` (deploy, rollback, scale and their verification) never wait for a token. */
-const priority = new AsyncLocalStorage<Priority>();
+// On globalThis for the same reason as the clients' budgets (lib/aws/client.ts): a call made under
+// one route bundle's copy of this module is read by another copy's `send`.
+const PRIORITY = Symbol.for('codeflow.awsCallPriority');
+const priority: AsyncLocalStorage<Priority> = ((globalThis as { [PRIORITY]?: AsyncLocalStorage<Priority> })[PRIORITY] ??= new AsyncLocalStorage<Priority>());
 
 export function runWithWritePriority<T>(fn: () => Promise<T>): Promise<T> {
   return priority.run('write', fn);
