@@ -150,11 +150,19 @@ if (!only || only === 'e2e') {
     // idempotency, 20 racing rollbacks — is tested on PostgreSQL in lib/ops and the scale-out test.
     const postgres = await freshPostgresDatabase();
     const guardSpecs = ['e2e/security', 'e2e/roles', 'e2e/operations-guards', 'e2e/incidents', 'e2e/maintenance'];
+    // The terminal journeys (the real `codeflow` binary against the server) and the incident opened
+    // from an operation run in the second pass only: they hold nothing the proxy decides, and the two
+    // passes then take about as long as each other (they run side by side).
+    const secondPassOnly = ['cli.spec.ts', 'cli-ops.spec.ts', 'incident-from-operation.spec.ts'];
+    const firstPassSpecs = readdirSync(join(root, 'e2e'))
+      .filter((f) => f.endsWith('.spec.ts') && !secondPassOnly.includes(f))
+      .map((f) => `e2e/${f.replace(/\./g, '\\.')}$`);
+    const secondPassSpecs = [...guardSpecs, ...secondPassOnly.map((f) => `e2e/${f.replace(/\./g, '\\.')}$`)];
     const passes = [
-      { name: 'e2e (PGlite, proxy on)', tag: 'pglite', env: { E2E_PROXY: 'on' }, specs: [] },
+      { name: 'e2e (PGlite, proxy on)', tag: 'pglite', env: { E2E_PROXY: 'on' }, specs: firstPassSpecs },
       postgres.url
-        ? { name: 'e2e (PostgreSQL, proxy off)', tag: 'postgres', env: { E2E_PROXY: 'off', E2E_DATABASE_URL: postgres.url }, specs: guardSpecs }
-        : { name: 'e2e (PGlite, proxy off)', tag: 'proxy-off', env: { E2E_PROXY: 'off' }, specs: guardSpecs },
+        ? { name: 'e2e (PostgreSQL, proxy off)', tag: 'postgres', env: { E2E_PROXY: 'off', E2E_DATABASE_URL: postgres.url }, specs: secondPassSpecs }
+        : { name: 'e2e (PGlite, proxy off)', tag: 'proxy-off', env: { E2E_PROXY: 'off' }, specs: secondPassSpecs },
     ];
     if (postgres.skip) console.log(`\nnote: the browser suites run on PGlite only — ${postgres.skip}.`);
     const playwright = join(root, 'node_modules', '@playwright', 'test', 'cli.js');
@@ -165,7 +173,7 @@ if (!only || only === 'e2e') {
     const outcomes = await Promise.all(
       passes.map(async (pass, i) => {
         const prefix = passes.length > 1 ? `[${pass.tag}] ` : '';
-        console.log(`\n▶ browser tests: ${pass.name}${pass.specs.length ? ` — ${pass.specs.join(', ')}` : ''} (Playwright, Chromium)${prefix ? `, lines marked ${prefix.trim()}` : ''}\n`);
+        console.log(`\n▶ browser tests: ${pass.name} — ${pass.specs.map((f) => f.replace(/\\|\$/g, '')).join(', ')} (Playwright, Chromium)${prefix ? `, lines marked ${prefix.trim()}` : ''}\n`);
         const env = {
           ...pass.env,
           CHROMIUM_PATH: chromium,
