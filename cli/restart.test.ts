@@ -115,6 +115,17 @@ async function api<T>(c: Console, token: string, path: string, body?: unknown): 
   return JSON.parse(text) as T;
 }
 
+/** The overview once every cluster has been read (each shows as soon as it is; a restart reads them afresh). */
+async function fullFleet(c: Console, token: string): Promise<unknown> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const fleet = await api<{ clusters: { fetchedAt: string | null }[] }>(c, token, '/api/fleet');
+    if (fleet.clusters.length > 0 && fleet.clusters.every((cluster) => cluster.fetchedAt !== null)) return fleet;
+    if (Date.now() > deadline) throw new Error(`the fleet was not read within 120 s: ${JSON.stringify(fleet.clusters)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 interface IncidentView {
   incident: { id: string };
   timeline: { at: string; kind: string; text: string }[];
@@ -136,7 +147,7 @@ describe('codeflow start across restarts', { timeout: 1_500_000 }, () => {
     const base = await describeTaskDefinition(aws, svc!.taskDefinitionArn);
     const revision = await registerTaskDefinition(aws, { baseTaskDefinitionArn: base.arn, images: { [base.containers[0]!.name]: 'codeflow/api:v7.7.7-restart' } });
     await updateService(aws, { cluster: 'codeflow-cluster', service: 'codeflow-service', taskDefinition: revision.arn });
-    const fleetBefore = await api<unknown>(first, token, '/api/fleet');
+    const fleetBefore = await fullFleet(first, token);
     const opened = await api<{ incident: { id: string } }>(first, token, '/api/incidents', {
       title: 'Error rate on codeflow-service',
       severity: 'P2',
@@ -158,7 +169,7 @@ describe('codeflow start across restarts', { timeout: 1_500_000 }, () => {
       assert.equal(again!.taskDefinitionArn, revision.arn, 'the deployed revision is still the service’s');
       assert.ok((await listTaskDefinitionRevisions(aws2, base.family)).some((r) => r.arn === revision.arn));
       const names = (fleet: unknown) => JSON.stringify(fleet).match(/"name":"[^"]+"/g)?.sort();
-      assert.deepEqual(names(await api<unknown>(second, token, '/api/fleet')), names(fleetBefore), 'the same fleet');
+      assert.deepEqual(names(await fullFleet(second, token)), names(fleetBefore), 'the same fleet');
       const afterRestart = await api<IncidentView>(second, token, `/api/incidents/${opened.incident.id}`);
       // Entries up to the restart are all still there (the world lived on, so more may follow).
       const key = (e: { at: string; kind: string; text: string }) => `${e.at} ${e.kind} ${e.text}`;
