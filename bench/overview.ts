@@ -21,12 +21,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { buildIfNeeded, STANDALONE_DIR } from '../cli/build';
-import { encode } from 'next-auth/jwt';
-import { startSession } from '../lib/auth/sessions';
-import { createApiToken } from '../lib/auth/tokens';
+import { seedPerson } from '../lib/auth/testing/seed-person';
 import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
-import { users } from '../lib/db/schema';
 import { THROTTLE_BUCKETS } from '../lib/aws/throttle-buckets';
 import { startSandbox } from '../sandbox/server';
 import { freePort } from '../lib/aws/testing/moto';
@@ -53,12 +50,8 @@ async function viewerCredentials(dataDir: string): Promise<{ token: string; sess
   const handle = await openDb({ dataDir });
   try {
     await migrateUp(handle.db);
-    const now = new Date();
-    const [user] = await handle.db.insert(users).values({ issuer: 'https://bench.invalid', subject: 'bench-viewer', name: 'Bench Viewer', idpRole: 'viewer', lastSignInAt: now, roleCheckedAt: now }).returning();
-    const token = (await createApiToken({ id: user!.id, role: 'viewer' }, { name: 'bench', role: 'viewer', expiresInDays: 1 }, handle.db)).secret;
-    const { sid } = await startSession(user!.id, { maxAgeMs: 8 * 3600_000, idleMs: 8 * 3600_000 }, { secret: SESSION_SECRET }, handle.db);
-    const jwt = await encode({ token: { name: 'Bench Viewer', uid: user!.id, sid, sub: 'bench-viewer', authAt: Math.floor(now.getTime() / 1000) }, secret: SESSION_SECRET, maxAge: 8 * 3600 });
-    return { token, sessionCookie: `next-auth.session-token=${jwt}` };
+    const { token, sessionCookie } = await seedPerson(handle.db, { issuer: 'https://bench.invalid', subject: 'bench-viewer', name: 'Bench Viewer', role: 'viewer', tokenName: 'bench', sessionSecret: SESSION_SECRET });
+    return { token, sessionCookie: sessionCookie! };
   } finally {
     await handle.close();
   }

@@ -15,14 +15,11 @@ import { sql } from 'drizzle-orm';
 import { describeServices, describeTaskDefinition, listTaskDefinitionRevisions, registerTaskDefinition, updateService } from '../lib/aws/ecs';
 import { freePort } from '../lib/aws/testing/moto';
 import { testClients } from '../lib/aws/testing/fixtures';
-import { createApiToken } from '../lib/auth/tokens';
+import { seedPerson } from '../lib/auth/testing/seed-person';
 import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { queryRows } from '../lib/db/query-rows';
-import { users } from '../lib/db/schema';
-import { startSession } from '../lib/auth/sessions';
 import { sandboxSessionSecret } from '../sandbox/sim/persistence';
-import { encode } from 'next-auth/jwt';
 
 const cli = join(import.meta.dirname, 'codeflow.mjs');
 const dirs: string[] = [];
@@ -82,16 +79,8 @@ async function prepareDatabaseAndSession(dataDir: string): Promise<{ token: stri
   const handle = await openDb({ dataDir });
   try {
     await migrateUp(handle.db);
-    const now = new Date();
-    const [user] = await handle.db
-      .insert(users)
-      .values({ issuer: 'https://restart.test', subject: 'rita', name: 'Rita Responder', idpGroups: [], idpRole: 'admin', roleOverride: 'admin', lastSignInAt: now, roleCheckedAt: now })
-      .returning();
-    const token = (await createApiToken({ id: user!.id, role: 'admin' }, { name: 'restart-test', role: 'admin', expiresInDays: 1 }, handle.db)).secret;
-    const secret = sandboxSessionSecret(dataDir);
-    const { sid } = await startSession(user!.id, { maxAgeMs: 8 * 3600_000, idleMs: 8 * 3600_000 }, { secret }, handle.db);
-    const jwt = await encode({ token: { name: 'Rita Responder', uid: user!.id, sid, sub: 'rita', authAt: Math.floor(now.getTime() / 1000) }, secret, maxAge: 8 * 3600 });
-    return { token, cookie: `next-auth.session-token=${jwt}` };
+    const { token, sessionCookie } = await seedPerson(handle.db, { issuer: 'https://restart.test', subject: 'rita', name: 'Rita Responder', role: 'admin', roleOverride: 'admin', tokenName: 'restart-test', sessionSecret: sandboxSessionSecret(dataDir) });
+    return { token, cookie: sessionCookie! };
   } finally {
     await handle.close();
   }

@@ -73,10 +73,10 @@ async function waitForHealth(url: string, child: { exitCode: number | null }, ti
  * migrates it: done here, before saying the console is ready, so the first click is not slow.
  * Unauthenticated, these answer 401 or a redirect to sign-in — after loading what they need.
  */
-async function warmUp(url: string, opts: { sandboxIssuer?: boolean } = {}): Promise<void> {
+async function warmUp(url: string, sandboxIssuer: boolean): Promise<void> {
   await Promise.all([
     ...['/', '/signin', '/api/fleet', '/api/me', '/api/auth/session'].map((path) => fetch(`${url}${path}`, { redirect: 'manual' }).then((r) => r.arrayBuffer()).catch(() => undefined)),
-    warmSignIn(url, opts.sandboxIssuer === true),
+    warmSignIn(url, sandboxIssuer),
   ]);
 }
 
@@ -320,7 +320,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   progress.end('server');
   if (child.exitCode === null) {
     progress.begin('warm-up', 'loading pages and opening the database');
-    await warmUp(direct, { sandboxIssuer: mode === 'sandbox' });
+    await warmUp(direct, mode === 'sandbox');
     progress.end('warm-up');
     const took = progress.finish();
     console.log(`\nCodeflow is running at ${url}  (${mode} mode: ${why}; ready in ${(took / 1000).toFixed(1)} s)`);

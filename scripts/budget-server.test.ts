@@ -13,12 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildIfNeeded, resolveNextBin, STANDALONE_DIR } from '../cli/build';
-import { createApiToken } from '../lib/auth/tokens';
+import { seedPerson } from '../lib/auth/testing/seed-person';
 import { THROTTLE_BUCKETS } from '../lib/aws/throttle-buckets';
 import { freePort } from '../lib/aws/testing/moto';
 import { openDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
-import { users } from '../lib/db/schema';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 
 const root = join(import.meta.dirname, '..');
@@ -29,9 +28,7 @@ async function viewerToken(dataDir: string): Promise<string> {
   const handle = await openDb({ dataDir });
   try {
     await migrateUp(handle.db);
-    const now = new Date();
-    const [user] = await handle.db.insert(users).values({ issuer: 'https://budget.test', subject: 'vic', name: 'Vic Viewer', idpRole: 'viewer', lastSignInAt: now, roleCheckedAt: now }).returning();
-    return (await createApiToken({ id: user!.id, role: 'viewer' }, { name: 'budget-test', role: 'viewer', expiresInDays: 1 }, handle.db)).secret;
+    return (await seedPerson(handle.db, { issuer: 'https://budget.test', subject: 'vic', name: 'Vic Viewer', role: 'viewer', tokenName: 'budget-test' })).token;
   } finally {
     await handle.close();
   }

@@ -154,10 +154,12 @@ if (!only || only === 'e2e') {
     // from an operation run in the second pass only: they hold nothing the proxy decides, and the two
     // passes then take about as long as each other (they run side by side).
     const secondPassOnly = ['cli.spec.ts', 'cli-ops.spec.ts', 'incident-from-operation.spec.ts'];
+    // Playwright reads each as a pattern over the file path: one file exactly.
+    const onlyFile = (f) => `e2e/${f.replace(/\./g, '\\.')}$`;
     const firstPassSpecs = readdirSync(join(root, 'e2e'))
       .filter((f) => f.endsWith('.spec.ts') && !secondPassOnly.includes(f))
-      .map((f) => `e2e/${f.replace(/\./g, '\\.')}$`);
-    const secondPassSpecs = [...guardSpecs, ...secondPassOnly.map((f) => `e2e/${f.replace(/\./g, '\\.')}$`)];
+      .map(onlyFile);
+    const secondPassSpecs = [...guardSpecs, ...secondPassOnly.map(onlyFile)];
     const passes = [
       { name: 'e2e (PGlite, proxy on)', tag: 'pglite', env: { E2E_PROXY: 'on' }, specs: firstPassSpecs },
       postgres.url

@@ -9,7 +9,6 @@ import { observeRequest } from '@/lib/observability/request';
 import { cachePolicyOf, NO_STORE } from '@/lib/api/cache-policy';
 import { API_CONTENT_SECURITY_POLICY, HSTS, servedOverHttps } from '@/lib/auth/security-headers';
 
-
 export interface ApiErrorBody {
   error: { code: string; message: string; requestId?: string; subCode?: string; fields?: { path: string; message: string }[] };
 }

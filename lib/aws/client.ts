@@ -78,7 +78,8 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
  * would leave every other copy's calls unbudgeted.
  */
 const BUDGETS = Symbol.for('codeflow.awsClientBudgets');
-const budgets: WeakMap<object, { quota: QuotaBudget; scope: QuotaScope }> = ((globalThis as { [BUDGETS]?: WeakMap<object, { quota: QuotaBudget; scope: QuotaScope }> })[BUDGETS] ??= new WeakMap());
+type ClientBudgets = WeakMap<object, { quota: QuotaBudget; scope: QuotaScope }>;
+const budgets: ClientBudgets = ((globalThis as { [BUDGETS]?: ClientBudgets })[BUDGETS] ??= new WeakMap());
 
 type SdkClient = ECSClient | ElasticLoadBalancingV2Client | CloudWatchClient | CloudWatchLogsClient | GuardDutyClient | BackupClient;
 

@@ -10,10 +10,12 @@ type Holder = { [KEY]?: AwsClients };
 /** Process-wide clients built from `getConfig()`; the CLI can call `createAwsClients` directly. */
 export function getAwsClients(): AwsClients {
   const holder = globalThis as Holder;
-  if (!holder[KEY]) {
-    const config = getConfig();
-    const { budgetPct, ...aws } = config.aws;
-    holder[KEY] = createAwsClients({ region: config.region, endpoint: config.endpoint, ...aws, budget: new QuotaBudget(budgetPct) });
-  }
+  holder[KEY] ??= createDefaultClients();
   return holder[KEY];
+}
+
+function createDefaultClients(): AwsClients {
+  const config = getConfig();
+  const { budgetPct, ...aws } = config.aws;
+  return createAwsClients({ region: config.region, endpoint: config.endpoint, ...aws, budget: new QuotaBudget(budgetPct) });
 }

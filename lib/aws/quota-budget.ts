@@ -33,7 +33,8 @@ type Priority = 'write' | 'background';
 // On globalThis for the same reason as the clients' budgets (lib/aws/client.ts): a call made under
 // one route bundle's copy of this module is read by another copy's `send`.
 const PRIORITY = Symbol.for('codeflow.awsCallPriority');
-const priority: AsyncLocalStorage<Priority> = ((globalThis as { [PRIORITY]?: AsyncLocalStorage<Priority> })[PRIORITY] ??= new AsyncLocalStorage<Priority>());
+type Holder = { [PRIORITY]?: AsyncLocalStorage<Priority> };
+const priority: AsyncLocalStorage<Priority> = ((globalThis as Holder)[PRIORITY] ??= new AsyncLocalStorage<Priority>());
 
 export function runWithWritePriority<T>(fn: () => Promise<T>): Promise<T> {
   return priority.run('write', fn);

@@ -56,14 +56,14 @@ export function quickPolicy(adjust: (environments: PolicyConfig['environments'])
   return { ...DEFAULT_POLICY, environments, lockTtlSeconds: 60 };
 }
 
+/** The crash tests' execution heartbeat and staleness: a killed process's operation is taken over in seconds, not 20 s. */
+export const CRASH_EXECUTION_TIMING = { heartbeatMs: 500, staleMs: 3000 };
+
 /**
  * The policy of the crash tests' processes (the killed one and the survivor alike):
  * quickPolicy, and with CRASH_NO_APPROVAL=1 no approval in production (a blue/green deploy of
  * codeflow-service executes at once).
  */
-/** The crash tests' execution heartbeat and staleness: a killed process's operation is taken over in seconds, not 20 s. */
-export const CRASH_EXECUTION_TIMING = { heartbeatMs: 500, staleMs: 3000 };
-
 export function crashPolicy(env: Record<string, string | undefined> = process.env): PolicyConfig {
   return quickPolicy((envs) => {
     if (env.CRASH_NO_APPROVAL === '1') envs.production!.approvalFor = [];
