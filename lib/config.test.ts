@@ -10,8 +10,11 @@ import { DEFAULT_MAINTENANCE_TASKS } from './maintenance/config';
 
 describe('parseConfig', () => {
   it('has sensible defaults', () => {
+    const accounts = [{ id: 'default', name: 'default', environment: undefined, regions: ['us-east-1'], clusters: [], role: undefined }];
     assert.deepEqual(parseConfig({}), {
       region: 'us-east-1',
+      accounts,
+      places: [{ accountId: 'default', region: 'us-east-1', accountName: 'default', environment: undefined, clusters: [], role: undefined, home: true }],
       endpoint: undefined,
       clusters: [],
       awsClockUrl: undefined,

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { accountsFileSchema, parseAccountsConfig, type AccountConfig } from './accounts/config';
+import { placesOf, type Place } from './accounts/places';
 import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from './auth/roles';
 import { incidentsFileSchema, parseIncidentsConfig, type IncidentsConfig } from './incidents/config';
 import { drFileSchema, parseDrConfig, type DrConfig } from './dr/config';
@@ -8,10 +10,15 @@ import { maintenanceFileSchema, parseMaintenanceConfig, type MaintenanceConfig }
 import { parsePolicyConfig, policyFileSchema, type PolicyConfig } from './ops/policy-config';
 
 export interface Config {
+  /** The home Region: the first account's first (AWS_REGION when no accounts are listed). */
   region: string;
+  /** Every account Codeflow watches; one implicit account when none are configured (lib/accounts/config.ts). */
+  accounts: AccountConfig[];
+  /** Every account × Region; the first is home. */
+  places: Place[];
   /** Explicit endpoint (the sandbox, moto, LocalStack); undefined means real AWS. */
   endpoint: string | undefined;
-  /** Clusters to show; empty means discover them with ListClusters. */
+  /** The home place's clusters to show; empty means discover them with ListClusters. */
   clusters: string[];
   sandbox: boolean;
   /**
@@ -70,6 +77,7 @@ export type Env = Record<string, string | undefined>;
 const fileSchema = z
   .object({
     region: z.string().min(1).optional(),
+    accounts: accountsFileSchema.optional(),
     clusters: z.array(z.string().min(1)).optional(),
     orgName: z.string().min(1).optional(),
     roleMapping: z.record(z.string().min(1), z.enum(ROLES)).optional(),
@@ -86,9 +94,9 @@ const CONFIG_FILE = 'codeflow.config.json';
 
 /** Pure: env (and the optional parsed config file) in, validated config out. Env wins over the file. */
 export function parseConfig(env: Env, file: ConfigFile = {}): Config {
-  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? file.region ?? 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new Error(`AWS_REGION must be an AWS region name such as us-east-1, got "${region}"`);
+  const implicitRegion = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? file.region ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(implicitRegion)) {
+    throw new Error(`AWS_REGION must be an AWS region name such as us-east-1, got "${implicitRegion}"`);
   }
 
   const endpoint = nonEmpty(env.AWS_ENDPOINT_URL);
@@ -97,13 +105,19 @@ export function parseConfig(env: Env, file: ConfigFile = {}): Config {
   }
 
   const clustersEnv = nonEmpty(env.CODEFLOW_CLUSTERS);
-  const clusters =
+  const implicitClusters =
     clustersEnv !== undefined
       ? clustersEnv.split(',').map((s) => s.trim()).filter(Boolean)
       : (file.clusters ?? []);
+  const accounts = parseAccountsConfig(file.accounts, env, { region: implicitRegion, clusters: implicitClusters, sandbox: env.CODEFLOW_SANDBOX === '1' });
+  const places = placesOf(accounts);
+  const region = places[0]!.region;
+  const clusters = places[0]!.clusters;
 
   return {
     region,
+    accounts,
+    places,
     endpoint,
     clusters,
     sandbox: env.CODEFLOW_SANDBOX === '1',
@@ -211,7 +225,7 @@ export function readConfigFile(dir: string = process.env.CODEFLOW_CONFIG_DIR || 
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${path}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}; expected { "region"?: string, "clusters"?: string[], "orgName"?: string, "roleMapping"?: { [group]: role }, "incidents"?: { matrix, roster, playbooks, webhooks, … } }`);
+    throw new Error(`${path}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}; expected { "region"?: string, "accounts"?: [{ id, name, regions, environment?, clusters?, role? }], "clusters"?: string[], "orgName"?: string, "roleMapping"?: { [group]: role }, "incidents"?: { matrix, roster, playbooks, webhooks, … } }`);
   }
   return parsed.data;
 }

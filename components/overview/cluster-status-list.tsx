@@ -24,38 +24,47 @@ const countText: Record<Verdict, string> = {
 export function ClusterStatusList({
   clusters,
   services,
+  showPlace = false,
   selected,
   onSelect,
 }: {
   clusters: ClusterStatus[];
   services: ServiceHealth[];
-  selected: string | undefined;
-  onSelect: (cluster: string | undefined) => void;
+  /** Several accounts or Regions: each tile says which. */
+  showPlace?: boolean;
+  selected: { account?: string; region?: string; cluster: string } | undefined;
+  onSelect: (cluster: ClusterStatus | undefined) => void;
 }) {
   const now = useNow();
+  const keyOf = (c: { account: string; region: string; cluster: string }) => `${c.account}/${c.region}/${c.cluster}`;
   const perCluster = new Map<string, ServiceHealth[]>();
-  for (const s of services) (perCluster.get(s.cluster) ?? perCluster.set(s.cluster, []).get(s.cluster)!).push(s);
+  for (const s of services) {
+    const key = keyOf(s);
+    (perCluster.get(key) ?? perCluster.set(key, []).get(key)!).push(s);
+  }
 
   return (
     <ul className="flex flex-wrap gap-2">
       {clusters.map((c) => {
-        const own = perCluster.get(c.cluster) ?? [];
+        const own = perCluster.get(keyOf(c)) ?? [];
         const counts = countByVerdict(own);
         const problems = VERDICT_ORDER.filter((v) => v !== 'healthy' && counts[v] > 0);
         const unavailable = c.error !== null && c.fetchedAt === null;
         const stale = c.stale && !unavailable;
         const age = c.fetchedAt !== null ? formatAge(Math.max(0, (now - Date.parse(c.fetchedAt)) / 1000)) : null;
-        const active = selected === c.cluster;
+        const active = selected !== undefined && selected.cluster === c.cluster && (!selected.account || selected.account === c.account) && (!selected.region || selected.region === c.region);
 
         return (
-          <li key={c.cluster} className={cn('min-w-[220px] flex-1', stale || unavailable ? 'basis-[440px]' : 'basis-[220px]')}>
+          <li key={keyOf(c)} className={cn('min-w-[220px] flex-1', stale || unavailable ? 'basis-[440px]' : 'basis-[220px]')}>
             <button
               type="button"
               data-testid="cluster-status"
               data-cluster={c.cluster}
+              data-account={c.account}
+              data-region={c.region}
               data-stale={stale || undefined}
               aria-pressed={active}
-              onClick={() => onSelect(active ? undefined : c.cluster)}
+              onClick={() => onSelect(active ? undefined : c)}
               className={cn(
                 'flex h-full w-full flex-wrap content-start items-center gap-x-3 gap-y-1 rounded-md border px-3 py-2 text-left transition-colors',
                 unavailable
@@ -68,6 +77,7 @@ export function ClusterStatusList({
               )}
             >
               <span className="font-mono text-[12px] font-medium text-fg">{c.cluster}</span>
+              {showPlace && <span className="text-xs text-fg-muted">{c.region}</span>}
               <span className="text-xs tabular-nums text-fg-subtle">
                 {own.length} {own.length === 1 ? 'service' : 'services'}
               </span>

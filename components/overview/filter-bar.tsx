@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { Verdict } from '@/lib/fleet/types';
+import type { PlaceStatus, Verdict } from '@/lib/fleet/types';
 import { VERDICT_LABEL, VERDICT_ORDER, isVerdict } from '@/components/fleet/verdict';
 import type { OverviewView } from './overview-view';
 
@@ -11,12 +11,15 @@ const control =
 export function FilterBar({
   view,
   clusters,
+  places = [],
   onChange,
   shown,
   total,
 }: {
   view: OverviewView;
   clusters: string[];
+  /** Account and Region filters show when there are several places. */
+  places?: PlaceStatus[];
   onChange: (patch: Partial<OverviewView>) => void;
   shown: number;
   total: number;
@@ -24,7 +27,9 @@ export function FilterBar({
   // Local state keeps typing smooth; the URL follows.
   const [q, setQ] = useState(view.q ?? '');
   useEffect(() => setQ(view.q ?? ''), [view.q]);
-  const filtered = Boolean(view.cluster || view.verdict || view.q);
+  const filtered = Boolean(view.account || view.region || view.cluster || view.verdict || view.q);
+  const accounts = [...new Map(places.map((p) => [p.account, p])).values()];
+  const regions = [...new Set(places.filter((p) => !view.account || p.account === view.account).map((p) => p.region))].sort();
 
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -49,6 +54,37 @@ export function FilterBar({
           className={`${control} w-72 pl-7 placeholder:text-fg-subtle`}
         />
       </div>
+
+      {accounts.length > 1 && (
+        <>
+          <label className="sr-only" htmlFor="filter-account">
+            Account
+          </label>
+          <select id="filter-account" data-testid="filter-account" value={view.account ?? ''} onChange={(e) => onChange({ account: e.target.value || undefined, cluster: undefined })} className={control}>
+            <option value="">All accounts</option>
+            {accounts.map((a) => (
+              <option key={a.account} value={a.account}>
+                {a.accountName} ({a.account})
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      {places.length > 1 && (
+        <>
+          <label className="sr-only" htmlFor="filter-region">
+            Region
+          </label>
+          <select id="filter-region" data-testid="filter-region" value={view.region ?? ''} onChange={(e) => onChange({ region: e.target.value || undefined, cluster: undefined })} className={control}>
+            <option value="">All Regions</option>
+            {regions.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
 
       <label className="sr-only" htmlFor="filter-cluster">
         Cluster
@@ -92,7 +128,7 @@ export function FilterBar({
           type="button"
           onClick={() => {
             setQ('');
-            onChange({ cluster: undefined, verdict: undefined, q: undefined });
+            onChange({ account: undefined, region: undefined, cluster: undefined, verdict: undefined, q: undefined });
           }}
           className="h-8 rounded-md px-2 text-[13px] text-fg-muted hover:bg-surface-2 hover:text-fg"
         >

@@ -5,6 +5,7 @@ import { Card, EmptyState } from '@/components/ui/card';
 import { ErrorPanel } from '@/components/ui/error-panel';
 import { UpdatedAgo } from '@/components/fleet/updated-ago';
 import { ClusterStatusList } from './cluster-status-list';
+import { PlaceSummary } from './place-summary';
 import { FilterBar } from './filter-bar';
 import { ServiceTable } from './service-table';
 import { VerdictSummary } from './verdict-summary';
@@ -21,18 +22,24 @@ export function FleetOverview() {
 
   const derived = useMemo(() => {
     if (!data) return null;
-    const withoutVerdict = filterServices(data.services, { cluster: view.cluster, q: view.q });
+    const withoutVerdict = filterServices(data.services, { account: view.account, region: view.region, cluster: view.cluster, q: view.q });
     const shown = sortServices(
       view.verdict ? withoutVerdict.filter((s) => s.verdict === view.verdict) : withoutVerdict,
       view.sort,
     );
-    const clusterNames = [...new Set([...data.clusters.map((c) => c.cluster), ...data.services.map((s) => s.cluster)])];
-    const staleClusters = new Set(data.clusters.filter((c) => c.stale).map((c) => c.cluster));
+    const places = data.places ?? [];
+    // Several accounts or Regions: rows and tiles say where, and links name the place.
+    const multiPlace = places.length > 1;
+    const home = places[0] ? { accountId: places[0].account, region: places[0].region } : null;
+    const inPlace = (c: { account: string; region: string }) => (!view.account || c.account === view.account) && (!view.region || c.region === view.region);
+    const clustersShown = data.clusters.filter(inPlace);
+    const clusterNames = [...new Set([...clustersShown.map((c) => c.cluster), ...data.services.filter(inPlace).map((s) => s.cluster)])].sort();
+    const staleClusters = new Set(data.clusters.filter((c) => c.stale).map((c) => `${c.account}/${c.region}/${c.cluster}`));
     // Report the oldest data on screen: each cluster is read on its own schedule.
     const read = data.clusters.map((c) => (c.fetchedAt ? Date.parse(c.fetchedAt) : null)).filter((t): t is number => t !== null);
     const oldestAt = read.length ? Math.min(...read) : null;
     const troubled = data.clusters.some((c) => c.stale || c.error !== null);
-    return { counts: countByVerdict(withoutVerdict), shown, clusterNames, staleClusters, oldestAt, troubled };
+    return { counts: countByVerdict(withoutVerdict), shown, clusterNames, staleClusters, oldestAt, troubled, places, multiPlace, home, clustersShown };
   }, [data, view]);
 
   if (!data || !derived) {
@@ -65,18 +72,22 @@ export function FleetOverview() {
           Loading from AWS… the first read of each cluster is under way; this page fills in as each one arrives.
         </div>
       )}
-      {data.discoveryError && (
+      {derived.multiPlace && (
+        <PlaceSummary places={derived.places} services={data.services} selected={{ account: view.account, region: view.region }} onSelect={(where) => setView({ account: where.account, region: where.region, cluster: undefined })} />
+      )}
+      {data.discoveryError && !derived.multiPlace && (
         <ErrorPanel title="The clusters could not be listed" message={data.discoveryError} />
       )}
 
       <VerdictSummary counts={derived.counts} selected={view.verdict} onSelect={(verdict) => setView({ verdict })} />
 
-      {data.clusters.length > 0 && (
+      {derived.clustersShown.length > 0 && (
         <ClusterStatusList
-          clusters={data.clusters}
+          clusters={derived.clustersShown}
           services={data.services}
-          selected={view.cluster}
-          onSelect={(cluster) => setView({ cluster })}
+          showPlace={derived.multiPlace}
+          selected={view.cluster ? { account: view.account, region: view.region, cluster: view.cluster } : undefined}
+          onSelect={(c) => setView(c ? { account: c.account, region: c.region, cluster: c.cluster } : { cluster: undefined })}
         />
       )}
 
@@ -85,19 +96,20 @@ export function FleetOverview() {
           <FilterBar
             view={view}
             clusters={derived.clusterNames}
+            places={derived.multiPlace ? derived.places : []}
             onChange={setView}
             shown={derived.shown.length}
             total={data.services.length}
           />
         </div>
         {derived.shown.length > 0 ? (
-          <ServiceTable services={derived.shown} staleClusters={derived.staleClusters} sort={view.sort} onSort={(sort) => setView({ sort })} />
+          <ServiceTable services={derived.shown} staleClusters={derived.staleClusters} places={derived.multiPlace ? derived.places : null} home={derived.home} sort={view.sort} onSort={(sort) => setView({ sort })} />
         ) : data.services.length === 0 ? (
           <EmptyState>{data.loading ? 'Loading from AWS…' : 'No services found in the configured clusters.'}</EmptyState>
         ) : (
           <EmptyState>
             No services match these filters.{' '}
-            <button type="button" className="text-accent hover:underline" onClick={() => setView({ cluster: undefined, verdict: undefined, q: undefined })}>
+            <button type="button" className="text-accent hover:underline" onClick={() => setView({ account: undefined, region: undefined, cluster: undefined, verdict: undefined, q: undefined })}>
               Clear filters
             </button>
           </EmptyState>

@@ -5,6 +5,9 @@ export type SortKey = 'verdict' | 'name' | 'cluster' | 'deployed';
 
 /** The overview's view state; it lives in the URL so a link reproduces what the sender saw. */
 export interface OverviewView {
+  /** Account id. */
+  account?: string;
+  region?: string;
   cluster?: string;
   verdict?: Verdict;
   q?: string;
@@ -14,11 +17,15 @@ export interface OverviewView {
 const SORT_KEYS: readonly SortKey[] = ['verdict', 'name', 'cluster', 'deployed'];
 
 export function parseView(params: Pick<URLSearchParams, 'get'>): OverviewView {
+  const account = params.get('account')?.trim() || undefined;
+  const region = params.get('region')?.trim() || undefined;
   const cluster = params.get('cluster')?.trim() || undefined;
   const verdictRaw = params.get('verdict');
   const q = params.get('q') ?? undefined;
   const sortRaw = params.get('sort');
   return {
+    account,
+    region,
     cluster,
     verdict: isVerdict(verdictRaw) ? verdictRaw : undefined,
     q: q || undefined,
@@ -29,6 +36,8 @@ export function parseView(params: Pick<URLSearchParams, 'get'>): OverviewView {
 /** Only non-default values, in a stable order, so equal views have equal URLs. */
 export function viewToSearch(view: OverviewView): string {
   const p = new URLSearchParams();
+  if (view.account) p.set('account', view.account);
+  if (view.region) p.set('region', view.region);
   if (view.cluster) p.set('cluster', view.cluster);
   if (view.verdict) p.set('verdict', view.verdict);
   if (view.q) p.set('q', view.q);

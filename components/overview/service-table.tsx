@@ -1,9 +1,12 @@
 'use client';
 
 import Link from 'next/link';
+import type { PlaceRef } from '@/lib/accounts/places';
+import { serviceHref } from '@/lib/fleet/service-href';
+import { serviceKeyOf } from '@/lib/fleet/service-key';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
-import type { ServiceHealth, Verdict } from '@/lib/fleet/types';
+import type { PlaceStatus, ServiceHealth, Verdict } from '@/lib/fleet/types';
 import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
 import { LinkPending } from '@/components/ui/link-pending';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -65,15 +68,23 @@ function useWindowedRows(count: number, body: RefObject<HTMLTableSectionElement 
 export function ServiceTable({
   services,
   staleClusters,
+  places = null,
+  home = null,
   sort,
   onSort,
 }: {
   services: ServiceHealth[];
+  /** `account/region/cluster` of the clusters whose data is stale. */
   staleClusters: ReadonlySet<string>;
+  /** Several accounts or Regions: each row says where ("staging · us-east-1"). */
+  places?: PlaceStatus[] | null;
+  /** Links to services elsewhere name their account and Region. */
+  home?: PlaceRef | null;
   sort: SortKey;
   onSort: (sort: SortKey) => void;
 }) {
   const body = useRef<HTMLTableSectionElement>(null);
+  const placeNames = new Map((places ?? []).map((p) => [`${p.account}/${p.region}`, `${p.accountName} · ${p.region}`]));
   const [first, last] = useWindowedRows(services.length, body);
   const windowed = services.length > WINDOW_FROM;
   const router = useRouter();
@@ -111,9 +122,11 @@ export function ServiceTable({
         {first > 0 && <tr aria-hidden style={{ height: first * ROW_HEIGHT }} />}
         {services.slice(first, last).map((s) => (
           <ServiceRow
-            key={`${s.cluster}/${s.name}`}
+            key={serviceKeyOf(s)}
             service={s}
-            stale={staleClusters.has(s.cluster)}
+            href={serviceHref(s, home)}
+            place={places ? placeNames.get(`${s.account}/${s.region}`) ?? `${s.account} ${s.region}` : null}
+            stale={staleClusters.has(`${s.account}/${s.region}/${s.cluster}`)}
             height={windowed ? ROW_HEIGHT : undefined}
             onOpen={(href) => router.push(href)}
           />
@@ -143,8 +156,7 @@ function SortableTh({ label, sortKey, current, onSort }: { label: string; sortKe
   );
 }
 
-function ServiceRow({ service: s, stale, height, onOpen }: { service: ServiceHealth; stale: boolean; height?: number; onOpen: (href: string) => void }) {
-  const href = `/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.name)}`;
+function ServiceRow({ service: s, href, place, stale, height, onOpen }: { service: ServiceHealth; href: string; place: string | null; stale: boolean; height?: number; onOpen: (href: string) => void }) {
   const taskDef = s.taskDefinition ? `${s.taskDefinition.family}:${s.taskDefinition.revision}` : null;
   // The whole row opens the service; links and buttons inside keep their own clicks, and selecting text does not navigate.
   const open = (e: MouseEvent<HTMLTableRowElement>) => {
@@ -157,6 +169,8 @@ function ServiceRow({ service: s, stale, height, onOpen }: { service: ServiceHea
       data-testid="service-row"
       data-service={s.name}
       data-cluster={s.cluster}
+      data-account={s.account}
+      data-region={s.region}
       data-verdict={s.verdict}
       onClick={open}
       style={height ? { height } : undefined}
@@ -176,6 +190,7 @@ function ServiceRow({ service: s, stale, height, onOpen }: { service: ServiceHea
           {stale && <StaleIcon />}
           <span title={s.cluster} className={cn('line-clamp-2 break-all font-mono text-[12px] leading-tight', stale ? 'text-degraded-fg' : 'text-fg-muted')}>
             {s.cluster}
+            {place && <span className="block font-sans text-[11px] text-fg-subtle">{place}</span>}
           </span>
         </div>
       </Td>

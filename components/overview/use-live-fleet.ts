@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { ClusterStatus, FleetOverview, ServiceHealth } from '@/lib/fleet/types';
+import { serviceKeyOf } from '@/lib/fleet/service-key';
+import type { ClusterStatus, FleetOverview, PlaceStatus, ServiceHealth } from '@/lib/fleet/types';
 
 export interface LiveFleet {
   data: FleetOverview | null;
@@ -17,6 +18,7 @@ interface Delta {
   generatedAt: string;
   loading: boolean;
   discoveryError: string | null;
+  places?: PlaceStatus[];
   clusters: ClusterStatus[];
   upserts: ServiceHealth[];
   removals: string[];
@@ -31,7 +33,6 @@ const FAILURES_BEFORE_POLLING = 3;
  * a viewer sees the fleet from a poll rather than waiting on the stream.
  */
 const SILENCE_BEFORE_POLLING_MS = 8000;
-const keyOf = (s: Pick<ServiceHealth, 'cluster' | 'name'>) => `${s.cluster}/${s.name}`;
 
 /** Big events come gzipped and base64-encoded (`snapshot.gz`, `delta.gz`) where the browser can unzip them. */
 const CAN_UNZIP = typeof DecompressionStream !== 'undefined';
@@ -43,10 +44,10 @@ async function gunzipBase64(data: string): Promise<string> {
 
 function applyDelta(current: FleetOverview, delta: Delta): FleetOverview {
   const removed = new Set(delta.removals);
-  const upserts = new Map(delta.upserts.map((s) => [keyOf(s), s]));
-  const services = current.services.filter((s) => !removed.has(keyOf(s)) && !upserts.has(keyOf(s)));
+  const upserts = new Map(delta.upserts.map((s) => [serviceKeyOf(s), s]));
+  const services = current.services.filter((s) => !removed.has(serviceKeyOf(s)) && !upserts.has(serviceKeyOf(s)));
   services.push(...upserts.values());
-  return { version: delta.version, generatedAt: delta.generatedAt, loading: delta.loading, discoveryError: delta.discoveryError, clusters: delta.clusters, services };
+  return { version: delta.version, generatedAt: delta.generatedAt, loading: delta.loading, discoveryError: delta.discoveryError, places: delta.places, clusters: delta.clusters, services };
 }
 
 /**

@@ -20,12 +20,21 @@ export interface AwsClientOptions {
   requestTimeoutMs: number;
   /** Upper bound for one call including all its retries. */
   callDeadlineMs: number;
-  /** Tests pass static credentials; otherwise the SDK's default chain (env, profile, SSO, task role). */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * Tests pass static credentials, member accounts an assumed-role provider (lib/aws/role-credentials.ts);
+   * otherwise the SDK's default chain (env, profile, SSO, task role).
+   */
+  credentials?: StaticCredentials | (() => Promise<StaticCredentials & { expiration?: Date }>);
   /** Codeflow's share of AWS's throttle buckets; absent, calls are not budgeted (tests, one-off CLI runs). */
   budget?: QuotaBudget;
-  /** Whose quota the calls spend; the account is a label until clients are built per assumed role. */
+  /** Whose quota the calls spend: AWS's throttle buckets are per account and Region. */
   account?: string;
+}
+
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
 }
 
 export interface AwsClients {
@@ -39,6 +48,8 @@ export interface AwsClients {
   ecr: EcrClient;
   deadlineMs: number;
   budget?: { quota: QuotaBudget; scope: QuotaScope };
+  /** The Region the clients call (deep links to the AWS console use it). */
+  region: string;
 }
 
 export function createAwsClients(opts: AwsClientOptions): AwsClients {
@@ -63,6 +74,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     backup: new BackupClient(common),
     ecr: new EcrClient({ region: opts.region, endpoint: opts.endpoint, credentials: () => ecs.config.credentials(), maxAttempts: opts.maxAttempts, requestTimeoutMs: opts.requestTimeoutMs }),
     deadlineMs: opts.callDeadlineMs,
+    region: opts.region,
     budget: opts.budget ? { quota: opts.budget, scope: { account: opts.account ?? 'default', region: opts.region } } : undefined,
   };
   if (clients.budget) {

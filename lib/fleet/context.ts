@@ -1,3 +1,5 @@
+import type { Place, PlaceRef } from '../accounts/places';
+import { cacheForPlace, perPlace } from '../accounts/per-place';
 import type { AwsClients } from '../aws/client';
 import { getAwsClients } from '../aws/default-clients';
 import { createCache, type Cache } from '../cache/cached';
@@ -8,6 +10,8 @@ import { createTaskDefinitionCache, type TaskDefinitionCache } from './task-defi
 export interface FleetContext {
   aws: AwsClients;
   region: string;
+  /** The account and Region read (stamped on every service); absent in tests, which read one. */
+  place?: Place;
   /** Clusters to show; empty means discover them. */
   clusters: string[];
   /** Cluster snapshots are fresh for this long. */
@@ -38,15 +42,18 @@ export function createFleetContext(opts: Pick<FleetContext, 'aws' | 'region'> & 
   };
 }
 
-// On globalThis because Next may evaluate this module once per route bundle; one context means one cache and one single-flight per process.
-const KEY = Symbol.for('codeflow.fleetContext');
-type Holder = { [KEY]?: FleetContext };
-
-export function getFleetContext(): FleetContext {
-  const holder = globalThis as Holder;
-  if (!holder[KEY]) {
+/** The server's fleet context of a place (home when absent): one cache and one single-flight per place per process. */
+export function getFleetContext(ref?: PlaceRef): FleetContext {
+  return perPlace('fleet', ref, (place) => {
     const config = getConfig();
-    holder[KEY] = createFleetContext({ aws: getAwsClients(), region: config.region, clusters: config.clusters, snapshotTtlMs: config.fleet.cacheTtlMs, telemetryTtlMs: config.telemetry.ttlMs });
-  }
-  return holder[KEY];
+    return createFleetContext({
+      aws: getAwsClients(place),
+      region: place.region,
+      place,
+      clusters: place.clusters,
+      cache: cacheForPlace(createCache(), place),
+      snapshotTtlMs: config.fleet.cacheTtlMs,
+      telemetryTtlMs: config.telemetry.ttlMs,
+    });
+  });
 }

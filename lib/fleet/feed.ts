@@ -4,10 +4,13 @@ import { throttleBucketOf } from '../aws/throttle-buckets';
 import { isAppError } from '../errors';
 import { loggerFor } from '../observability/logger';
 import { listClusters } from './clusters';
+import { placeKey } from '../accounts/places';
+import { getConfig } from '../config';
 import { getFleetContext, type FleetContext } from './context';
+import { serviceKeyOf } from './service-key';
 import { fetchClusterSnapshot } from './snapshot';
 import { defaultTelemetrySources, joinTelemetry, type TelemetrySources } from './telemetry';
-import type { ClusterSnapshot, ClusterStatus, ServiceHealth, Verdict } from './types';
+import type { ClusterSnapshot, ClusterStatus, PlaceStatus, ServiceHealth, Verdict } from './types';
 
 /** One published state of the fleet, serialised once for every viewer. */
 export interface PublishedFleet {
@@ -22,11 +25,12 @@ export interface PublishedFleet {
   loading: boolean;
 }
 
-/** What a delta event carries: the services that changed or appeared, the keys (`cluster/name`) of those that went. */
+/** What a delta event carries: the services that changed or appeared, the keys (`serviceKeyOf`) of those that went. */
 export interface FleetDelta {
   version: number;
   from: number;
   generatedAt: string;
+  places: PlaceStatus[];
   clusters: ClusterStatus[];
   upserts: ServiceHealth[];
   removals: string[];
@@ -34,6 +38,7 @@ export interface FleetDelta {
 
 interface ClusterState {
   name: string;
+  place: PlaceState;
   snapshot: ClusterSnapshot | null;
   fetchedAt: number | null;
   stale: boolean;
@@ -42,11 +47,33 @@ interface ClusterState {
   dueAt: number;
 }
 
+/**
+ * One account × Region: its clusters are discovered, refreshed and joined with its telemetry on
+ * their own, so an account that answers slowly or refuses holds up only its own rows.
+ */
+interface PlaceState {
+  ctx: FleetContext;
+  key: string;
+  order: number;
+  sources: TelemetrySources;
+  discovering: boolean;
+  discovered: boolean;
+  discoveryError: string | null;
+  inFlight: number;
+  /** The place's services with telemetry joined, and its clusters as they were when joined: published together. */
+  services: ServiceHealth[];
+  states: ClusterState[];
+  joined: boolean;
+  joining: boolean;
+  joinAgain: boolean;
+}
+
 export interface FleetFeedOptions {
+  /** The same sources for every place (tests); by default each place reads its own account's alarms and findings. */
   sources?: TelemetrySources;
   /** With no viewer for this long, refreshing stops (and resumes at the next viewer). */
   idleMs?: number;
-  /** Clusters refreshed at once; the due ones go oldest first. */
+  /** Clusters refreshed at once per place; the due ones go oldest first. */
   maxConcurrentRefreshes?: number;
   /** Deltas kept for viewers resuming with Last-Event-ID. */
   deltaHistory?: number;
@@ -64,21 +91,20 @@ const MIN_INTERVAL_MS = 250;
  * flight (the cache's single-flight and, with Redis, its cross-replica lock on top), and the next
  * is due one TTL after the data it brought, so a refresh slower than the TTL delays the next one
  * instead of overlapping it; when the AWS budget makes refreshes wait, the oldest cluster goes
- * first. Each change is serialised once, and pushed to subscribers as a delta.
+ * first. Each account × Region (place) is read on its own: its discovery, refreshes and telemetry
+ * never wait on another's. Each change is serialised once, and pushed to subscribers as a delta.
  */
 export class FleetFeed {
+  private readonly places: PlaceState[];
   private readonly clusters = new Map<string, ClusterState>();
   private readonly subscribers = new Set<(p: PublishedFleet) => void>();
   private readonly deltas = new Map<number, Buffer>();
   private readonly bootId = randomUUID().slice(0, 8);
-  private readonly sources: TelemetrySources;
   private readonly idleMs: number;
   private readonly maxConcurrent: number;
   private readonly deltaHistory: number;
   private published: PublishedFleet;
   private serviceJson = new Map<string, string>();
-  private discoveryError: string | null = null;
-  private inFlight = 0;
   private lastDemandAt = Date.now();
   private ticking = false;
   private publishing: Promise<void> | null = null;
@@ -86,15 +112,27 @@ export class FleetFeed {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
-  constructor(
-    private readonly ctx: FleetContext,
-    opts: FleetFeedOptions = {},
-  ) {
-    this.sources = opts.sources ?? defaultTelemetrySources();
+  constructor(contexts: FleetContext | readonly FleetContext[], opts: FleetFeedOptions = {}) {
+    const list = Array.isArray(contexts) ? contexts : [contexts as FleetContext];
+    this.places = list.map((ctx, order) => ({
+      ctx,
+      key: ctx.place ? placeKey(ctx.place) : `default/${ctx.region}`,
+      order,
+      sources: opts.sources ?? defaultTelemetrySources(ctx.place),
+      discovering: false,
+      discovered: false,
+      discoveryError: null,
+      inFlight: 0,
+      services: [],
+      states: [],
+      joined: false,
+      joining: false,
+      joinAgain: false,
+    }));
     this.idleMs = opts.idleMs ?? 120_000;
     this.maxConcurrent = opts.maxConcurrentRefreshes ?? 4;
     this.deltaHistory = opts.deltaHistory ?? 100;
-    this.published = this.serialise(0, [], [], true);
+    this.published = this.serialise(0, [], [], [], true);
     this.timer = setInterval(() => void this.tick(), opts.tickMs ?? 200);
     this.timer.unref?.();
     void this.tick();
@@ -165,45 +203,21 @@ export class FleetFeed {
     return this.subscribers.size === 0 && Date.now() - this.lastDemandAt > this.idleMs;
   }
 
-  private ttl(): number {
-    return Math.max(MIN_INTERVAL_MS, this.ctx.snapshotTtlMs);
+  private ttl(ctx: FleetContext): number {
+    return Math.max(MIN_INTERVAL_MS, ctx.snapshotTtlMs);
   }
 
   private async tick(): Promise<void> {
     if (this.ticking || this.closed || this.isIdle()) return;
     this.ticking = true;
     try {
-      let names: string[];
-      try {
-        names = await listClusters(this.ctx);
-        this.discoveryError = null;
-      } catch (e) {
-        this.discoveryError = messageOf(e);
-        this.schedulePublish();
-        return;
-      }
-      const known = new Set(names);
-      let changed = false;
-      for (const name of names) {
-        if (!this.clusters.has(name)) {
-          this.clusters.set(name, { name, snapshot: null, fetchedAt: null, stale: false, error: null, refreshing: false, dueAt: 0 });
-          changed = true;
-        }
-      }
-      for (const name of [...this.clusters.keys()]) {
-        if (!known.has(name)) {
-          this.clusters.delete(name);
-          changed = true;
-        }
-      }
-      if (changed) this.schedulePublish();
-
+      for (const place of this.places) if (!place.discovering) void this.discover(place);
       const now = Date.now();
       const due = [...this.clusters.values()]
         .filter((c) => !c.refreshing && c.dueAt <= now)
         .sort((a, b) => (a.fetchedAt ?? -Infinity) - (b.fetchedAt ?? -Infinity));
       for (const c of due) {
-        if (this.inFlight >= this.maxConcurrent) break;
+        if (c.place.inFlight >= this.maxConcurrent) continue;
         void this.refresh(c);
       }
     } finally {
@@ -211,29 +225,101 @@ export class FleetFeed {
     }
   }
 
+  /** Lists a place's clusters (cached for the discovery TTL) and adds or drops their states. */
+  private async discover(place: PlaceState): Promise<void> {
+    place.discovering = true;
+    try {
+      let names: string[];
+      try {
+        names = await listClusters(place.ctx);
+        if (place.discoveryError !== null) this.schedulePublish();
+        place.discoveryError = null;
+      } catch (e) {
+        const message = messageOf(e, 'The clusters could not be listed');
+        if (place.discoveryError !== message) this.schedulePublish();
+        place.discoveryError = message;
+        return;
+      }
+      const known = new Set(names);
+      let changed = !place.discovered;
+      place.discovered = true;
+      for (const name of names) {
+        const key = `${place.key}|${name}`;
+        if (!this.clusters.has(key)) {
+          this.clusters.set(key, { name, place, snapshot: null, fetchedAt: null, stale: false, error: null, refreshing: false, dueAt: 0 });
+          changed = true;
+        }
+      }
+      for (const [key, c] of this.clusters) {
+        if (c.place === place && !known.has(c.name)) {
+          this.clusters.delete(key);
+          changed = true;
+        }
+      }
+      if (changed) {
+        this.scheduleJoin(place);
+        if (!this.ticking) queueMicrotask(() => void this.tick());
+      }
+    } finally {
+      place.discovering = false;
+    }
+  }
+
   private async refresh(c: ClusterState): Promise<void> {
+    const { ctx } = c.place;
     c.refreshing = true;
-    this.inFlight++;
-    const ttl = this.ttl();
+    c.place.inFlight++;
+    const ttl = this.ttl(ctx);
     try {
       // The same key as getClusterSnapshot: the service pages and other replicas share the result.
       // In the background class of the AWS budget: a service page someone opened goes first.
-      const r = await this.ctx.cache.cached(`fleet:snapshot:${c.name}`, this.ctx.snapshotTtlMs, () => runInBackground(() => fetchClusterSnapshot(c.name, this.ctx)));
+      const r = await ctx.cache.cached(`fleet:snapshot:${c.name}`, ctx.snapshotTtlMs, () => runInBackground(() => fetchClusterSnapshot(c.name, ctx)));
       c.snapshot = r.value;
       c.fetchedAt = r.fetchedAt;
       c.stale = r.stale;
       c.error = r.error ? r.error.message : null;
       c.dueAt = (r.stale ? Date.now() : r.fetchedAt) + ttl;
     } catch (e) {
-      c.error = messageOf(e);
+      c.error = messageOf(e, 'The cluster could not be read');
       c.stale = c.snapshot !== null;
       c.dueAt = Date.now() + ttl;
     } finally {
       c.refreshing = false;
-      this.inFlight--;
-      this.schedulePublish();
+      c.place.inFlight--;
+      this.scheduleJoin(c.place);
       void this.tick();
     }
+  }
+
+  /** Joins a place's snapshots with its telemetry, then publishes; one join per place at a time. */
+  private scheduleJoin(place: PlaceState): void {
+    if (place.joining) {
+      place.joinAgain = true;
+      return;
+    }
+    place.joining = true;
+    void this.join(place)
+      .catch((e: unknown) => loggerFor('fleet').error({ err: e, place: place.key }, 'joining telemetry failed'))
+      .finally(() => {
+        place.joining = false;
+        this.schedulePublish();
+        if (place.joinAgain && !this.closed) {
+          place.joinAgain = false;
+          this.scheduleJoin(place);
+        }
+      });
+  }
+
+  private async join(place: PlaceState): Promise<void> {
+    // Statuses and services from the same moment: a refresh landing during the telemetry join publishes next.
+    const states = [...this.clusters.values()].filter((c) => c.place === place).map((c) => ({ ...c }));
+    const read = states.filter((c) => c.snapshot).map((c) => ({ cluster: c.snapshot!.cluster, services: c.snapshot!.services }));
+    // The first data goes out without waiting long on cold telemetry; the next refresh brings it.
+    const ctx = place.joined ? place.ctx : { ...place.ctx, telemetryWaitMs: Math.min(place.ctx.telemetryWaitMs, 1000) };
+    const services = read.length > 0 ? await joinTelemetry(read, ctx, place.sources) : [];
+    place.services = services;
+    place.states = states;
+    place.joined = read.length > 0 || place.joined;
   }
 
   private schedulePublish(): void {
@@ -253,27 +339,37 @@ export class FleetFeed {
   }
 
   private async publish(): Promise<void> {
-    // Statuses and services from the same moment: a refresh landing during the telemetry join publishes next.
-    const states = [...this.clusters.values()].map((c) => ({ ...c }));
+    if (this.closed) return;
     const now = Date.now();
-    const budgetPct = this.budgetPct();
+    const states = this.places.flatMap((p) => p.states);
     const statuses: ClusterStatus[] = states.map((c) => ({
+      account: accountOf(c.place.ctx),
+      region: c.place.ctx.region,
       cluster: c.name,
       fetchedAt: c.fetchedAt === null ? null : new Date(c.fetchedAt).toISOString(),
       ageSeconds: c.fetchedAt === null ? null : Math.max(0, Math.floor((now - c.fetchedAt) / 1000)),
       stale: c.stale,
       error: c.error,
       loading: c.snapshot === null && c.error === null,
-      budgetPct,
+      budgetPct: budgetPctOf(c.place.ctx),
     }));
-    const loading = states.length === 0 ? this.discoveryError === null : states.every((c) => c.snapshot === null && c.error === null);
-    const read = states.filter((c) => c.snapshot).map((c) => ({ cluster: c.snapshot!.cluster, services: c.snapshot!.services }));
-    // The first data goes out without waiting long on cold telemetry; the next refresh brings it.
-    const ctx = this.published.loading ? { ...this.ctx, telemetryWaitMs: Math.min(this.ctx.telemetryWaitMs, 1000) } : this.ctx;
-    const services = read.length > 0 ? await joinTelemetry(read, ctx, this.sources) : [];
-    services.sort((a, b) => severity[a.verdict] - severity[b.verdict] || a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));
-    if (this.closed) return;
-    this.published = this.serialise(this.published.version + 1, statuses, services, loading);
+    const places: PlaceStatus[] = this.places.map((p) => {
+      const clusters = states.filter((c) => c.place === p);
+      return {
+        account: accountOf(p.ctx),
+        accountName: p.ctx.place?.accountName ?? 'default',
+        environment: p.ctx.place?.environment ?? null,
+        region: p.ctx.region,
+        loading: p.discoveryError === null && (!p.discovered || clusters.some((c) => c.snapshot === null && c.error === null)),
+        error: p.discoveryError ?? clusters.find((c) => c.error !== null)?.error ?? null,
+        clusters: clusters.length,
+      };
+    });
+    // Loading until some place has something to show or has said why it cannot.
+    const loading = places.every((p) => p.loading && p.error === null) && this.places.every((p) => p.services.length === 0);
+    const services = this.places.flatMap((p) => p.services.map((s) => ({ s, order: p.order })));
+    services.sort((a, b) => severity[a.s.verdict] - severity[b.s.verdict] || a.order - b.order || a.s.cluster.localeCompare(b.s.cluster) || a.s.name.localeCompare(b.s.name));
+    this.published = this.serialise(this.published.version + 1, statuses, places, services.map((x) => x.s), loading);
     if (this.published.deltaEvent) {
       this.deltas.set(this.published.version, this.published.deltaEvent);
       this.deltas.delete(this.published.version - this.deltaHistory - 1);
@@ -281,28 +377,25 @@ export class FleetFeed {
     for (const listener of this.subscribers) listener(this.published);
   }
 
-  private budgetPct(): number | null {
-    const budget = this.ctx.aws.budget;
-    const bucket = throttleBucketOf('ecs', 'DescribeServices');
-    return budget && bucket ? budget.quota.effectivePct(budget.scope, bucket) : null;
-  }
-
   /** Every service is stringified once; the delta is the ones whose JSON changed. */
-  private serialise(version: number, statuses: ClusterStatus[], services: ServiceHealth[], loading: boolean): PublishedFleet {
+  private serialise(version: number, statuses: ClusterStatus[], places: PlaceStatus[], services: ServiceHealth[], loading: boolean): PublishedFleet {
     const generatedAt = new Date().toISOString();
     const next = new Map<string, string>();
     const parts: string[] = [];
     const upserts: string[] = [];
     for (const s of services) {
-      const key = `${s.cluster}/${s.name}`;
+      const key = serviceKeyOf(s);
       const text = JSON.stringify(s);
       next.set(key, text);
       parts.push(text);
       if (this.serviceJson.get(key) !== text) upserts.push(text);
     }
     const removals = [...this.serviceJson.keys()].filter((k) => !next.has(k));
-    const clustersJson = JSON.stringify(statuses);
-    const head = `"version":${version},"generatedAt":${JSON.stringify(generatedAt)},"loading":${loading},"discoveryError":${JSON.stringify(this.discoveryError)},"clusters":${clustersJson}`;
+    const discoveryErrors = this.places.filter((p) => p.discoveryError !== null);
+    // One place: its error as it always read; several: each named by its account and Region.
+    const discoveryError =
+      discoveryErrors.length === 0 ? null : this.places.length === 1 ? discoveryErrors[0]!.discoveryError : discoveryErrors.map((p) => `${placeName(p)}: ${p.discoveryError}`).join('; ');
+    const head = `"version":${version},"generatedAt":${JSON.stringify(generatedAt)},"loading":${loading},"discoveryError":${JSON.stringify(discoveryError)},"places":${JSON.stringify(places)},"clusters":${JSON.stringify(statuses)}`;
     const json = Buffer.from(`{${head},"services":[${parts.join(',')}]}`);
     const first = version <= 1 || this.published === undefined;
     const deltaJson = `{${head},"from":${version - 1},"upserts":[${upserts.join(',')}],"removals":${JSON.stringify(removals)}}`;
@@ -318,9 +411,22 @@ export class FleetFeed {
   }
 }
 
-function messageOf(e: unknown): string {
+const accountOf = (ctx: FleetContext) => ctx.place?.accountId ?? 'default';
+
+function budgetPctOf(ctx: FleetContext): number | null {
+  const budget = ctx.aws.budget;
+  const bucket = throttleBucketOf('ecs', 'DescribeServices');
+  return budget && bucket ? budget.quota.effectivePct(budget.scope, bucket) : null;
+}
+
+function placeName(p: PlaceState): string {
+  const place = p.ctx.place;
+  return place ? `${place.accountName} (${place.accountId}) ${place.region}` : p.ctx.region;
+}
+
+function messageOf(e: unknown, fallback: string): string {
   // Errors reaching here are AppErrors from lib/cache and lib/aws, whose messages are written for people.
-  return isAppError(e) ? e.message : 'The cluster could not be read';
+  return isAppError(e) ? e.message : fallback;
 }
 
 // On globalThis because Next may evaluate this module once per route bundle; one feed per process.
@@ -329,6 +435,6 @@ type Holder = { [KEY]?: FleetFeed };
 
 export function getFleetFeed(): FleetFeed {
   const holder = globalThis as Holder;
-  holder[KEY] ??= new FleetFeed(getFleetContext());
+  holder[KEY] ??= new FleetFeed(getConfig().places.map((place) => getFleetContext(place)));
   return holder[KEY];
 }

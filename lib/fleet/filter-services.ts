@@ -1,6 +1,9 @@
 import type { ServiceHealth, Verdict } from './types';
 
 export interface ServiceFilter {
+  /** Account id. */
+  account?: string;
+  region?: string;
   cluster?: string;
   verdict?: Verdict | Verdict[];
   /** Free text; every whitespace-separated word must match the name, cluster, image or a reason. */
@@ -12,6 +15,8 @@ export function filterServices(services: readonly ServiceHealth[], filter: Servi
   const verdicts = filter.verdict === undefined ? null : new Set(Array.isArray(filter.verdict) ? filter.verdict : [filter.verdict]);
   const words = (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   return services.filter((s) => {
+    if (filter.account && s.account !== filter.account) return false;
+    if (filter.region && s.region !== filter.region) return false;
     if (filter.cluster && s.cluster !== filter.cluster) return false;
     if (verdicts && !verdicts.has(s.verdict)) return false;
     if (words.length === 0) return true;

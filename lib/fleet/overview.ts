@@ -18,17 +18,19 @@ export async function getFleetOverview(ctx: FleetContext = getFleetContext(), so
   const clusters = await listClusters(ctx);
   const results = await Promise.allSettled(clusters.map((c) => getClusterSnapshot(c, ctx)));
   const now = Date.now();
+  const where = { account: ctx.place?.accountId ?? 'default', region: ctx.region };
 
   const statuses: ClusterStatus[] = [];
   const read: { cluster: string; services: ServiceHealth[] }[] = [];
   results.forEach((r, i) => {
     const cluster = clusters[i] as string;
     if (r.status === 'rejected') {
-      statuses.push({ cluster, fetchedAt: null, ageSeconds: null, stale: false, error: messageOf(r.reason) });
+      statuses.push({ ...where, cluster, fetchedAt: null, ageSeconds: null, stale: false, error: messageOf(r.reason) });
       return;
     }
     const { value, fetchedAt, stale, error } = r.value;
     statuses.push({
+      ...where,
       cluster,
       fetchedAt: new Date(fetchedAt).toISOString(),
       ageSeconds: Math.max(0, Math.floor((now - fetchedAt) / 1000)),

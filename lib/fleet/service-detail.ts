@@ -60,7 +60,7 @@ export async function fetchServiceDetail(cluster: string, serviceName: string, c
   return {
     cluster: clusterName,
     service,
-    health: toServiceHealth(cluster, service, taskDefinition),
+    health: toServiceHealth(cluster, service, taskDefinition, ctx.place),
     taskDefinition,
     tasks: {
       running: running.sort(byTime((t) => t.startedAt ?? t.createdAt)),

@@ -1,14 +1,21 @@
 import { imageTagOf, nameFromArn, parseTaskDefinitionArn } from '../aws/arn';
 import type { Service, TaskDefinition } from '../aws/types';
+import type { PlaceRef } from '../accounts/places';
 import type { ServiceHealth, ServiceTelemetry } from './types';
 import { activeDeploymentCount, assessService, primaryOf, telemetrySignals, withSignals, type TelemetryInput } from './verdict';
 
-/** The overview row for one service. `taskDefinition` is the service's current one, when known. */
-export function toServiceHealth(cluster: string, service: Service, taskDefinition: TaskDefinition | null): ServiceHealth {
+/**
+ * The overview row for one service. `taskDefinition` is the service's current one, when known;
+ * `place` is where it was read (its ARN's account and Region when not given).
+ */
+export function toServiceHealth(cluster: string, service: Service, taskDefinition: TaskDefinition | null, place?: PlaceRef): ServiceHealth {
   const { verdict, reasons } = assessService(service);
   const primary = primaryOf(service);
   const image = taskDefinition ? mainImageOf(taskDefinition) : null;
+  const [, , , arnRegion = '', arnAccount = ''] = service.arn.split(':');
   return {
+    account: place?.accountId ?? arnAccount,
+    region: place?.region ?? arnRegion,
     cluster: nameFromArn(cluster),
     name: service.name,
     arn: service.arn,

@@ -35,7 +35,7 @@ export async function fetchClusterSnapshot(cluster: string, ctx: FleetContext): 
     clusterArn: services[0]?.clusterArn ?? (await clusterArnOf(ctx, cluster)),
     fetchedAt: new Date().toISOString(),
     services: services
-      .map((s) => toServiceHealth(cluster, s, tds.get(s.taskDefinitionArn) ?? null))
+      .map((s) => toServiceHealth(cluster, s, tds.get(s.taskDefinitionArn) ?? null, ctx.place))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }

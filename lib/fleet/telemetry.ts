@@ -1,3 +1,4 @@
+import type { PlaceRef } from '../accounts/places';
 import { createHash } from 'node:crypto';
 import { getMetricData, MAX_QUERIES_PER_CALL } from '../aws/cloudwatch';
 import { describeTargetGroups } from '../aws/elbv2';
@@ -29,8 +30,9 @@ export interface TelemetrySources {
   findings: () => Promise<{ value: Record<string, ServiceFindingSummary>; stale: boolean; error: { message: string } | null }>;
 }
 
-export function defaultTelemetrySources(): TelemetrySources {
-  return { alarms: () => listAlarms(getAlarmsContext()), findings: () => openFindingsByService(getFindingsContext()) };
+/** A place's own alarms and findings (home when absent). */
+export function defaultTelemetrySources(place?: PlaceRef): TelemetrySources {
+  return { alarms: () => listAlarms(getAlarmsContext(place)), findings: () => openFindingsByService(getFindingsContext(place)) };
 }
 
 /** `arn:…:loadbalancer/app/name/id` → `app/name/id`; `arn:…:targetgroup/name/id` → `targetgroup/name/id` (CloudWatch's dimension values). */

@@ -5,6 +5,9 @@ export type Verdict = 'healthy' | 'degraded' | 'down' | 'deploying' | 'unknown';
 
 /** One service as the overview shows it: counts, rollout, image and the verdict with its reasons. */
 export interface ServiceHealth {
+  /** The account id and Region the service runs in: with the cluster and name, what identifies it. */
+  account: string;
+  region: string;
   cluster: string;
   name: string;
   arn: string;
@@ -62,6 +65,8 @@ export interface ClusterSnapshot {
 }
 
 export interface ClusterStatus {
+  account: string;
+  region: string;
   cluster: string;
   fetchedAt: string | null;
   ageSeconds: number | null;
@@ -81,10 +86,25 @@ export interface FleetOverview {
   generatedAt: string;
   /** Nothing has been read from AWS yet (a cold start): the console says "loading from AWS". */
   loading?: boolean;
-  /** Why the clusters could not be listed, when they could not. */
+  /** Why the clusters could not be listed, when they could not (each account and Region named when there are several). */
   discoveryError?: string | null;
+  /** Every account × Region watched, with what stops it being read. */
+  places?: PlaceStatus[];
   clusters: ClusterStatus[];
   services: ServiceHealth[];
+}
+
+/** One account × Region on the overview: its health summary is counted from the services it holds. */
+export interface PlaceStatus {
+  account: string;
+  accountName: string;
+  environment: string | null;
+  region: string;
+  /** Nothing read yet from this place. */
+  loading: boolean;
+  /** Why this place (or one of its clusters) could not be read: AccessDenied on sts:AssumeRole, a timeout. */
+  error: string | null;
+  clusters: number;
 }
 
 export interface TargetGroupHealth {

@@ -1,4 +1,6 @@
 import type { AwsClients } from '../aws/client';
+import { cacheForPlace, perPlace } from '../accounts/per-place';
+import type { PlaceRef } from '../accounts/places';
 import { getAwsClients } from '../aws/default-clients';
 import { getConfig } from '../config';
 import { describeAlarmHistory, describeAlarms } from '../aws/cloudwatch';
@@ -65,14 +67,18 @@ export function createAlarmsContext(opts: Pick<AlarmsContext, 'aws' | 'listClust
   return { cache: createCache(), ttlMs: 10_000, indexTtlMs: 60_000, ...opts };
 }
 
-const KEY = Symbol.for('codeflow.alarmsContext');
-type Holder = { [KEY]?: AlarmsContext };
-
-export function getAlarmsContext(): AlarmsContext {
-  const holder = globalThis as Holder;
+/** The server's alarms context of a place (home when absent). */
+export function getAlarmsContext(ref?: PlaceRef): AlarmsContext {
   // The server maps target groups to services from the fleet snapshots the overview already holds: no ECS calls of its own.
-  holder[KEY] ??= createAlarmsContext({ aws: getAwsClients(), ttlMs: Math.min(10_000, getConfig().telemetry.ttlMs), listClusters: () => listClusters(getFleetContext()), targetGroupIndex: () => indexFromSnapshots(getFleetContext()) });
-  return holder[KEY];
+  return perPlace('alarms', ref, (place) =>
+    createAlarmsContext({
+      aws: getAwsClients(place),
+      cache: cacheForPlace(createCache(), place),
+      ttlMs: Math.min(10_000, getConfig().telemetry.ttlMs),
+      listClusters: () => listClusters(getFleetContext(place)),
+      targetGroupIndex: () => indexFromSnapshots(getFleetContext(place)),
+    }),
+  );
 }
 
 const STATE_RANK: Record<string, number> = { ALARM: 0, INSUFFICIENT_DATA: 1, OK: 2 };

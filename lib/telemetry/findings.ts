@@ -1,4 +1,6 @@
 import type { AwsClients } from '../aws/client';
+import { cacheForPlace, perPlace } from '../accounts/per-place';
+import type { PlaceRef } from '../accounts/places';
 import { getAwsClients } from '../aws/default-clients';
 import {
   allOf,
@@ -89,14 +91,9 @@ export function createFindingsContext(opts: Pick<FindingsContext, 'aws'> & Parti
   return { cache: createCache(), ttlMs: 10_000, detectorTtlMs: 10 * 60_000, limit: 200, ...opts };
 }
 
-// On globalThis for the same reason as the fleet context: one cache and single-flight per process.
-const KEY = Symbol.for('codeflow.findingsContext');
-type Holder = { [KEY]?: FindingsContext };
-
-export function getFindingsContext(): FindingsContext {
-  const holder = globalThis as Holder;
-  holder[KEY] ??= createFindingsContext({ aws: getAwsClients(), ttlMs: Math.max(getConfig().fleet.cacheTtlMs, 10_000) });
-  return holder[KEY];
+/** The server's findings context of a place (home when absent): one cache and single-flight per place per process. */
+export function getFindingsContext(ref?: PlaceRef): FindingsContext {
+  return perPlace('findings', ref, (place) => createFindingsContext({ aws: getAwsClients(place), cache: cacheForPlace(createCache(), place), ttlMs: Math.max(getConfig().fleet.cacheTtlMs, 10_000) }));
 }
 
 const DAY_MS = 24 * 3600_000;

@@ -1,4 +1,6 @@
 import type { AwsClients } from '../aws/client';
+import { cacheForPlace, perPlace } from '../accounts/per-place';
+import type { PlaceRef } from '../accounts/places';
 import { getAwsClients } from '../aws/default-clients';
 import { filterLogEvents, listLogGroups, startQuery, tailLogEvents, waitForQuery } from '../aws/logs';
 import type { LogEvent, LogGroup, LogTailCursor, QueryResults } from '../aws/logs-types';
@@ -146,12 +148,9 @@ export function createLogsContext(opts: Partial<LogsContext> & { aws: AwsClients
   };
 }
 
-let memo: LogsContext | undefined;
-
-/** One per server process, so the Insights limit is server-wide. */
-export function getLogsContext(): LogsContext {
-  memo ??= createLogsContext({ aws: getAwsClients() });
-  return memo;
+/** One per place per server process; the Insights limit is per account and Region, as CloudWatch's is. */
+export function getLogsContext(ref?: PlaceRef): LogsContext {
+  return perPlace('logs', ref, (place) => createLogsContext({ aws: getAwsClients(place), cache: cacheForPlace(createCache(), place) }));
 }
 
 export interface LogGroupList {

@@ -1,4 +1,6 @@
 import type { AwsClients } from '../aws/client';
+import { cacheForPlace, perPlace } from '../accounts/per-place';
+import type { PlaceRef } from '../accounts/places';
 import { getAwsClients } from '../aws/default-clients';
 import { getConfig } from '../config';
 import { getMetricData, MAX_QUERIES_PER_CALL } from '../aws/cloudwatch';
@@ -257,8 +259,8 @@ export function historyMarkers(history: readonly DeploymentHistoryEntry[], range
 /** ECS keeps 90 days of deployments; a 7-day chart of a busy service rarely has more than this. */
 const MARKERS_READ = 50;
 
-async function markersFor(cluster: string, service: Service, range: MetricsRange): Promise<DeploymentMarker[]> {
-  const fleet = getFleetContext();
+async function markersFor(cluster: string, service: Service, range: MetricsRange, place?: PlaceRef): Promise<DeploymentMarker[]> {
+  const fleet = getFleetContext(place);
   try {
     const history = await listDeploymentHistory(fleet.aws, fleet.taskDefinitions, cluster, service.name, { since: new Date(range.from), limit: MARKERS_READ });
     return historyMarkers(history, range);
@@ -270,6 +272,8 @@ async function markersFor(cluster: string, service: Service, range: MetricsRange
 
 export interface MetricsContext {
   aws: AwsClients;
+  /** Where the service runs (its deployment markers are read there); home when absent. */
+  place?: PlaceRef;
   cache: Cache;
   ttlMs: number;
 }
@@ -278,14 +282,10 @@ export function createMetricsContext(opts: Pick<MetricsContext, 'aws'> & Partial
   return { cache: createCache(), ttlMs: 30_000, ...opts };
 }
 
-const KEY = Symbol.for('codeflow.metricsContext');
-type Holder = { [KEY]?: MetricsContext };
-
-export function getMetricsContext(): MetricsContext {
-  const holder = globalThis as Holder;
+/** The server's metrics context of a place (home when absent). */
+export function getMetricsContext(ref?: PlaceRef): MetricsContext {
   // Never older than the overview's own telemetry (CODEFLOW_TELEMETRY_TTL_MS), at most 30 s.
-  holder[KEY] ??= createMetricsContext({ aws: getAwsClients(), ttlMs: Math.min(30_000, getConfig().telemetry.ttlMs) });
-  return holder[KEY];
+  return perPlace('metrics', ref, (place) => createMetricsContext({ aws: getAwsClients(place), place, cache: cacheForPlace(createCache(), place), ttlMs: Math.min(30_000, getConfig().telemetry.ttlMs) }));
 }
 
 /**
@@ -304,7 +304,7 @@ export async function getServiceMetrics(
     `metrics:${cluster}/${service}:${key}`,
     ctx.ttlMs,
     async () => {
-      const detail = await getServiceDetail(cluster, service, undefined, null);
+      const detail = await getServiceDetail(cluster, service, getFleetContext(ctx.place), null);
       const plan = planQueries(detail.cluster, detail.service, detail.targetGroups, range.periodSeconds);
       const series = await getMetricData(ctx.aws, { queries: plan.queries, start: range.from, end: range.to });
       return {
@@ -312,7 +312,7 @@ export async function getServiceMetrics(
         service: detail.service.name,
         range,
         charts: toCharts(plan, series),
-        deployments: await markersFor(detail.cluster, detail.service, range),
+        deployments: await markersFor(detail.cluster, detail.service, range, ctx.place),
         queryCount: plan.queries.length,
         callCount: Math.ceil(plan.queries.length / MAX_QUERIES_PER_CALL),
       };
