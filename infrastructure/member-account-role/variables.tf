@@ -51,7 +51,7 @@ variable "pass_role_arns" {
   type        = list(string)
   default     = null
   validation {
-    condition     = alltrue([for a in (var.pass_role_arns == null ? [] : var.pass_role_arns) : can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/*?-]+$", a))])
+    condition     = alltrue([for a in(var.pass_role_arns == null ? [] : var.pass_role_arns) : can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/*?-]+$", a))])
     error_message = "pass_role_arns must list IAM role ARNs in one account (wildcards allowed in the name, not a bare \"*\")."
   }
 }
