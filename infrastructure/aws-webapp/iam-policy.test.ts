@@ -118,6 +118,32 @@ describe('the task role grants exactly the AWS actions lib/aws calls', async () 
     assert.deepEqual(condition, { test: 'StringEquals', variable: 'iam:PassedToService', values: ['ecs-tasks.amazonaws.com'] });
   });
 
+  it('assumes the member-account roles listed, exactly those, and nothing when none is listed', () => {
+    const assume = policyStatement(module, 'assume_member_roles', 'AssumeMemberAccountRoles');
+    assert.deepEqual(assume.actions, ['sts:AssumeRole']);
+    assert.equal(assume.resources, '${var.member_account_roles}');
+    assert.equal(assume.condition, undefined);
+    const onlyWhenListed = '${length(var.member_account_roles) > 0 ? 1 : 0}';
+    assert.equal(module.data.aws_iam_policy_document!.assume_member_roles!.count, onlyWhenListed, 'an empty list must not become a statement without resources');
+    const policy = module.resources.aws_iam_role_policy?.assume_member_roles;
+    assert.ok(policy, 'aws_iam_role_policy.assume_member_roles must exist');
+    assert.equal(policy.count, onlyWhenListed);
+    assert.equal(policy.role, '${aws_iam_role.task.id}');
+    assert.equal(policy.policy, '${data.aws_iam_policy_document.assume_member_roles[0].json}');
+    // Exact ARNs: a wildcard would let Codeflow assume any role that happens to trust it.
+    const variable = module.variables.member_account_roles!;
+    assert.deepEqual(variable.default, []);
+    const [validation] = variable.validation as { condition: string }[];
+    assert.ok(validation!.condition.includes(String.raw`:role/[\\w+=,.@/-]+$`), `role ARNs, no * or ? in them: ${validation!.condition}`);
+    // No other permission statement grants an STS action (trust policies, with principals, are not permissions).
+    for (const [name, doc] of Object.entries(module.data.aws_iam_policy_document ?? {})) {
+      if (name === 'assume_member_roles') continue;
+      const statements = ((doc.statement as { actions?: string[]; principals?: unknown }[] | undefined) ?? []).filter((st) => !st.principals);
+      const actions = statements.flatMap((st) => st.actions ?? []);
+      assert.ok(!actions.some((a) => a.startsWith('sts:')), `data.aws_iam_policy_document.${name} grants ${actions.filter((a) => a.startsWith('sts:')).join(', ')}`);
+    }
+  });
+
   it('PENDING lists only actions no code calls yet', (t) => {
     const landed = Object.keys(PENDING).filter((a) => calledFrom.has(a));
     if (landed.length > 0) t.diagnostic(`now called by lib/aws, so remove from PENDING: ${landed.join(', ')}`);

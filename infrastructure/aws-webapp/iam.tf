@@ -154,3 +154,31 @@ resource "aws_iam_role_policy" "codeflow_write" {
   role   = aws_iam_role.task.id
   policy = data.aws_iam_policy_document.codeflow_write.json
 }
+
+# Other accounts: Codeflow reads and writes there through the roles it assumes (their own policies,
+# infrastructure/member-account-role, decide what it may do), and only the roles listed. A
+# read-only console (enable_write_actions = false) should list only read-only roles: the
+# precondition refuses the module's default operator role name.
+data "aws_iam_policy_document" "assume_member_roles" {
+  count = length(var.member_account_roles) > 0 ? 1 : 0
+
+  statement {
+    sid       = "AssumeMemberAccountRoles"
+    actions   = ["sts:AssumeRole"]
+    resources = var.member_account_roles
+  }
+}
+
+resource "aws_iam_role_policy" "assume_member_roles" {
+  count  = length(var.member_account_roles) > 0 ? 1 : 0
+  name   = "codeflow-assume-member-roles"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.assume_member_roles[0].json
+
+  lifecycle {
+    precondition {
+      condition     = var.enable_write_actions || length([for a in var.member_account_roles : a if endswith(a, ":role/CodeflowOperator")]) == 0
+      error_message = "enable_write_actions = false makes a read-only console, but member_account_roles lists a CodeflowOperator role, through which Codeflow could still write."
+    }
+  }
+}

@@ -249,6 +249,16 @@ variable "passable_role_arns" {
   }
 }
 
+variable "member_account_roles" {
+  description = "Roles in other AWS accounts Codeflow may assume (sts:AssumeRole on exactly these ARNs): the CodeflowReadOnly and CodeflowOperator roles infrastructure/member-account-role creates. Empty = Codeflow reaches only this account."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for a in var.member_account_roles : can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+$", a))])
+    error_message = "member_account_roles must list IAM role ARNs, without wildcards."
+  }
+}
+
 variable "clusters" {
   description = "ECS clusters Codeflow shows (CODEFLOW_CLUSTERS); empty = discover them with ListClusters."
   type        = list(string)
