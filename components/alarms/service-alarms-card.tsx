@@ -1,5 +1,6 @@
 'use client';
 
+import type { PlaceRef } from '@/lib/accounts/places';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { serviceAlarmsQuery } from '@/lib/api/alarms/queries';
@@ -12,8 +13,8 @@ import { OpenIncidentButton } from '@/components/incidents/open-incident-button'
 import { prefillFromAlarm } from '@/components/incidents/alarm-prefill';
 
 /** The service's alarms, ALARM first, each with its state and reason. */
-export function ServiceAlarmsCard({ cluster, service }: { cluster: string; service: string }) {
-  const query = useQuery(serviceAlarmsQuery(cluster, service));
+export function ServiceAlarmsCard({ cluster, service, place }: { cluster: string; service: string; place?: PlaceRef | null }) {
+  const query = useQuery(serviceAlarmsQuery(cluster, service, place));
   const data = query.data;
   const firing = data?.alarms.filter((a) => a.state === 'ALARM').length ?? 0;
   return (

@@ -1,6 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import type { PlaceRef } from '@/lib/accounts/places';
 import { Card, CardHeader } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
 
@@ -19,6 +20,6 @@ const ServiceMetrics = dynamic(() => import('./service-metrics'), {
   ),
 });
 
-export function ServiceMetricsSection({ cluster, service }: { cluster: string; service: string }) {
-  return <ServiceMetrics cluster={cluster} service={service} />;
+export function ServiceMetricsSection({ cluster, service, place }: { cluster: string; service: string; place?: PlaceRef | null }) {
+  return <ServiceMetrics cluster={cluster} service={service} place={place} />;
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import type { PlaceRef } from '@/lib/accounts/places';
 import { useQuery } from '@tanstack/react-query';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { serviceMetricsQuery } from '@/lib/api/metrics/queries';
@@ -203,9 +204,9 @@ function DeploymentLegend({ deployments, withDate }: { deployments: DeploymentMa
 }
 
 /** The service's charts: one GetMetricData round per range, with the guide's targets and rollback triggers. */
-export default function ServiceMetrics({ cluster, service }: { cluster: string; service: string }) {
+export default function ServiceMetrics({ cluster, service, place }: { cluster: string; service: string; place?: PlaceRef | null }) {
   const [range, setRange] = useMetricsRange();
-  const query = useQuery(serviceMetricsQuery(cluster, service, range));
+  const query = useQuery(serviceMetricsQuery(cluster, service, range, place));
   const data = query.data;
 
   return (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import type { PlaceRef } from '@/lib/accounts/places';
 import { serviceDetailQuery } from '@/lib/api/queries';
 import { ApiError } from '@/lib/api/fetch-json';
 import { ErrorPanel, buttonClass } from '@/components/ui/error-panel';
@@ -21,16 +22,22 @@ import { actionContextOf } from './action-context';
 export function ServiceDetailView({
   cluster,
   service,
+  place = null,
+  placeName,
   permissions,
   maxDesiredCount,
 }: {
   cluster: string;
   service: string;
+  /** The service's account and Region when they are not home's (every read names them). */
+  place?: PlaceRef | null;
+  /** "staging (210987654321) us-east-1", shown when there are several accounts or Regions. */
+  placeName?: string;
   permissions: ServiceActionPermissions;
   /** The policy's ceiling on a desired count, so the scale dialog checks it as the count is typed. */
   maxDesiredCount?: number;
 }) {
-  const query = useQuery(serviceDetailQuery(cluster, service));
+  const query = useQuery(serviceDetailQuery(cluster, service, place));
   const detail = query.data;
 
   if (!detail) {
@@ -62,10 +69,23 @@ export function ServiceDetailView({
         refreshError={query.isRefetchError ? (gone ? `${query.error.message}. It may have been deleted` : query.error.message) : null}
         actions={<ServiceActions context={actionContextOf(detail, maxDesiredCount)} permissions={permissions} />}
       />
-      <ReadOnlyBanner />
-      <ActiveOperationBanner cluster={cluster} service={service} />
+      {placeName && (
+        <p data-testid="service-place" className="text-xs text-fg-muted">
+          In <span className="font-medium text-fg">{placeName}</span>
+        </p>
+      )}
+      {place ? (
+        <p role="note" data-testid="writes-home-only" className="rounded-md border border-border bg-surface px-4 py-2 text-sm text-fg-muted">
+          Deploys, rollbacks and scaling from Codeflow run in the home account and Region for now; this service is read through its account&apos;s read role.
+        </p>
+      ) : (
+        <>
+          <ReadOnlyBanner />
+          <ActiveOperationBanner cluster={cluster} service={service} />
+        </>
+      )}
       <DeploymentsCard deployments={detail.service.deployments} history={detail.deploymentHistory} historyError={detail.deploymentHistoryError ?? null} />
-      <ServiceMetricsSection cluster={cluster} service={service} />
+      <ServiceMetricsSection cluster={cluster} service={service} place={place} />
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="flex min-w-0 flex-col gap-4">
           <TasksCard
@@ -75,11 +95,11 @@ export function ServiceDetailView({
             crashedTotal={detail.tasks.crashedTotal}
             containers={detail.taskDefinition?.containers ?? []}
           />
-          <ServiceOperationsCard cluster={cluster} service={service} />
+          {!place && <ServiceOperationsCard cluster={cluster} service={service} />}
           <EventsCard events={detail.events} />
         </div>
         <div className="flex min-w-0 flex-col gap-4">
-          <ServiceAlarmsCard cluster={cluster} service={service} />
+          <ServiceAlarmsCard cluster={cluster} service={service} place={place} />
           <TargetHealthCard targetGroups={detail.targetGroups} />
           <TaskDefinitionCard taskDefinition={detail.taskDefinition} />
         </div>

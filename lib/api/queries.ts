@@ -1,4 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { PlaceRef } from '../accounts/places';
+import { placeSearch } from './place-search';
 import type { FleetOverview, ServiceDetail } from '@/lib/fleet/types';
 import type { ApiTokenView } from './tokens/token-view';
 import type { AdminUserView } from './users/user-view';
@@ -15,11 +17,12 @@ export function fleetOverviewQuery() {
   });
 }
 
-export function serviceDetailQuery(cluster: string, service: string) {
+/** `place`: the service's account and Region when not home. */
+export function serviceDetailQuery(cluster: string, service: string, place?: PlaceRef | null) {
   return queryOptions({
-    queryKey: ['fleet', 'service', cluster, service] as const,
+    queryKey: ['fleet', 'service', cluster, service, ...(place ? [place.accountId, place.region] : [])] as const,
     queryFn: ({ signal }) =>
-      fetchJson<ServiceDetail>(`/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`, signal),
+      fetchJson<ServiceDetail>(`/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}${placeSearch(place, '?')}`, signal),
     refetchInterval: REFRESH_INTERVAL_MS,
   });
 }

@@ -14,7 +14,15 @@ export const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-ecs': 'ecs',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-guardduty': 'guardduty',
+  '@aws-sdk/client-sts': 'sts',
 };
+
+/**
+ * STS calls are granted outside the read and write statements: sts:AssumeRole by its own policy on
+ * exactly the member roles (aws-webapp's member_account_roles), and sts:GetCallerIdentity needs no
+ * permission at all. Codeflow makes them from its own account, never through a member role.
+ */
+export const STS_ACTIONS = new Set(['sts:AssumeRole', 'sts:GetCallerIdentity']);
 
 /** lib/aws functions that call a service over its wire protocol (no SDK client) → IAM service prefix. */
 export const RAW_CALLERS: Record<string, string> = {
@@ -32,7 +40,7 @@ const WRITE_VERBS = [
 ];
 
 export function classify(action: string): Access {
-  if (READ_EXCEPTIONS.has(action)) return 'read';
+  if (READ_EXCEPTIONS.has(action) || STS_ACTIONS.has(action)) return 'read';
   const name = action.slice(action.indexOf(':') + 1);
   const startsWith = (verb: string) => name.startsWith(verb) && /^[A-Z]/.test(name.slice(verb.length));
   if (READ_VERBS.some(startsWith)) return 'read';

@@ -1,4 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { PlaceRef } from '../../accounts/places';
+import { placeSearch } from '../place-search';
 import type { AlarmHistoryEntry, AlarmsReport } from '../../telemetry/alarms';
 import { fetchJson } from '../fetch-json';
 
@@ -14,11 +16,11 @@ export function alarmsQuery() {
   });
 }
 
-export function serviceAlarmsQuery(cluster: string, service: string) {
+export function serviceAlarmsQuery(cluster: string, service: string, place?: PlaceRef | null) {
   return queryOptions({
-    queryKey: ['alarms', 'service', cluster, service] as const,
+    queryKey: ['alarms', 'service', cluster, service, ...(place ? [place.accountId, place.region] : [])] as const,
     queryFn: ({ signal }) =>
-      fetchJson<AlarmsReport>(`/api/alarms?cluster=${encodeURIComponent(cluster)}&service=${encodeURIComponent(service)}`, signal),
+      fetchJson<AlarmsReport>(`/api/alarms?cluster=${encodeURIComponent(cluster)}&service=${encodeURIComponent(service)}${placeSearch(place)}`, signal),
     refetchInterval: ALARMS_REFRESH_MS,
     staleTime: 10_000,
   });

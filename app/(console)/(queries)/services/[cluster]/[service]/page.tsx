@@ -14,7 +14,11 @@ import { metricsQuerySchema, type MetricsQueryInput } from '@/lib/api/metrics/sc
 import { serviceMetricsQuery } from '@/lib/api/metrics/queries';
 import { serviceAlarmsQuery } from '@/lib/api/alarms/queries';
 import { getServiceMetrics } from '@/lib/telemetry/metrics';
-import { alarmsForService } from '@/lib/telemetry/alarms';
+import { alarmsForService, getAlarmsContext } from '@/lib/telemetry/alarms';
+import { getMetricsContext } from '@/lib/telemetry/metrics';
+import { getFleetContext } from '@/lib/fleet/context';
+import { placeFromSearch } from '@/lib/api/place-params';
+import { placeLabel, type Place } from '@/lib/accounts/places';
 
 type Params = Promise<{ cluster: string; service: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -37,6 +41,15 @@ export default async function ServicePage({ params, searchParams }: { params: Pa
 
   const search = await searchParams;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  // ?account=&region=: a service outside the home account and Region (an unknown one is a 404).
+  let where: Place;
+  try {
+    where = placeFromSearch(search);
+  } catch {
+    notFound();
+  }
+  const place = where.home ? null : { accountId: where.accountId, region: where.region };
+  const config = getConfig();
   // The same range the charts read from the URL (a bad one falls back to 1 h there too).
   const parsedRange = metricsQuerySchema.safeParse({ range: one(search.range), from: one(search.from), to: one(search.to) });
   const range: MetricsQueryInput = parsedRange.success ? parsedRange.data : { range: '1h' };
@@ -45,26 +58,29 @@ export default async function ServicePage({ params, searchParams }: { params: Pa
   // Metrics and alarms are read in-process alongside the detail, so the first paint has them; a
   // failure is not dehydrated (the browser asks the API again and shows that panel's error).
   const [detail] = await Promise.all([
-    getServiceDetail(cluster, service).catch((e: unknown) => {
+    getServiceDetail(cluster, service, getFleetContext(where)).catch((e: unknown) => {
       if (isAppError(e) && e.code === 'not_found') notFound();
       throw e;
     }),
-    queryClient.prefetchQuery({ ...serviceMetricsQuery(cluster, service, range), queryFn: () => getServiceMetrics(cluster, service, range) }),
-    queryClient.prefetchQuery({ ...serviceAlarmsQuery(cluster, service), queryFn: () => alarmsForService(cluster, service) }),
+    queryClient.prefetchQuery({ ...serviceMetricsQuery(cluster, service, range, place), queryFn: () => getServiceMetrics(cluster, service, range, getMetricsContext(where)) }),
+    queryClient.prefetchQuery({ ...serviceAlarmsQuery(cluster, service, place), queryFn: () => alarmsForService(cluster, service, getAlarmsContext(where)) }),
   ]);
-  queryClient.setQueryData(serviceDetailQuery(cluster, service).queryKey, detail);
+  queryClient.setQueryData(serviceDetailQuery(cluster, service, place).queryKey, detail);
+  // Writes go through the home account's pipeline only, for now: elsewhere no action is offered (and the API has no way to name another place).
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <ServiceDetailView
         cluster={cluster}
         service={service}
+        place={place}
+        placeName={config.places.length > 1 ? placeLabel(where) : undefined}
         permissions={{
-          deploy: can(user, 'service.deploy', cluster),
-          rollback: can(user, 'service.rollback', cluster),
-          scale: can(user, 'service.scale', cluster),
-          switchTraffic: can(user, 'traffic.switch', cluster),
+          deploy: !place && can(user, 'service.deploy', cluster),
+          rollback: !place && can(user, 'service.rollback', cluster),
+          scale: !place && can(user, 'service.scale', cluster),
+          switchTraffic: !place && can(user, 'traffic.switch', cluster),
         }}
-        maxDesiredCount={getConfig().policy.hardMaxDesiredCount}
+        maxDesiredCount={config.policy.hardMaxDesiredCount}
       />
     </HydrationBoundary>
   );

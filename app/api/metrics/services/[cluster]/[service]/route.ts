@@ -4,6 +4,8 @@ import { withUser } from '@/lib/api/with-user';
 import { searchParamsObject } from '@/lib/api/body';
 import { serviceParamsSchema } from '@/lib/api/params';
 import { metricsQuerySchema } from '@/lib/api/metrics/schemas';
+import { placeFromSearch } from '@/lib/api/place-params';
+import { getMetricsContext } from '@/lib/telemetry/metrics';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,8 +14,9 @@ export const GET = withErrors(
   withUser(
     async (req, ctx: { params: Promise<{ cluster: string; service: string }> }) => {
       const { cluster, service } = serviceParamsSchema.parse(await ctx.params);
-      const range = metricsQuerySchema.parse(searchParamsObject(req.nextUrl.searchParams));
-      return json(await getServiceMetrics(cluster, service, range));
+      const { account: _account, region: _region, ...query } = searchParamsObject(req.nextUrl.searchParams);
+      const range = metricsQuerySchema.parse(query);
+      return json(await getServiceMetrics(cluster, service, range, getMetricsContext(placeFromSearch(req.nextUrl.searchParams))));
     },
     { action: 'fleet.read' },
   ),
