@@ -4,7 +4,7 @@
  * AssumeRole (with the external id) for the others — with the real AWS SDK over the wire.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +12,7 @@ import { DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCo
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SANDBOX_ACCOUNTS, SANDBOX_EXTERNAL_ID } from '../lib/sandbox/organization';
 import { startSandbox, type RunningSandbox } from './server';
-import { storedWorldSize } from './sim/persistence';
+import { deleteWorld, storedWorldSize } from './sim/persistence';
 
 const START = Date.parse('2026-11-27T00:00:00Z');
 const PRODUCTION = '123456789012';
@@ -272,6 +272,35 @@ describe('sandbox organisation: persistence', () => {
       assert.equal((await rejection(assume(second.url, SECURITY_READ))).name, 'AccessDenied', 'the trust switch was kept');
     } finally {
       await second.close();
+    }
+    assert.ok(existsSync(join(dataDir, 'sandbox', 'worlds', '210987654321-us-east-1.json.gz')));
+    // --reset: every world and the issued keys go.
+    deleteWorld(dataDir);
+    assert.equal(storedWorldSize(dataDir), 0);
+    assert.equal(existsSync(join(dataDir, 'sandbox', 'worlds')), false);
+    const third = await startSandbox({ organization: SANDBOX_ACCOUNTS, dataDir, speed: 0 });
+    try {
+      assert.equal(third.restored, false);
+      assert.equal((await rejection(ecs(third.url, 'us-east-1', keys).send(new ListClustersCommand({})))).name, 'UnrecognizedClientException');
+    } finally {
+      await third.close();
+    }
+  });
+
+  it('takes up a single-account data dir: the primary world restored, the other worlds new and at its time', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'codeflow-sandbox-org-'));
+    dirs.push(dataDir);
+    const single = await startSandbox({ dataDir, speed: 0, startTime: START });
+    await admin(single.url, 'POST', '/_sandbox/clock/advance', { seconds: 3600 });
+    const worldId = single.sandbox.worldId;
+    await single.close();
+    const org = await startSandbox({ organization: SANDBOX_ACCOUNTS, dataDir, speed: 0 });
+    try {
+      assert.equal(org.sandbox.worldId, worldId);
+      await org.caughtUp;
+      for (const w of org.organization!.list()) assert.equal(w.sandbox.now(), START + 3600_000, `${w.accountId} ${w.region}`);
+    } finally {
+      await org.close();
     }
   });
 });

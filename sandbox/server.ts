@@ -265,7 +265,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       lock?.release();
       throw e;
     }
-    if (organization && dataDir) readOrganizationState(dataDir, organization);
+    if (organization && dataDir) {
+      readOrganizationState(dataDir, organization);
+      // Worlds with nothing stored (a data dir the single-account sandbox kept) start at the primary's time.
+      for (const entry of organization.list()) {
+        if (restoring.some((r) => r.world === entry.sandbox)) continue;
+        entry.sandbox.reset({ ...entry.sandbox.options, startTime: stored.simNow, speed: stored.options.speed });
+        restoring.push({ world: entry.sandbox, snapshot: stored, what: '' });
+      }
+    }
     caughtUp = Promise.all(restoring.map(({ world, snapshot }) => world.catchUp(Date.now() - snapshot.savedAt))).then(() => {});
   } else if (options.newWorldId) {
     sandbox.worldId = options.newWorldId;
@@ -319,7 +327,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
   if (dataDir) {
     writeMeta(dataDir, { port: keptPort, worldId: sandbox.worldId });
-    log(stored ? `sandbox world restored (${new Date(stored.savedAt).toISOString()}); its clock resumes` : 'sandbox world created');
+    const worlds = organization ? `${organization.list().length} sandbox worlds` : 'sandbox world';
+    log(stored ? `${worlds} restored (${new Date(stored.savedAt).toISOString()}); ${organization ? 'their clock resumes' : 'its clock resumes'}` : `${worlds} created`);
   }
   const saver = dataDir
     ? setInterval(() => {
