@@ -20,7 +20,9 @@ export async function resetData(dataDir: string, options: { yes: boolean; sandbo
   } else if (hasDb) {
     lines.push(`  - ${dbDir}  the embedded database: operations, incidents, audit log, users, settings`);
   }
-  if (options.sandbox && worldBytes > 0) lines.push(`  - ${join(sandboxDir(dataDir), 'world.json.gz')}  the sandbox's world (${(worldBytes / 1e6).toFixed(1)} MB): fleet, revisions, deployments, metrics, logs, alarms, findings, backups`);
+  if (options.sandbox && worldBytes > 0) {
+    lines.push(`  - ${join(sandboxDir(dataDir), 'world.json.gz')} and worlds/  the sandbox's worlds, every account and Region (${(worldBytes / 1e6).toFixed(1)} MB): fleet, revisions, deployments, metrics, logs, alarms, findings, backups; and the credentials its STS issued`);
+  }
   if (lines.every((line) => line.includes('nothing in'))) {
     console.log('codeflow: --reset: nothing to delete, starting fresh');
     if (options.databaseUrl) console.log(lines.join('\n'));

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { AwsResponse } from './protocol/request';
 import { findSandboxUser } from './oidc/users';
-import type { FaultRule, Sandbox } from './state';
+import type { SandboxOrganization } from './organization';
+import type { FaultRule, ResetOptions, Sandbox } from './state';
 
 const json = (status: number, body: unknown): AwsResponse => ({
   status,
@@ -22,9 +23,11 @@ function parseFaults(body: unknown): FaultRule[] | string {
   return rules as FaultRule[];
 }
 
-function summary(sandbox: Sandbox) {
+function summary(sandbox: Sandbox, organization?: SandboxOrganization) {
   const now = sandbox.now();
   return {
+    // Which world, in organisation mode (the single-account answer stays as it always was).
+    ...(organization ? { account: sandbox.accountId, region: sandbox.region, layout: sandbox.layout.name } : {}),
     now: new Date(now).toISOString(),
     speed: sandbox.clock.speed,
     seed: sandbox.options.seed,
@@ -59,11 +62,60 @@ export function adminRequestProblem(req: IncomingMessage, rawBody: string): { st
   return null;
 }
 
+export interface AdminContext {
+  query?: URLSearchParams;
+  organization?: SandboxOrganization;
+}
+
+/**
+ * Which world `?account=<id>&region=<r>` names (the account's home Region when `region` is absent);
+ * the primary world without them. An error message when the account is not the sandbox's.
+ */
+function worldOf(primary: Sandbox, query: URLSearchParams | undefined, organization: SandboxOrganization | undefined): Sandbox | string {
+  const accountId = query?.get('account') ?? undefined;
+  const region = query?.get('region') ?? undefined;
+  if (accountId === undefined && region === undefined) return primary;
+  if (!organization) {
+    if ((accountId === undefined || accountId === primary.accountId) && (region === undefined || region === primary.region)) return primary;
+    return `this sandbox plays one account (${primary.accountId}) in one Region (${primary.region}); start it with an organisation for others`;
+  }
+  const account = organization.account(accountId ?? organization.home.id);
+  if (!account) return `no account ${accountId} in the sandbox's organisation (GET /_sandbox/accounts lists them)`;
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) return `"${region}" is not a Region name`;
+  return organization.world(account.id, region ?? account.regions[0]!);
+}
+
+/** The organisation-wide routes: accounts, their roles' trust, the credentials STS issued. */
+function handleOrganizationAdmin(organization: SandboxOrganization, method: string, path: string, body: Record<string, unknown>): AwsResponse | null {
+  if (method === 'GET' && path === '/_sandbox/accounts') return json(200, { accounts: organization.describe() });
+  const trust = path.match(/^\/_sandbox\/accounts\/(\d{12})\/trust$/);
+  if (trust && (method === 'PUT' || method === 'POST')) {
+    const account = organization.account(trust[1]!);
+    if (!account) return json(404, { error: `no account ${trust[1]} in the sandbox's organisation` });
+    if (typeof body.deny !== 'boolean') return json(400, { error: 'expected {"deny": true} or {"deny": false}' });
+    if (body.deny) organization.deniedTrust.add(account.id);
+    else organization.deniedTrust.delete(account.id);
+    return json(200, { account: account.id, trust: body.deny ? 'deny' : 'allow' });
+  }
+  if (method === 'POST' && path === '/_sandbox/sts/expire') {
+    const accessKeyId = body.accessKeyId;
+    if (accessKeyId !== undefined && typeof accessKeyId !== 'string') return json(400, { error: 'accessKeyId, when given, is a string (an ASIA… key the sandbox issued)' });
+    const expired = organization.expire(accessKeyId);
+    if (accessKeyId !== undefined && expired === 0) return json(404, { error: `the sandbox issued no credentials with key ${accessKeyId}` });
+    return json(200, { expired });
+  }
+  return null;
+}
+
+/** Clock and reset routes act on every world of an organisation at once: the organisation has one time. */
+const ORGANIZATION_WIDE = new Set(['POST /_sandbox/reset', 'POST /_sandbox/clock/advance', 'POST /_sandbox/clock/speed']);
+
 /**
  * The sandbox's own API under `/_sandbox/` (not AWS-shaped): tests and demos drive the simulation
- * through it so every run is reproducible.
+ * through it so every run is reproducible. With an organisation, `?account=<id>&region=<r>`
+ * addresses another world than the primary (faults, state, calls, bad images, ECR pushes).
  */
-export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string, rawBody: string): AwsResponse {
+export function handleAdmin(primary: Sandbox, req: IncomingMessage, path: string, rawBody: string, context: AdminContext = {}): AwsResponse {
   const refused = adminRequestProblem(req, rawBody);
   if (refused) return json(refused.status, { error: refused.error });
   let body: Record<string, unknown> = {};
@@ -74,7 +126,17 @@ export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string
       return json(400, { error: 'request body must be JSON' });
     }
   }
+  const { organization, query } = context;
   const route = `${req.method} ${path}`;
+  if (organization) {
+    const answer = handleOrganizationAdmin(organization, req.method ?? 'GET', path, body);
+    if (answer) return answer;
+    if (ORGANIZATION_WIDE.has(route) && (query?.has('account') || query?.has('region'))) {
+      return json(400, { error: `${route} acts on every world of the organisation (they share one clock); drop ?account and ?region` });
+    }
+  }
+  const sandbox = worldOf(primary, query, organization);
+  if (typeof sandbox === 'string') return json(404, { error: sandbox });
   const groupsRoute = path.match(/^\/_sandbox\/oidc\/users\/([\w-]+)\/groups$/);
   if (groupsRoute && req.method === 'PUT') {
     // What an IdP admin does: move a demo user between groups (null restores the default).
@@ -88,7 +150,7 @@ export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string
   }
   switch (route) {
     case 'GET /_sandbox/state':
-      return json(200, summary(sandbox));
+      return json(200, summary(sandbox, organization));
     case 'POST /_sandbox/reset': {
       const { seed, fleetSize, speed, startTime } = body as { seed?: number; fleetSize?: number; speed?: number; startTime?: string | number };
       if (seed !== undefined && !Number.isInteger(seed)) return json(400, { error: 'seed must be an integer' });
@@ -96,21 +158,27 @@ export function handleAdmin(sandbox: Sandbox, req: IncomingMessage, path: string
       if (speed !== undefined && (typeof speed !== 'number' || speed < 0 || speed > 10_000)) return json(400, { error: 'speed must be a number from 0 to 10000' });
       const start = startTime === undefined ? undefined : new Date(startTime).getTime();
       if (start !== undefined && Number.isNaN(start)) return json(400, { error: 'startTime must be an ISO date or epoch milliseconds' });
-      sandbox.reset({ seed, fleetSize, speed, startTime: start });
-      return json(200, summary(sandbox));
+      const options: ResetOptions = { seed, fleetSize, speed, startTime: start };
+      if (organization) organization.reset(options);
+      else sandbox.reset(options);
+      return json(200, summary(sandbox, organization));
     }
     case 'POST /_sandbox/clock/advance': {
       const seconds = body.seconds;
       if (typeof seconds !== 'number' || seconds < 0 || seconds > 30 * 86400) return json(400, { error: 'seconds must be a number from 0 to 2592000' });
-      sandbox.advance(seconds);
-      return json(200, summary(sandbox));
+      if (organization) organization.advance(seconds);
+      else sandbox.advance(seconds);
+      return json(200, summary(sandbox, organization));
     }
     case 'POST /_sandbox/clock/speed': {
       const speed = body.speed;
       if (typeof speed !== 'number' || speed < 0 || speed > 10_000) return json(400, { error: 'speed must be a number from 0 to 10000' });
-      sandbox.now();
-      sandbox.clock.setSpeed(speed);
-      return json(200, summary(sandbox));
+      if (organization) organization.setSpeed(speed);
+      else {
+        sandbox.now();
+        sandbox.clock.setSpeed(speed);
+      }
+      return json(200, summary(sandbox, organization));
     }
     case 'GET /_sandbox/faults':
       return json(200, { rules: sandbox.faults });

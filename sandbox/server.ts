@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SandboxAccount } from '../lib/sandbox/organization';
 import { handleAdmin } from './admin';
 import { createSandboxIssuer, isOidcPath, type SandboxIssuer, type SandboxOidcOptions } from './oidc/issuer';
 import { jsonError, jsonResponse, parseJsonRequest } from './protocol/aws-json';
@@ -16,14 +17,24 @@ import { ecsService } from './services/ecs';
 import { elbv2Service } from './services/elbv2';
 import { guarddutyService } from './services/guardduty';
 import { logsService } from './services/logs';
-import { lockWorld, readMeta, readWorld, saveWorld, writeMeta } from './sim/persistence';
+import { stsService } from './services/sts';
+import { SandboxOrganization } from './organization';
+import { lockWorld, readMeta, readMemberWorlds, readOrganizationState, readWorld, saveOrganization, saveWorld, writeMeta } from './sim/persistence';
 import { Sandbox, type ResetOptions } from './state';
 import { SandboxThrottle } from './throttle-buckets';
 
 export interface SandboxOptions extends ResetOptions {
   port?: number;
   host?: string;
+  /** The one world's Region (single-account mode; an organisation takes its accounts' Regions). */
   region?: string;
+  /**
+   * Plays these accounts (lib/sandbox/organization.ts's SANDBOX_ACCOUNTS): one world per account ×
+   * Region, requests routed by their access key (the account) and credential scope (the Region), and
+   * STS to assume the accounts' roles. The first account's first Region is `sandbox`, today's world.
+   * Absent, the sandbox is one world that answers every request, whatever its keys or Region.
+   */
+  organization?: readonly SandboxAccount[];
   /** Mounts the sandbox's OpenID Connect issuer at `<url>/oidc` for these clients; absent, none is mounted. */
   oidc?: SandboxOidcOptions;
   /**
@@ -44,7 +55,10 @@ export interface SandboxOptions extends ResetOptions {
 export interface RunningSandbox {
   url: string;
   port: number;
+  /** The world of the first account's first Region (the only one without `organization`). */
   sandbox: Sandbox;
+  /** The organisation's worlds, STS state and trust switches, with `organization`. */
+  organization?: SandboxOrganization;
   throttle: SandboxThrottle;
   /** The issuer identifier (`<url>/oidc`) when `oidc` was given. */
   oidcIssuer?: string;
@@ -65,15 +79,52 @@ const faultError = (protocol: 'json' | 'query', outcome: 'throttle' | 'error') =
     ? new AwsError(protocol === 'json' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded', 400)
     : new AwsError(protocol === 'json' ? 'ServerException' : 'InternalFailure', 'The server encountered an internal error. Please retry the request.', 500);
 
-export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefinition[], throttle = new SandboxThrottle(false)) {
-  const bySigningName = new Map(services.map((s) => [s.signingName, s]));
-  const byTargetPrefix = new Map(services.filter((s) => s.targetPrefix).map((s) => [s.targetPrefix!, s]));
+interface ServiceIndex {
+  bySigningName: Map<string, ServiceDefinition>;
+  byTargetPrefix: Map<string, ServiceDefinition>;
+}
+
+const indexServices = (services: ServiceDefinition[]): ServiceIndex => ({
+  bySigningName: new Map(services.map((s) => [s.signingName, s])),
+  byTargetPrefix: new Map(services.filter((s) => s.targetPrefix).map((s) => [s.targetPrefix!, s])),
+});
+
+/** Where a request goes: its world, the services answering there, and whether its key is refused first. */
+interface Destination {
+  sandbox: Sandbox;
+  index: ServiceIndex;
+  /** A member account's id (its throttle buckets are its own); undefined for the home account. */
+  account?: string;
+  keyProblem: 'expired' | 'invalid' | null;
+}
+
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * Answers AWS requests for one world (`sandbox` with its `services`), or, given an organisation, for
+ * the world of the request's account (its access key) and Region (its credential scope).
+ */
+export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefinition[], throttle = new SandboxThrottle(false), organization?: SandboxOrganization) {
+  const single = indexServices(services);
+  const sts = organization ? stsService(organization) : undefined;
+  const indexes = new WeakMap<Sandbox, ServiceIndex>();
+
+  const destinationOf = (accessKeyId: string | null, region: string | null): Destination => {
+    if (!organization) return { sandbox, index: single, keyProblem: null };
+    const resolved = organization.resolveKey(accessKeyId);
+    const accountId = 'caller' in resolved ? resolved.caller.accountId : organization.home.id;
+    const account = organization.account(accountId)!;
+    const entry = organization.entry(accountId, region && REGION_NAME.test(region) ? region : account.regions[0]!);
+    let index = indexes.get(entry.sandbox);
+    if (!index) indexes.set(entry.sandbox, (index = indexServices([...entry.services, sts!])));
+    return { sandbox: entry.sandbox, index, account: accountId === organization.home.id ? undefined : accountId, keyProblem: 'problem' in resolved ? resolved.problem : null };
+  };
 
   return async function handle(req: IncomingMessage): Promise<AwsResponse> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const body = await readBody(req);
     if (url.pathname === '/_sandbox/throttling') return handleThrottlingAdmin(throttle, req.method ?? 'GET', body);
-    if (url.pathname.startsWith('/_sandbox/')) return handleAdmin(sandbox, req, url.pathname, body);
+    if (url.pathname.startsWith('/_sandbox/')) return handleAdmin(sandbox, req, url.pathname, body, { query: url.searchParams, organization });
 
     const scope = parseCredentialScope(req.headers.authorization);
     const target = req.headers['x-amz-target'];
@@ -85,8 +136,11 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
       body,
       signingName: scope?.service ?? null,
       region: scope?.region ?? null,
+      accessKeyId: scope?.accessKeyId ?? null,
       requestId: randomUUID(),
     };
+    const destination = destinationOf(request.accessKeyId, request.region);
+    const { bySigningName, byTargetPrefix } = destination.index;
     const service = (scope && bySigningName.get(scope.service)) ?? (typeof target === 'string' ? byTargetPrefix.get(target.split('.')[0]!) : undefined);
     if (!service) {
       const what = scope ? `service "${scope.service}"` : 'this request (no SigV4 credential scope)';
@@ -101,7 +155,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
       const responseType = JSON_CONTENT_TYPE[jsonProtocol];
       try {
         const { operation, input } = parseJsonRequest(service, request);
-        return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json', throttle), request.requestId, responseType);
+        return jsonResponse(200, await invoke(destination, service, operation, input, request, 'json', throttle), request.requestId, responseType);
       } catch (e) {
         return jsonError(asAwsError(e), request.requestId, responseType, { types: service.jsonErrorTypes, queryMode: req.headers['x-amzn-query-mode'] === 'true' });
       }
@@ -112,7 +166,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
       const { action, input } = parseQueryParams(params);
       try {
         if (!action || !service.operations[action]) throw new AwsError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
-        return queryResponse(action, await invoke(sandbox, service, action, input, request, 'query', throttle), xmlns, request.requestId);
+        return queryResponse(action, await invoke(destination, service, action, input, request, 'query', throttle), xmlns, request.requestId);
       } catch (e) {
         return queryError(asAwsError(e), xmlns, request.requestId);
       }
@@ -120,7 +174,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
     if (service.protocols.includes('restJson1')) {
       try {
         const { operation, input } = parseRestJsonRequest(service, request);
-        return jsonResponse(200, await invoke(sandbox, service, operation, input, request, 'json', throttle), request.requestId, 'application/json');
+        return jsonResponse(200, await invoke(destination, service, operation, input, request, 'json', throttle), request.requestId, 'application/json');
       } catch (e) {
         const error = asAwsError(e);
         // restJson services (GuardDuty) model their server fault as InternalServerErrorException.
@@ -131,11 +185,19 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
   };
 }
 
-async function invoke(sandbox: Sandbox, service: ServiceDefinition, operation: string, input: Record<string, unknown>, request: AwsRequest, protocol: 'json' | 'query', throttle: SandboxThrottle) {
+/** What AWS answers, before any service looks at the request, to a key it issued that has expired, or one it never issued. */
+const keyError = (protocol: 'json' | 'query', problem: 'expired' | 'invalid') =>
+  problem === 'expired'
+    ? new AwsError(protocol === 'json' ? 'ExpiredTokenException' : 'ExpiredToken', 'The security token included in the request is expired', protocol === 'json' ? 400 : 403)
+    : new AwsError(protocol === 'json' ? 'UnrecognizedClientException' : 'InvalidClientTokenId', 'The security token included in the request is invalid.', protocol === 'json' ? 400 : 403);
+
+async function invoke(destination: Destination, service: ServiceDefinition, operation: string, input: Record<string, unknown>, request: AwsRequest, protocol: 'json' | 'query', throttle: SandboxThrottle) {
+  const { sandbox } = destination;
+  if (destination.keyProblem) throw keyError(protocol, destination.keyProblem);
   const handler = service.operations[operation];
   if (!handler) throw new AwsError(protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction', `The sandbox does not implement ${service.signingName}:${operation}.`);
   sandbox.countCall(service.signingName, operation, input);
-  if (!throttle.admit(service.signingName, operation, request.region ?? sandbox.region)) throw faultError(protocol, 'throttle');
+  if (!throttle.admit(service.signingName, operation, request.region ?? sandbox.region, destination.account)) throw faultError(protocol, 'throttle');
   const fault = sandbox.faultFor(service.signingName, operation);
   if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
   if (fault.outcome) throw faultError(protocol, fault.outcome);
@@ -172,27 +234,47 @@ export function sandboxServices(sandbox: Sandbox): ServiceDefinition[] {
 
 /** Starts the sandbox on loopback; port 0 (the default) picks a free port. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const sandbox = new Sandbox(options.region ?? 'us-east-1', options);
+  const organization = options.organization ? new SandboxOrganization(options.organization, options, sandboxServices) : undefined;
+  const sandbox = organization?.primary ?? new Sandbox(options.region ?? 'us-east-1', options);
   const throttle = new SandboxThrottle(options.throttleBuckets ?? false);
-  const handle = createSandboxHandler(sandbox, sandboxServices(sandbox), throttle);
+  const handle = createSandboxHandler(sandbox, organization ? organization.list()[0]!.services : sandboxServices(sandbox), throttle, organization);
   const { dataDir, log = () => {} } = options;
   const lock = dataDir ? lockWorld(dataDir) : undefined;
   let stored;
+  let members: ReturnType<typeof readMemberWorlds> = [];
   try {
     stored = dataDir ? readWorld(dataDir) : null;
+    // The other worlds are taken up only with the primary: a data dir without it was reset.
+    if (dataDir && stored && organization) members = readMemberWorlds(dataDir);
   } catch (e) {
     lock?.release();
     throw new Error(`the sandbox's stored world in ${dataDir} cannot be read (${(e as Error).message}); codeflow sandbox --reset starts a fresh one`, { cause: e });
   }
   let caughtUp = Promise.resolve();
   if (stored) {
+    const restoring = [{ world: sandbox, snapshot: stored, what: 'world' }, ...members.map((m) => ({ world: organization!.world(m.accountId, m.region), snapshot: m.snapshot, what: `world of ${m.accountId} ${m.region}` }))];
     try {
-      sandbox.restore(stored);
+      for (const { world, snapshot, what } of restoring) {
+        try {
+          world.restore(snapshot);
+        } catch (e) {
+          throw new Error(`the sandbox's stored ${what} cannot be restored (${(e as Error).message}); codeflow start --reset (or codeflow sandbox --reset) starts a fresh one`, { cause: e });
+        }
+      }
     } catch (e) {
       lock?.release();
-      throw new Error(`the sandbox's stored world cannot be restored (${(e as Error).message}); codeflow start --reset (or codeflow sandbox --reset) starts a fresh one`, { cause: e });
+      throw e;
     }
-    caughtUp = sandbox.catchUp(Date.now() - stored.savedAt);
+    if (organization && dataDir) {
+      readOrganizationState(dataDir, organization);
+      // Worlds with nothing stored (a data dir the single-account sandbox kept) start at the primary's time.
+      for (const entry of organization.list()) {
+        if (restoring.some((r) => r.world === entry.sandbox)) continue;
+        entry.sandbox.reset({ ...entry.sandbox.options, startTime: stored.simNow, speed: stored.options.speed });
+        restoring.push({ world: entry.sandbox, snapshot: stored, what: '' });
+      }
+    }
+    caughtUp = Promise.all(restoring.map(({ world, snapshot }) => world.catchUp(Date.now() - snapshot.savedAt))).then(() => {});
   } else if (options.newWorldId) {
     sandbox.worldId = options.newWorldId;
   }
@@ -240,11 +322,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const save = () => {
     if (!dataDir) return;
     saveWorld(dataDir, sandbox);
+    if (organization) saveOrganization(dataDir, organization);
     writeMeta(dataDir, { port: keptPort, worldId: sandbox.worldId });
   };
   if (dataDir) {
     writeMeta(dataDir, { port: keptPort, worldId: sandbox.worldId });
-    log(stored ? `sandbox world restored (${new Date(stored.savedAt).toISOString()}); its clock resumes` : 'sandbox world created');
+    const worlds = organization ? `${organization.list().length} sandbox worlds` : 'sandbox world';
+    log(stored ? `${worlds} restored (${new Date(stored.savedAt).toISOString()}); ${organization ? 'their clock resumes' : 'its clock resumes'}` : `${worlds} created`);
   }
   const saver = dataDir
     ? setInterval(() => {
@@ -267,6 +351,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     url,
     port,
     sandbox,
+    organization,
     throttle,
     oidcIssuer: issuer?.issuer,
     restored: stored !== null,

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { SimClock } from './sim/clock';
 import { runUntil } from './sim/engine';
 import { Rng } from './sim/rng';
-import { createFleet } from './sim/seed-fleet';
+import { createFleet, PRIMARY_LAYOUT, type FleetLayout } from './sim/seed-fleet';
 import { encodeGraph, mergeGraph } from './sim/snapshot-codec';
-import type { World } from './sim/world';
+import { DEFAULT_ACCOUNT_ID, type World } from './sim/world';
 
 /** What `Sandbox.snapshot()` returns and `restore()` takes: JSON, written to the data directory. */
 export interface WorldSnapshot {
@@ -53,6 +53,14 @@ export interface ResetOptions {
   startTime?: number;
 }
 
+/** Which account and Region a world plays, and what it holds (fixed for its life: a reset rebuilds the same place). */
+export interface WorldPlace {
+  /** 123456789012 unless told. */
+  accountId?: string;
+  /** The guide's fleet (PRIMARY_LAYOUT) unless told. */
+  layout?: FleetLayout;
+}
+
 /** Everything the sandbox holds: the simulated account, its clock, injected faults and call counts. */
 export class Sandbox {
   world!: World;
@@ -73,15 +81,23 @@ export class Sandbox {
    */
   worldId = '';
   private readonly plugins: SimulationPlugin[] = [];
+  readonly accountId: string;
+  readonly layout: FleetLayout;
 
-  constructor(readonly region: string, options: ResetOptions = {}) {
+  constructor(
+    readonly region: string,
+    options: ResetOptions = {},
+    place: WorldPlace = {},
+  ) {
+    this.accountId = place.accountId ?? DEFAULT_ACCOUNT_ID;
+    this.layout = place.layout ?? PRIMARY_LAYOUT;
     this.reset(options);
   }
 
   reset(options: ResetOptions = {}): void {
     const startTime = options.startTime ?? Date.now();
     this.options = { seed: options.seed ?? 42, fleetSize: options.fleetSize ?? 0, speed: options.speed ?? 1, startTime };
-    this.world = createFleet({ seed: this.options.seed, region: this.region, startMs: startTime, fleetSize: this.options.fleetSize });
+    this.world = createFleet({ seed: this.options.seed, region: this.region, startMs: startTime, fleetSize: this.options.fleetSize, accountId: this.accountId, layout: this.layout });
     this.clock = new SimClock(startTime, this.options.speed);
     this.faults = [];
     this.faultRng = new Rng(this.options.seed ^ 0x5eed);

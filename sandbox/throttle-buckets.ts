@@ -1,6 +1,8 @@
 import { THROTTLE_BUCKETS, awsServiceIdOf, throttleBucketOf, type ThrottleBucketName } from '../lib/aws/throttle-buckets';
 
 export interface ThrottleBucketReport {
+  /** Present for calls into an account other than the sandbox's first (organisation mode). */
+  account?: string;
   region: string;
   bucket: ThrottleBucketName;
   refillPerSecond: number;
@@ -12,30 +14,30 @@ export interface ThrottleBucketReport {
 }
 
 /**
- * AWS's throttle buckets as the sandbox plays them: per Region (the sandbox is one account), a
+ * AWS's throttle buckets as the sandbox plays them: per account and Region, a
  * token bucket per bucket of lib/aws/throttle-buckets.ts at AWS's full burst and refill. Every call
  * is counted per second, enforced or not, so benches can print the peak rate AWS would have seen;
  * when enforcing, a call finding the bucket empty is answered with ThrottlingException.
  */
 export class SandboxThrottle {
-  private readonly buckets = new Map<string, { region: string; bucket: ThrottleBucketName; tokens: number; at: number; calls: number; throttled: number; peak: number; second: number; inSecond: number }>();
+  private readonly buckets = new Map<string, { account?: string; region: string; bucket: ThrottleBucketName; tokens: number; at: number; calls: number; throttled: number; peak: number; second: number; inSecond: number }>();
 
   constructor(
     public enforce: boolean,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** False when the call must be throttled. */
-  admit(signingName: string, operation: string, region: string): boolean {
+  /** False when the call must be throttled. `account` names a member account (its buckets are its own). */
+  admit(signingName: string, operation: string, region: string, account?: string): boolean {
     const service = awsServiceIdOf(signingName);
     const name = service ? throttleBucketOf(service, operation) : null;
     if (!name) return true;
     const aws = THROTTLE_BUCKETS[name];
-    const key = `${region}/${name}`;
+    const key = account ? `${account}/${region}/${name}` : `${region}/${name}`;
     const t = this.now();
     let b = this.buckets.get(key);
     if (!b) {
-      b = { region, bucket: name, tokens: aws.capacity, at: t, calls: 0, throttled: 0, peak: 0, second: 0, inSecond: 0 };
+      b = { ...(account ? { account } : {}), region, bucket: name, tokens: aws.capacity, at: t, calls: 0, throttled: 0, peak: 0, second: 0, inSecond: 0 };
       this.buckets.set(key, b);
     }
     b.tokens = Math.min(aws.capacity, b.tokens + ((t - b.at) / 1000) * aws.refillPerSecond);
@@ -58,6 +60,7 @@ export class SandboxThrottle {
 
   report(): ThrottleBucketReport[] {
     return [...this.buckets.values()].map((b) => ({
+      ...(b.account ? { account: b.account } : {}),
       region: b.region,
       bucket: b.bucket,
       refillPerSecond: THROTTLE_BUCKETS[b.bucket].refillPerSecond,

@@ -6,7 +6,7 @@ import { parseCredentialScope } from './request';
 
 describe('protocol layer', () => {
   it('reads the signing name and region from the SigV4 credential scope', () => {
-    assert.deepEqual(parseCredentialScope('AWS4-HMAC-SHA256 Credential=AKID/20261127/eu-west-1/elasticloadbalancing/aws4_request, SignedHeaders=host, Signature=abc'), { region: 'eu-west-1', service: 'elasticloadbalancing' });
+    assert.deepEqual(parseCredentialScope('AWS4-HMAC-SHA256 Credential=AKID/20261127/eu-west-1/elasticloadbalancing/aws4_request, SignedHeaders=host, Signature=abc'), { accessKeyId: 'AKID', region: 'eu-west-1', service: 'elasticloadbalancing' });
     assert.equal(parseCredentialScope(undefined), null);
   });
 

@@ -10,6 +10,8 @@ export interface AwsRequest {
   /** The SigV4 signing name from the credential scope ("ecs", "elasticloadbalancing", …). */
   signingName: string | null;
   region: string | null;
+  /** The access key id of the SigV4 credential (`Credential=AKID/…`): whose account the request is for. */
+  accessKeyId: string | null;
   requestId: string;
 }
 
@@ -23,9 +25,9 @@ export interface AwsResponse {
  * `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20261127/us-east-1/ecs/aws4_request, …`.
  * Signatures are not verified: any credentials are accepted.
  */
-export function parseCredentialScope(authorization: string | undefined): { region: string; service: string } | null {
-  const match = authorization?.match(/Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/);
-  return match ? { region: match[1]!, service: match[2]! } : null;
+export function parseCredentialScope(authorization: string | undefined): { accessKeyId: string; region: string; service: string } | null {
+  const match = authorization?.match(/Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/);
+  return match ? { accessKeyId: match[1]!, region: match[2]!, service: match[3]! } : null;
 }
 
 export function readBody(req: IncomingMessage, limitBytes = 8 * 1024 * 1024): Promise<string> {

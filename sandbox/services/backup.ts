@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AwsError } from '../protocol/errors';
 import type { Operation, ServiceDefinition } from '../protocol/operations';
-import { ACCOUNT_ID, type World } from '../sim/world';
+import { DEFAULT_ACCOUNT_ID, type World } from '../sim/world';
 import type { Sandbox, SimulationPlugin } from '../state';
 import { optionalNumber, optionalString, paginate } from './input';
 
@@ -50,28 +50,34 @@ export class BackupSimulation implements SimulationPlugin {
   readonly points: SimRecoveryPoint[] = [];
   vaultCreatedAt = 0;
   private region = 'us-east-1';
+  private accountId = DEFAULT_ACCOUNT_ID;
   private dbs: ProtectedDb[] = [];
 
   get vaultArn(): string {
-    return `arn:aws:backup:${this.region}:${ACCOUNT_ID}:backup-vault:${BACKUP_VAULT_NAME}`;
+    return `arn:aws:backup:${this.region}:${this.accountId}:backup-vault:${BACKUP_VAULT_NAME}`;
   }
 
   dbArn(name: string): string {
-    return `arn:aws:rds:${this.region}:${ACCOUNT_ID}:db:${name}`;
+    return `arn:aws:rds:${this.region}:${this.accountId}:db:${name}`;
   }
 
   reset(world: World, startMs: number): void {
     this.region = world.region;
+    this.accountId = world.accountId;
     this.points.length = 0;
     this.vaultCreatedAt = startMs - 400 * DAY_MS;
-    this.dbs = [
-      { name: 'codeflow-db', stoppedAt: null, sizeBytes: 42 * 1024 ** 3 },
-      { name: 'codeflow-staging-db', stoppedAt: startMs - STAGING_STOPPED_BEFORE_START_MS, sizeBytes: 9 * 1024 ** 3 },
-    ];
+    // A world without the account's databases (a DR Region, another account) has an empty vault.
+    this.dbs = world.extras.backups
+      ? [
+          { name: 'codeflow-db', stoppedAt: null, sizeBytes: 42 * 1024 ** 3 },
+          { name: 'codeflow-staging-db', stoppedAt: startMs - STAGING_STOPPED_BEFORE_START_MS, sizeBytes: 9 * 1024 ** 3 },
+        ]
+      : [];
     const firstHour = Math.ceil((startMs - RETENTION_MS) / HOUR_MS) * HOUR_MS;
     for (let hour = firstHour; hour <= startMs; hour += HOUR_MS) this.backUp(hour);
     // The staging job's first failure after it stopped: a PARTIAL point, not restorable.
-    const staging = this.dbs[1]!;
+    const staging = this.dbs[1];
+    if (!staging) return;
     const failedAt = Math.ceil(staging.stoppedAt! / HOUR_MS) * HOUR_MS;
     if (failedAt <= startMs) this.add(staging, failedAt, 'PARTIAL', 'Backup job failed: the DB instance codeflow-staging-db is in the storage-full state.');
   }
@@ -91,7 +97,7 @@ export class BackupSimulation implements SimulationPlugin {
     const id = createHash('sha256').update(`${db.name}:${at}:${status}`).digest('hex');
     const job = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
     this.points.push({
-      arn: `arn:aws:rds:${this.region}:${ACCOUNT_ID}:snapshot:awsbackup:job-${job}`,
+      arn: `arn:aws:rds:${this.region}:${this.accountId}:snapshot:awsbackup:job-${job}`,
       resourceArn: this.dbArn(db.name),
       resourceName: db.name,
       resourceType: 'RDS',
@@ -140,7 +146,7 @@ export function backupService(sandbox: Sandbox): ServiceDefinition {
     BackupVaultArn: sim.vaultArn,
     VaultType: 'BACKUP_VAULT',
     VaultState: 'AVAILABLE',
-    EncryptionKeyArn: `arn:aws:kms:${sandbox.region}:${ACCOUNT_ID}:key/0a1b2c3d-4e5f-4a6b-8c7d-codeflowbkp1`,
+    EncryptionKeyArn: `arn:aws:kms:${sandbox.region}:${sandbox.accountId}:key/0a1b2c3d-4e5f-4a6b-8c7d-codeflowbkp1`,
     CreationDate: new Date(sim.vaultCreatedAt),
     CreatorRequestId: 'codeflow-sandbox',
     NumberOfRecoveryPoints: sim.points.length,
@@ -201,8 +207,8 @@ export function backupService(sandbox: Sandbox): ServiceDefinition {
           ResourceArn: p.resourceArn,
           ResourceType: p.resourceType,
           ResourceName: p.resourceName,
-          CreatedBy: { BackupPlanId: p.backupPlanId, BackupPlanArn: `arn:aws:backup:${sandbox.region}:${ACCOUNT_ID}:backup-plan:${p.backupPlanId}`, BackupRuleId: 'hourly' },
-          IamRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/service-role/AWSBackupDefaultServiceRole`,
+          CreatedBy: { BackupPlanId: p.backupPlanId, BackupPlanArn: `arn:aws:backup:${sandbox.region}:${sandbox.accountId}:backup-plan:${p.backupPlanId}`, BackupRuleId: 'hourly' },
+          IamRoleArn: `arn:aws:iam::${sandbox.accountId}:role/service-role/AWSBackupDefaultServiceRole`,
           Status: p.status,
           StatusMessage: p.statusMessage,
           CreationDate: new Date(p.createdAt),

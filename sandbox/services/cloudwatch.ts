@@ -287,7 +287,7 @@ const page = <T>(items: T[], token: string | undefined, size: number) => {
 const isQueryRequest = (request: AwsRequest) => request.headers['x-amz-target'] === undefined;
 
 export function cloudwatchService(sandbox: Sandbox): ServiceDefinition {
-  const sim = new CloudWatchSimulation(sandbox.region);
+  const sim = new CloudWatchSimulation(sandbox.region, sandbox.accountId);
   sandbox.addPlugin(sim);
 
   const alarmOrThrow = (name: string) => {

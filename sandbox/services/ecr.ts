@@ -1,6 +1,6 @@
 import { AwsError } from '../protocol/errors';
 import type { ServiceDefinition } from '../protocol/operations';
-import { ACCOUNT_ID, type EcrImageRecord, type EcrRepositoryRecord } from '../sim/world';
+import type { EcrImageRecord, EcrRepositoryRecord } from '../sim/world';
 import type { Sandbox } from '../state';
 import { optionalString, pageSize, paginate, requiredString } from './input';
 
@@ -18,8 +18,8 @@ const UNPUSHED = /(^|[-_.])unpushed([-_.]|$)/i;
 const repositoryNotFound = (name: string, registryId: string) =>
   new AwsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${registryId}'`);
 
-const imageOut = (repo: EcrRepositoryRecord, image: EcrImageRecord) => ({
-  registryId: ACCOUNT_ID,
+const imageOut = (registryId: string, repo: EcrRepositoryRecord, image: EcrImageRecord) => ({
+  registryId,
   repositoryName: repo.name,
   imageDigest: image.digest,
   ...(image.tags.length ? { imageTags: image.tags } : {}),
@@ -33,9 +33,9 @@ const imageOut = (repo: EcrRepositoryRecord, image: EcrImageRecord) => ({
 export function ecrService(sandbox: Sandbox): ServiceDefinition {
   const repositoryOf = (input: Record<string, unknown>): EcrRepositoryRecord => {
     const name = requiredString(input, 'repositoryName', 'InvalidParameterException');
-    const registryId = optionalString(input, 'registryId') ?? ACCOUNT_ID;
+    const registryId = optionalString(input, 'registryId') ?? sandbox.accountId;
     if (!/^\d{12}$/.test(registryId)) throw new AwsError('InvalidParameterException', `Invalid parameter at 'registryId' failed to satisfy constraint: 'must satisfy regular expression pattern: [0-9]{12}'`);
-    const repo = registryId === ACCOUNT_ID ? sandbox.world.ecrRepositories.get(name) : undefined;
+    const repo = registryId === sandbox.accountId ? sandbox.world.ecrRepositories.get(name) : undefined;
     if (!repo) throw repositoryNotFound(name, registryId);
     return repo;
   };
@@ -51,7 +51,7 @@ export function ecrService(sandbox: Sandbox): ServiceDefinition {
         const wanted = Array.isArray(names) ? names.map((n) => repositoryOf({ repositoryName: n, registryId: input.registryId })) : all;
         const { page, next } = paginate(wanted, optionalString(input, 'nextToken'), pageSize(input, 'maxResults', 1000, 100));
         return {
-          repositories: page.map((r) => ({ repositoryArn: r.arn, registryId: ACCOUNT_ID, repositoryName: r.name, repositoryUri: r.uri, createdAt: r.createdAt / 1000, imageTagMutability: 'MUTABLE' })),
+          repositories: page.map((r) => ({ repositoryArn: r.arn, registryId: sandbox.accountId, repositoryName: r.name, repositoryUri: r.uri, createdAt: r.createdAt / 1000, imageTagMutability: 'MUTABLE' })),
           ...(next ? { nextToken: next } : {}),
         };
       },
@@ -72,17 +72,17 @@ export function ecrService(sandbox: Sandbox): ServiceDefinition {
             if (!image) {
               throw new AwsError(
                 'ImageNotFoundException',
-                `The image with imageId {imageDigest:'${digest ?? 'null'}', imageTag:'${tag ?? 'null'}'} does not exist within the repository with name '${repo.name}' in the registry with id '${ACCOUNT_ID}'`,
+                `The image with imageId {imageDigest:'${digest ?? 'null'}', imageTag:'${tag ?? 'null'}'} does not exist within the repository with name '${repo.name}' in the registry with id '${sandbox.accountId}'`,
               );
             }
             if (!found.includes(image)) found.push(image);
           }
-          return { imageDetails: found.map((i) => imageOut(repo, i)) };
+          return { imageDetails: found.map((i) => imageOut(sandbox.accountId, repo, i)) };
         }
         const status = (input.filter as { tagStatus?: unknown } | undefined)?.tagStatus ?? 'ANY';
         const images = repo.images.filter((i) => status === 'ANY' || (status === 'TAGGED' ? i.tags.length > 0 : i.tags.length === 0));
         const { page, next } = paginate(images, optionalString(input, 'nextToken'), pageSize(input, 'maxResults', 1000, 100));
-        return { imageDetails: page.map((i) => imageOut(repo, i)), ...(next ? { nextToken: next } : {}) };
+        return { imageDetails: page.map((i) => imageOut(sandbox.accountId, repo, i)), ...(next ? { nextToken: next } : {}) };
       },
     },
   };

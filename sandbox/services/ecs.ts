@@ -2,7 +2,6 @@ import { AwsError } from '../protocol/errors';
 import type { ServiceDefinition } from '../protocol/operations';
 import { continueHook, hookDetailsOf, rollbackTargetOf, setDesiredCount, startDeployment } from '../sim/engine';
 import {
-  ACCOUNT_ID,
   type ClusterRecord,
   type ContainerDef,
   type DeploymentRecord,
@@ -107,7 +106,7 @@ function serviceOut(world: World, cluster: ClusterRecord, service: ServiceRecord
     taskDefinition: primary?.taskDefinition,
     deploymentConfiguration: deploymentConfigurationOut(service),
     deployments,
-    roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
+    roleArn: world.iamArn('role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS'),
     events: service.events.slice(0, 100).map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
     createdAt: new Date(service.createdAt),
     placementConstraints: [],
@@ -116,7 +115,7 @@ function serviceOut(world: World, cluster: ClusterRecord, service: ServiceRecord
     healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
     schedulingStrategy: 'REPLICA',
     deploymentController: { type: 'ECS' },
-    createdBy: `arn:aws:iam::${ACCOUNT_ID}:role/deployment-user`,
+    createdBy: world.iamArn('role/deployment-user'),
     enableECSManagedTags: true,
     propagateTags: 'SERVICE',
     enableExecuteCommand: false,
@@ -475,7 +474,7 @@ export function ecsService(sandbox: Sandbox): ServiceDefinition {
           executionRoleArn: optionalString(input, 'executionRoleArn', 'ClientException'),
           taskRoleArn: optionalString(input, 'taskRoleArn', 'ClientException'),
           registeredAt: sandbox.now(),
-          registeredBy: `arn:aws:iam::${ACCOUNT_ID}:user/sandbox`,
+          registeredBy: world.iamArn('user/sandbox'),
         };
         world.taskDefinitions.set(family, [...revisions, td]);
         return { taskDefinition: taskDefinitionOut(td), tags: [] };

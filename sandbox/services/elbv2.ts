@@ -31,7 +31,7 @@ function loadBalancerOut(world: World, arn: string) {
   };
 }
 
-function listenerOut(listener: ListenerRecord) {
+function listenerOut(world: World, listener: ListenerRecord) {
   const action =
     listener.forwards.length === 1
       ? { Type: 'forward', Order: 1, TargetGroupArn: listener.forwards[0]!.targetGroupArn, ForwardConfig: { TargetGroups: [{ TargetGroupArn: listener.forwards[0]!.targetGroupArn, Weight: listener.forwards[0]!.weight }], TargetGroupStickinessConfig: { Enabled: false } } }
@@ -41,7 +41,7 @@ function listenerOut(listener: ListenerRecord) {
     LoadBalancerArn: listener.loadBalancerArn,
     Port: listener.port,
     Protocol: listener.protocol,
-    Certificates: listener.protocol === 'HTTPS' ? [{ CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0c0de0f1-0000-4000-8000-000000000001' }] : undefined,
+    Certificates: listener.protocol === 'HTTPS' ? [{ CertificateArn: world.arn('acm', 'certificate/0c0de0f1-0000-4000-8000-000000000001') }] : undefined,
     SslPolicy: listener.protocol === 'HTTPS' ? 'ELBSecurityPolicy-TLS13-1-2-2021-06' : undefined,
     DefaultActions: [action],
   };
@@ -130,7 +130,7 @@ export function elbv2Service(sandbox: Sandbox): ServiceDefinition {
         if (arns?.some((a) => !world.listeners.has(a))) throw new AwsError('ListenerNotFound', 'One or more listeners not found');
         const items = [...world.listeners.values()].filter((l) => (!lbArn || l.loadBalancerArn === lbArn) && (!arns || arns.includes(l.arn)));
         const { page, next } = paginate(items, optionalString(input, 'Marker'), pageSize(input, 'PageSize', 400, 400, ERR), ERR);
-        return { Listeners: page.map(listenerOut), NextMarker: next };
+        return { Listeners: page.map((l) => listenerOut(world, l)), NextMarker: next };
       },
 
       DescribeTargetGroups(input) {
@@ -183,7 +183,7 @@ export function elbv2Service(sandbox: Sandbox): ServiceDefinition {
         const protocol = optionalString(input, 'Protocol', ERR);
         if (protocol) listener.protocol = protocol;
         if (forwards) listener.forwards = forwards;
-        return { Listeners: [listenerOut(listener)] };
+        return { Listeners: [listenerOut(world, listener)] };
       },
     },
   };

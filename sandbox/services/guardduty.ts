@@ -1,6 +1,5 @@
 import { AwsError } from '../protocol/errors';
 import type { Operation, ServiceDefinition } from '../protocol/operations';
-import { ACCOUNT_ID } from '../sim/world';
 import type { Sandbox } from '../state';
 import { compileCriteria, sortFindings } from '../telemetry/findings-criteria';
 import { FindingsSimulation, type FindingRecord } from '../telemetry/findings';
@@ -50,7 +49,7 @@ export function guarddutyService(sandbox: Sandbox): ServiceDefinition {
         createdAt: created,
         updatedAt: created,
         findingPublishingFrequency: 'SIX_HOURS',
-        serviceRole: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
+        serviceRole: sandbox.world.iamArn('role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty'),
         status: 'ENABLED',
         features: [
           { name: 'CLOUD_TRAIL', status: 'ENABLED', updatedAt: sim.detectorCreatedAt / 1000 },

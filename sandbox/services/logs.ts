@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../protocol/errors';
 import type { ServiceDefinition } from '../protocol/operations';
-import { ACCOUNT_ID } from '../sim/world';
 import type { Sandbox } from '../state';
 import { compileFilterPattern, FilterPatternError } from '../telemetry/filter-pattern';
 import { InsightsSyntaxError, MAX_RESULT_LIMIT, parseInsightsQuery, type CompiledQuery } from '../telemetry/insights';
@@ -98,7 +97,7 @@ function compileQuery(queryString: string): CompiledQuery {
  * by a simulation plugin every simulated minute, plus groups and events clients create themselves.
  */
 export function logsService(sandbox: Sandbox): ServiceDefinition {
-  const store = new LogStore(sandbox.region);
+  const store = new LogStore(sandbox.region, undefined, sandbox.accountId);
   sandbox.addPlugin(new LogsSimulation(store));
 
   const groupFrom = (input: Record<string, unknown>): LogGroupRecord => {
@@ -225,7 +224,7 @@ export function logsService(sandbox: Sandbox): ServiceDefinition {
         if (refs.length === 0 || refs.length > 50) throw new AwsError('InvalidParameterException', 'A query can search from 1 to 50 log groups.');
         const groups = refs.map((ref) => {
           const group = store.groups.get(ref);
-          if (!group) throw new AwsError('ResourceNotFoundException', `Log group '${ref}' does not exist for account ID '${ACCOUNT_ID}'`);
+          if (!group) throw new AwsError('ResourceNotFoundException', `Log group '${ref}' does not exist for account ID '${sandbox.accountId}'`);
           return group;
         });
         const startTime = optionalNumber(input, 'startTime');
@@ -244,7 +243,7 @@ export function logsService(sandbox: Sandbox): ServiceDefinition {
           const out = [];
           for (let i = indexAtTime(g.events, from); i < g.events.length && g.events[i]!.timestamp <= to; i++) {
             const e = g.events[i]!;
-            out.push({ timestamp: e.timestamp, ingestionTime: e.ingestionTime, message: e.message, logStream: e.stream, log: `${ACCOUNT_ID}:${g.name}`, ptr: Buffer.from(`${g.name}|${e.eventId}`).toString('base64') });
+            out.push({ timestamp: e.timestamp, ingestionTime: e.ingestionTime, message: e.message, logStream: e.stream, log: `${sandbox.accountId}:${g.name}`, ptr: Buffer.from(`${g.name}|${e.eventId}`).toString('base64') });
           }
           return out;
         });

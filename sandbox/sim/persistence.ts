@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { IssuedCredentials, SandboxOrganization } from '../organization';
 import type { Sandbox, WorldSnapshot } from '../state';
 
 /**
@@ -9,7 +10,12 @@ import type { Sandbox, WorldSnapshot } from '../state';
  * database, so one directory holds everything a developer's console remembers.
  *
  *   world.json.gz   the world (fleet, revisions, deployments, metrics, logs, alarms, findings,
- *                   backups) and its clock; written every minute and on shutdown
+ *                   backups) and its clock; written every minute and on shutdown. In organisation
+ *                   mode, the first account's first Region (the world the sandbox always was)
+ *   worlds/<account>-<region>.json.gz
+ *                   the organisation's other worlds, in the same format, saved with it
+ *   organization.json  what STS issued (kept across restarts, as AWS keeps a session valid until it
+ *                   expires) and which accounts' roles refuse AssumeRole
  *   sandbox.json    the port, chosen on the first run and kept, so an AWS CLI profile or an
  *                   `--endpoint-url` that points at it keeps working; and the world's id
  *   session-secret  what the console signs sandbox sessions with (mode 0600), so a restart does
@@ -18,6 +24,8 @@ import type { Sandbox, WorldSnapshot } from '../state';
 export const SANDBOX_DIR = 'sandbox';
 const WORLD_FILE = 'world.json.gz';
 const META_FILE = 'sandbox.json';
+const MEMBER_WORLDS_DIR = 'worlds';
+const ORGANIZATION_FILE = 'organization.json';
 const SESSION_SECRET_FILE = 'session-secret';
 
 export interface SandboxMeta {
@@ -58,15 +66,63 @@ export function saveWorld(dataDir: string, sandbox: Sandbox): number {
   return body.byteLength;
 }
 
-/** Size of the stored world in bytes, or 0. */
-export function storedWorldSize(dataDir: string): number {
-  const path = join(sandboxDir(dataDir), WORLD_FILE);
-  return existsSync(path) ? statSync(path).size : 0;
+/** An organisation's world other than the primary, as stored. */
+export interface StoredMemberWorld {
+  accountId: string;
+  region: string;
+  snapshot: WorldSnapshot;
 }
 
-/** Deletes the stored world (its port is kept: the endpoint a user configured stays valid). */
+const MEMBER_FILE = /^(\d{12})-([a-z0-9-]+)\.json\.gz$/;
+
+/** Writes the organisation's other worlds and its STS state beside the primary world (saved by saveWorld). */
+export function saveOrganization(dataDir: string, organization: SandboxOrganization): void {
+  const dir = join(sandboxDir(dataDir), MEMBER_WORLDS_DIR);
+  for (const entry of organization.list()) {
+    if (entry.sandbox === organization.primary) continue;
+    writeAtomically(join(dir, `${entry.accountId}-${entry.region}.json.gz`), gzipSync(JSON.stringify(entry.sandbox.snapshot()), { level: 6 }));
+  }
+  const state = { credentials: [...organization.credentials.values()], deniedTrust: [...organization.deniedTrust] };
+  writeAtomically(join(sandboxDir(dataDir), ORGANIZATION_FILE), `${JSON.stringify(state)}\n`);
+}
+
+/** The stored worlds of the organisation besides the primary (none for a single-account data dir). */
+export function readMemberWorlds(dataDir: string): StoredMemberWorld[] {
+  const dir = join(sandboxDir(dataDir), MEMBER_WORLDS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => name.match(MEMBER_FILE))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ accountId: m[1]!, region: m[2]!, snapshot: JSON.parse(gunzipSync(readFileSync(join(dir, m[0]))).toString('utf8')) as WorldSnapshot }));
+}
+
+/** Takes up the stored STS credentials and trust switches (a missing or unreadable file leaves none). */
+export function readOrganizationState(dataDir: string, organization: SandboxOrganization): void {
+  const path = join(sandboxDir(dataDir), ORGANIZATION_FILE);
+  if (!existsSync(path)) return;
+  let state: { credentials?: IssuedCredentials[]; deniedTrust?: string[] };
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8')) as typeof state;
+  } catch {
+    return;
+  }
+  for (const c of state.credentials ?? []) if (organization.account(c.accountId)) organization.credentials.set(c.accessKeyId, c);
+  for (const id of state.deniedTrust ?? []) if (organization.account(id)) organization.deniedTrust.add(id);
+}
+
+/** Size of the stored worlds in bytes (the primary and any others), or 0. */
+export function storedWorldSize(dataDir: string): number {
+  const path = join(sandboxDir(dataDir), WORLD_FILE);
+  const dir = join(sandboxDir(dataDir), MEMBER_WORLDS_DIR);
+  const members = existsSync(dir) ? readdirSync(dir).reduce((n, name) => n + statSync(join(dir, name)).size, 0) : 0;
+  return (existsSync(path) ? statSync(path).size : 0) + members;
+}
+
+/** Deletes the stored worlds and STS state (the port is kept: the endpoint a user configured stays valid). */
 export function deleteWorld(dataDir: string): void {
   rmSync(join(sandboxDir(dataDir), WORLD_FILE), { force: true });
+  rmSync(join(sandboxDir(dataDir), MEMBER_WORLDS_DIR), { recursive: true, force: true });
+  rmSync(join(sandboxDir(dataDir), ORGANIZATION_FILE), { force: true });
 }
 
 /** The sandbox console's session secret: the stored one, or a new one stored for the next start. */

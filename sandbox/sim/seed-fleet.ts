@@ -1,6 +1,6 @@
 import { Rng } from './rng';
 import { TIMING, addEvent, circuitBreakerThreshold, newDeploymentId } from './engine';
-import { ACCOUNT_ID, World, type ClusterRecord, type ContainerDef, type LifecycleHookConfig, type ServiceRecord, type TaskDefinitionRecord } from './world';
+import { DEFAULT_ACCOUNT_ID, World, type ClusterRecord, type ContainerDef, type LifecycleHookConfig, type ServiceRecord, type TaskDefinitionRecord } from './world';
 
 export interface FleetOptions {
   seed: number;
@@ -8,9 +8,29 @@ export interface FleetOptions {
   startMs: number;
   /** Total services across clusters; the named fleet is topped up with generated workers. */
   fleetSize?: number;
+  /** The account the world plays (its ARNs, registry, roles); 123456789012 unless told. */
+  accountId?: string;
+  /** What the world holds; the guide's fleet (PRIMARY_LAYOUT) unless told. */
+  layout?: FleetLayout;
 }
 
-interface ServiceBlueprint {
+/**
+ * What one world (an account × Region) holds: its clusters, the services in them, and whether the
+ * account-level extras beside the fleet exist there (the guide's alarms, the backed-up databases).
+ */
+export interface FleetLayout {
+  name: string;
+  /** Created in this order, empty ones too. */
+  clusters: readonly string[];
+  /** The services, for the world they are built in (a blueprint may name its account or Region). */
+  services(world: World): ServiceBlueprint[];
+  /** Whether `fleetSize` tops the fleet up with generated workers (the primary world only). */
+  topUp: boolean;
+  alarms: boolean;
+  backups: boolean;
+}
+
+export interface ServiceBlueprint {
   cluster: string;
   name: string;
   family: string;
@@ -34,7 +54,7 @@ export const PRODUCTION_CLUSTER = 'codeflow-cluster';
 export const STAGING_CLUSTER = 'codeflow-staging';
 
 /** The fleet named as in the deployment guide, plus neighbours that make the overview realistic. */
-const NAMED_FLEET: ServiceBlueprint[] = [
+const namedFleet = (world: World): ServiceBlueprint[] => [
   { cluster: PRODUCTION_CLUSTER, name: 'codeflow-service', family: 'codeflow', repository: 'codeflow', tag: 'v1.4.2', desired: 3, port: 3000, blueGreen: true, cpu: '512', memory: '1024', env: { NODE_ENV: 'production', LOG_LEVEL: 'info', AWS_REGION: 'us-east-1' }, secrets: ['DATABASE_URL', 'REDIS_URL'] },
   { cluster: PRODUCTION_CLUSTER, name: 'codeflow-worker', family: 'codeflow-worker', repository: 'codeflow-worker', tag: 'v1.4.2', desired: 2, cpu: '256', memory: '512', env: { NODE_ENV: 'production', QUEUE: 'jobs' }, secrets: ['DATABASE_URL'] },
   { cluster: PRODUCTION_CLUSTER, name: 'payments-api', family: 'payments-api', repository: 'payments-api', tag: '2026.11.20-7f3c2a1', desired: 4, port: 8080, cpu: '1024', memory: '2048', env: { SPRING_PROFILES_ACTIVE: 'prod', JAVA_OPTS: '-Xmx1536m' }, secrets: ['STRIPE_API_KEY', 'DB_PASSWORD'] },
@@ -48,8 +68,8 @@ const NAMED_FLEET: ServiceBlueprint[] = [
     nativeBlueGreen: {
       bakeTimeInMinutes: 2,
       hooks: [
-        { targetType: 'AWS_LAMBDA', hookTargetArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:checkout-api-smoke-test`, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsLifecycleHookRole`, lifecycleStages: ['POST_SCALE_UP'] },
-        { targetType: 'AWS_LAMBDA', hookTargetArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:checkout-api-pause-for-approval`, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsLifecycleHookRole`, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] },
+        { targetType: 'AWS_LAMBDA', hookTargetArn: world.arn('lambda', 'function:checkout-api-smoke-test'), roleArn: world.iamArn('role/ecsLifecycleHookRole'), lifecycleStages: ['POST_SCALE_UP'] },
+        { targetType: 'AWS_LAMBDA', hookTargetArn: world.arn('lambda', 'function:checkout-api-pause-for-approval'), roleArn: world.iamArn('role/ecsLifecycleHookRole'), lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] },
       ],
     },
   },
@@ -59,18 +79,53 @@ const NAMED_FLEET: ServiceBlueprint[] = [
   { cluster: STAGING_CLUSTER, name: 'reports-worker', family: 'reports-worker', repository: 'reports-worker', tag: '0.4.1-broken', desired: 1, circuitBreaker: false, cpu: '256', memory: '512', env: { REPORT_BUCKET: 'codeflow-reports-staging' } },
 ];
 
+/** The production account's home Region: the world the sandbox always was. */
+export const PRIMARY_LAYOUT: FleetLayout = { name: 'primary', clusters: [PRODUCTION_CLUSTER, STAGING_CLUSTER], services: namedFleet, topUp: true, alarms: true, backups: true };
+
+/** The production account's DR Region: the guide's service as a warm standby, one task each. */
+export const DR_LAYOUT: FleetLayout = {
+  name: 'dr',
+  clusters: [PRODUCTION_CLUSTER],
+  services: (world): ServiceBlueprint[] => [
+    { cluster: PRODUCTION_CLUSTER, name: 'codeflow-service', family: 'codeflow', repository: 'codeflow', tag: 'v1.4.2', desired: 1, port: 3000, cpu: '512', memory: '1024', env: { NODE_ENV: 'production', LOG_LEVEL: 'info', AWS_REGION: world.region, CODEFLOW_ROLE: 'standby' }, secrets: ['DATABASE_URL', 'REDIS_URL'] },
+    { cluster: PRODUCTION_CLUSTER, name: 'codeflow-worker', family: 'codeflow-worker', repository: 'codeflow-worker', tag: 'v1.4.2', desired: 1, cpu: '256', memory: '512', env: { NODE_ENV: 'production', QUEUE: 'jobs' }, secrets: ['DATABASE_URL'] },
+  ],
+  topUp: false,
+  alarms: false,
+  backups: false,
+};
+
+/** The staging account's home Region: the same names as production, one release candidate ahead. */
+export const STAGING_ACCOUNT_LAYOUT: FleetLayout = {
+  name: 'staging',
+  clusters: [PRODUCTION_CLUSTER],
+  services: (): ServiceBlueprint[] => [
+    { cluster: PRODUCTION_CLUSTER, name: 'codeflow-service', family: 'codeflow', repository: 'codeflow', tag: 'v1.5.0-rc.2', desired: 2, port: 3000, cpu: '256', memory: '512', env: { NODE_ENV: 'staging', LOG_LEVEL: 'debug' }, secrets: ['DATABASE_URL', 'REDIS_URL'] },
+    { cluster: PRODUCTION_CLUSTER, name: 'codeflow-worker', family: 'codeflow-worker', repository: 'codeflow-worker', tag: 'v1.5.0-rc.2', desired: 1, cpu: '256', memory: '512', env: { NODE_ENV: 'staging', QUEUE: 'jobs' }, secrets: ['DATABASE_URL'] },
+    { cluster: PRODUCTION_CLUSTER, name: 'payments-api', family: 'payments-api', repository: 'payments-api', tag: '2026.11.26-9d1e0b4', desired: 1, port: 8080, cpu: '512', memory: '1024', env: { SPRING_PROFILES_ACTIVE: 'staging' }, secrets: ['STRIPE_API_KEY'] },
+  ],
+  topUp: false,
+  alarms: false,
+  backups: false,
+};
+
+/** A Region with nothing in it, as most of an account's Regions are. */
+export const EMPTY_LAYOUT: FleetLayout = { name: 'empty', clusters: [], services: () => [], topUp: false, alarms: false, backups: false };
+
 const WORKER_REPOSITORIES = ['billing-sync', 'image-resizer', 'audit-shipper', 'cart-events', 'ledger', 'geo-lookup', 'feature-flags', 'email-render', 'pdf-export', 'metrics-relay'];
 
 export function createFleet(options: FleetOptions): World {
   const rng = new Rng(options.seed);
-  const world = new World(options.seed, options.region, rng, options.startMs);
+  const layout = options.layout ?? PRIMARY_LAYOUT;
+  const world = new World(options.seed, options.region, rng, options.startMs, options.accountId ?? DEFAULT_ACCOUNT_ID, { alarms: layout.alarms, backups: layout.backups });
   const now = options.startMs;
 
-  for (const name of [PRODUCTION_CLUSTER, STAGING_CLUSTER]) {
+  for (const name of layout.clusters) {
     world.clusters.set(name, { name, arn: world.arn('ecs', `cluster/${name}`), createdAt: now - 400 * 86400_000, services: new Map(), tasks: new Map() });
   }
-  const blueprints = [...NAMED_FLEET];
-  const extra = Math.max(0, (options.fleetSize ?? 0) - NAMED_FLEET.length);
+  const named = layout.services(world);
+  const blueprints = [...named];
+  const extra = layout.topUp ? Math.max(0, (options.fleetSize ?? 0) - named.length) : 0;
   for (let i = 0; i < extra; i++) {
     const repository = WORKER_REPOSITORIES[i % WORKER_REPOSITORIES.length]!;
     const name = `${repository}-${String(i + 1).padStart(3, '0')}`;
@@ -128,7 +183,7 @@ function createListener(world: World, loadBalancerArn: string, port: number, for
 function registerRevisions(world: World, blueprint: ServiceBlueprint, now: number): TaskDefinitionRecord {
   const count = world.rng.int(2, 6);
   const revisions: TaskDefinitionRecord[] = [];
-  const image = `${ACCOUNT_ID}.dkr.ecr.${world.region}.amazonaws.com/${blueprint.repository}`;
+  const image = `${world.ecrRegistry}/${blueprint.repository}`;
   for (let revision = 1; revision <= count; revision++) {
     // The guide deploys codeflow:2 over codeflow:1, so its family starts at revision 1.
     if (blueprint.family === 'codeflow' && revision > 1) break;
@@ -138,7 +193,7 @@ function registerRevisions(world: World, blueprint: ServiceBlueprint, now: numbe
       essential: true,
       portMappings: blueprint.port !== undefined ? [{ containerPort: blueprint.port, hostPort: blueprint.port, protocol: 'tcp' }] : [],
       environment: Object.entries(blueprint.env).map(([name, value]) => ({ name, value })),
-      secrets: (blueprint.secrets ?? []).map((name) => ({ name, valueFrom: `arn:aws:secretsmanager:${world.region}:${ACCOUNT_ID}:secret:${blueprint.family}/${name.toLowerCase()}` })),
+      secrets: (blueprint.secrets ?? []).map((name) => ({ name, valueFrom: world.arn('secretsmanager', `secret:${blueprint.family}/${name.toLowerCase()}`) })),
       logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': `/ecs/${blueprint.family}`, 'awslogs-region': world.region, 'awslogs-stream-prefix': 'ecs' } },
     };
     revisions.push({
@@ -151,10 +206,10 @@ function registerRevisions(world: World, blueprint: ServiceBlueprint, now: numbe
       memory: blueprint.memory,
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
-      executionRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsTaskExecutionRole`,
-      taskRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${blueprint.family}-task`,
+      executionRoleArn: world.iamArn('role/ecsTaskExecutionRole'),
+      taskRoleArn: world.iamArn(`role/${blueprint.family}-task`),
       registeredAt: now - (count - revision + 1) * world.rng.int(2, 9) * 86400_000,
-      registeredBy: `arn:aws:iam::${ACCOUNT_ID}:role/deployment-user`,
+      registeredBy: world.iamArn('role/deployment-user'),
     });
   }
   world.taskDefinitions.set(blueprint.family, revisions);
@@ -204,7 +259,7 @@ function createService(world: World, cluster: ClusterRecord, blueprint: ServiceB
         targetGroupArn: blue,
         containerName: blueprint.repository,
         containerPort: blueprint.port,
-        advancedConfiguration: { alternateTargetGroupArn: green, productionListenerRule: listener, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsInfrastructureRoleForLoadBalancers` },
+        advancedConfiguration: { alternateTargetGroupArn: green, productionListenerRule: listener, roleArn: world.iamArn('role/ecsInfrastructureRoleForLoadBalancers') },
       });
       service.strategy = 'BLUE_GREEN';
       service.bakeTimeInMinutes = blueprint.nativeBlueGreen.bakeTimeInMinutes;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Rng } from './rng';
 
-export const ACCOUNT_ID = '123456789012';
+/** The account a world plays unless told otherwise: the one the sandbox always was (and the organisation's production account). */
+export const DEFAULT_ACCOUNT_ID = '123456789012';
 
 export interface ContainerDef {
   name: string;
@@ -269,6 +270,13 @@ export interface ClusterRecord {
   tasks: Map<string, TaskRecord>;
 }
 
+export interface WorldExtras {
+  /** The guide's CloudWatch alarms (Codeflow-HighCPU…). */
+  alarms: boolean;
+  /** AWS Backup's vault and its databases' recovery points. */
+  backups: boolean;
+}
+
 /** The whole simulated account: everything the AWS operations read and write. */
 export class World {
   readonly clusters = new Map<string, ClusterRecord>();
@@ -290,12 +298,26 @@ export class World {
     readonly region: string,
     readonly rng: Rng,
     startMs: number,
+    readonly accountId: string = DEFAULT_ACCOUNT_ID,
+    /** Which account-level extras beside the fleet this world has (see FleetLayout). */
+    readonly extras: WorldExtras = { alarms: true, backups: true },
   ) {
     this.tickedTo = startMs;
   }
 
-  arn(service: 'ecs' | 'elasticloadbalancing', resource: string): string {
-    return `arn:aws:${service}:${this.region}:${ACCOUNT_ID}:${resource}`;
+  /** A Regional resource's ARN in this world's account and Region. */
+  arn(service: string, resource: string): string {
+    return `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
+  }
+
+  /** An IAM ARN (global: no Region) in this world's account, e.g. `role/ecsTaskExecutionRole`. */
+  iamArn(resource: string): string {
+    return `arn:aws:iam::${this.accountId}:${resource}`;
+  }
+
+  /** The account's ECR registry host. */
+  get ecrRegistry(): string {
+    return `${this.accountId}.dkr.ecr.${this.region}.amazonaws.com`;
   }
 
   nextIp(): string {
@@ -324,7 +346,7 @@ export class World {
   pushEcrImage(repository: string, tag: string, at: number, opts: { move?: boolean } = {}): EcrImageRecord {
     let repo = this.ecrRepositories.get(repository);
     if (!repo) {
-      repo = { name: repository, arn: `arn:aws:ecr:${this.region}:${ACCOUNT_ID}:repository/${repository}`, uri: `${ACCOUNT_ID}.dkr.ecr.${this.region}.amazonaws.com/${repository}`, createdAt: at, images: [] };
+      repo = { name: repository, arn: this.arn('ecr', `repository/${repository}`), uri: `${this.ecrRegistry}/${repository}`, createdAt: at, images: [] };
       this.ecrRepositories.set(repository, repo);
     }
     const existing = repo.images.find((i) => i.tags.includes(tag));

@@ -3,7 +3,7 @@
  * (M out of N datapoints, TreatMissingData) that moves them between OK, ALARM and
  * INSUFFICIENT_DATA. Evaluation is a pure function of the datapoints; the simulation feeds it.
  */
-import { ACCOUNT_ID } from '../sim/world';
+import { DEFAULT_ACCOUNT_ID } from '../sim/world';
 import type { MetricQuery, MetricStatSpec } from './metrics-query';
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
@@ -174,8 +174,8 @@ export function evaluateAlarm(config: EvaluatedConfig, current: AlarmState, data
   return { state, reason, reasonData };
 }
 
-export function alarmArn(region: string, name: string): string {
-  return `arn:aws:cloudwatch:${region}:${ACCOUNT_ID}:alarm:${name}`;
+export function alarmArn(region: string, name: string, accountId = DEFAULT_ACCOUNT_ID): string {
+  return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${name}`;
 }
 
 /** What DescribeAlarms shows of an alarm, for ConfigurationUpdate history data. */
@@ -201,7 +201,10 @@ export class AlarmBook {
   readonly alarms = new Map<string, AlarmRecord>();
   private readonly history = new Map<string, HistoryItem[]>();
 
-  constructor(readonly region: string) {}
+  constructor(
+    readonly region: string,
+    readonly accountId = DEFAULT_ACCOUNT_ID,
+  ) {}
 
   list(): AlarmRecord[] {
     return [...this.alarms.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -212,7 +215,7 @@ export class AlarmBook {
     const existing = this.alarms.get(config.name);
     const alarm: AlarmRecord = existing
       ? { ...existing, ...config, configurationUpdatedAt: now }
-      : { ...config, arn: alarmArn(this.region, config.name), state: 'INSUFFICIENT_DATA', stateReason: 'Unchecked: Initial alarm creation', stateUpdatedAt: now, stateTransitionedAt: now, configurationUpdatedAt: now };
+      : { ...config, arn: alarmArn(this.region, config.name, this.accountId), state: 'INSUFFICIENT_DATA', stateReason: 'Unchecked: Initial alarm creation', stateUpdatedAt: now, stateTransitionedAt: now, configurationUpdatedAt: now };
     this.alarms.set(alarm.name, alarm);
     const data = existing
       ? { version: '1.0', type: 'Update', originalUpdatedAlarm: configSnapshot(existing), updatedAlarm: configSnapshot(alarm) }

@@ -1,6 +1,6 @@
 import { Rng } from '../sim/rng';
 import { PRODUCTION_CLUSTER } from '../sim/seed-fleet';
-import { ACCOUNT_ID, type ClusterRecord, type ServiceRecord, type TaskRecord, type World } from '../sim/world';
+import { type ClusterRecord, type ServiceRecord, type TaskRecord, type World } from '../sim/world';
 import type { SimulationPlugin } from '../state';
 
 /** The account's one detector; the id AWS's own docs use, so guide commands can be pasted. */
@@ -242,8 +242,8 @@ export class FindingsSimulation implements SimulationPlugin {
     const t = target!;
     const severity = Math.round((template.severity + rng.int(0, 9) / 10) * 10) / 10;
     const finding: FindingRecord = {
-      accountId: ACCOUNT_ID,
-      arn: `arn:aws:guardduty:${this.world.region}:${ACCOUNT_ID}:detector/${DETECTOR_ID}/finding/${id}`,
+      accountId: this.world.accountId,
+      arn: this.world.arn('guardduty', `detector/${DETECTOR_ID}/finding/${id}`),
       createdAt: iso,
       id,
       partition: 'aws',
@@ -307,7 +307,7 @@ export class FindingsSimulation implements SimulationPlugin {
     const accessKeyId = `ASIA${this.rng.hex(16).toUpperCase()}`;
     const details =
       template.target === 'root'
-        ? { accessKeyId, principalId: ACCOUNT_ID, userName: 'Root', userType: 'Root' }
+        ? { accessKeyId, principalId: this.world.accountId, userName: 'Root', userType: 'Root' }
         : template.target === 'user'
           ? { accessKeyId: `AKIA${this.rng.hex(16).toUpperCase()}`, principalId: `AIDA${this.rng.hex(17).toUpperCase()}`, userName: 'deployment-user', userType: 'IAMUser' }
           : // Task role sessions are named after the task id, which ties the key to the task.

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID } from '../sim/world';
+import { DEFAULT_ACCOUNT_ID } from '../sim/world';
 import type { QueryOutput } from './insights';
 
 export interface LogEventRecord {
@@ -90,6 +90,7 @@ export class LogStore {
   constructor(
     readonly region: string,
     readonly limits: LogStoreLimits = DEFAULT_LOG_LIMITS,
+    readonly accountId = DEFAULT_ACCOUNT_ID,
   ) {}
 
   clear(): void {
@@ -99,7 +100,7 @@ export class LogStore {
   }
 
   groupArn(name: string): string {
-    return `arn:aws:logs:${this.region}:${ACCOUNT_ID}:log-group:${name}`;
+    return `arn:aws:logs:${this.region}:${this.accountId}:log-group:${name}`;
   }
 
   ensureGroup(name: string, creationTime: number): LogGroupRecord {

@@ -2,7 +2,7 @@
  * CloudWatch's side of the simulation: registers the series the fleet produces, samples the
  * live fleet every simulated minute into them, and evaluates the alarms on what it sampled.
  */
-import type { ServiceRecord, TaskRecord, World } from '../sim/world';
+import { DEFAULT_ACCOUNT_ID, type ServiceRecord, type TaskRecord, type World } from '../sim/world';
 import type { SimulationPlugin } from '../state';
 import { AlarmBook, evaluateAlarm, nextAlarmState, type AlarmConfig, type AlarmRecord, type Datapoint } from './alarms';
 import { baselineState, cpuMinute, hashString, leakyTaskMemory, memoryMinute, noise, serviceProfile, targetGroupMinute, type ServiceProfile, type ServiceState } from './metrics-model';
@@ -50,14 +50,17 @@ export class CloudWatchSimulation implements SimulationPlugin {
   private failure = new Map<string, number>();
   private prepared = new WeakMap<AlarmRecord, { metrics: MetricQuery[]; prepared: PreparedQueries }>();
 
-  constructor(readonly region: string) {
-    this.alarms = new AlarmBook(region);
+  constructor(
+    readonly region: string,
+    readonly accountId = DEFAULT_ACCOUNT_ID,
+  ) {
+    this.alarms = new AlarmBook(region, accountId);
   }
 
   reset(world: World, startMs: number): void {
     this.world = world;
     this.store = new MetricStore();
-    this.alarms = new AlarmBook(this.region);
+    this.alarms = new AlarmBook(this.region, this.accountId);
     this.services.clear();
     this.targetGroups.clear();
     this.elb5xx.clear();
@@ -292,6 +295,7 @@ export class CloudWatchSimulation implements SimulationPlugin {
   }
 
   private seedAlarms(world: World): void {
+    if (!world.extras.alarms) return;
     const created = this.liveFrom - ALARM_REPLAY_MS;
     const seeded = seededAlarms(world).map((config) => this.alarms.put(config, created));
     // Replays the last day on the synthetic history, so alarms arrive with their state and history.
@@ -322,7 +326,7 @@ function targetGroupDims(world: World, cluster: string, service: string): Dimens
 }
 
 const base = { actionsEnabled: true, okActions: [], alarmActions: [], insufficientDataActions: [] };
-const notify = (topic: string) => [`arn:aws:sns:us-east-1:123456789012:${topic}`];
+const notify = (world: World, topic: string) => [world.arn('sns', topic)];
 
 /** The guide's Codeflow-HighCPU (§4.1) plus the §4.3 / §5.1 thresholds and a few for other services. */
 export function seededAlarms(world: World): AlarmConfig[] {
@@ -364,7 +368,7 @@ export function seededAlarms(world: World): AlarmConfig[] {
     alarms.push(
       {
         ...base,
-        alarmActions: notify('codeflow-oncall'),
+        alarmActions: notify(world, 'codeflow-oncall'),
         name: 'Codeflow-HighLatency',
         description: 'p95 response time above 500 ms (guide §5.1 rollback trigger)',
         metric: { namespace: ALB_NAMESPACE, metricName: 'TargetResponseTime', dimensions: codeflowGroup, period: 60, stat: 'p95' },
@@ -376,7 +380,7 @@ export function seededAlarms(world: World): AlarmConfig[] {
       },
       {
         ...base,
-        alarmActions: notify('codeflow-oncall'),
+        alarmActions: notify(world, 'codeflow-oncall'),
         name: 'Codeflow-5xxRate',
         description: '5xx above 5 % of requests (guide §5.1 rollback trigger)',
         metrics: [
