@@ -15,6 +15,9 @@ import { ROLES, type Role } from '../lib/auth/roles';
 import { userInfo } from 'node:os';
 import { resetData } from './reset';
 import { readMeta, sandboxSessionSecret, storedWorldSize } from '../sandbox/sim/persistence';
+import { sandboxAccountsConfig } from '../lib/sandbox/organization';
+import { readConfigFile } from '../lib/config';
+import { sandboxAccounts } from './sandbox-command';
 import { linkExternals, PACKAGED_CONSOLE_DIR } from './packaged-console';
 
 export const startUsage = `codeflow start [--port N] [--dev] [--reset [--yes]] [--local [--role ROLE]]
@@ -223,7 +226,11 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
   let launchSandbox: (() => Promise<RunningSandbox>) | undefined;
   /** What the console is told about the sandbox; known before it starts when its port and world are stored. */
   let planned: { url: string; worldId: string } | undefined;
+  // The sandbox plays an organisation (three accounts, two Regions) unless CODEFLOW_SANDBOX_ACCOUNTS=single;
+  // the console watches it all unless accounts are configured (CODEFLOW_ACCOUNTS or the config file).
+  const organization = mode === 'sandbox' ? sandboxAccounts(process.env) : undefined;
   const sandboxEnv = (url: string, worldId: string) => {
+    if (organization && !process.env.CODEFLOW_ACCOUNTS?.trim() && !readConfigFile(resolve(projectDir, process.env.CODEFLOW_CONFIG_DIR || '.')).accounts) env.CODEFLOW_ACCOUNTS = JSON.stringify(sandboxAccountsConfig(organization));
     Object.assign(env, {
       // Sandbox mode signs people in through the sandbox's own issuer, with its demo users.
       OIDC_ISSUER: `${url}/oidc`,
@@ -267,6 +274,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
     launchSandbox = () => startSandbox({
       port: process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : undefined,
       oidc: { clients: [client] },
+      organization,
       dataDir,
       newWorldId: worldId,
       log: (message) => progress.print(`codeflow: ${message}`),

@@ -30,6 +30,8 @@ export const e2eEnv = {
     PORT: String(port),
     SANDBOX_PORT: String(sandboxPort),
     CODEFLOW_MODE: 'sandbox',
+    // One account in one Region, as the specs were written against; e2e/accounts.spec.ts runs the organisation.
+    CODEFLOW_SANDBOX_ACCOUNTS: process.env.E2E_SANDBOX_ACCOUNTS ?? 'single',
     // Warnings and errors only: one access-log line per request would bury Playwright's own output.
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     CODEFLOW_FLEET_TTL_MS: '1000',

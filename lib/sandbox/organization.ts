@@ -47,3 +47,14 @@ export const SANDBOX_ACCOUNTS: readonly SandboxAccount[] = [
 
 /** The account whose credentials Codeflow itself holds in the sandbox (the one that assumes the others' roles). */
 export const SANDBOX_HOME_ACCOUNT = SANDBOX_ACCOUNTS[0]!;
+
+/** The organisation as Codeflow's `accounts` configuration (CODEFLOW_ACCOUNTS) when it runs on the sandbox. */
+export function sandboxAccountsConfig(accounts: readonly SandboxAccount[] = SANDBOX_ACCOUNTS) {
+  return accounts.map((a) => ({
+    id: a.id,
+    name: a.name,
+    environment: a.environment,
+    regions: a.regions,
+    ...(a.readRole ? { role: { readArn: a.readRole, ...(a.operatorRole ? { operatorArn: a.operatorRole } : {}), ...(a.externalId ? { externalId: a.externalId } : {}) } } : {}),
+  }));
+}
