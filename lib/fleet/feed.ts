@@ -132,7 +132,8 @@ export class FleetFeed {
     this.idleMs = opts.idleMs ?? 120_000;
     this.maxConcurrent = opts.maxConcurrentRefreshes ?? 4;
     this.deltaHistory = opts.deltaHistory ?? 100;
-    this.published = this.serialise(0, [], [], [], true);
+    const waiting = this.places.map((p) => ({ account: accountOf(p.ctx), accountName: p.ctx.place?.accountName ?? 'default', environment: p.ctx.place?.environment ?? null, region: p.ctx.region, loading: true, error: null, clusters: 0 }));
+    this.published = this.serialise(0, [], waiting, [], true);
     this.timer = setInterval(() => void this.tick(), opts.tickMs ?? 200);
     this.timer.unref?.();
     void this.tick();
