@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AwsResponse } from './protocol/request';
 import { findSandboxUser } from './oidc/users';
-import type { SandboxOrganization } from './organization';
+import { isRegionName, type SandboxOrganization } from './organization';
 import type { FaultRule, ResetOptions, Sandbox } from './state';
 
 const json = (status: number, body: unknown): AwsResponse => ({
@@ -81,7 +81,7 @@ function worldOf(primary: Sandbox, query: URLSearchParams | undefined, organizat
   }
   const account = organization.account(accountId ?? organization.home.id);
   if (!account) return `no account ${accountId} in the sandbox's organisation (GET /_sandbox/accounts lists them)`;
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) return `"${region}" is not a Region name`;
+  if (region !== undefined && !isRegionName(region)) return `"${region}" is not a Region name`;
   return organization.world(account.id, region ?? account.regions[0]!);
 }
 

@@ -39,6 +39,9 @@ export interface OrganizationWorld {
 /** The user Codeflow's own (static) credentials belong to, in the home account. */
 export const SANDBOX_USER_NAME = 'codeflow';
 
+/** A Region's name as AWS spells them (us-east-1, ap-southeast-2, us-gov-west-1): anything else gets no world of its own. */
+export const isRegionName = (name: string) => /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(name);
+
 const worldKey = (accountId: string, region: string) => `${accountId}/${region}`;
 
 /** A stable 17-character IAM unique-id suffix (AIDA…, AROA…) for a name. */

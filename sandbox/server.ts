@@ -18,7 +18,7 @@ import { elbv2Service } from './services/elbv2';
 import { guarddutyService } from './services/guardduty';
 import { logsService } from './services/logs';
 import { stsService } from './services/sts';
-import { SandboxOrganization } from './organization';
+import { isRegionName, SandboxOrganization } from './organization';
 import { lockWorld, readMeta, readMemberWorlds, readOrganizationState, readWorld, saveOrganization, saveWorld, writeMeta } from './sim/persistence';
 import { Sandbox, type ResetOptions } from './state';
 import { SandboxThrottle } from './throttle-buckets';
@@ -98,8 +98,6 @@ interface Destination {
   keyProblem: 'expired' | 'invalid' | null;
 }
 
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
 /**
  * Answers AWS requests for one world (`sandbox` with its `services`), or, given an organisation, for
  * the world of the request's account (its access key) and Region (its credential scope).
@@ -114,7 +112,7 @@ export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefiniti
     const resolved = organization.resolveKey(accessKeyId);
     const accountId = 'caller' in resolved ? resolved.caller.accountId : organization.home.id;
     const account = organization.account(accountId)!;
-    const entry = organization.entry(accountId, region && REGION_NAME.test(region) ? region : account.regions[0]!);
+    const entry = organization.entry(accountId, region && isRegionName(region) ? region : account.regions[0]!);
     let index = indexes.get(entry.sandbox);
     if (!index) indexes.set(entry.sandbox, (index = indexServices([...entry.services, sts!])));
     return { sandbox: entry.sandbox, index, account: accountId === organization.home.id ? undefined : accountId, keyProblem: 'problem' in resolved ? resolved.problem : null };
