@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findPlace, type Place } from '../accounts/places';
 import { getConfig } from '../config';
-import { AppError } from '../errors';
+import { AppError, invalidField } from '../errors';
 
 /** `?account=<id or name>&region=<r>`: which account and Region a request means (home when absent). */
 export const placeQuerySchema = z.object({
@@ -19,5 +19,12 @@ export function placeFromSearch(params: URLSearchParams | Record<string, string 
   if (!parsed.success) throw new AppError('invalid', `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
   const found = findPlace(getConfig().places, parsed.data);
   if (!found.ok) throw new AppError('not_found', found.message);
+  return found.place;
+}
+
+/** The configured place a request body names (`account`, `region`); 400 naming the field when none matches. */
+export function placeFromBody(body: { account?: string; region?: string }): Place {
+  const found = findPlace(getConfig().places, body);
+  if (!found.ok) throw invalidField(found.message.includes('not watched in') ? 'region' : 'account', found.message);
   return found.place;
 }

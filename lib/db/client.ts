@@ -93,6 +93,9 @@ export function getDbHandle(): Promise<DbHandle> {
     const handle = await openDb(dbOptionsFromEnv());
     try {
       await migrateUp(handle.db);
+      // Rows from before accounts and Regions were recorded belong to home (lib/accounts/adopt-rows.ts).
+      const [{ adoptUnplacedRows }, { getConfig }] = await Promise.all([import('../accounts/adopt-rows'), import('../config')]);
+      await adoptUnplacedRows(handle.db, getConfig().places[0]!);
     } catch (e) {
       await handle.close();
       throw e;

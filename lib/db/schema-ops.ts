@@ -9,6 +9,9 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date
 export const operations = pgTable('operations', {
   id: uuid('id').primaryKey().defaultRandom(),
   kind: text('kind', { enum: OPERATION_KINDS }).notNull(),
+  /** The service's account id and Region (migration 0009; '' only until lib/accounts/adopt-rows.ts ran). */
+  account: text('account').notNull(),
+  region: text('region').notNull(),
   cluster: text('cluster').notNull(),
   service: text('service').notNull(),
   environment: text('environment').notNull(),
@@ -42,6 +45,8 @@ export const operations = pgTable('operations', {
 export const serviceLocks = pgTable(
   'service_locks',
   {
+    account: text('account').notNull(),
+    region: text('region').notNull(),
     cluster: text('cluster').notNull(),
     service: text('service').notNull(),
     operationId: uuid('operation_id').references(() => operations.id),
@@ -51,7 +56,7 @@ export const serviceLocks = pgTable(
     expiresAt: tstz('expires_at'),
     fencingToken: bigint('fencing_token', { mode: 'number' }).notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.cluster, t.service] })],
+  (t) => [primaryKey({ columns: [t.account, t.region, t.cluster, t.service] })],
 );
 
 export const idempotencyKeys = pgTable(

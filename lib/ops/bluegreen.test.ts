@@ -22,7 +22,7 @@ import type { PolicyConfig } from './policy-config';
 import { getOperation } from './store';
 import { verifyStep } from './verify';
 import type { Operation, PlanRequest } from './types';
-import { quickPolicy, testUser, useOpsSandbox } from './testing/harness';
+import { quickPolicy, testUser, useOpsSandbox, TEST_PLACE } from './testing/harness';
 
 const user = testUser;
 const alice = user('alice');
@@ -122,7 +122,7 @@ describeTargets('lib/ops blue/green by listener switch', (target) => {
     assert.notEqual(service!.taskDefinitionArn, plan.basis.taskDefinitionArn);
     assert.equal(service!.loadBalancers[0]!.targetGroupArn, t.green.arn);
     assert.equal(await calls('elasticloadbalancing:ModifyListener'), 1);
-    assert.equal(await lockHolder(ctx.db, CLUSTER, SERVICE), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: CLUSTER, service: SERVICE }), null);
     const log = await audited();
     const modify = log.filter((r) => r.action === 'ops.deploy.modify-listener');
     assert.deepEqual(modify.map((r) => r.outcome), ['intent', 'success']);
@@ -148,7 +148,7 @@ describeTargets('lib/ops blue/green by listener switch', (target) => {
     assert.equal(service!.loadBalancers[0]!.targetGroupArn, t.blue.arn);
     const log = await audited();
     assert.ok(log.some((r) => r.key === 'ops.deploy.restore-update-service:success'));
-    assert.equal(await lockHolder(ctx.db, CLUSTER, SERVICE), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: CLUSTER, service: SERVICE }), null);
   });
 
   it('a restore whose UpdateService gets no answer: read back once it lands, never sent twice, and still ends on blue', async () => {
@@ -180,7 +180,7 @@ describeTargets('lib/ops blue/green by listener switch', (target) => {
     const [service] = await describeServices(ctx.aws, CLUSTER, [SERVICE]);
     assert.equal(service!.taskDefinitionArn, plan.basis.taskDefinitionArn);
     assert.equal(service!.loadBalancers[0]!.targetGroupArn, t.blue.arn);
-    assert.equal(await lockHolder(ctx.db, CLUSTER, SERVICE), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: CLUSTER, service: SERVICE }), null);
   });
 
   it('a slow image trips p95 after the switch: switched back, the listener on blue with healthy targets (policy rollback)', async () => {

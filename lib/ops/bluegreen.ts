@@ -27,8 +27,8 @@ import { updateService } from '../aws/ecs';
 import { describeListeners, describeTargetGroups, describeTargetHealth, modifyListenerForward } from '../aws/elbv2';
 import type { Deployment, Listener, Service, TargetGroup } from '../aws/types';
 import { AppError, invalidField, isAppError } from '../errors';
-import type { OpsContext } from './context';
-import { assertFence, releaseLock } from './lock';
+import { placeIn, type OpsContext } from './context';
+import { assertFence, releaseLock, lockKeyOf } from './lock';
 import { policyFor } from './policy-config';
 import { finish, loadRow, patchOperation, toOperation, withStep, type ExecutionState, type OperationRow } from './store';
 import type { ListenerSwitchPlan, Operation, OperationStatus, Plan, PlanChange, PlanGuard, TriggerReading } from './types';
@@ -237,7 +237,7 @@ class Step {
     private readonly bg: BlueGreenProgress,
     private readonly r: Reads,
   ) {
-    this.policy = policyFor(ctx.policy, row.cluster).policy;
+    this.policy = policyFor(ctx.policy, row.cluster, placeIn(ctx, row).environment).policy;
     this.steps = row.steps;
   }
 
@@ -285,7 +285,7 @@ class Step {
   }
 
   private async write<T>(action: string, params: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
-    await assertFence(this.ctx.db, this.row.cluster, this.row.service, this.row.id, this.token);
+    await assertFence(this.ctx.db, lockKeyOf(this.row), this.row.id, this.token);
     return withAudit(
       this.ctx.db,
       {
@@ -308,7 +308,7 @@ class Step {
     const fresh = await healthyCount(this.ctx, groupArn);
     if (fresh.healthy === 0) return false;
     const forwards = this.r.listener.forwards.map((f) => ({ targetGroupArn: f.targetGroupArn, weight: f.targetGroupArn === groupArn ? 100 : 0 }));
-    await assertFence(this.ctx.db, this.row.cluster, this.row.service, this.row.id, this.token);
+    await assertFence(this.ctx.db, lockKeyOf(this.row), this.row.id, this.token);
     this.exec.pendingCall = { action: 'ModifyListener', since: new Date().toISOString(), targetGroupArn: groupArn };
     if (!(await patchOperation(this.ctx.db, this.row.id, { execution: this.exec }, ['verifying', 'paused']))) throw new AppError('conflict', `operation ${this.row.id} moved on while switching ${this.port}; nothing was sent`);
     try {
@@ -362,7 +362,7 @@ class Step {
     const finished = status && status !== 'verifying';
     const body = { ...patch, execution: this.exec, steps: this.steps, rollout: this.rollout };
     const saved = finished ? await finish(this.ctx.db, this.row.id, body) : await patchOperation(this.ctx.db, this.row.id, body, ['verifying', 'paused']);
-    if (finished && saved) await releaseLock(this.ctx.db, this.row.cluster, this.row.service, this.row.id);
+    if (finished && saved) await releaseLock(this.ctx.db, lockKeyOf(this.row), this.row.id);
     return toOperation(saved ?? (await loadRow(this.ctx.db, this.row.id)));
   }
 

@@ -1,6 +1,7 @@
+import { findPlace, type Place, type PlaceRef } from '../accounts/places';
 import type { AwsClients } from '../aws/client';
 import type { Db } from '../db/client';
-import { AppError } from '../errors';
+import { AppError, invalidField } from '../errors';
 import type { ApprovalNoticeConfig } from './approval-notice';
 import type { PolicyConfig } from './policy-config';
 
@@ -21,6 +22,8 @@ export interface OpsContext {
    * runner takes the operation over as orphaned (defaults: 5 s and 20 s). The crash tests shorten both.
    */
   execution?: { heartbeatMs: number; staleMs: number };
+  /** Every configured account × Region and how to reach each; absent in tests, which work in one place through `aws`. */
+  places?: OpsPlaces;
 }
 
 /**
@@ -46,4 +49,42 @@ export function awsClock(clockUrl: string | undefined, sandbox: boolean): () => 
     if (Number.isNaN(now)) throw new AppError('unavailable', `The AWS clock at ${clockUrl} did not answer with a time; verification waits until it does.`);
     return now;
   };
+}
+
+/**
+ * The configured accounts × Regions as the pipeline sees them: where a request naming none goes
+ * (the first, home), and the clients a place is read with, and a person's write there runs with
+ * (in a member account, its operator role with the person in the session name).
+ */
+export interface OpsPlaces {
+  all: readonly Place[];
+  read(place: PlaceRef): AwsClients;
+  write(place: PlaceRef, person: string): AwsClients;
+}
+
+/** Where a service is, as operations and locks record it. */
+export interface RowPlace {
+  account: string;
+  region: string;
+}
+
+/** Home: the first configured place; without `places` (tests), account "default" in the clients' Region. */
+export function homeOf(ctx: OpsContext): Place {
+  return ctx.places?.all[0] ?? { accountId: 'default', region: ctx.aws.region, accountName: 'default', environment: undefined, clusters: [], role: undefined, home: true };
+}
+
+/** The configured place a request or a row names (home when it names none); unknown ones are refused, naming the field. */
+export function placeIn(ctx: OpsContext, where: Partial<RowPlace> = {}): Place {
+  const home = homeOf(ctx);
+  if (!where.account && !where.region) return home;
+  const found = findPlace(ctx.places?.all ?? [home], { account: where.account, region: where.region });
+  if (!found.ok) throw invalidField(where.account && !found.message.includes('not watched in') ? 'account' : 'region', found.message);
+  return found.place;
+}
+
+/** The context for work on a place: its read clients, or with `person`, that person's write clients there. */
+export function atPlace(ctx: OpsContext, where: RowPlace, person?: string | null): OpsContext {
+  if (!ctx.places) return ctx;
+  const place = placeIn(ctx, where);
+  return { ...ctx, aws: person ? ctx.places.write(place, person) : ctx.places.read(place) };
 }

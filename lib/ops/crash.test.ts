@@ -24,7 +24,7 @@ import { forceReleaseLock } from './locks-admin';
 import { OpsRunner } from './runner';
 import { getOperation, loadRow, type OperationRow } from './store';
 import type { BlueGreenExecution } from './bluegreen';
-import { CRASH_EXECUTION_TIMING, crashPolicy, enrollUsers, sandboxClock, testUser } from './testing/harness';
+import { CRASH_EXECUTION_TIMING, crashPolicy, enrollUsers, sandboxClock, testUser, TEST_PLACE } from './testing/harness';
 import type { PlanRequest } from './types';
 
 const CHILD = resolve(import.meta.dirname, 'testing/crash-child.ts');
@@ -113,7 +113,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     assert.equal(await danglingIntents(ctx.db), 0, 'every audit intent has its outcome');
     const [outcome] = await ctx.db.select().from(auditLog).where(eq(auditLog.actorName, 'system: operation runner'));
     assert.ok(outcome, 'the runner signs what it reconciled');
-    assert.equal((await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'))?.operationId, op.id, 'the live operation holds the lock');
+    assert.equal((await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }))?.operationId, op.id, 'the live operation holds the lock');
     assert.equal((await calls())['ecs:UpdateService'], 1, 'reconciled, not re-sent');
 
     const runner = new OpsRunner(ctx);
@@ -123,7 +123,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     }
     const done = await getOperation(ctx.db, op.id);
     assert.equal(done.status, 'succeeded', done.error ?? '');
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }), null);
     const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['checkout-api']);
     assert.equal(service!.desiredCount, 3);
   });
@@ -137,7 +137,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     assert.match(op.error ?? '', /AWS never confirmed RegisterTaskDefinition and the service does not show it/);
     assert.ok(Date.now() - killedAt < 60_000, `reconciled ${Math.round((Date.now() - killedAt) / 1000)} s after the kill`);
     assert.equal(await danglingIntents(ctx.db), 0);
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }), null);
     assert.equal((await calls())['ecs:UpdateService'] ?? 0, 0);
     const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['checkout-api']);
     assert.equal(service!.taskDefinitionArn, op.plan.basis.taskDefinitionArn);
@@ -209,13 +209,13 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     assert.equal(await danglingIntents(ctx.db), 0, 'every audit intent has its outcome');
     const [outcome] = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'ops.deploy.modify-listener'), eq(auditLog.outcome, 'success')));
     assert.equal(outcome?.actorName, 'system: operation runner');
-    assert.equal((await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'))?.operationId, id, 'the live operation holds the lock');
+    assert.equal((await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service' }))?.operationId, id, 'the live operation holds the lock');
     assert.equal(await liveGroup(ctx), 'codeflow-green');
     assert.equal((await calls())['elasticloadbalancing:ModifyListener'], 1, 'reconciled, not re-sent');
 
     const done = await runnerUntil(ctx, id, (o) => o.status !== 'verifying', { advanceSeconds: 15, limitMs: 120_000 });
     assert.equal(done.status, 'succeeded', done.error ?? '');
-    assert.equal(await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service' }), null);
     assert.equal(await liveGroup(ctx), 'codeflow-green');
   });
 
@@ -233,7 +233,7 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     assert.equal(op.status, 'failed');
     assert.match(op.error ?? '', /never confirmed/);
     assert.match(op.error ?? '', /Restored: codeflow:1 runs in codeflow-blue/);
-    assert.equal(await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service' }), null);
     assert.equal((await calls())['elasticloadbalancing:ModifyListener'], 1, 'never re-sent');
     const [service] = await describeServices(ctx.aws, 'codeflow-cluster', ['codeflow-service']);
     assert.equal(service!.taskDefinitionArn, op.plan.basis.taskDefinitionArn);
@@ -250,16 +250,16 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
       await runner.tick();
     }
     assert.equal((await getOperation(ctx.db, row!.id)).status, 'succeeded');
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }), null);
     assert.equal(await danglingIntents(ctx.db), 0);
 
     // A lock whose operation is stuck (here: one made to look so) is released by an admin with a reason.
     await ctx.db.execute(sql`update service_locks set operation_id = ${row!.id}, holder_subject = 'alice', acquired_at = now(), expires_at = now() + interval '1 hour' where cluster = 'codeflow-staging' and service = 'checkout-api'`);
     await ctx.db.update(operations).set({ status: 'outcome_unknown', finishedAt: null }).where(eq(operations.id, row!.id));
-    await assert.rejects(forceReleaseLock(ctx.db, testUser('bob'), { cluster: 'codeflow-staging', service: 'checkout-api', reason: 'stuck' }), /admin/);
-    const released = await forceReleaseLock(ctx.db, testUser('root', 'admin'), { cluster: 'codeflow-staging', service: 'checkout-api', reason: 'stuck since the outage' });
+    await assert.rejects(forceReleaseLock(ctx.db, testUser('bob'), { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api', reason: 'stuck' }), /admin/);
+    const released = await forceReleaseLock(ctx.db, testUser('root', 'admin'), { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api', reason: 'stuck since the outage' });
     assert.equal(released.operationId, row!.id);
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }), null);
     const op = await getOperation(ctx.db, row!.id);
     assert.equal(op.status, 'failed');
     assert.match(op.error ?? '', /force-released by Root: stuck since the outage/);

@@ -7,9 +7,9 @@ import { operationApprovals, operations } from '../db/schema';
 import { AppError } from '../errors';
 import type { Actor } from './actor';
 import { ACTION_FOR_KIND, assertMay, operationPath, recordDenial } from './authorize';
-import type { OpsContext } from './context';
+import { atPlace, type OpsContext } from './context';
 import { startFollowUpRollback } from './follow-up';
-import { acquireLock, assertFence, releaseLock } from './lock';
+import { acquireLock, assertFence, releaseLock, lockKeyOf } from './lock';
 import { auditOperation } from './op-audit';
 import { describeDrift, planOperation, shortTd } from './plan';
 import { currentRoleOf, roleShortfall } from './roles-now';
@@ -61,7 +61,7 @@ export async function approveOperation(ctx: OpsContext, user: CurrentUser, id: s
   }
   await auditOperation(ctx.db, asActor(user), 'ops.approve', row, { fingerprint: row.fingerprint }, 'success', reason);
   const locked = await ctx.db.transaction(async (tx) => {
-    const grant = await acquireLock(tx as Db, { cluster: row.cluster, service: row.service, operationId: id, holderSubject: row.requestedBySubject, holderName: row.requestedByName, ttlSeconds: ctx.policy.lockTtlSeconds });
+    const grant = await acquireLock(tx as Db, { ...lockKeyOf(row), operationId: id, holderSubject: row.requestedBySubject, holderName: row.requestedByName, ttlSeconds: ctx.policy.lockTtlSeconds });
     let steps = withStep(row.steps, 'approve', 'done', `approved by ${who(user)}`);
     steps = withStep(steps, 'lock', 'done', `fencing token ${grant.token}`);
     const [r] = await tx
@@ -97,6 +97,8 @@ export async function rejectOperation(ctx: OpsContext, user: CurrentUser, id: st
  */
 export async function cancelOperation(ctx: OpsContext, user: CurrentUser, id: string): Promise<Operation> {
   const row = await loadRow(ctx.db, id);
+  // Stopping the rollout is this person's write, in the service's account.
+  ctx = atPlace(ctx, row, user.name ?? user.subject);
   const where = { path: operationPath(id, 'cancel'), cluster: row.cluster, service: row.service, operationId: id };
   await assertMay(ctx.db, user, row.kind, where);
   const own = row.requestedBySubject === user.subject && row.requestedByIssuer === user.issuer;
@@ -132,8 +134,8 @@ export async function cancelOperation(ctx: OpsContext, user: CurrentUser, id: st
   await auditOperation(ctx.db, asActor(user), 'ops.cancel', row, { at: row.status, ...(stopped ? { stopServiceDeployment: stopped } : {}) }, 'success');
   if (stopped) {
     // Under the operation's own lock (re-taken if its holder crashed), like every AWS write.
-    const grant = await acquireLock(ctx.db, { cluster: row.cluster, service: row.service, operationId: id, holderSubject: row.requestedBySubject, holderName: row.requestedByName, ttlSeconds: ctx.policy.lockTtlSeconds });
-    await assertFence(ctx.db, row.cluster, row.service, id, grant.token);
+    const grant = await acquireLock(ctx.db, { ...lockKeyOf(row), operationId: id, holderSubject: row.requestedBySubject, holderName: row.requestedByName, ttlSeconds: ctx.policy.lockTtlSeconds });
+    await assertFence(ctx.db, lockKeyOf(row), id, grant.token);
     await withAudit(
       ctx.db,
       { actor: auditActorOfUser(user), action: 'ops.cancel.stop-service-deployment', target: `${row.cluster}/${row.service}`, params: { operationId: id, fencingToken: grant.token, serviceDeploymentArn: stopped, stopType: 'ROLLBACK' }, reason: row.reason },
@@ -142,7 +144,7 @@ export async function cancelOperation(ctx: OpsContext, user: CurrentUser, id: st
   }
   const note = stopped ? `cancelled during the rollout: ECS rolls back to ${shortTd(row.plan.basis.taskDefinitionArn)} in place (StopServiceDeployment)` : followUp ? 'cancelled during the rollout: switching back' : null;
   const done = await finish(ctx.db, id, { status: 'cancelled', error: note, steps: withStep(row.steps, 'verify', 'skipped', `cancelled by ${who(user)}`) });
-  await releaseLock(ctx.db, row.cluster, row.service, row.id);
+  await releaseLock(ctx.db, lockKeyOf(row), row.id);
   if (followUp) await startFollowUpRollback(ctx, done!, 'cancelled during the rollout');
   return toOperation(await loadRow(ctx.db, id));
 }
@@ -152,12 +154,13 @@ export async function continueOperation(ctx: OpsContext, user: CurrentUser, id: 
   await assertWritable(ctx.db);
   const row = await loadRow(ctx.db, id);
   await assertMay(ctx.db, user, row.kind, { path: operationPath(id, 'continue'), cluster: row.cluster, service: row.service, operationId: id });
+  ctx = atPlace(ctx, row, user.name ?? user.subject);
   const exec = row.execution;
   if (row.status === 'awaiting_approval') {
     throw new AppError('conflict', `Operation ${id} still awaits a second operator's approval: it has not started, so there is no deployment to continue. Another operator must approve it first.`, { subCode: 'approval_required' });
   }
   if (row.status !== 'paused' || !exec.serviceDeploymentArn) throw new AppError('conflict', `Operation ${id} is ${row.status}, not paused at a lifecycle hook.`);
-  await assertFence(ctx.db, row.cluster, row.service, row.id, row.fencingToken ?? -1);
+  await assertFence(ctx.db, lockKeyOf(row), row.id, row.fencingToken ?? -1);
   await withAudit(ctx.db, { actor: auditActorOfUser(user), action: 'ops.continue-service-deployment', target: `${row.cluster}/${row.service}`, params: { operationId: id, serviceDeploymentArn: exec.serviceDeploymentArn }, reason: row.reason }, () =>
     continueServiceDeployment(ctx.aws, exec.serviceDeploymentArn!),
   );

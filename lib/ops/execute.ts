@@ -6,7 +6,7 @@ import { AppError, isAppError } from '../errors';
 import { auditActorOf, type Actor } from './actor';
 import type { OpsContext } from './context';
 import { bindingFor, boundGroupOf } from './bluegreen';
-import { assertFence } from './lock';
+import { assertFence, lockKeyOf } from './lock';
 import { shortTd } from './plan';
 import { patchOperation, type ExecutionState, type OperationRow } from './store';
 
@@ -36,7 +36,7 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
   // saying which write was in flight (and the revision it registered), so another replica can
   // reconcile it from AWS state instead of guessing.
   const fence = async (action: string) => {
-    await assertFence(ctx.db, row.cluster, row.service, row.id, token);
+    await assertFence(ctx.db, lockKeyOf(row), row.id, token);
     execution.pendingCall = { action, since: new Date().toISOString() };
     await patchOperation(ctx.db, row.id, { execution: { ...execution } }, ['executing']);
   };

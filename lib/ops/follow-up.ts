@@ -38,7 +38,7 @@ export async function startFollowUpRollback(ctx: OpsContext, row: OperationRow, 
     const followUp = await createAndStart(
       ctx,
       runner,
-      { cluster: row.cluster, service: row.service, request, fingerprint: '', reason: `automatic rollback of operation ${row.id}: ${why}` },
+      { account: row.account, region: row.region, cluster: row.cluster, service: row.service, request, fingerprint: '', reason: `automatic rollback of operation ${row.id}: ${why}` },
       { parentOperationId: row.id, allowSame: true, trustPlan: true },
     );
     await patchOperation(ctx.db, row.id, { followUpOperationId: followUp.id });

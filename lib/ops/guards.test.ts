@@ -17,7 +17,7 @@ import { planOperation } from './plan';
 import { approveOperation, cancelOperation, rollbackFromProposal, submitOperation } from './pipeline';
 import { setReadOnly } from './settings';
 import { getOperation } from './store';
-import { quickPolicy, setRole, testUser, useOpsSandbox } from './testing/harness';
+import { quickPolicy, setRole, testUser, useOpsSandbox, TEST_PLACE } from './testing/harness';
 import type { PlanRequest } from './types';
 import { verifyStep } from './verify';
 
@@ -92,7 +92,7 @@ describeTargets('lib/ops guards', (target) => {
     const op = await getOperation(ctx.db, operation.id);
     assert.equal(op.status, 'failed');
     assert.match(op.error ?? '', /Refused at approval: the requester Alice is now viewer/);
-    assert.equal(await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service' }), null);
     const [denied] = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'ops.approve'), eq(auditLog.outcome, 'denied')));
     assert.equal(denied?.actorSubject, 'bob');
     assert.equal(denied?.actorRole, 'operator');
@@ -108,7 +108,7 @@ describeTargets('lib/ops guards', (target) => {
     assert.equal(await writes(), before, 'refused before RegisterTaskDefinition');
     const op = await getOperation(ctx.db, operation.id);
     assert.equal(op.status, 'failed');
-    assert.equal(await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'), null, 'the lock taken for execution is released');
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service' }), null, 'the lock taken for execution is released');
     const [refusal] = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'ops.execute'), eq(auditLog.outcome, 'denied')));
     assert.equal(refusal?.actorSubject, 'alice');
     assert.equal(refusal?.actorRole, 'operator', 'the role the requester holds at that moment');
@@ -131,7 +131,7 @@ describeTargets('lib/ops guards', (target) => {
     assert.equal(cancelled.followUpOperationId, null, 'no separate rollback operation');
     assert.equal(((await callsOf())['ecs:StopServiceDeployment'] ?? 0) - stopsBefore, 1);
     assert.equal((await ctx.db.select().from(operations)).length, 1);
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'codeflow-service'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'codeflow-service' }), null);
     await sandbox.advance(600);
     const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['codeflow-service']);
     assert.equal(service!.taskDefinitionArn, cancelled.plan.basis.taskDefinitionArn, 'ECS rolled back to the revision the deploy started from');

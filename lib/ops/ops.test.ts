@@ -22,7 +22,7 @@ import { setReadOnly } from './settings';
 import { getOperation } from './store';
 import { verifyStep } from './verify';
 import type { PlanRequest } from './types';
-import { quickPolicy, testUser, useOpsSandbox } from './testing/harness';
+import { quickPolicy, testUser, useOpsSandbox, TEST_PLACE } from './testing/harness';
 
 const user = testUser;
 const alice = user('alice');
@@ -80,7 +80,7 @@ describeTargets('lib/ops pipeline', (target) => {
     // Verified to the end, the lock is released.
     const op = await stepUntilDone((ok[0] as PromiseFulfilledResult<{ operation: { id: string } }>).value.operation.id);
     assert.equal(op.status, 'succeeded', op.error ?? '');
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'codeflow-service'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'codeflow-service' }), null);
     const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['codeflow-service']);
     assert.equal(service!.taskDefinitionArn, plan.target?.taskDefinitionArn);
   });
@@ -103,14 +103,14 @@ describeTargets('lib/ops pipeline', (target) => {
       submitOperation(ctx, alice, { cluster: 'codeflow-staging', service: 'checkout-api', request: { kind: 'scale', desiredCount: 4 }, fingerprint: plan.fingerprint, confirmName: 'checkout-api', reason: 'x' }, newKey()),
       (e) => isAppError(e) && e.code === 'conflict' && /the service changed since you planned: desired count 2 → 3/.test(e.message),
     );
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }), null);
   });
 
   it('throttling on UpdateService: a clear retryable error, the lock released, and the same key works once it passes', async () => {
     await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [{ service: 'ecs', operation: 'UpdateService', throttleRate: 1 }] }) });
     const k = newKey();
     await assert.rejects(submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 }, k), (e) => isAppError(e) && e.code === 'rate_limited' && /safe to try again/.test(e.message) && /lock on checkout-api is released/.test(e.message));
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }), null);
     const [failed] = await ctx.db.select().from(operations);
     assert.equal(failed?.status, 'failed');
     await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'DELETE' });
@@ -126,7 +126,7 @@ describeTargets('lib/ops pipeline', (target) => {
     const { operation } = await submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 });
     assert.equal(operation.status, 'outcome_unknown');
     assert.match(operation.steps.find((s) => s.name === 'execute')?.detail ?? '', /did not answer in time .* reconciling from AWS state, not retrying/);
-    assert.equal((await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'))?.operationId, operation.id, 'the lock stays with the operation while its outcome is unknown');
+    assert.equal((await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }))?.operationId, operation.id, 'the lock stays with the operation while its outcome is unknown');
 
     await new Promise((r) => setTimeout(r, 3300)); // AWS applies it
     await fetch(`${sandbox.url()}/_sandbox/faults`, { method: 'DELETE' });
@@ -152,7 +152,7 @@ describeTargets('lib/ops pipeline', (target) => {
     await setReadOnly(ctx.db, admin, true, 'incident freeze');
     await assert.rejects(submit(alice, 'codeflow-staging', 'checkout-api', { kind: 'scale', desiredCount: 3 }), (e) => isAppError(e) && e.code === 'forbidden' && /read-only mode/.test(e.message));
     assert.equal(await writes(), before);
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }), null);
   });
 
   it('a restart mid-verify resumes: a new runner re-takes the expired lock with a newer fencing token and finishes', async () => {
@@ -172,7 +172,7 @@ describeTargets('lib/ops pipeline', (target) => {
     assert.equal(op.status, 'succeeded', op.error ?? '');
     const [tokenRow] = await queryRows<{ fencing_token: string }>(ctx.db, sql`select fencing_token from service_locks where service = 'checkout-api'`);
     assert.ok(Number(tokenRow!.fencing_token) > Number(before!.fencingToken), 'the lock was re-taken with a newer token');
-    assert.equal(await lockHolder(ctx.db, 'codeflow-staging', 'checkout-api'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-staging', service: 'checkout-api' }), null);
   });
 
   it('a bad image deploy trips the triggers and (policy rollback) is rolled back by a follow-up operation', async () => {

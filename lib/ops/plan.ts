@@ -18,7 +18,8 @@ import type { ServiceDeploymentRecord } from '../aws/types';
 import type { Role } from '../auth/roles';
 import { AppError, invalidField, isAppError } from '../errors';
 import { listenerPairOf, planListenerSwitch } from './bluegreen';
-import type { OpsContext } from './context';
+import { atPlace, placeIn, type OpsContext, type RowPlace } from './context';
+import { placeLabel } from '../accounts/places';
 import { pinnedImage, resolveImageDigest } from './image-digest';
 import { imagePolicyGuards, resolveImage } from './image-ref';
 import { lockHolder } from './lock';
@@ -44,10 +45,12 @@ export const shortTd = (arn: string) => nameFromArn(arn);
  * What an operation would change, read from AWS and never written: the plan the dialog shows and
  * the fingerprint execution checks. `role` (optional) adds the role guard.
  */
-export async function planOperation(ctx: OpsContext, cluster: string, serviceName: string, req: PlanRequest, opts: { role?: Role } = {}): Promise<Plan> {
+export async function planOperation(ctx: OpsContext, cluster: string, serviceName: string, req: PlanRequest, opts: { role?: Role; place?: Partial<RowPlace> } = {}): Promise<Plan> {
+  const where = placeIn(ctx, opts.place);
+  ctx = atPlace(ctx, { account: where.accountId, region: where.region });
   const [service] = await describeServices(ctx.aws, cluster, [serviceName]);
-  if (!service) throw new AppError('not_found', `Service "${serviceName}" was not found in cluster "${cluster}"`);
-  const { environment, policy } = policyFor(ctx.policy, cluster);
+  if (!service) throw new AppError('not_found', `Service "${serviceName}" was not found in cluster "${cluster}"${ctx.places && ctx.places.all.length > 1 ? ` in ${placeLabel(where)}` : ''}`);
+  const { environment, policy } = policyFor(ctx.policy, cluster, where.environment);
   const primary = service.deployments.find((d) => d.status === 'PRIMARY') ?? service.deployments[0] ?? null;
   const basis: Plan['basis'] = { taskDefinitionArn: service.taskDefinitionArn, desiredCount: service.desiredCount, primaryDeploymentId: primary?.id ?? null };
   const guards: PlanGuard[] = [];
@@ -92,12 +95,14 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
   );
   const readOnly = await getReadOnly(ctx.db);
   if (readOnly.readOnly) guards.push({ id: 'read_only', label: 'Read-only mode', status: 'blocked', detail: `Codeflow is read-only${readOnly.reason ? `: ${readOnly.reason}` : ''}` });
-  const holder = await lockHolder(ctx.db, cluster, service.name);
+  const holder = await lockHolder(ctx.db, { account: where.accountId, region: where.region, cluster, service: service.name });
   guards.push(holder ? { id: 'lock', label: 'Service lock', status: 'blocked', detail: `locked by ${holder.holder} since ${holder.since} (operation ${holder.operationId})` } : { id: 'lock', label: 'Service lock', status: 'ok', detail: 'no other operation is running on this service' });
   guards.push({ id: 'verify', label: 'Verification', status: 'ok', detail: `watched until stable (≤ ${policy.verifyDeadlineSeconds} s), then ${policy.bakeSeconds} s bake: 5xx > ${policy.thresholds.errorRatePercent} %, p95 > ${policy.thresholds.p95LatencyMs} ms, failed deployment or circuit breaker → ${policy.onTrigger}` });
 
   const plan: Omit<Plan, 'fingerprint'> = {
     kind: req.kind,
+    account: where.accountId,
+    region: where.region,
     cluster,
     service: service.name,
     environment,

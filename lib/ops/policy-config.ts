@@ -33,8 +33,10 @@ export interface EnvironmentPolicy {
 }
 
 export interface PolicyConfig {
-  /** Cluster name → environment name. */
+  /** Cluster name → environment name: the guide's defaults, then what the file and env say. */
   clusters: Record<string, string>;
+  /** The mappings the file and env gave (they win over an account's environment; the defaults do not). */
+  configuredClusters?: Record<string, string>;
   /** For clusters not listed. */
   defaultEnvironment: string;
   /** No desired count above this, whatever an environment says. */
@@ -151,7 +153,8 @@ export function parsePolicyConfig(env: Env, file: PolicyFile = {}): PolicyConfig
     if (approval !== undefined) p.approvalTimeoutSeconds = approval;
     if (onTrigger) p.onTrigger = onTrigger as TriggerAction;
   }
-  const clusters = { ...DEFAULT_POLICY.clusters, ...file.clusters, ...parseClusterMap(env.CODEFLOW_POLICY_CLUSTERS) };
+  const configuredClusters = { ...file.clusters, ...parseClusterMap(env.CODEFLOW_POLICY_CLUSTERS) };
+  const clusters = { ...DEFAULT_POLICY.clusters, ...configuredClusters };
   const defaultEnvironment = file.defaultEnvironment ?? DEFAULT_POLICY.defaultEnvironment;
   for (const [cluster, name] of [...Object.entries(clusters), ['(default)', defaultEnvironment] as const]) {
     if (!environments[name]) throw new Error(`policy: cluster ${cluster} maps to environment "${name}", which has no policy (known: ${[...names].join(', ')})`);
@@ -161,6 +164,7 @@ export function parsePolicyConfig(env: Env, file: PolicyFile = {}): PolicyConfig
   }
   return {
     clusters,
+    configuredClusters,
     defaultEnvironment,
     hardMaxDesiredCount: intEnv(env, 'CODEFLOW_POLICY_HARD_MAX_DESIRED_COUNT', 1, 5000) ?? file.hardMaxDesiredCount ?? DEFAULT_POLICY.hardMaxDesiredCount,
     environments,
@@ -169,10 +173,16 @@ export function parsePolicyConfig(env: Env, file: PolicyFile = {}): PolicyConfig
   };
 }
 
-/** Cluster name or ARN → its environment and that environment's policy. */
-export function policyFor(policy: PolicyConfig, cluster: string): { environment: string; policy: EnvironmentPolicy } {
+/**
+ * Cluster name or ARN (and the environment of its account, when the account names one) → its
+ * environment and that environment's policy. A mapping the configuration gives the cluster wins;
+ * then the account's environment (a staging account's codeflow-cluster is staging); then the
+ * guide's default names; then the default environment. An environment without a policy of its
+ * own gets production's, the strictest.
+ */
+export function policyFor(policy: PolicyConfig, cluster: string, accountEnvironment?: string): { environment: string; policy: EnvironmentPolicy } {
   const name = cluster.includes('/') ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster;
-  const environment = policy.clusters[name] ?? policy.defaultEnvironment;
+  const environment = policy.configuredClusters?.[name] ?? accountEnvironment ?? policy.clusters[name] ?? policy.defaultEnvironment;
   return { environment, policy: policy.environments[environment] ?? PRODUCTION };
 }
 

@@ -17,7 +17,7 @@ import { planOperation } from './plan';
 import { continueOperation, rollbackFromProposal, submitOperation } from './pipeline';
 import { runExecution } from './start';
 import { getOperation, loadRow } from './store';
-import { quickPolicy, testUser, useOpsSandbox } from './testing/harness';
+import { quickPolicy, testUser, useOpsSandbox, TEST_PLACE } from './testing/harness';
 import type { PlanRequest } from './types';
 
 const alice = testUser('alice');
@@ -75,12 +75,12 @@ describeTargets('lib/ops refusals carry sub-codes', (target) => {
 
     // Moved to executing by anything but an approval (and holding the lock): closed as failed, the lock freed.
     await ctx.db.update(operations).set({ status: 'executing' }).where(eq(operations.id, operation.id));
-    await acquireLock(ctx.db, { cluster: 'codeflow-cluster', service: 'codeflow-service', operationId: operation.id, holderSubject: alice.subject, holderName: alice.name, ttlSeconds: 60 });
+    await acquireLock(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service', operationId: operation.id, holderSubject: alice.subject, holderName: alice.name, ttlSeconds: 60 });
     await assert.rejects(runExecution(ctx, await loadRow(ctx.db, operation.id), actor), refusedWith('conflict', 'approval_required'));
     const closed = await getOperation(ctx.db, operation.id);
     assert.equal(closed.status, 'failed');
     assert.match(closed.error ?? '', /needs a second operator's approval/);
-    assert.equal(await lockHolder(ctx.db, 'codeflow-cluster', 'codeflow-service'), null);
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service' }), null);
     assert.equal(await writes(), before);
   });
 });

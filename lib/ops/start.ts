@@ -5,10 +5,10 @@ import { AppError, invalidField, isAppError } from '../errors';
 import { kickDelivery } from '../notify/webhook-outbox';
 import type { Actor } from './actor';
 import { ACTION_FOR_KIND } from './authorize';
-import type { OpsContext } from './context';
+import { atPlace, placeIn, type OpsContext } from './context';
 import { executeOperation } from './execute';
 import { enqueueApprovalNotice } from './approval-notice';
-import { acquireLock, releaseLock } from './lock';
+import { acquireLock, releaseLock, lockKeyOf } from './lock';
 import { auditOperation } from './op-audit';
 import { basisOfFingerprint, describeDrift, normalizeRequest, planOperation } from './plan';
 import { policyFor } from './policy-config';
@@ -17,6 +17,9 @@ import { finish, initialSteps, patchOperation, withStep, type ExecutionState, ty
 import type { Plan, PlanRequest } from './types';
 
 export interface StartInput {
+  /** The service's account (id or name) and Region; home when absent. */
+  account?: string;
+  region?: string;
   cluster: string;
   service: string;
   request: PlanRequest;
@@ -56,7 +59,9 @@ export const EXECUTION_STALE_MS = 20_000;
 
 /** Plans (once), checks the fingerprint and guards, records the operation, and (unless it needs approval) locks and executes it. */
 export async function createAndStart(ctx: OpsContext, actor: Actor, input: StartInput, opts: StartOptions = {}): Promise<OperationRow> {
-  const plan = opts.plan ?? (await planOperation(ctx, input.cluster, input.service, input.request, { role: actor.role ?? undefined }));
+  const where = placeIn(ctx, { account: input.account, region: input.region });
+  const place = { account: where.accountId, region: where.region };
+  const plan = opts.plan ?? (await planOperation(ctx, input.cluster, input.service, input.request, { role: actor.role ?? undefined, place }));
   if (!opts.plan && !opts.trustPlan && plan.fingerprint !== input.fingerprint) {
     const planned = basisOfFingerprint(input.fingerprint);
     throw new AppError('conflict', `the service changed since you planned: ${planned ? describeDrift(planned, plan.basis) : 'the plan you confirmed is not the current one'}. Review the new plan and confirm again.`, { subCode: 'stale_plan' });
@@ -66,11 +71,12 @@ export async function createAndStart(ctx: OpsContext, actor: Actor, input: Start
     if (opts.allowSame && g.id === 'same') continue;
     throw invalidField(GUARD_FIELD[g.id] ?? g.id, g.detail);
   }
-  const { policy, environment } = policyFor(ctx.policy, input.cluster);
+  const { policy, environment } = policyFor(ctx.policy, input.cluster, where.environment);
   const now = new Date();
   const needsApproval = plan.requiresApproval;
   const values: typeof operations.$inferInsert = {
     kind: input.request.kind,
+    ...place,
     cluster: input.cluster,
     service: plan.service,
     environment,
@@ -101,7 +107,7 @@ export async function createAndStart(ctx: OpsContext, actor: Actor, input: Start
   // The operation exists only if it got the lock: 20 racing requests leave one operation, 19 × 409.
   const row = await ctx.db.transaction(async (tx) => {
     const [created] = await tx.insert(operations).values(values).returning();
-    const grant = await acquireLock(tx as Db, { cluster: input.cluster, service: plan.service, operationId: created!.id, holderSubject: actor.subject, holderName: actor.name, ttlSeconds: ctx.policy.lockTtlSeconds });
+    const grant = await acquireLock(tx as Db, { ...place, cluster: input.cluster, service: plan.service, operationId: created!.id, holderSubject: actor.subject, holderName: actor.name, ttlSeconds: ctx.policy.lockTtlSeconds });
     const [locked] = await tx
       .update(operations)
       .set({ fencingToken: grant.token, steps: withStep(created!.steps, 'lock', 'done', `fencing token ${grant.token}`) })
@@ -131,7 +137,7 @@ async function assertStillAllowed(ctx: OpsContext, row: OperationRow, actor: Act
   if (!why) return now;
   await auditOperation(ctx.db, now, 'ops.execute', row, { refused: why }, 'denied', `refused at execution: ${why}`);
   await finish(ctx.db, row.id, { status: 'failed', error: `Refused at execution: ${why}. Nothing was sent to AWS; someone who holds the role must plan it again.`, steps: withStep(row.steps, 'execute', 'failed', `refused: ${why}`) });
-  await releaseLock(ctx.db, row.cluster, row.service, row.id);
+  await releaseLock(ctx.db, lockKeyOf(row), row.id);
   throw new AppError('forbidden', `Refused: ${why}. Nothing was sent to AWS; someone who holds the role must plan it again.`);
 }
 
@@ -143,7 +149,7 @@ export async function runExecution(ctx: OpsContext, row: OperationRow, actor: Ac
   if (row.status === 'awaiting_approval' || (row.plan.requiresApproval && !row.approvedBySubject)) {
     // Still waiting: it stays so. Executing without the approval its plan needs: closed, lock freed.
     const closed = await finish(ctx.db, row.id, { status: 'failed', error: "Refused at execution: its plan needs a second operator's approval and has none. Nothing was sent to AWS.", steps: withStep(row.steps, 'execute', 'failed', 'refused: not approved') }, ['executing']);
-    if (closed) await releaseLock(ctx.db, row.cluster, row.service, row.id);
+    if (closed) await releaseLock(ctx.db, lockKeyOf(row), row.id);
     throw new AppError('conflict', `Operation ${row.id} needs a second operator's approval before it runs; nothing was sent to AWS.`, { subCode: 'approval_required' });
   }
   const acting = await assertStillAllowed(ctx, row, actor);
@@ -156,10 +162,11 @@ export async function runExecution(ctx: OpsContext, row: OperationRow, actor: Ac
   }, ctx.execution?.heartbeatMs ?? EXECUTION_HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    const result = await executeOperation(ctx, { ...row, execution: { ...row.execution, startedAt } }, acting, row.fencingToken!);
+    // The write goes out with the requester's own session in a member account (its CloudTrail names them).
+    const result = await executeOperation(atPlace(ctx, row, acting.name ?? acting.subject), { ...row, execution: { ...row.execution, startedAt } }, acting, row.fencingToken!);
     clearInterval(heartbeat);
     const awsNow = await ctx.awsNow();
-    const { policy } = policyFor(ctx.policy, row.cluster);
+    const { policy } = policyFor(ctx.policy, row.cluster, placeIn(ctx, row).environment);
     const { pendingCall: _answered, ...answered } = result.execution;
     const execution: ExecutionState = {
       ...(result.outcome === 'done' ? answered : result.execution),
@@ -175,7 +182,7 @@ export async function runExecution(ctx: OpsContext, row: OperationRow, actor: Ac
     const message = isAppError(e) ? e.message : 'unexpected error while executing';
     const retryable = isAppError(e) && (e.code === 'rate_limited' || e.code === 'unavailable');
     await finish(ctx.db, row.id, { status: 'failed', error: retryable ? `${message} (nothing changed; the lock is released: try again)` : message, steps: withStep(steps, 'execute', 'failed', message) });
-    await releaseLock(ctx.db, row.cluster, row.service, row.id);
+    await releaseLock(ctx.db, lockKeyOf(row), row.id);
     if (isAppError(e) && retryable) {
       throw new AppError(e.code, `${message}. Nothing was changed and the lock on ${row.service} is released; it is safe to try again.`, { requestId: e.requestId, cause: e });
     }

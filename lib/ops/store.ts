@@ -28,6 +28,8 @@ export function toOperation(row: OperationRow): Operation {
   return {
     id: row.id,
     kind: row.kind,
+    account: row.account,
+    region: row.region,
     cluster: row.cluster,
     service: row.service,
     status: row.status,
@@ -105,6 +107,8 @@ export function isFinishedStatus(status: OperationStatus): boolean {
 }
 
 export interface ListFilter {
+  account?: string;
+  region?: string;
   cluster?: string;
   service?: string;
   status?: 'active' | 'pending' | 'finished';
@@ -113,6 +117,8 @@ export interface ListFilter {
 
 export async function listOperations(db: Db, filter: ListFilter = {}): Promise<Operation[]> {
   const where: SQL[] = [];
+  if (filter.account) where.push(eq(operations.account, filter.account));
+  if (filter.region) where.push(eq(operations.region, filter.region));
   if (filter.cluster) where.push(eq(operations.cluster, filter.cluster));
   if (filter.service) where.push(eq(operations.service, filter.service));
   if (filter.status === 'active') where.push(inArray(operations.status, [...ACTIVE_STATUSES]));

@@ -16,6 +16,9 @@ import { loadRow, patchOperation, toOperation } from './store';
 import { ACTIVE_STATUSES, type Operation, type Plan, type PlanRequest } from './types';
 
 export interface SubmitInput {
+  /** The service's account (id or name) and Region; home when absent. */
+  account?: string;
+  region?: string;
   cluster: string;
   service: string;
   request: PlanRequest;
@@ -73,8 +76,8 @@ export async function rollbackFromProposal(ctx: OpsContext, user: CurrentUser, i
     throw new AppError('conflict', `Operation ${id} still awaits a second operator's approval: nothing has run, so there is nothing to roll back; withdraw the request instead.`, { subCode: 'approval_required' });
   }
   if (!row.rollbackProposed && (ACTIVE_STATUSES as readonly string[]).includes(row.status)) throw new AppError('conflict', `Operation ${id} is still ${row.status}; cancel it first.`);
-  const plan = await planOperation(ctx, row.cluster, row.service, request, { role: user.role });
-  const result = await submitOperation(ctx, user, { cluster: row.cluster, service: row.service, request, fingerprint: plan.fingerprint, confirmName: body.confirmName, reason: body.reason }, idempotencyKey, { plan, parentOperationId: id });
+  const plan = await planOperation(ctx, row.cluster, row.service, request, { role: user.role, place: row });
+  const result = await submitOperation(ctx, user, { account: row.account, region: row.region, cluster: row.cluster, service: row.service, request, fingerprint: plan.fingerprint, confirmName: body.confirmName, reason: body.reason }, idempotencyKey, { plan, parentOperationId: id });
   if (!result.replayed) await patchOperation(ctx.db, id, { followUpOperationId: result.operation.id, rollbackProposed: false });
   return { ...result, operation: toOperation(await loadRow(ctx.db, result.operation.id)) };
 }

@@ -44,6 +44,9 @@ export interface PlanGuard {
 
 export interface Plan {
   kind: OperationKind;
+  /** The service's account id and Region (absent in plans stored before they were recorded). */
+  account?: string;
+  region?: string;
   cluster: string;
   service: string;
   environment: string; // environment from policy
@@ -93,6 +96,9 @@ export interface TriggerReading {
 export interface Operation {
   id: string;
   kind: OperationKind;
+  /** The service's account id and Region. */
+  account: string;
+  region: string;
   cluster: string;
   service: string;
   status: OperationStatus;

@@ -1,12 +1,12 @@
 import { describeServiceDeployments, describeServices, listServiceDeployments } from '../aws/ecs';
 import type { Service } from '../aws/types';
 import { isAppError } from '../errors';
-import type { OpsContext } from './context';
+import { atPlace, placeIn, type OpsContext } from './context';
 import { isListenerSwitch, listenerSwitchStep } from './bluegreen';
 import { appliedIn } from './execute';
 import { EXECUTION_STALE_MS } from './start';
 import { describeListeners } from '../aws/elbv2';
-import { acquireLock, heartbeatLock, releaseLock } from './lock';
+import { acquireLock, heartbeatLock, releaseLock, lockKeyOf } from './lock';
 import { startFollowUpRollback } from './follow-up';
 import { auditVerify, completeDanglingIntents } from './op-audit';
 import { readMetrics } from './readings';
@@ -30,8 +30,10 @@ const STEPPABLE: OperationStatus[] = ['awaiting_approval', 'executing', 'verifyi
  */
 export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation> {
   let row = await loadRow(ctx.db, id);
+  // In the service's account and Region; what verification writes (a listener stage, a rollback) goes out in the requester's session.
+  ctx = atPlace(ctx, row, row.requestedByName ?? row.requestedBySubject);
   if (!STEPPABLE.includes(row.status)) return toOperation(row);
-  const { policy } = policyFor(ctx.policy, row.cluster);
+  const { policy } = policyFor(ctx.policy, row.cluster, placeIn(ctx, row).environment);
 
   if (row.status === 'awaiting_approval') {
     if (row.approvalDeadline && row.approvalDeadline.getTime() < Date.now()) {
@@ -87,7 +89,7 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
         const why = `AWS never confirmed ${exec.pendingCall?.action ?? 'the change'} and the service does not show it; nothing was retried. Plan again.`;
         const done = await finish(ctx.db, id, { status: 'failed', error: why, steps: withStep(row.steps, 'execute', 'failed', 'outcome unknown, not applied') }, ['outcome_unknown']);
         if (done) {
-          await releaseLock(ctx.db, row.cluster, row.service, id);
+          await releaseLock(ctx.db, lockKeyOf(row), id);
           await completeDanglingIntents(ctx.db, done, 'failure', why);
         }
       }
@@ -158,7 +160,7 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
     steps = withStep(steps, 'verify', 'done', `stable, and no trigger tripped during the ${policy.bakeSeconds} s bake`);
     const done = await finish(ctx.db, id, { status: 'succeeded', triggers, rollout, execution: exec, steps });
     if (done) {
-      await releaseLock(ctx.db, row.cluster, row.service, id);
+      await releaseLock(ctx.db, lockKeyOf(row), id);
       await auditVerify(ctx.db, row, 'success', { summary: plan.summary });
     }
     return toOperation(await loadRow(ctx.db, id));
@@ -191,7 +193,7 @@ async function trip(
     ['verifying', 'paused'],
   );
   if (!done) return toOperation(await loadRow(ctx.db, row.id)); // another replica got there first
-  await releaseLock(ctx.db, row.cluster, row.service, row.id);
+  await releaseLock(ctx.db, lockKeyOf(row), row.id);
   await auditVerify(ctx.db, row, 'failure', { tripped: r.what, action });
   if (action === 'rollback') await startFollowUpRollback(ctx, done, `trigger tripped: ${r.what}`);
   return toOperation(await loadRow(ctx.db, row.id));
@@ -200,9 +202,9 @@ async function trip(
 
 /** Heartbeats the lock, or re-takes it after a restart; null (and the operation failed) when another operation holds it. */
 async function keepLock(ctx: OpsContext, row: OperationRow): Promise<number | null> {
-  if (row.fencingToken !== null && (await heartbeatLock(ctx.db, row.cluster, row.service, row.id, row.fencingToken, ctx.policy.lockTtlSeconds))) return row.fencingToken;
+  if (row.fencingToken !== null && (await heartbeatLock(ctx.db, lockKeyOf(row), row.id, row.fencingToken, ctx.policy.lockTtlSeconds))) return row.fencingToken;
   try {
-    const grant = await acquireLock(ctx.db, { cluster: row.cluster, service: row.service, operationId: row.id, holderSubject: row.requestedBySubject, holderName: row.requestedByName, ttlSeconds: ctx.policy.lockTtlSeconds });
+    const grant = await acquireLock(ctx.db, { ...lockKeyOf(row), operationId: row.id, holderSubject: row.requestedBySubject, holderName: row.requestedByName, ttlSeconds: ctx.policy.lockTtlSeconds });
     await patchOperation(ctx.db, row.id, { fencingToken: grant.token });
     return grant.token;
   } catch (e) {

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { planRequestSchema } from '@/lib/ops/contract';
 import { clusterNameSchema, serviceNameSchema } from '../params';
+import { placeQuerySchema } from '../place-params';
+
+/** The service's account (id or name) and Region; both default to home's. */
+const place = placeQuerySchema.shape;
 
 export { planRequestSchema };
 
@@ -9,6 +13,7 @@ const confirmName = z.string({ error: 'confirmName is required: type the service
 
 export const submitOperationSchema = z
   .object({
+    ...place,
     cluster: clusterNameSchema,
     service: serviceNameSchema,
     request: planRequestSchema,
@@ -26,6 +31,7 @@ export const idempotencyKeySchema = z
   .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key header must be printable ASCII without spaces');
 
 export const listOperationsSchema = z.object({
+  ...place,
   cluster: clusterNameSchema.optional(),
   service: serviceNameSchema.optional(),
   status: z.enum(['active', 'pending', 'finished']).optional(),
@@ -37,4 +43,4 @@ export const approveSchema = z.object({ reason: z.string().trim().max(500).optio
 export const rejectSchema = z.object({ reason }).strict();
 export const proposalRollbackSchema = z.object({ confirmName, reason }).strict();
 export const readOnlySchema = z.object({ readOnly: z.boolean({ error: 'readOnly must be true or false' }), reason }).strict();
-export const forceReleaseLockSchema = z.object({ cluster: clusterNameSchema, service: serviceNameSchema, reason }).strict();
+export const forceReleaseLockSchema = z.object({ ...place, cluster: clusterNameSchema, service: serviceNameSchema, reason }).strict();

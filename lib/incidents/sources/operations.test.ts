@@ -113,7 +113,7 @@ describeTargets('incidents: the operations source', (target) => {
 
   it('keeps to the window: an operation finished before it shows nothing, one running shows its request with the status now', () => {
     const base: Operation = {
-      id: '00000000-0000-4000-8000-000000000abc', kind: 'rollback', cluster: 'c', service: 's', status: 'verifying',
+      id: '00000000-0000-4000-8000-000000000abc', kind: 'rollback', account: '123456789012', region: 'us-east-1', cluster: 'c', service: 's', status: 'verifying',
       plan: { summary: 'Roll back s: s:2 → s:1', environment: 'production' } as Operation['plan'], reason: 'bad', incidentId: null,
       requestedBy: { subject: 'bob', name: null }, approvedBy: null, approvalDeadline: null,
       createdAt: '2025-04-01T10:00:00.000Z', updatedAt: '2025-04-01T10:00:00.000Z', finishedAt: null,

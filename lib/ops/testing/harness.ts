@@ -105,3 +105,6 @@ export function useOpsSandbox(target: TestTarget, opts: { maxConnections: number
     advance: (seconds) => fetch(`${url()}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) }),
   };
 }
+
+/** Where the tests' operations and locks are: without configured places, account "default" in the clients' Region. */
+export const TEST_PLACE = { account: 'default', region: 'us-east-1' } as const;

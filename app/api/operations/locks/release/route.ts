@@ -6,6 +6,7 @@ import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 import { withUser } from '@/lib/api/with-user';
 import { getDb } from '@/lib/db/client';
 import { forceReleaseLock } from '@/lib/ops/locks-admin';
+import { placeFromBody } from '@/lib/api/place-params';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,8 +14,9 @@ export const dynamic = 'force-dynamic';
 export const POST = withErrors(
   withUser(
     async (req: NextRequest, _ctx: unknown, user) => {
-      const body = await parseBody(req, forceReleaseLockSchema);
-      return json(await forceReleaseLock(await getDb(), user, body));
+      const { account: _account, region: _region, ...body } = await parseBody(req, forceReleaseLockSchema);
+      const where = placeFromBody({ account: _account, region: _region });
+      return json(await forceReleaseLock(await getDb(), user, { ...body, account: where.accountId, region: where.region }));
     },
     OPERATION_ROUTES['POST /api/operations/locks/release'],
   ),

@@ -7,6 +7,7 @@ import { opsContext } from '@/lib/api/operations/context';
 import { assertMay } from '@/lib/ops/authorize';
 import { planOperation } from '@/lib/ops/plan';
 import { withUser } from '@/lib/api/with-user';
+import { placeQuerySchema } from '@/lib/api/place-params';
 import { OPERATION_ROUTES } from '@/lib/api/operations/routes';
 
 export const dynamic = 'force-dynamic';
@@ -21,7 +22,8 @@ export const POST = withErrors(
       const request = await parseBody(req, planRequestSchema);
       const ops = await opsContext();
       await assertMay(ops.db, user, request.kind, { path: req.nextUrl.pathname, cluster, service });
-      return json({ plan: await planOperation(ops, cluster, service, request, { role: user.role }) });
+      const where = placeQuerySchema.parse({ account: req.nextUrl.searchParams.get('account') || undefined, region: req.nextUrl.searchParams.get('region') || undefined });
+      return json({ plan: await planOperation(ops, cluster, service, request, { role: user.role, place: where }) });
     },
     OPERATION_ROUTES['POST /api/services/[cluster]/[service]/plan'],
   ),
