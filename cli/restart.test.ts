@@ -193,7 +193,7 @@ describe('codeflow start across restarts', { timeout: 1_500_000 }, () => {
       const out = second.output();
       assert.match(out, /--reset deletes:/);
       assert.match(out, new RegExp(`${join(dataDir, 'db').replace(/[/\\]/g, '.')}\\s+the embedded database`));
-      assert.match(out, /world\.json\.gz\s+the sandbox's world/);
+      assert.match(out, /world\.json\.gz and worlds\/\s+the sandbox's worlds, every account and Region/);
       assert.match(out, /Sandbox world: new/);
       assert.equal(second.sandboxUrl, `http://127.0.0.1:${worldBefore.port}`, 'the port is kept');
       assert.equal(await signedIn(second, cookie), false, 'a reset signs everyone out');

@@ -14,7 +14,7 @@ import { localModeRefusal } from '../lib/auth/local-mode-rules';
 import { ROLES, type Role } from '../lib/auth/roles';
 import { userInfo } from 'node:os';
 import { resetData } from './reset';
-import { readMeta, sandboxSessionSecret, storedWorldSize } from '../sandbox/sim/persistence';
+import { primaryWorldStored, readMeta, sandboxSessionSecret } from '../sandbox/sim/persistence';
 import { sandboxAccountsConfig } from '../lib/sandbox/organization';
 import { readConfigFile } from '../lib/config';
 import { sandboxAccounts } from './sandbox-command';
@@ -268,7 +268,7 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
     progress.begin('sandbox', 'starting the sandbox');
     const meta = readMeta(dataDir);
     const sandboxPort = process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : meta.port;
-    const worldId = storedWorldSize(dataDir) > 0 ? meta.worldId : randomUUID();
+    const worldId = primaryWorldStored(dataDir) ? meta.worldId : randomUUID();
     // A kept port and a known world: the console can start while the sandbox restores its world.
     if (sandboxPort && worldId) planned = { url: `http://127.0.0.1:${sandboxPort}`, worldId };
     launchSandbox = () => startSandbox({

@@ -1,4 +1,5 @@
 import { ApiError } from '@/lib/api/fetch-json';
+import type { PlaceRef } from '@/lib/accounts/places';
 import type { FieldIssue } from '@/lib/errors';
 import { desiredCountIssue, MAX_DESIRED_COUNT } from '@/lib/ops/contract';
 import type { OperationKind, Plan, PlanRequest } from '@/lib/ops/types';
@@ -11,6 +12,8 @@ import type { OperationKind, Plan, PlanRequest } from '@/lib/ops/types';
 
 /** What the dialog needs to know about the service, read from the service page's data. */
 export interface ServiceActionContext {
+  /** The service's account and Region when not home's: plans and submissions name them. */
+  place?: PlaceRef | null;
   cluster: string;
   service: string;
   containers: { name: string; image: string; essential: boolean }[];

@@ -86,7 +86,7 @@ export function ActionDialog({
   };
 
   const plan = useMutation({
-    mutationFn: ({ body }: Sent<PlanRequest>) => planOperation(cluster, service, body),
+    mutationFn: ({ body }: Sent<PlanRequest>) => planOperation(cluster, service, body, context.place),
     // A new plan is a new payload: it needs its own key (the same key with another body is 422).
     onSuccess: (p) => dispatch({ type: 'planned', plan: p, freshKey: newIdempotencyKey() }),
     onError: (e, sent) => refused(e, sent.values),
@@ -106,7 +106,7 @@ export function ActionDialog({
     const incidentId = state.confirm.incidentId.trim();
     submit.mutate({
       body: {
-        operation: { cluster, service, request: planned!, fingerprint: p.fingerprint, confirmName: state.confirm.confirmName, reason: state.confirm.reason.trim(), ...(incidentId ? { incidentId } : {}) },
+        operation: { ...(context.place ? { account: context.place.accountId, region: context.place.region } : {}), cluster, service, request: planned!, fingerprint: p.fingerprint, confirmName: state.confirm.confirmName, reason: state.confirm.reason.trim(), ...(incidentId ? { incidentId } : {}) },
         key: state.idempotencyKey,
       },
       values: fieldValues(state),

@@ -1,5 +1,7 @@
 import { queryOptions, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { ApiError, fetchJson } from '@/lib/api/fetch-json';
+import type { PlaceRef } from '@/lib/accounts/places';
+import { placeSearch } from '@/lib/api/place-search';
 import type { Operation, OperationStatus, Plan, PlanRequest, ReadOnlySetting } from '@/lib/ops/types';
 import { isFinished } from './format';
 
@@ -35,6 +37,9 @@ export function isSettled(op: Pick<Operation, 'status' | 'finishedAt'>, now = Da
 }
 
 export interface OperationsFilter {
+  /** Account id and Region. */
+  account?: string;
+  region?: string;
   cluster?: string;
   service?: string;
   status?: 'active' | 'pending' | 'finished';
@@ -43,6 +48,8 @@ export interface OperationsFilter {
 
 export function operationsSearch(filter: OperationsFilter): string {
   const params = new URLSearchParams();
+  if (filter.account) params.set('account', filter.account);
+  if (filter.region) params.set('region', filter.region);
   if (filter.cluster) params.set('cluster', filter.cluster);
   if (filter.service) params.set('service', filter.service);
   if (filter.status) params.set('status', filter.status);
@@ -88,11 +95,14 @@ async function send<T>(path: string, method: 'POST' | 'PUT', body: unknown, head
   });
 }
 
-export function planOperation(cluster: string, service: string, request: PlanRequest): Promise<Plan> {
-  return send<{ plan: Plan }>(`${servicePath(cluster, service)}/plan`, 'POST', request).then((r) => r.plan);
+export function planOperation(cluster: string, service: string, request: PlanRequest, place?: PlaceRef | null): Promise<Plan> {
+  return send<{ plan: Plan }>(`${servicePath(cluster, service)}/plan${placeSearch(place, '?')}`, 'POST', request).then((r) => r.plan);
 }
 
 export interface SubmitOperation {
+  /** Account id and Region; home's when absent. */
+  account?: string;
+  region?: string;
   cluster: string;
   service: string;
   request: PlanRequest;

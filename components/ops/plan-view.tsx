@@ -23,6 +23,11 @@ export function PlanView({ plan }: { plan: Plan }) {
       <p data-testid="plan-summary" className="text-[13px] font-medium text-fg">
         {plan.summary}
       </p>
+      {plan.account && plan.account !== 'default' && (
+        <p data-testid="plan-place" className="-mt-2 text-[12px] text-fg-muted">
+          In account <span className="font-mono text-fg">{plan.account}</span>, {plan.region} · {plan.cluster}
+        </p>
+      )}
 
       {plan.changes.length > 0 && (
         <Section title="Changes">

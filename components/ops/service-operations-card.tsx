@@ -1,5 +1,6 @@
 'use client';
 
+import type { PlaceRef } from '@/lib/accounts/places';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import type { Operation } from '@/lib/ops/types';
@@ -14,8 +15,8 @@ import { OperationStatusBadge } from './operation-status-badge';
 const operationHref = (op: Operation) => `/operations/${op.id}`;
 
 /** The service's operations, newest first: its timeline of changes made through Codeflow. */
-export function ServiceOperationsCard({ cluster, service }: { cluster: string; service: string }) {
-  const query = useQuery(operationsQuery({ cluster, service, limit: 20 }));
+export function ServiceOperationsCard({ cluster, service, place }: { cluster: string; service: string; place?: PlaceRef | null }) {
+  const query = useQuery(operationsQuery({ ...placeFilter(place), cluster, service, limit: 20 }));
   return (
     <Card data-testid="service-operations">
       <CardHeader
@@ -53,8 +54,8 @@ export function ServiceOperationsCard({ cluster, service }: { cluster: string; s
 }
 
 /** On top of the service page while an operation runs or waits for approval: where to follow it. */
-export function ActiveOperationBanner({ cluster, service }: { cluster: string; service: string }) {
-  const query = useQuery(operationsQuery({ cluster, service, limit: 20 }));
+export function ActiveOperationBanner({ cluster, service, place }: { cluster: string; service: string; place?: PlaceRef | null }) {
+  const query = useQuery(operationsQuery({ ...placeFilter(place), cluster, service, limit: 20 }));
   // Unfinished ones, and a failed deploy whose tripped trigger proposes a rollback not yet taken.
   const active = query.data?.filter((op) => !isFinished(op.status) || op.rollbackProposed) ?? [];
   if (active.length === 0) return null;
@@ -91,4 +92,9 @@ export function ActiveOperationBanner({ cluster, service }: { cluster: string; s
       ))}
     </div>
   );
+}
+
+/** A service outside home is filtered by its account and Region too (home's rows name home). */
+function placeFilter(place: PlaceRef | null | undefined): { account?: string; region?: string } {
+  return place ? { account: place.accountId, region: place.region } : {};
 }

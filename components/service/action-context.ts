@@ -1,3 +1,4 @@
+import type { PlaceRef } from '@/lib/accounts/places';
 import type { ServiceDetail } from '@/lib/fleet/types';
 import type { ServiceActionContext } from '@/components/ops/action-dialog-state';
 
@@ -7,12 +8,13 @@ import type { ServiceActionContext } from '@/components/ops/action-dialog-state'
  * service uses ECS's native blue/green, where ECS moves the traffic itself and the server refuses
  * a switch (lib/ops/bluegreen.ts): then no target groups are offered, so neither is shown.
  */
-export function actionContextOf(detail: ServiceDetail, maxDesiredCount?: number): ServiceActionContext {
+export function actionContextOf(detail: ServiceDetail, maxDesiredCount?: number, place?: PlaceRef | null): ServiceActionContext {
   const names = new Map(detail.targetGroups.map((g) => [g.targetGroup.arn, g.targetGroup.name]));
   const listeners = detail.targetGroups.flatMap((g) => g.listeners.map((l) => l.listener));
   const pair = detail.service.deploymentStrategy === 'BLUE_GREEN' ? undefined : listeners.find((l) => l.forwards.length === 2);
   const total = pair ? pair.forwards.reduce((sum, f) => sum + f.weight, 0) : 0;
   return {
+    place: place ?? null,
     cluster: detail.cluster,
     service: detail.service.name,
     containers: (detail.taskDefinition?.containers ?? []).map((c) => ({ name: c.name, image: c.image, essential: c.essential })),

@@ -23,6 +23,7 @@ export function ServiceDetailView({
   cluster,
   service,
   place = null,
+  where,
   placeName,
   permissions,
   maxDesiredCount,
@@ -31,6 +32,8 @@ export function ServiceDetailView({
   service: string;
   /** The service's account and Region when they are not home's (every read names them). */
   place?: PlaceRef | null;
+  /** The service's account and Region, home included: its operations are filtered by them. */
+  where?: PlaceRef;
   /** "staging (210987654321) us-east-1", shown when there are several accounts or Regions. */
   placeName?: string;
   permissions: ServiceActionPermissions;
@@ -67,23 +70,15 @@ export function ServiceDetailView({
         updatedAt={query.dataUpdatedAt}
         fetching={query.isFetching}
         refreshError={query.isRefetchError ? (gone ? `${query.error.message}. It may have been deleted` : query.error.message) : null}
-        actions={<ServiceActions context={actionContextOf(detail, maxDesiredCount)} permissions={permissions} />}
+        actions={<ServiceActions context={actionContextOf(detail, maxDesiredCount, place)} permissions={permissions} />}
       />
       {placeName && (
         <p data-testid="service-place" className="text-xs text-fg-muted">
           In <span className="font-medium text-fg">{placeName}</span>
         </p>
       )}
-      {place ? (
-        <p role="note" data-testid="writes-home-only" className="rounded-md border border-border bg-surface px-4 py-2 text-sm text-fg-muted">
-          Deploys, rollbacks and scaling from Codeflow run in the home account and Region for now; this service is read through its account&apos;s read role.
-        </p>
-      ) : (
-        <>
-          <ReadOnlyBanner />
-          <ActiveOperationBanner cluster={cluster} service={service} />
-        </>
-      )}
+      <ReadOnlyBanner />
+      <ActiveOperationBanner cluster={cluster} service={service} place={where} />
       <DeploymentsCard deployments={detail.service.deployments} history={detail.deploymentHistory} historyError={detail.deploymentHistoryError ?? null} />
       <ServiceMetricsSection cluster={cluster} service={service} place={place} />
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
@@ -95,7 +90,7 @@ export function ServiceDetailView({
             crashedTotal={detail.tasks.crashedTotal}
             containers={detail.taskDefinition?.containers ?? []}
           />
-          {!place && <ServiceOperationsCard cluster={cluster} service={service} />}
+          <ServiceOperationsCard cluster={cluster} service={service} place={where} />
           <EventsCard events={detail.events} />
         </div>
         <div className="flex min-w-0 flex-col gap-4">

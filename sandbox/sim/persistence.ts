@@ -118,6 +118,11 @@ export function storedWorldSize(dataDir: string): number {
   return (existsSync(path) ? statSync(path).size : 0) + members;
 }
 
+/** Whether the primary world (the one whose id the console records) is stored: the others can outlive it. */
+export function primaryWorldStored(dataDir: string): boolean {
+  return existsSync(join(sandboxDir(dataDir), WORLD_FILE));
+}
+
 /** Deletes the stored worlds and STS state (the port is kept: the endpoint a user configured stays valid). */
 export function deleteWorld(dataDir: string): void {
   rmSync(join(sandboxDir(dataDir), WORLD_FILE), { force: true });

@@ -66,19 +66,19 @@ export default async function ServicePage({ params, searchParams }: { params: Pa
     queryClient.prefetchQuery({ ...serviceAlarmsQuery(cluster, service, place), queryFn: () => alarmsForService(cluster, service, getAlarmsContext(where)) }),
   ]);
   queryClient.setQueryData(serviceDetailQuery(cluster, service, place).queryKey, detail);
-  // Writes go through the home account's pipeline only, for now: elsewhere no action is offered (and the API has no way to name another place).
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <ServiceDetailView
         cluster={cluster}
         service={service}
         place={place}
+        where={{ accountId: where.accountId, region: where.region }}
         placeName={config.places.length > 1 ? placeLabel(where) : undefined}
         permissions={{
-          deploy: !place && can(user, 'service.deploy', cluster),
-          rollback: !place && can(user, 'service.rollback', cluster),
-          scale: !place && can(user, 'service.scale', cluster),
-          switchTraffic: !place && can(user, 'traffic.switch', cluster),
+          deploy: can(user, 'service.deploy', cluster),
+          rollback: can(user, 'service.rollback', cluster),
+          scale: can(user, 'service.scale', cluster),
+          switchTraffic: can(user, 'traffic.switch', cluster),
         }}
         maxDesiredCount={config.policy.hardMaxDesiredCount}
       />
