@@ -44,3 +44,17 @@ export async function advanceUntilStatus(page: Page, status: string | RegExp, { 
     )
     .toMatch(typeof status === 'string' ? new RegExp(`^${status}$`) : status);
 }
+
+/** Types the service name and the reason (and an incident) into the open action dialog. */
+export async function fillConfirmation(page: Page, service: string, reason: string, incident?: string) {
+  const dialog = page.getByTestId('op-dialog');
+  await dialog.getByTestId('op-confirm-name').fill(service);
+  await dialog.getByTestId('op-reason').fill(reason);
+  if (incident) await dialog.getByTestId('op-incident').fill(incident);
+}
+
+/** The id of the operation whose page the dialog opened. */
+export async function operationIdFromUrl(page: Page): Promise<string> {
+  await expect(page).toHaveURL(/\/operations\/[^/]+$/);
+  return decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+}

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { e2eEnv } from './env';
 import { advanceClock, resetSandbox, sandboxUrl } from './sandbox';
-import { advanceUntilStatus, ecs, operation, pageAs } from './operations-helpers';
+import { advanceUntilStatus, ecs, fillConfirmation, operation, operationIdFromUrl, pageAs } from './operations-helpers';
 
 const PROD = { cluster: 'codeflow-cluster', service: 'codeflow-service' };
 const STAGING = { cluster: 'codeflow-staging', service: 'codeflow-service' };
@@ -14,18 +14,6 @@ async function awsWrites(): Promise<number> {
   return Object.entries(calls)
     .filter(([op]) => /:(Update|Register|Modify|Create|Delete|Put|Set|Continue|Stop)/.test(op))
     .reduce((n, [, count]) => n + count, 0);
-}
-
-async function fillConfirmation(page: Page, service: string, reason: string, incident?: string) {
-  const dialog = page.getByTestId('op-dialog');
-  await dialog.getByTestId('op-confirm-name').fill(service);
-  await dialog.getByTestId('op-reason').fill(reason);
-  if (incident) await dialog.getByTestId('op-incident').fill(incident);
-}
-
-async function operationIdFromUrl(page: Page): Promise<string> {
-  await expect(page).toHaveURL(/\/operations\/[^/]+$/);
-  return decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 }
 
 test.beforeEach(async () => {

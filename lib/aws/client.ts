@@ -29,6 +29,8 @@ export interface AwsClientOptions {
   budget?: QuotaBudget;
   /** Whose quota the calls spend: AWS's throttle buckets are per account and Region. */
   account?: string;
+  /** Called when AWS rejects the credentials themselves (expired early, revoked): assumed-role credentials are dropped and assumed again. */
+  onCredentialsRejected?: () => void;
 }
 
 export interface StaticCredentials {
@@ -77,11 +79,18 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     region: opts.region,
     budget: opts.budget ? { quota: opts.budget, scope: { account: opts.account ?? 'default', region: opts.region } } : undefined,
   };
-  if (clients.budget) {
-    for (const c of [clients.ecs, clients.elbv2, clients.cloudwatch, clients.logs, clients.guardduty, clients.backup]) budgets.set(c, clients.budget);
+  for (const c of [clients.ecs, clients.elbv2, clients.cloudwatch, clients.logs, clients.guardduty, clients.backup]) {
+    if (clients.budget) budgets.set(c, clients.budget);
+    if (opts.onCredentialsRejected) rejections.set(c, opts.onCredentialsRejected);
   }
   return clients;
 }
+
+/** Each SDK client's "AWS rejected these credentials" hook (on globalThis for the same reason as the budgets). */
+const REJECTIONS = Symbol.for('codeflow.awsCredentialRejections');
+const rejections: WeakMap<object, () => void> = ((globalThis as { [REJECTIONS]?: WeakMap<object, () => void> })[REJECTIONS] ??= new WeakMap());
+/** AWS's answers to credentials that expired early, were revoked, or belong to a session it no longer knows. */
+const REJECTED_CREDENTIALS = /^(ExpiredToken|InvalidClientTokenId|UnrecognizedClient)/;
 
 /**
  * Each SDK client's budget, so every `send` call site is budgeted without passing it along. Kept on
@@ -132,6 +141,7 @@ export async function send<C extends object>(client: SdkClient, command: C, dead
     ended({ outcome: 'ok', requestId: metadata?.requestId });
     return output;
   } catch (e) {
+    if (REJECTED_CREDENTIALS.test((e as { name?: string })?.name ?? '')) rejections.get(client)?.();
     const error = toAppError(e, operation, { service, deadlineMs });
     if (budget && bucket && error.code === 'rate_limited') budget.quota.throttled(budget.scope, bucket);
     ended({ outcome: error.code, requestId: error.requestId, error });

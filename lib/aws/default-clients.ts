@@ -53,7 +53,8 @@ export function getAwsClients(ref?: PlaceRef): AwsClients {
   let clients = aws.byPlace.get(key);
   if (!clients) {
     const role = place.role;
-    clients = build(place, role && aws.roles.provider({ id: place.accountId, name: place.accountName }, { roleArn: role.readArn, sessionName: 'codeflow-read', externalId: role.externalId }));
+    const session = role && { roleArn: role.readArn, sessionName: 'codeflow-read', externalId: role.externalId };
+    clients = build(place, session && aws.roles.provider({ id: place.accountId, name: place.accountName }, session), session && (() => aws.roles.invalidate(session)));
     aws.byPlace.set(key, clients);
   }
   return clients;
@@ -73,7 +74,10 @@ export function getAwsWriteClients(ref: PlaceRef | undefined, person: string): A
   const key = `${placeKey(place)}|${sessionName}`;
   let clients = aws.writers.get(key);
   if (clients) aws.writers.delete(key);
-  else clients = build(place, aws.roles.provider({ id: place.accountId, name: place.accountName }, { roleArn: role.operatorArn, sessionName, externalId: role.externalId }));
+  else {
+    const session = { roleArn: role.operatorArn, sessionName, externalId: role.externalId };
+    clients = build(place, aws.roles.provider({ id: place.accountId, name: place.accountName }, session), () => aws.roles.invalidate(session));
+  }
   aws.writers.set(key, clients);
   if (aws.writers.size > MAX_WRITERS) aws.writers.delete(aws.writers.keys().next().value!);
   return clients;
@@ -84,8 +88,8 @@ export function assumeRoleCalls(): number {
   return processAws().roles.calls;
 }
 
-function build(place: Place, credentials: Parameters<typeof createAwsClients>[0]['credentials']): AwsClients {
+function build(place: Place, credentials: Parameters<typeof createAwsClients>[0]['credentials'], onCredentialsRejected?: () => void): AwsClients {
   const config = getConfig();
   const { budgetPct: _budgetPct, ...aws } = config.aws;
-  return createAwsClients({ region: place.region, endpoint: config.endpoint, ...aws, credentials, budget: processAws().budget, account: place.accountId });
+  return createAwsClients({ region: place.region, endpoint: config.endpoint, ...aws, credentials, budget: processAws().budget, account: place.accountId, onCredentialsRejected });
 }

@@ -11,6 +11,9 @@ export interface RoleCredentialsOptions {
   now?: () => number;
 }
 
+/** The SDK refreshes identities this close to their expiry (@smithy/core's isIdentityExpired). */
+const SDK_REFRESH_WINDOW_MS = 300_000;
+
 interface Entry {
   credentials?: TemporaryCredentials;
   pending?: Promise<TemporaryCredentials>;
@@ -41,9 +44,23 @@ export class RoleCredentials {
     this.now = opts.now ?? Date.now;
   }
 
-  /** A credential provider for the SDK's `credentials` option. */
+  /**
+   * A credential provider for the SDK's `credentials` option. The SDK keeps what a provider gave
+   * until five minutes before its expiry; the expiry it is told here is always within that window,
+   * so it asks again on every call — answered from this cache — and credentials this cache drops
+   * (`invalidate`, after AWS said they expired early or were revoked) are replaced at the next call.
+   */
   provider(account: { id: string; name: string }, input: AssumeRoleInput): () => Promise<TemporaryCredentials> {
-    return () => this.get(account, input);
+    return async () => {
+      const credentials = await this.get(account, input);
+      return { ...credentials, expiration: new Date(Math.min(credentials.expiration.getTime(), this.now() + SDK_REFRESH_WINDOW_MS - 1000)) };
+    };
+  }
+
+  /** Forgets a role session's credentials: the next call assumes the role again. */
+  invalidate(input: Pick<AssumeRoleInput, 'roleArn' | 'sessionName'>): void {
+    const entry = this.entries.get(`${input.roleArn}|${input.sessionName}`);
+    if (entry) entry.credentials = undefined;
   }
 
   async get(account: { id: string; name: string }, input: AssumeRoleInput): Promise<TemporaryCredentials> {

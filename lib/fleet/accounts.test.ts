@@ -127,6 +127,23 @@ describe('the fleet across accounts and Regions', () => {
     }
   });
 
+  it('credentials AWS rejects before their expiry (revoked, expired early) are assumed again at the next call', async () => {
+    const { getAwsClients } = await import('../aws/default-clients');
+    const { listClusterArns } = await import('../aws/ecs');
+    const clients = getAwsClients({ accountId: STAGING, region: 'us-east-1' });
+    const list = async () => {
+      const arns: string[] = [];
+      for await (const arn of listClusterArns(clients)) arns.push(arn);
+      return arns;
+    };
+    assert.deepEqual(await list(), [`arn:aws:ecs:us-east-1:${STAGING}:cluster/codeflow-cluster`]);
+    const calls = modules.assumeRoleCalls();
+    await admin('POST', '/_sandbox/sts/expire', {});
+    await assert.rejects(list(), /refused/);
+    assert.deepEqual(await list(), [`arn:aws:ecs:us-east-1:${STAGING}:cluster/codeflow-cluster`], 'the next call assumes the role again');
+    assert.equal(modules.assumeRoleCalls(), calls + 1);
+  });
+
   it('writes in a member account go through its operator role, the person in the session name', async () => {
     const before = running.organization!.world(STAGING, 'us-east-1');
     assert.ok(before);

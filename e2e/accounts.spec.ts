@@ -1,0 +1,196 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { e2eEnv } from './env';
+import { fillConfirmation, operationIdFromUrl } from './operations-helpers';
+import { signInAs, type DemoRole } from './sign-in';
+import { freePort } from '../lib/aws/testing/moto';
+
+/*
+ * `codeflow start` as a user runs it, with the sandbox playing the organisation: production
+ * (us-east-1 and the DR Region us-west-2), staging reached through its roles, and a security
+ * account. Its own console on its own ports and data directory (the suite's console plays one
+ * account); the build the suite made is reused, so this costs one start.
+ */
+const PRODUCTION = '123456789012';
+const STAGING = '210987654321';
+const SECURITY = '555555555555';
+
+test.describe.configure({ mode: 'serial' });
+
+test.describe('every account and Region in one console', () => {
+  let server: ChildProcess;
+  let base: string;
+  let sandbox: string;
+  let output = '';
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    const [port, sandboxPort] = [await freePort(), await freePort()];
+    base = `http://127.0.0.1:${port}`;
+    sandbox = `http://127.0.0.1:${sandboxPort}`;
+    const { DATABASE_URL: _shared, ...env } = e2eEnv.serverEnv;
+    server = spawn(process.execPath, ['cli/codeflow.mjs', 'start'], {
+      env: {
+        ...process.env,
+        ...env,
+        PORT: String(port),
+        SANDBOX_PORT: String(sandboxPort),
+        CODEFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'codeflow-e2e-accounts-')),
+        CODEFLOW_SANDBOX_ACCOUNTS: 'organization',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    await expect.poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: 150_000, message: 'the organisation console did not start' }).toBe(200);
+    // Every world frozen at the same moment: the rollouts below move only when the clock is advanced.
+    await admin('POST', '/_sandbox/reset', { seed: 42, speed: 0 });
+  });
+
+  test.afterAll(async () => {
+    server?.kill('SIGTERM');
+  });
+
+  async function admin(method: string, path: string, body?: unknown) {
+    const res = await fetch(`${sandbox}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<any>;
+  }
+
+  async function pageAs(browser: Browser, role: DemoRole, path = '/'): Promise<Page> {
+    const page = await (await browser.newContext({ baseURL: base })).newPage();
+    await signInAs(page, role, path);
+    return page;
+  }
+
+  /** The sandbox's clock moves on until the operation on screen reaches `status` (rollouts and bake run on AWS time). */
+  async function advanceUntil(page: Page, status: RegExp) {
+    await expect
+      .poll(
+        async () => {
+          const now = await page.getByTestId('operation').getAttribute('data-status');
+          if (now && status.test(now)) return now;
+          await admin('POST', '/_sandbox/clock/advance', { seconds: 20 });
+          return now;
+        },
+        { timeout: 120_000, intervals: [1_000] },
+      )
+      .toMatch(status);
+  }
+
+  test('the overview shows every account and Region, with filters kept in the URL', async ({ browser }) => {
+    const page = await pageAs(browser, 'viewer');
+    const summary = page.getByTestId('place-summary');
+    await expect(summary.getByTestId('account-summary')).toHaveCount(3);
+    await expect(summary.locator(`[data-testid="place-status"][data-account="${PRODUCTION}"]`)).toHaveCount(2);
+    // The same cluster and service in three places, each row saying where.
+    const rows = page.locator('[data-testid="service-row"][data-service="codeflow-service"][data-cluster="codeflow-cluster"]');
+    await expect(rows).toHaveCount(3);
+    await expect(page.locator(`[data-testid="service-row"][data-account="${STAGING}"]`).first()).toContainText('staging · us-east-1');
+
+    await page.getByTestId('filter-account').selectOption(STAGING);
+    await expect(page).toHaveURL(new RegExp(`account=${STAGING}`));
+    await expect(page.locator('[data-testid="service-row"]')).toHaveCount(3);
+    await expect(page.locator(`[data-testid="service-row"]:not([data-account="${STAGING}"])`)).toHaveCount(0);
+    // The URL reproduces the view.
+    await page.goto(`/?account=${PRODUCTION}&region=us-west-2`);
+    await expect(page.getByTestId('filter-region')).toHaveValue('us-west-2');
+    await expect(page.locator('[data-testid="service-row"]')).toHaveCount(2);
+    // A row opens its own account's service.
+    await page.locator('[data-testid="service-row"][data-service="codeflow-service"]').getByRole('link').click();
+    await expect(page).toHaveURL(new RegExp(`/services/codeflow-cluster/codeflow-service\\?account=${PRODUCTION}&region=us-west-2`));
+    await expect(page.getByTestId('service-place')).toContainText(`production (${PRODUCTION}) us-west-2`);
+    await page.context().close();
+  });
+
+  test('an account whose role refuses is shown as such while the others stay live', async ({ browser }) => {
+    await admin('PUT', `/_sandbox/accounts/${SECURITY}/trust`, { deny: true });
+    // Credentials already issued serve until they expire (as in AWS); the refusal shows at the next
+    // AssumeRole, which the sandbox forces by expiring what it issued.
+    await admin('POST', '/_sandbox/sts/expire', {});
+    try {
+      const page = await pageAs(browser, 'viewer');
+      const security = page.locator(`[data-testid="place-status"][data-account="${SECURITY}"]`);
+      await expect(security).toHaveAttribute('data-error', 'true', { timeout: 90_000 });
+      await expect(security.getByTestId('place-error')).toContainText(/AccessDenied on sts:AssumeRole .*CodeflowReadOnly/);
+      // Production and staging still answer, and keep updating.
+      await expect(page.locator(`[data-testid="service-row"][data-account="${STAGING}"]`)).toHaveCount(3);
+      await expect(page.locator(`[data-testid="place-status"][data-account="${PRODUCTION}"][data-error]`)).toHaveCount(0);
+      await page.context().close();
+    } finally {
+      await admin('PUT', `/_sandbox/accounts/${SECURITY}/trust`, { deny: false });
+    }
+  });
+
+  test('an operator deploys and rolls back in the staging account without approval, and scales in the DR Region', async ({ browser }) => {
+    const page = await pageAs(browser, 'operator', `/services/codeflow-cluster/codeflow-service?account=${STAGING}&region=us-east-1`);
+    await page.getByTestId('action-deploy').click();
+    const dialog = page.getByTestId('op-dialog');
+    await dialog.getByTestId('op-image-input').fill('v1.5.0-rc.3');
+    await dialog.getByTestId('op-plan-button').click();
+    await expect(dialog.getByTestId('plan-place')).toContainText(`${STAGING}, us-east-1`);
+    await expect(dialog.getByTestId('plan')).toHaveAttribute('data-requires-approval', 'false');
+    await fillConfirmation(page, 'codeflow-service', 'e2e: rc.3 to staging');
+    await dialog.getByTestId('op-submit').click();
+    const deployId = await operationIdFromUrl(page);
+    await advanceUntil(page, /^succeeded$/);
+
+    // It ran in the staging account, not in production's codeflow-service of the same name.
+    const op = await (await page.request.get(`/api/operations/${deployId}`)).json();
+    expect([op.operation.account, op.operation.region]).toEqual([STAGING, 'us-east-1']);
+    const staging = await admin('GET', `/_sandbox/state?account=${STAGING}&region=us-east-1`);
+    expect(JSON.stringify(staging)).toBeTruthy();
+    const prodCalls = await admin('GET', '/_sandbox/accounts');
+    expect(prodCalls.accounts.map((a: { id: string }) => a.id)).toContain(STAGING);
+
+    // Roll it back, again in staging.
+    await page.goto(`/services/codeflow-cluster/codeflow-service?account=${STAGING}&region=us-east-1`);
+    await page.getByTestId('action-rollback').click();
+    const rollback = page.getByTestId('op-dialog');
+    await expect(rollback.getByTestId('plan')).toBeVisible();
+    await expect(rollback.getByTestId('plan-place')).toContainText(STAGING);
+    await fillConfirmation(page, 'codeflow-service', 'e2e: back to rc.2');
+    await rollback.getByTestId('op-submit').click();
+    await operationIdFromUrl(page);
+    await advanceUntil(page, /^(succeeded|failed)$/);
+    await expect(page.locator('[data-testid="op-step"][data-step="execute"]')).toHaveAttribute('data-status', 'done');
+
+    // Scale the production DR Region's standby from 1 to 2.
+    await page.goto(`/services/codeflow-cluster/codeflow-worker?account=${PRODUCTION}&region=us-west-2`);
+    await page.getByTestId('action-scale').click();
+    const scale = page.getByTestId('op-dialog');
+    await scale.getByTestId('op-count-input').fill('2');
+    await scale.getByTestId('op-plan-button').click();
+    await expect(scale.getByTestId('plan-place')).toContainText(`${PRODUCTION}, us-west-2`);
+    await fillConfirmation(page, 'codeflow-worker', 'e2e: warm the DR standby');
+    await scale.getByTestId('op-submit').click();
+    await operationIdFromUrl(page);
+    await advanceUntil(page, /^succeeded$/);
+    await page.context().close();
+  });
+
+  test('a production deploy in the DR Region waits for a second operator', async ({ browser }) => {
+    const page = await pageAs(browser, 'operator', `/services/codeflow-cluster/codeflow-service?account=${PRODUCTION}&region=us-west-2`);
+    await page.getByTestId('action-deploy').click();
+    const dialog = page.getByTestId('op-dialog');
+    await dialog.getByTestId('op-image-input').fill('v1.4.3');
+    await dialog.getByTestId('op-plan-button').click();
+    await expect(dialog.getByTestId('plan')).toHaveAttribute('data-requires-approval', 'true');
+    await fillConfirmation(page, 'codeflow-service', 'e2e: DR to v1.4.3');
+    await dialog.getByTestId('op-submit').click();
+    const id = await operationIdFromUrl(page);
+    await expect(page.getByTestId('operation')).toHaveAttribute('data-status', 'awaiting_approval');
+
+    const approver = await pageAs(browser, 'admin', '/operations');
+    await approver.locator(`[data-testid="pending-row"][data-operation-id="${id}"]`).getByTestId('pending-approve').click();
+    await approver.goto(`/operations/${id}`);
+    await advanceUntil(approver, /^succeeded$/);
+    const op = await (await approver.request.get(`/api/operations/${id}`)).json();
+    expect([op.operation.account, op.operation.region]).toEqual([PRODUCTION, 'us-west-2']);
+    await approver.context().close();
+    await page.context().close();
+  });
+});
