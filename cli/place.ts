@@ -14,8 +14,8 @@ export interface PlaceChoice {
 const ACCOUNT = /^[\w .-]{1,64}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-export const placeOptionsUsage = `--account <id | name>  the AWS account (default: CODEFLOW_ACCOUNT, else the server's home)
-    --region <region>      the AWS Region, e.g. us-west-2 (default: CODEFLOW_REGION, else home's)`;
+export const placeOptionsUsage = `--account <id | name> the AWS account (default: CODEFLOW_ACCOUNT, else the server's home)
+    --region <region>     the AWS Region, e.g. us-west-2 (default: CODEFLOW_REGION, else home's)`;
 
 /** Checked before any request: a bad value is a usage error naming the flag or variable that set it. */
 export function placeChoiceOf(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): PlaceChoice {
