@@ -2,15 +2,21 @@ import type { LogEvent } from '../lib/aws/logs-types';
 import type { FleetOverview, ServiceDetail } from '../lib/fleet/types';
 import type { ParsedArgs } from './args';
 import { intFlag, UsageError } from './args';
+import { inPlace, placeChoiceOf, placeName, placeOptionsUsage, placesOf, type PlaceChoice } from './place';
 import type { ApiClient } from './remote/api-client';
 import { CliError, EXIT } from './remote/exit-codes';
 import { remoteContext } from './remote-command';
+import { firstRead } from './status-command';
 
 export const logsUsage = `codeflow logs <service | cluster/service | /log/group> [--follow] [--filter <pattern>] [--since 10m] [--limit 200] [--json]
   A service's log lines (from its task definition's log group), oldest first. --follow keeps
   printing new lines as they arrive (like \`aws logs tail --follow\`) until Ctrl-C. --filter takes a
   CloudWatch filter pattern (ERROR, "quoted phrase", -exclude, { $.level = "error" }). --json prints
-  one JSON object per line.`;
+  one JSON object per line. A service is looked up in the fleet; when it runs in several accounts or
+  Regions, name one:
+    ${placeOptionsUsage}
+  The console reads log groups in its home account and Region only (a /log/group too), so a service
+  elsewhere is refused.`;
 
 interface LogPage {
   events: LogEvent[];
@@ -27,8 +33,9 @@ export async function runLogsCommand(args: ParsedArgs): Promise<void> {
   const sinceMs = parseDuration(args.flags.since, 10 * 60_000);
   const limit = intFlag(args, 'limit', 200)!;
   if (limit < 1 || limit > 10_000) throw new UsageError('--limit must be between 1 and 10000');
+  const choice = placeChoiceOf(args);
   const { api, out } = remoteContext(args);
-  const group = await resolveLogGroup(api, target);
+  const group = await resolveLogGroup(api, target, choice);
 
   const print = (e: LogEvent) => {
     if (out.json) return out.print(JSON.stringify({ group, ...e }));
@@ -63,24 +70,29 @@ export async function runLogsCommand(args: ParsedArgs): Promise<void> {
   }
 }
 
-async function resolveLogGroup(api: ApiClient, target: string): Promise<string> {
+async function resolveLogGroup(api: ApiClient, target: string, choice: PlaceChoice): Promise<string> {
   if (target.startsWith('/')) return target;
-  let cluster: string;
-  let service: string;
-  if (target.includes('/')) {
-    [cluster, service] = target.split('/', 2) as [string, string];
-  } else {
-    const fleet = await api.get<FleetOverview>('/api/fleet');
-    const matches = fleet.services.filter((s) => s.name === target);
-    if (matches.length === 0) throw new CliError(`no service named "${target}" (try \`codeflow status\`)`, EXIT.usage);
-    if (matches.length > 1) throw new CliError(`"${target}" runs in several clusters; name one: ${matches.map((s) => `${s.cluster}/${s.name}`).join(', ')}`, EXIT.usage);
-    cluster = matches[0]!.cluster;
-    service = target;
+  const [cluster, name] = target.includes('/') ? (target.split('/', 2) as [string, string]) : [undefined, target];
+  const fleet = await firstRead(() => api.get<FleetOverview>('/api/fleet'));
+  const places = placesOf(fleet);
+  const named = choice.account || choice.region ? ` in ${[choice.account && `account ${choice.account}`, choice.region].filter(Boolean).join(', ')}` : '';
+  const matches = fleet.services.filter((s) => s.name === name && (!cluster || s.cluster === cluster) && inPlace(choice, s, places));
+  if (matches.length === 0) throw new CliError(`no service ${cluster ? `${cluster}/` : 'named '}"${name}"${named} (try \`codeflow status\`)`, EXIT.usage);
+  const where = [...new Set(matches.map((s) => placeName(s, places)))];
+  if (where.length > 1) {
+    throw new CliError(`"${target}" runs in several accounts/Regions; name one with --account/--region: ${matches.map((s) => `${placeName(s, places)} ${s.cluster}/${s.name}`).join(', ')}`, EXIT.usage);
   }
-  const detail = await api.get<ServiceDetail>(`/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`);
+  if (matches.length > 1) throw new CliError(`"${target}" runs in several clusters; name one: ${matches.map((s) => `${s.cluster}/${s.name}`).join(', ')}`, EXIT.usage);
+  const found = matches[0]!;
+  // The log API reads the console's home account and Region (the first place), so elsewhere it would read another group.
+  const home = fleet.places?.[0];
+  if (home && (found.account !== home.account || found.region !== home.region)) {
+    throw new CliError(`${found.cluster}/${found.name} runs in ${placeName(found, places)}; the console reads logs only in its home, ${placeName(home, places)}`);
+  }
+  const detail = await api.get<ServiceDetail>(`/api/services/${encodeURIComponent(found.cluster)}/${encodeURIComponent(found.name)}`, { account: found.account, region: found.region });
   const containers = detail.taskDefinition?.containers ?? [];
   const group = (containers.find((c) => c.essential && c.logGroup) ?? containers.find((c) => c.logGroup))?.logGroup;
-  if (!group) throw new CliError(`${cluster}/${service} does not log to CloudWatch Logs (no awslogs-group in its task definition)`);
+  if (!group) throw new CliError(`${found.cluster}/${found.name} does not log to CloudWatch Logs (no awslogs-group in its task definition)`);
   return group;
 }
 

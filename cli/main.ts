@@ -45,6 +45,8 @@ ${Object.entries(COMMANDS)
 
 Commands that talk to a server use the token from \`codeflow login\`, or CODEFLOW_URL and
 CODEFLOW_TOKEN from the environment; --url picks one of several stored servers. Reads take --json.
+Commands that name a service or read the fleet take --account and --region (CODEFLOW_ACCOUNT,
+CODEFLOW_REGION), else the server's home account and Region.
 
 Exit codes: 0 ok, 1 failure, 2 usage (bad arguments or input the server rejected),
 3 refused (role, policy, lock or read-only mode), 4 waiting for approval.`;

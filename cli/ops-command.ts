@@ -3,6 +3,7 @@ import type { Operation, OperationKind, Plan, PlanRequest } from '../lib/ops/typ
 import type { ParsedArgs } from './args';
 import { intFlag, UsageError } from './args';
 import type { Output } from './output';
+import { placeChoiceOf, placeOptionsUsage, placeQueryString, type PlaceChoice } from './place';
 import { ask } from './prompt';
 import type { ApiClient } from './remote/api-client';
 import { CliError, EXIT } from './remote/exit-codes';
@@ -19,6 +20,7 @@ codeflow restart  <cluster>/<service>
     --incident <id>       link the operation to an incident
     --no-wait             return once accepted instead of following the rollout
     --json                print the plan / final operation as JSON
+    ${placeOptionsUsage}
   The server plans, checks your role and the environment's policy, takes the service's lock and
   audits every step, exactly as in the browser. Exit 0 when it succeeded, 1 when it failed or was
   rolled back, 3 when refused (role, policy, lock, read-only), 4 when it waits for another
@@ -42,6 +44,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   reason: '--reason',
   confirmName: '--confirm',
   incidentId: '--incident',
+  account: '--account',
+  region: '--region',
 };
 
 /**
@@ -71,25 +75,29 @@ export function inCliTerms(e: unknown): unknown {
 async function runOps(kind: OperationKind, args: ParsedArgs): Promise<void> {
   const { cluster, service } = serviceRef(args.positionals[1], kind);
   const request = planRequest(kind, args);
+  const choice = placeChoiceOf(args);
   const { api, out } = remoteContext(args);
   const base = `/api/services/${encodeURIComponent(cluster)}/${encodeURIComponent(service)}`;
-  const { plan } = await api.post<{ plan: Plan }>(`${base}/plan`, request);
+  const { plan } = await api.post<{ plan: Plan }>(`${base}/plan${placeQueryString(choice)}`, request);
+  const where = whereOf(choice, plan);
 
   if (args.flags['dry-run'] === true) {
     if (out.json) return out.printJson(plan);
-    printPlan(out, plan);
+    printPlan(out, plan, where);
     if (plan.blocked) throw new CliError('the plan is blocked by a guard (see above)', EXIT.refused);
     return;
   }
-  if (!out.json) printPlan(out, plan);
+  if (!out.json) printPlan(out, plan, where);
   if (plan.blocked) throw new CliError('the plan is blocked by a guard (see above); nothing was changed', EXIT.refused);
 
   const reason = await reasonOf(args);
-  const confirmName = await confirmationOf(args, service);
+  const confirmName = await confirmationOf(args, service, where);
   const incidentId = typeof args.flags.incident === 'string' ? args.flags.incident : undefined;
+  // The place the plan was made in, as ids, so the submission cannot land anywhere else.
+  const place = plan.account && plan.region ? { account: plan.account, region: plan.region } : choice;
   const { operation } = await api.post<{ operation: Operation }>(
     '/api/operations',
-    { cluster, service, request, fingerprint: plan.fingerprint, confirmName, reason, incidentId },
+    { cluster, service, ...place, request, fingerprint: plan.fingerprint, confirmName, reason, incidentId },
     { idempotencyKey: randomUUID() },
   );
   const link = `${api.server.url}/operations/${operation.id}`;
@@ -107,9 +115,9 @@ async function runOps(kind: OperationKind, args: ParsedArgs): Promise<void> {
   const final = await follow(api, out, operation);
   if (out.json) out.printJson(final);
   if (final.status !== 'succeeded') {
-    throw new CliError(`${final.kind} of ${cluster}/${service} ended ${final.status}${final.error ? `: ${final.error}` : ''}`, EXIT.failure);
+    throw new CliError(`${final.kind} of ${cluster}/${service}${where} ended ${final.status}${final.error ? `: ${final.error}` : ''}`, EXIT.failure);
   }
-  if (!out.json) out.print(out.paint('green', `${final.kind} of ${cluster}/${service} succeeded`));
+  if (!out.json) out.print(out.paint('green', `${final.kind} of ${cluster}/${service}${where} succeeded`));
 }
 
 function serviceRef(ref: string | undefined, kind: string): { cluster: string; service: string } {
@@ -149,20 +157,31 @@ async function reasonOf(args: ParsedArgs): Promise<string> {
   return asked.trim();
 }
 
-async function confirmationOf(args: ParsedArgs, service: string): Promise<string> {
+/**
+ * " in account 210987654321 (staging), us-east-1": where the plan runs, said when the command named a
+ * place (flag or environment); without one it is the server's home and goes unsaid.
+ */
+function whereOf(choice: PlaceChoice, plan: Plan): string {
+  if (!choice.account && !choice.region) return '';
+  const account = plan.account ?? choice.account;
+  const region = plan.region ?? choice.region;
+  return ` in account ${account}${choice.account && choice.account !== account ? ` (${choice.account})` : ''}${region ? `, ${region}` : ''}`;
+}
+
+async function confirmationOf(args: ParsedArgs, service: string, where: string): Promise<string> {
   if (args.flags.yes === true) {
     const confirm = args.flags.confirm;
     if (confirm !== service) throw new UsageError(`with --yes, pass --confirm ${service} (the exact service name) as the typed confirmation`);
     return confirm;
   }
-  const typed = await ask(`Type the service name (${service}) to confirm: `);
+  const typed = await ask(`Type the service name (${service}) to confirm${where}: `);
   if (typed === null) throw new UsageError(`not at a terminal: pass --yes --confirm ${service} to confirm`);
   if (typed.trim() !== service) throw new CliError('the typed name does not match; nothing was changed', EXIT.usage);
   return typed.trim();
 }
 
-function printPlan(out: Output, plan: Plan): void {
-  out.print(out.paint('bold', plan.summary) + out.paint('dim', `  [${plan.environment}]`));
+function printPlan(out: Output, plan: Plan, where: string): void {
+  out.print(out.paint('bold', plan.summary + where) + out.paint('dim', `  [${plan.environment}]`));
   for (const c of plan.changes) out.print(`  ${c.label}: ${c.from ?? '—'} → ${c.to ?? '—'}`);
   for (const d of plan.imageDiff) out.print(`  image (${d.container}): ${d.from} → ${d.to}`);
   if (plan.image) out.print(`  digest (${plan.image.container}): ${plan.image.digest ?? `none — ${plan.image.detail}`}; registered as ${plan.image.deployed}`);
