@@ -14,11 +14,12 @@
  *      where each cluster's refresh schedule stood (up to one TTL, and the budget stretches a refresh),
  *      which no other account moves; so the figure compared is the delivery lag — from the sandbox
  *      answering the place's last DescribeServices for a cluster to the subscriber holding that
- *      cluster's change — the part another account could delay. The time from the change is printed too;
+ *      cluster's change — the part another account could delay. The time from the change is printed too.
+ *      Both servers are measured warm (WARM_S after start), so first-minute reads weigh on neither;
  *   4. the overview at 200 viewers: polling /api/fleet with the ETag at the console's cadence, and
  *      subscribed to /api/fleet/events (latency: the first event).
  *
- *   npm run bench:accounts   (VIEWERS=200  DURATION_S=6  ROUNDS=3  CODEFLOW_AWS_BUDGET_PCT=25  SLOW_AWS_MS=10000)
+ *   npm run bench:accounts   (VIEWERS=200  DURATION_S=6  ROUNDS=5  WARM_S=75  CODEFLOW_AWS_BUDGET_PCT=25  SLOW_AWS_MS=10000)
  *
  * Figures from a shared 2-core machine vary; the README quotes a run and says when.
  */
@@ -41,7 +42,9 @@ const nextBin = join(dirname(createRequire(import.meta.url).resolve('next/packag
 const SERVICES_PER_PLACE = Number(process.env.FLEET_SIZE ?? 200);
 const VIEWERS = Number(process.env.VIEWERS ?? 200);
 const DURATION_MS = Number(process.env.DURATION_S ?? 6) * 1000;
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+/** Isolation rounds start this long after a server starts: past its first reads (task definitions, the first minute of telemetry), which are no other account's doing. */
+const WARM_MS = Number(process.env.WARM_S ?? 75) * 1000;
 const BUDGET_PCT = Number(process.env.CODEFLOW_AWS_BUDGET_PCT ?? 25);
 const SLOW_AWS_MS = Number(process.env.SLOW_AWS_MS ?? 10_000);
 const TTL_MS = 5000;
@@ -300,7 +303,7 @@ async function main() {
       if (readAt.size === ready.size && refusing) break;
       await sleep(100);
     }
-    return { server, client, base, watcher, readAt, credentials };
+    return { server, client, base, watcher, readAt, credentials, started };
   }
 
   let server: ChildProcess | undefined;
@@ -355,6 +358,7 @@ async function main() {
     // 3. Isolation: baseline, then one member account answering in 10 s.
     console.log(`\n## 3. Isolation: ${TROUBLED.name} (${TROUBLED.id}, both Regions) slow or refusing; the other ${others.size} places measured; ms; lag = sandbox answered the cluster's last DescribeServices → subscriber holds its change`);
     console.log('case                               | lag median | lag max  | since change p50 | since change max | ');
+    await sleep(first.started + WARM_MS - performance.now());
     const baseline = await isolation(running, tap, watcher, others, 'baseline', 1);
     printIsolation('baseline', baseline, baseline, others);
     for (const region of REGIONS) await admin(`faults?account=${TROUBLED.id}&region=${region}`, 'PUT', { rules: [{ latencyMs: SLOW_AWS_MS }] });
@@ -403,6 +407,7 @@ async function main() {
     console.log(
       `\nrestarted with ${TROUBLED.name}'s role refusing: the other places read in ${(maxOf([...second.readAt.values()]) / 1000).toFixed(1)} s (first server, every account answering: ${(maxOf([...first.readAt.values()]) / 1000).toFixed(1)} s); ${TROUBLED.name} reported as: ${second.watcher.places?.find((p) => p.account === TROUBLED.id)?.error ?? '(no error shown)'}`,
     );
+    await sleep(second.started + WARM_MS - performance.now());
     const denied = await isolation(running, tap, second.watcher, others, 'trust denied', 1);
     const deniedExtra = printIsolation(`${TROUBLED.name}: AssumeRole denied`, baseline, denied, others);
     const phase2S = (performance.now() - phase2Start) / 1000;
