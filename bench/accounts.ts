@@ -308,6 +308,8 @@ async function main() {
     const client = benchClient(`Bearer ${credentials.token}`);
     const started = performance.now();
     const server = spawnConsole(root, port, dataDir, serverEnv);
+    // Its stdout (the JSON log) is not kept: say at least how it ended when nobody asked it to.
+    server.on('exit', (code, signal) => signal !== 'SIGTERM' && console.error(`the console server exited: code ${code}, signal ${signal}`));
     const base = `http://127.0.0.1:${port}`;
     await waitForServer(client, `${base}/api/fleet`);
     const watcher = new FleetWatcher();
