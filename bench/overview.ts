@@ -12,21 +12,16 @@
  *
  * Figures from a shared 2-core machine vary; the README quotes a run and says when.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { request, Agent, type IncomingMessage } from 'node:http';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { buildIfNeeded, STANDALONE_DIR } from '../cli/build';
-import { seedPerson } from '../lib/auth/testing/seed-person';
-import { openDb } from '../lib/db/client';
-import { migrateUp } from '../lib/db/migrate';
+import { buildIfNeeded } from '../cli/build';
 import { THROTTLE_BUCKETS } from '../lib/aws/throttle-buckets';
 import { startSandbox } from '../sandbox/server';
 import { freePort } from '../lib/aws/testing/moto';
+import { benchClient, errorsOf, ms, rssMb, sleep, spawnConsole, viewerCredentials, type LoadResult } from './harness';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nextBin = join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist', 'bin', 'next');
@@ -38,138 +33,6 @@ const SLOW_AWS_MS = Number(process.env.SLOW_AWS_MS ?? 10_000);
 const TTL_MS = 5000;
 const CONSOLE_POLL_MS = 5000;
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
-const SESSION_SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
-let authorization = '';
-
-/**
- * A viewer in a fresh embedded database, made before the server opens (and locks) it: an API token
- * for the API, and a signed-in session (a server-side session record and its cookie) for pages.
- */
-async function viewerCredentials(dataDir: string): Promise<{ token: string; sessionCookie: string }> {
-  const handle = await openDb({ dataDir });
-  try {
-    await migrateUp(handle.db);
-    const { token, sessionCookie } = await seedPerson(handle.db, { issuer: 'https://bench.invalid', subject: 'bench-viewer', name: 'Bench Viewer', role: 'viewer', tokenName: 'bench', sessionSecret: SESSION_SECRET });
-    return { token, sessionCookie: sessionCookie! };
-  } finally {
-    await handle.close();
-  }
-}
-
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; ms: number; body: string; etag?: string }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    request(url, { agent, headers: { authorization, ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body, etag: res.headers.etag }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-interface LoadResult {
-  latencies: number[];
-  ok: number;
-  notModified: number;
-  errors: number;
-  /** What the errors were: HTTP statuses, or "network". */
-  errorKinds: Record<string, number>;
-}
-
-const ms = (r: LoadResult, p: number) => (r.latencies.length ? `${percentile(r.latencies, p).toFixed(1)}` : '-');
-const errorsOf = (r: LoadResult) => (r.errors ? `${r.errors} errors: ${Object.entries(r.errorKinds).map(([k, n]) => `${n}× ${k}`).join(', ')}` : '0 errors');
-const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
-
-/** `viewers` pollers for `durationMs`, each every `intervalMs`, spread over the interval as real viewers are; with `etag`, conditional. */
-async function poll(url: string, viewers: number, durationMs: number, intervalMs: number, etag: boolean, extraHeaders: Record<string, string> = {}): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let notModified = 0;
-  const errorKinds: Record<string, number> = {};
-  const failed = (kind: string) => {
-    errors++;
-    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
-  };
-  const until = performance.now() + durationMs;
-  await Promise.all(
-    Array.from({ length: viewers }, async (_, i) => {
-      let tag: string | undefined;
-      await sleep((i / viewers) * intervalMs);
-      while (performance.now() < until) {
-        const started = performance.now();
-        try {
-          const r = await get(url, { ...extraHeaders, ...(etag && tag ? { 'if-none-match': tag, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' }) });
-          if (r.status === 200 || r.status === 304) latencies.push(r.ms);
-          else failed(`HTTP ${r.status}`);
-          if (r.status === 304) notModified++;
-          tag = r.etag ?? tag;
-        } catch {
-          failed('network');
-        }
-        const wait = intervalMs - (performance.now() - started);
-        if (wait > 0) await sleep(wait);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return { latencies, ok: latencies.length, notModified, errors, errorKinds };
-}
-
-interface Subscriber {
-  events: number;
-  firstEventMs: number | null;
-  wireBytes: number;
-  close(): void;
-}
-
-/**
- * One server-sent event stream as the console opens it (`?compressed=gzip`: big events gzipped and
- * base64-encoded, decoded here as the browser does), counting events (the time to the first one is
- * its latency) and bytes on the wire.
- */
-function subscribe(url: string): Promise<Subscriber> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}?compressed=gzip`, { agent: sseAgent, headers: { authorization, accept: 'text/event-stream' } }, (res: IncomingMessage) => {
-      if (res.statusCode !== 200) return reject(new Error(`events: ${res.statusCode}`));
-      const sub: Subscriber = { events: 0, firstEventMs: null, wireBytes: 0, close: () => req.destroy() };
-      let buffered = '';
-      res.on('data', (chunk: Buffer) => {
-        sub.wireBytes += chunk.byteLength;
-        buffered += chunk.toString('utf8');
-        let end;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          if (block.startsWith(':')) continue;
-          const m = /\nevent: ([\w.]+)\ndata: (.*)$/s.exec(block);
-          // Decoded as the console does, so the latency includes unzipping and parsing.
-          if (m) JSON.parse(m[1]!.endsWith('.gz') ? gunzipSync(Buffer.from(m[2]!, 'base64')).toString() : m[2]!);
-          sub.events++;
-          sub.firstEventMs ??= performance.now() - started;
-        }
-      });
-      res.on('error', () => undefined);
-      resolve(sub);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const sseAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
 async function benchFleet(fleetSize: number) {
   const sandbox = await startSandbox({ seed: 42, speed: 0, fleetSize, throttleBuckets: true });
   const admin = async <T>(path: string, method = 'GET', body?: unknown) => (await (await fetch(`${sandbox.url}/_sandbox/${path}`, { method, headers: body === undefined ? undefined : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
@@ -180,13 +43,9 @@ async function benchFleet(fleetSize: number) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'codeflow-bench-'));
   const credentials = await viewerCredentials(dataDir);
-  authorization = `Bearer ${credentials.token}`;
+  const { get, poll, subscribe, destroy } = benchClient(`Bearer ${credentials.token}`);
   // The standalone server, as `codeflow start` and the container image run it.
-  const consoleServer = spawn(process.execPath, ['server.js'], {
-    cwd: join(root, STANDALONE_DIR),
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', CODEFLOW_DATA_DIR: dataDir, NEXTAUTH_SECRET: SESSION_SECRET, NEXTAUTH_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_AWS_BUDGET_PCT: String(BUDGET_PCT), NEXT_TELEMETRY_DISABLED: '1' },
-  });
+  const consoleServer = spawnConsole(root, port, dataDir, { AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', CODEFLOW_SANDBOX: '1', CODEFLOW_FLEET_TTL_MS: String(TTL_MS), CODEFLOW_AWS_BUDGET_PCT: String(BUDGET_PCT) });
   const pid = consoleServer.pid!;
   const base = `http://127.0.0.1:${port}`;
   const url = `${base}/api/fleet`;
@@ -292,6 +151,7 @@ async function benchFleet(fleetSize: number) {
     console.log(`\nslow AWS (${SLOW_AWS_MS / 1000} s on every call): /api/fleet p50 ${ms(slowApi, 50)} / p95 ${ms(slowApi, 95)} ms (${errorsOf(slowApi)}); overview page p50 ${ms(slowPage, 50)} / p95 ${ms(slowPage, 95)} ms (${errorsOf(slowPage)})`);
   } finally {
     consoleServer.kill('SIGTERM');
+    destroy();
     await sandbox.close();
   }
 }
@@ -300,7 +160,6 @@ async function main() {
   buildIfNeeded(root, nextBin);
   console.log(`Codeflow overview bench, ${new Date().toISOString()}; ${DURATION_MS / 1000} s per measurement`);
   for (const size of FLEET_SIZES) await benchFleet(size);
-  agent.destroy();
 }
 
 main().catch((e: unknown) => {

@@ -305,6 +305,37 @@ describe('sandbox organisation: persistence', () => {
   });
 });
 
+describe('sandbox organisation: accounts with a fleet size', () => {
+  it('tops every world of such an account up to its size, the primary keeping the guide\'s fleet, the others generated workers in its two clusters', async () => {
+    const accounts = [
+      { ...SANDBOX_ACCOUNTS[0]!, fleetSize: 30 },
+      { ...SANDBOX_ACCOUNTS[1]!, fleetSize: 12 },
+      SANDBOX_ACCOUNTS[2]!,
+    ];
+    const org = await startSandbox({ organization: accounts, seed: 42, speed: 0, startTime: START });
+    try {
+      const size = (account: string, region: string) => [...org.organization!.world(account, region).world.clusters.values()].reduce((n, c) => n + c.services.size, 0);
+      assert.equal(size(PRODUCTION, 'us-east-1'), 30);
+      assert.ok(org.organization!.world(PRODUCTION, 'us-east-1').world.clusters.get('codeflow-cluster')!.services.has('codeflow-service'), 'the guide\'s fleet stays');
+      assert.equal(size(PRODUCTION, 'us-west-2'), 30);
+      assert.equal(size(STAGING, 'us-east-1'), 12);
+      assert.equal(size(STAGING, 'us-west-2'), 12);
+      assert.deepEqual([...org.organization!.world(STAGING, 'us-west-2').world.clusters.keys()], ['codeflow-cluster', 'codeflow-staging']);
+      assert.equal(size(SECURITY, 'us-east-1'), 0, 'an account without a size keeps its layout');
+      // The same through the wire, with the account's own role.
+      const west = ecs(org.url, 'us-west-2', await assume(org.url, STAGING_READ));
+      const listed = await west.send(new ListServicesCommand({ cluster: 'codeflow-cluster' }));
+      assert.ok(listed.serviceArns!.every((arn) => arn.startsWith('arn:aws:ecs:us-west-2:210987654321:service/codeflow-cluster/')));
+      // A reset keeps the sizes.
+      org.organization!.reset({ seed: 7, startTime: START });
+      assert.equal(size(STAGING, 'us-west-2'), 12);
+      assert.equal(size(PRODUCTION, 'us-east-1'), 30);
+    } finally {
+      await org.close();
+    }
+  });
+});
+
 describe('sandbox without an organisation', () => {
   let running: RunningSandbox;
   before(async () => {

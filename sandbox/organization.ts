@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxAccount } from '../lib/sandbox/organization';
 import type { ServiceDefinition } from './protocol/operations';
-import { DR_LAYOUT, EMPTY_LAYOUT, PRIMARY_LAYOUT, STAGING_ACCOUNT_LAYOUT, type FleetLayout } from './sim/seed-fleet';
+import { DR_LAYOUT, EMPTY_LAYOUT, GENERATED_LAYOUT, PRIMARY_LAYOUT, STAGING_ACCOUNT_LAYOUT, type FleetLayout } from './sim/seed-fleet';
 import { Sandbox, type ResetOptions } from './state';
 
 /** Who a request's access key says is calling. */
@@ -50,14 +50,17 @@ const uniqueIdOf = (prefix: string, name: string) => `${prefix}${createHash('sha
 /**
  * The world an account's Region holds: the first account's home Region is the guide's fleet (the
  * world the single-account sandbox always was); a production account's other Regions its DR standby;
- * a staging account's home Region a small release-candidate fleet; anything else is empty.
+ * a staging account's home Region a small release-candidate fleet; anything else is empty. An
+ * account with a `fleetSize` holds generated workers in its other worlds (the primary keeps the guide's fleet).
  */
 export function layoutFor(accounts: readonly SandboxAccount[], accountId: string, region: string): FleetLayout {
   const index = accounts.findIndex((a) => a.id === accountId);
   const account = accounts[index];
   if (!account || !account.regions.includes(region)) return EMPTY_LAYOUT;
   const home = account.regions[0] === region;
-  if (index === 0) return home ? PRIMARY_LAYOUT : DR_LAYOUT;
+  if (index === 0 && home) return PRIMARY_LAYOUT;
+  if (account.fleetSize !== undefined) return GENERATED_LAYOUT;
+  if (index === 0) return DR_LAYOUT;
   if (account.environment === 'staging' && home) return STAGING_ACCOUNT_LAYOUT;
   return EMPTY_LAYOUT;
 }
@@ -145,7 +148,8 @@ export class SandboxOrganization {
   }
 
   private worldOptions(accountId: string, region: string, primary: boolean): ResetOptions {
-    return { ...this.options, seed: worldSeed(this.options.seed, accountId, region, primary), fleetSize: primary ? this.options.fleetSize : 0 };
+    const fleetSize = this.account(accountId)?.fleetSize ?? (primary ? this.options.fleetSize : 0);
+    return { ...this.options, seed: worldSeed(this.options.seed, accountId, region, primary), fleetSize };
   }
 
   /** Resets every world from the same start time and speed (each from its own seed). */

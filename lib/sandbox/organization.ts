@@ -20,6 +20,11 @@ export interface SandboxAccount {
   operatorRole?: string;
   /** Required by the roles' trust policies. */
   externalId?: string;
+  /**
+   * Services in each of the account's Regions: every world is topped up with generated workers to
+   * this many (a bench's organisation). Absent: each Region holds what its layout gives it.
+   */
+  fleetSize?: number;
 }
 
 export const SANDBOX_EXTERNAL_ID = 'codeflow-sandbox';

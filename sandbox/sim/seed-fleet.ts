@@ -24,7 +24,7 @@ export interface FleetLayout {
   clusters: readonly string[];
   /** The services, for the world they are built in (a blueprint may name its account or Region). */
   services(world: World): ServiceBlueprint[];
-  /** Whether `fleetSize` tops the fleet up with generated workers (the primary world only). */
+  /** Whether `fleetSize` tops the fleet up with generated workers (the primary world, and the generated layout). */
   topUp: boolean;
   alarms: boolean;
   backups: boolean;
@@ -108,6 +108,9 @@ export const STAGING_ACCOUNT_LAYOUT: FleetLayout = {
   alarms: false,
   backups: false,
 };
+
+/** A Region holding only generated workers, in the guide's two clusters (an account with a `fleetSize`). */
+export const GENERATED_LAYOUT: FleetLayout = { name: 'generated', clusters: [PRODUCTION_CLUSTER, STAGING_CLUSTER], services: () => [], topUp: true, alarms: false, backups: false };
 
 /** A Region with nothing in it, as most of an account's Regions are. */
 export const EMPTY_LAYOUT: FleetLayout = { name: 'empty', clusters: [], services: () => [], topUp: false, alarms: false, backups: false };
