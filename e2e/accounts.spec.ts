@@ -107,6 +107,8 @@ test.describe('every account and Region in one console', () => {
   });
 
   test('an account whose role refuses is shown as such while the others stay live', async ({ browser }) => {
+    // The console notices at its next listing of the account's clusters (every 12 s here), then asks STS again.
+    test.setTimeout(150_000);
     await admin('PUT', `/_sandbox/accounts/${SECURITY}/trust`, { deny: true });
     // Credentials already issued serve until they expire (as in AWS); the refusal shows at the next
     // AssumeRole, which the sandbox forces by expiring what it issued.

@@ -53,6 +53,8 @@ export function getFleetContext(ref?: PlaceRef): FleetContext {
       clusters: place.clusters,
       cache: cacheForPlace(createCache(), place),
       snapshotTtlMs: config.fleet.cacheTtlMs,
+      // Clusters come and go rarely: a minute, or less when snapshots are read more often than every 5 s.
+      discoveryTtlMs: Math.min(60_000, Math.max(5_000, config.fleet.cacheTtlMs * 12)),
       telemetryTtlMs: config.telemetry.ttlMs,
     });
   });

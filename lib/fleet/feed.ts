@@ -3,7 +3,7 @@ import { runInBackground } from '../aws/quota-budget';
 import { throttleBucketOf } from '../aws/throttle-buckets';
 import { isAppError } from '../errors';
 import { loggerFor } from '../observability/logger';
-import { listClusters } from './clusters';
+import { discoverClusters } from './clusters';
 import { placeKey } from '../accounts/places';
 import { getConfig } from '../config';
 import { getFleetContext, type FleetContext } from './context';
@@ -232,9 +232,12 @@ export class FleetFeed {
     try {
       let names: string[];
       try {
-        names = await listClusters(place.ctx);
-        if (place.discoveryError !== null) this.schedulePublish();
-        place.discoveryError = null;
+        const found = await discoverClusters(place.ctx);
+        names = found.names;
+        // A failed listing with an earlier one held: the old list stands, and the place says why it is not current.
+        const message = found.error ? found.error.message : null;
+        if (place.discoveryError !== message) this.schedulePublish();
+        place.discoveryError = message;
       } catch (e) {
         const message = messageOf(e, 'The clusters could not be listed');
         if (place.discoveryError !== message) this.schedulePublish();
