@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { e2eEnv } from './env';
 import { fillConfirmation, operationIdFromUrl } from './operations-helpers';
 import { signInAs, type DemoRole } from './sign-in';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { freePort } from '../lib/aws/testing/moto';
+import { SANDBOX_EXTERNAL_ID } from '../lib/sandbox/organization';
 
 /*
  * `codeflow start` as a user runs it, with the sandbox playing the organisation: production
@@ -66,6 +69,28 @@ test.describe('every account and Region in one console', () => {
     return page;
   }
 
+  /** An operation as the API gives it, read in the page (its session, its origin). */
+  async function operationOf(page: Page, id: string): Promise<{ account: string; region: string; status: string }> {
+    const body = await page.evaluate(async (path) => (await fetch(path)).json(), `/api/operations/${id}`);
+    if (!body.operation) throw new Error(`GET /api/operations/${id}: ${JSON.stringify(body)}`);
+    return body.operation;
+  }
+
+  /** The image a service in codeflow-cluster runs in one account and Region, asked of AWS as a client would: staging through its role. */
+  async function imageOf(account: string, region: string, service: string): Promise<string> {
+    const base = { accessKeyId: 'e2e', secretAccessKey: 'e2e' };
+    let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = base;
+    if (account !== PRODUCTION) {
+      const sts = new STSClient({ endpoint: sandbox, region, credentials: base });
+      const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/CodeflowReadOnly`, RoleSessionName: 'e2e-check', ExternalId: SANDBOX_EXTERNAL_ID }));
+      credentials = { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! };
+    }
+    const ecs = new ECSClient({ endpoint: sandbox, region, credentials });
+    const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'codeflow-cluster', services: [service] }));
+    const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: services![0]!.taskDefinition! }));
+    return taskDefinition!.containerDefinitions![0]!.image!;
+  }
+
   /** The sandbox's clock moves on until the operation on screen reaches `status` (rollouts and bake run on AWS time). */
   async function advanceUntil(page: Page, status: RegExp) {
     await expect
@@ -73,7 +98,7 @@ test.describe('every account and Region in one console', () => {
         async () => {
           const now = await page.getByTestId('operation').getAttribute('data-status');
           if (now && status.test(now)) return now;
-          await admin('POST', '/_sandbox/clock/advance', { seconds: 20 });
+          await admin('POST', '/_sandbox/clock/advance', { seconds: 30 });
           return now;
         },
         { timeout: 120_000, intervals: [1_000] },
@@ -128,6 +153,8 @@ test.describe('every account and Region in one console', () => {
   });
 
   test('an operator deploys and rolls back in the staging account without approval, and scales in the DR Region', async ({ browser }) => {
+    // Three rollouts with their bake times, on AWS time.
+    test.setTimeout(240_000);
     const page = await pageAs(browser, 'operator', `/services/codeflow-cluster/codeflow-service?account=${STAGING}&region=us-east-1`);
     await page.getByTestId('action-deploy').click();
     const dialog = page.getByTestId('op-dialog');
@@ -141,12 +168,11 @@ test.describe('every account and Region in one console', () => {
     await advanceUntil(page, /^succeeded$/);
 
     // It ran in the staging account, not in production's codeflow-service of the same name.
-    const op = await (await page.request.get(`/api/operations/${deployId}`)).json();
-    expect([op.operation.account, op.operation.region]).toEqual([STAGING, 'us-east-1']);
-    const staging = await admin('GET', `/_sandbox/state?account=${STAGING}&region=us-east-1`);
-    expect(JSON.stringify(staging)).toBeTruthy();
-    const prodCalls = await admin('GET', '/_sandbox/accounts');
-    expect(prodCalls.accounts.map((a: { id: string }) => a.id)).toContain(STAGING);
+    const op = await operationOf(page, deployId);
+    expect([op.account, op.region]).toEqual([STAGING, 'us-east-1']);
+    // Staging's service runs the new image; production's codeflow-service of the same name does not.
+    expect(await imageOf(STAGING, 'us-east-1', 'codeflow-service')).toContain(':v1.5.0-rc.3');
+    expect(await imageOf(PRODUCTION, 'us-east-1', 'codeflow-service')).not.toContain('rc.3');
 
     // Roll it back, again in staging.
     await page.goto(`/services/codeflow-cluster/codeflow-service?account=${STAGING}&region=us-east-1`);
@@ -175,6 +201,8 @@ test.describe('every account and Region in one console', () => {
   });
 
   test('a production deploy in the DR Region waits for a second operator', async ({ browser }) => {
+    // Production's rollout and 5-minute bake, on AWS time.
+    test.setTimeout(180_000);
     const page = await pageAs(browser, 'operator', `/services/codeflow-cluster/codeflow-service?account=${PRODUCTION}&region=us-west-2`);
     await page.getByTestId('action-deploy').click();
     const dialog = page.getByTestId('op-dialog');
@@ -190,8 +218,9 @@ test.describe('every account and Region in one console', () => {
     await approver.locator(`[data-testid="pending-row"][data-operation-id="${id}"]`).getByTestId('pending-approve').click();
     await approver.goto(`/operations/${id}`);
     await advanceUntil(approver, /^succeeded$/);
-    const op = await (await approver.request.get(`/api/operations/${id}`)).json();
-    expect([op.operation.account, op.operation.region]).toEqual([PRODUCTION, 'us-west-2']);
+    const op = await operationOf(approver, id);
+    expect([op.account, op.region]).toEqual([PRODUCTION, 'us-west-2']);
+    expect(await imageOf(PRODUCTION, 'us-west-2', 'codeflow-service')).toContain(':v1.4.3');
     await approver.context().close();
     await page.context().close();
   });

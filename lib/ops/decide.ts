@@ -48,7 +48,7 @@ export async function approveOperation(ctx: OpsContext, user: CurrentUser, id: s
     throw new AppError('forbidden', `Refused: ${shortfall}. The operation is closed; someone who holds the role must plan it again.`);
   }
   // Bound to the exact plan: the service must still be as it was planned.
-  const plan = await planOperation(ctx, row.cluster, row.service, row.request);
+  const plan = await planOperation(ctx, row.cluster, row.service, row.request, { place: row });
   if (plan.fingerprint !== row.fingerprint) {
     const drift = describeDrift(row.plan.basis, plan.basis);
     await finish(ctx.db, id, { status: 'failed', error: `the service changed since it was planned: ${drift}`, steps: withStep(row.steps, 'approve', 'failed', 'plan is stale') });
