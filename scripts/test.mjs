@@ -150,10 +150,11 @@ if (!only || only === 'e2e') {
     // idempotency, 20 racing rollbacks — is tested on PostgreSQL in lib/ops and the scale-out test.
     const postgres = await freshPostgresDatabase();
     const guardSpecs = ['e2e/security', 'e2e/roles', 'e2e/operations-guards', 'e2e/incidents', 'e2e/maintenance'];
-    // The terminal journeys (the real `codeflow` binary against the server) and the incident opened
-    // from an operation run in the second pass only: they hold nothing the proxy decides, and the two
-    // passes then take about as long as each other (they run side by side).
-    const secondPassOnly = ['cli.spec.ts', 'cli-ops.spec.ts', 'incident-from-operation.spec.ts'];
+    // The terminal journeys (the real `codeflow` binary against the server), the incident opened
+    // from an operation and the organisation (its own console, on its own embedded database) run in
+    // the second pass only: they hold nothing the proxy decides, and the two passes then take about
+    // as long as each other (they run side by side).
+    const secondPassOnly = ['cli.spec.ts', 'cli-ops.spec.ts', 'incident-from-operation.spec.ts', 'accounts.spec.ts'];
     // Playwright reads each as a pattern over the file path: one file exactly.
     const onlyFile = (f) => `e2e/${f.replace(/\./g, '\\.')}$`;
     const firstPassSpecs = readdirSync(join(root, 'e2e'))
