@@ -24,14 +24,14 @@ const countText: Record<Verdict, string> = {
 export function ClusterStatusList({
   clusters,
   services,
-  showPlace = false,
+  placeNames,
   selected,
   onSelect,
 }: {
   clusters: ClusterStatus[];
   services: ServiceHealth[];
-  /** Several accounts or Regions: each tile says which. */
-  showPlace?: boolean;
+  /** Several accounts or Regions: each tile says which ("staging · us-east-1"), by `account/region`. */
+  placeNames?: ReadonlyMap<string, string>;
   selected: { account?: string; region?: string; cluster: string } | undefined;
   onSelect: (cluster: ClusterStatus | undefined) => void;
 }) {
@@ -77,7 +77,7 @@ export function ClusterStatusList({
               )}
             >
               <span className="font-mono text-[12px] font-medium text-fg">{c.cluster}</span>
-              {showPlace && <span className="text-xs text-fg-muted">{c.region}</span>}
+              {placeNames && <span className="text-xs text-fg-muted">{placeNames.get(`${c.account}/${c.region}`) ?? `${c.account} · ${c.region}`}</span>}
               <span className="text-xs tabular-nums text-fg-subtle">
                 {own.length} {own.length === 1 ? 'service' : 'services'}
               </span>

@@ -39,7 +39,8 @@ export function FleetOverview() {
     const read = data.clusters.map((c) => (c.fetchedAt ? Date.parse(c.fetchedAt) : null)).filter((t): t is number => t !== null);
     const oldestAt = read.length ? Math.min(...read) : null;
     const troubled = data.clusters.some((c) => c.stale || c.error !== null);
-    return { counts: countByVerdict(withoutVerdict), shown, clusterNames, staleClusters, oldestAt, troubled, places, multiPlace, home, clustersShown };
+    const placeNames = new Map(places.map((p) => [`${p.account}/${p.region}`, `${p.accountName} · ${p.region}`]));
+    return { counts: countByVerdict(withoutVerdict), shown, clusterNames, staleClusters, oldestAt, troubled, places, multiPlace, home, clustersShown, placeNames };
   }, [data, view]);
 
   if (!data || !derived) {
@@ -85,7 +86,7 @@ export function FleetOverview() {
         <ClusterStatusList
           clusters={derived.clustersShown}
           services={data.services}
-          showPlace={derived.multiPlace}
+          placeNames={derived.multiPlace ? derived.placeNames : undefined}
           selected={view.cluster ? { account: view.account, region: view.region, cluster: view.cluster } : undefined}
           onSelect={(c) => setView(c ? { account: c.account, region: c.region, cluster: c.cluster } : { cluster: undefined })}
         />

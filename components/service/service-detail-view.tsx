@@ -69,6 +69,7 @@ export function ServiceDetailView({
         detail={detail}
         updatedAt={query.dataUpdatedAt}
         fetching={query.isFetching}
+        elsewhere={place !== null}
         refreshError={query.isRefetchError ? (gone ? `${query.error.message}. It may have been deleted` : query.error.message) : null}
         actions={<ServiceActions context={actionContextOf(detail, maxDesiredCount, place)} permissions={permissions} />}
       />

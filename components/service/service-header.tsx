@@ -25,8 +25,11 @@ export function ServiceHeader({
   fetching,
   refreshError,
   actions,
+  elsewhere = false,
 }: {
   detail: ServiceDetail;
+  /** Outside the home account and Region: the breadcrumb's cluster link keeps the account and Region. */
+  elsewhere?: boolean;
   updatedAt: number;
   fetching: boolean;
   refreshError: string | null;
@@ -42,7 +45,7 @@ export function ServiceHeader({
           Overview
         </Link>
         <span aria-hidden>/</span>
-        <Link href={`/?cluster=${encodeURIComponent(detail.cluster)}`} className="font-mono hover:text-fg hover:underline">
+        <Link href={`/?${elsewhere ? `account=${encodeURIComponent(health.account)}&region=${encodeURIComponent(health.region)}&` : ''}cluster=${encodeURIComponent(detail.cluster)}`} className="font-mono hover:text-fg hover:underline">
           {detail.cluster}
         </Link>
         <span aria-hidden>/</span>
