@@ -7,11 +7,21 @@ import { fleetOverviewQuery } from '@/lib/api/queries';
 import { controlClass } from '@/components/ui/controls';
 import { cn } from '@/components/ui/cn';
 
+/** `cluster/service`, what people read (and tests select by). */
 export const serviceKey = (s: ServiceRef) => `${s.cluster}/${s.service}`;
+/** What tells two services apart across accounts and Regions. */
+const placedKey = (s: ServiceRef) => `${s.account ?? ''}/${s.region ?? ''}/${s.cluster}/${s.service}`;
 
+/** The service's page: with its account and Region when it names them (home's resolve to the same page). */
 export function serviceHref(s: ServiceRef, action?: string): string {
-  const base = `/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.service)}`;
-  return action ? `${base}?action=${encodeURIComponent(action)}` : base;
+  const params = new URLSearchParams();
+  if (s.account && s.account !== 'default' && s.region) {
+    params.set('account', s.account);
+    params.set('region', s.region);
+  }
+  if (action) params.set('action', action);
+  const query = params.toString();
+  return `/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.service)}${query ? `?${query}` : ''}`;
 }
 
 /** Affected services as links to their pages. */
@@ -20,7 +30,7 @@ export function ServiceLinks({ services, className }: { services: ServiceRef[]; 
   return (
     <span className={cn('inline-flex flex-wrap gap-x-2 gap-y-0.5', className)}>
       {services.map((s) => (
-        <Link key={serviceKey(s)} href={serviceHref(s)} title={serviceKey(s)} data-testid="incident-service" className="font-mono text-accent hover:underline">
+        <Link key={placedKey(s)} href={serviceHref(s)} title={s.account && s.region ? `${serviceKey(s)} in ${s.account} ${s.region}` : serviceKey(s)} data-testid="incident-service" className="font-mono text-accent hover:underline">
           {s.service}
         </Link>
       ))}
@@ -31,21 +41,27 @@ export function ServiceLinks({ services, className }: { services: ServiceRef[]; 
 /** Chosen services as removable chips, and a select of the fleet's services to add one. */
 export function ServicesPicker({ value, onChange, disabled }: { value: ServiceRef[]; onChange: (v: ServiceRef[]) => void; disabled?: boolean }) {
   const fleet = useQuery({ ...fleetOverviewQuery(), refetchInterval: false });
-  const chosen = new Set(value.map(serviceKey));
-  const options = (fleet.data?.services ?? []).map((s) => ({ cluster: s.cluster, service: s.name })).filter((s) => !chosen.has(serviceKey(s)));
+  const chosen = new Set(value.map(placedKey));
+  // Several accounts or Regions: each option and chip says where.
+  const placeNames = new Map((fleet.data?.places ?? []).map((p) => [`${p.account}/${p.region}`, `${p.accountName} ${p.region}`]));
+  const where = (s: ServiceRef) => (placeNames.size > 1 && s.account ? (placeNames.get(`${s.account}/${s.region}`) ?? `${s.account} ${s.region}`) : null);
+  const options = (fleet.data?.services ?? []).map((s) => ({ account: s.account, region: s.region, cluster: s.cluster, service: s.name })).filter((s) => !chosen.has(placedKey(s)));
   return (
     <div className="flex flex-col gap-1.5" data-testid="services-picker">
       {value.length > 0 && (
         <ul className="flex flex-wrap gap-1.5">
           {value.map((s) => (
-            <li key={serviceKey(s)} data-testid="picked-service" data-service={serviceKey(s)} className="inline-flex h-6 items-center gap-1 rounded border border-border bg-surface-2 pl-2 pr-1 font-mono text-[12px]">
+            <li key={placedKey(s)} data-testid="picked-service" data-service={serviceKey(s)} data-account={s.account} className="inline-flex h-6 items-center gap-1 rounded border border-border bg-surface-2 pl-2 pr-1 font-mono text-[12px]">
               <span title={serviceKey(s)}>{s.service}</span>
-              <span className="text-fg-subtle">· {s.cluster}</span>
+              <span className="text-fg-subtle">
+                · {s.cluster}
+                {where(s) && ` · ${where(s)}`}
+              </span>
               <button
                 type="button"
                 disabled={disabled}
                 aria-label={`Remove ${serviceKey(s)}`}
-                onClick={() => onChange(value.filter((v) => serviceKey(v) !== serviceKey(s)))}
+                onClick={() => onChange(value.filter((v) => placedKey(v) !== placedKey(s)))}
                 className="ml-0.5 flex size-4 items-center justify-center rounded text-fg-subtle hover:bg-surface hover:text-fg"
               >
                 ×
@@ -60,15 +76,15 @@ export function ServicesPicker({ value, onChange, disabled }: { value: ServiceRe
         disabled={disabled || options.length === 0}
         value=""
         onChange={(e) => {
-          const picked = options.find((o) => serviceKey(o) === e.target.value);
+          const picked = options.find((o) => placedKey(o) === e.target.value || serviceKey(o) === e.target.value);
           if (picked) onChange([...value, picked]);
         }}
         className={cn(controlClass, 'max-w-sm')}
       >
         <option value="">{fleet.isLoading ? 'Loading services…' : options.length === 0 ? 'No more services' : 'Add an affected service…'}</option>
         {options.map((o) => (
-          <option key={serviceKey(o)} value={serviceKey(o)}>
-            {o.service} ({o.cluster})
+          <option key={placedKey(o)} value={placeNames.size > 1 ? placedKey(o) : serviceKey(o)}>
+            {o.service} ({o.cluster}{where(o) ? `, ${where(o)}` : ''})
           </option>
         ))}
       </select>

@@ -25,14 +25,22 @@ describeTargets('accounts and Regions in the database', (target) => {
     await db.execute(sql`insert into service_locks (cluster, service, operation_id, holder_subject, acquired_at, expires_at, fencing_token)
       values ('codeflow-cluster', 'codeflow-service', '00000000-0000-4000-8000-000000000009', 'olga', now(), now() + interval '1 hour', 7)`);
 
+    await db.execute(sql`insert into incidents (title, severity, status, services, source_kind, opened_at, opened_by_issuer, opened_by_subject, clock_started_at, playbook)
+      values ('5xx on checkout', 'P2', 'open', ${JSON.stringify([{ cluster: 'codeflow-cluster', service: 'codeflow-service' }, { cluster: 'codeflow-staging', service: 'checkout-api' }])}::jsonb, 'manual', now(), 'sso', 'olga', now(), '[]'::jsonb)`);
+
     await migrateUp(db);
     assert.deepEqual(await queryRows(db, sql`select account, region from operations`), [{ account: '', region: '' }], 'SQL cannot know the configuration');
-    assert.deepEqual(await adoptUnplacedRows(db, HOME), { operations: 1, locks: 1 });
+    assert.deepEqual(await adoptUnplacedRows(db, HOME), { operations: 1, locks: 1, incidents: 1 });
+    const [incident] = await queryRows<{ services: unknown }>(db, sql`select services from incidents`);
+    assert.deepEqual(incident!.services, [
+      { account: HOME.accountId, region: 'us-east-1', cluster: 'codeflow-cluster', service: 'codeflow-service' },
+      { account: HOME.accountId, region: 'us-east-1', cluster: 'codeflow-staging', service: 'checkout-api' },
+    ]);
     assert.deepEqual(await queryRows(db, sql`select account, region, cluster, service from operations`), [{ account: HOME.accountId, region: 'us-east-1', cluster: 'codeflow-cluster', service: 'codeflow-service' }]);
     const [lock] = await queryRows<{ account: string; region: string; fencing_token: string | number }>(db, sql`select account, region, fencing_token from service_locks`);
     assert.deepEqual({ ...lock, fencing_token: Number(lock!.fencing_token) }, { account: HOME.accountId, region: 'us-east-1', fencing_token: 7 }, 'the fencing token is kept: it only ever grows');
     assert.equal((await lockHolder(db, { account: HOME.accountId, region: 'us-east-1', cluster: 'codeflow-cluster', service: 'codeflow-service' }))?.operationId, '00000000-0000-4000-8000-000000000009');
-    assert.deepEqual(await adoptUnplacedRows(db, HOME), { operations: 0, locks: 0 }, 'a second start finds nothing to move');
+    assert.deepEqual(await adoptUnplacedRows(db, HOME), { operations: 0, locks: 0, incidents: 0 }, 'a second start finds nothing to move');
   });
 
   it('locks per account and Region: the same cluster and service in two accounts lock independently', async () => {

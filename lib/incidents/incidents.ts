@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { PlaceRef } from '../accounts/places';
 import { appendAudit } from '../audit/append';
 import { systemActor } from '../audit/system-actor';
 import { withAudit } from '../audit/with-audit';
@@ -36,6 +37,8 @@ const ESCALATION_WORKER = systemActor('escalation worker', 'responder');
 export interface IncidentDeps {
   db: Db;
   config: IncidentsConfig;
+  /** Where a service named without an account and Region is (the home account's home Region); "default" when absent (tests). */
+  home?: PlaceRef;
   /** The clock: every "now" in this module comes from here. */
   now: Date;
 }
@@ -248,9 +251,18 @@ function validateSeverity(s: string): Severity {
   return s as Severity;
 }
 
-function uniqueServices(services: ServiceRef[]): ServiceRef[] {
-  const m = new Map(services.map((s) => [`${s.cluster}/${s.service}`, s]));
-  return [...m.values()].map((s) => ({ cluster: s.cluster, service: s.service }));
+/** Each service once, each naming its account and Region (home's when the request named none). */
+function uniqueServices(services: ServiceRef[], home: PlaceRef = DEFAULT_HOME): Required<ServiceRef>[] {
+  const placed = services.map((s) => ({ account: s.account || home.accountId, region: s.region || home.region, cluster: s.cluster, service: s.service }));
+  return [...new Map(placed.map((s) => [`${s.account}/${s.region}/${s.cluster}/${s.service}`, s])).values()];
+}
+
+const DEFAULT_HOME: PlaceRef = { accountId: 'default', region: 'us-east-1' };
+
+/** "codeflow-cluster/codeflow-service", with "in 210987654321 us-west-2" when it is not home's. */
+export function serviceLabel(s: ServiceRef, home: PlaceRef = DEFAULT_HOME): string {
+  const elsewhere = s.account && s.region && (s.account !== home.accountId || s.region !== home.region);
+  return `${s.cluster}/${s.service}${elsewhere ? ` in ${s.account} ${s.region}` : ''}`;
 }
 
 export async function openIncident(deps: IncidentDeps, cmd: OpenIncidentCommand, actor: Actor): Promise<Incident> {
@@ -261,7 +273,7 @@ export async function openIncident(deps: IncidentDeps, cmd: OpenIncidentCommand,
   if (Number.isNaN(openedAt.getTime())) throw new AppError('invalid', 'openedAt: not a valid time');
   if (openedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) throw new AppError('invalid', `openedAt: ${openedAt.toISOString()} is in the future; an incident starts now or earlier`);
   if (openedAt.getTime() < now.getTime() - 30 * 86_400_000) throw new AppError('invalid', 'openedAt: at most 30 days ago');
-  const services = uniqueServices(cmd.services ?? []);
+  const services = uniqueServices(cmd.services ?? [], deps.home);
   const commander = cmd.commanderUserId ? await commanderOrThrow(db, cmd.commanderUserId) : null;
   const source = cmd.source ?? { kind: 'manual', ref: null, label: null };
   const by = actorLabel(actor);
@@ -295,7 +307,7 @@ export async function openIncident(deps: IncidentDeps, cmd: OpenIncidentCommand,
       const from = source.kind === 'manual' ? '' : ` from ${source.kind} ${source.label ?? source.ref ?? ''}`.trimEnd();
       const eventId = await addEvent(tx, r.id, start, 'status', by, `Opened as ${severity}${from}${start.getTime() < now.getTime() - FUTURE_SKEW_MS ? ` (backdated; recorded at ${now.toISOString()})` : ''}`, source.ref);
       if (commander) await addEvent(tx, r.id, start, 'commander', by, `Commander: ${commander.name}`);
-      if (services.length) await addEvent(tx, r.id, start, 'services', by, `Affected services: ${services.map((s) => `${s.cluster}/${s.service}`).join(', ')}`);
+      if (services.length) await addEvent(tx, r.id, start, 'services', by, `Affected services: ${services.map((s) => serviceLabel(s, deps.home)).join(', ')}`);
       if (cmd.note?.trim()) await addEvent(tx, r.id, start, 'note', by, cmd.note.trim());
       await notify(tx, config, r, commander?.name ?? null, { event: 'open', key: String(eventId), actor: by, at: now });
       return r.id;
@@ -350,11 +362,11 @@ export async function updateIncident(deps: IncidentDeps, id: string, cmd: Update
         await addEvent(tx, id, now, 'commander', by, commander ? `Commander: ${commander.name}` : 'Commander removed');
       }
       if (cmd.services !== undefined) {
-        const services = uniqueServices(cmd.services);
-        const key = (l: ServiceRef[]) => l.map((s) => `${s.cluster}/${s.service}`).sort().join(',');
+        const services = uniqueServices(cmd.services, deps.home);
+        const key = (l: ServiceRef[]) => l.map((s) => `${s.account ?? ''}/${s.region ?? ''}/${s.cluster}/${s.service}`).sort().join(',');
         if (key(services) !== key(row.services)) {
           set.services = services;
-          await addEvent(tx, id, now, 'services', by, `Affected services: ${services.map((s) => `${s.cluster}/${s.service}`).join(', ') || 'none'}`);
+          await addEvent(tx, id, now, 'services', by, `Affected services: ${services.map((s) => serviceLabel(s, deps.home)).join(', ') || 'none'}`);
         }
       }
       if (cmd.status !== undefined && cmd.status !== row.status) {

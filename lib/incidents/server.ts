@@ -19,7 +19,8 @@ registerOperationSources(getDb);
 
 /** The process's dependencies for one request, with the clock read once. */
 export async function incidentDeps(): Promise<IncidentDeps> {
-  return { db: await getDb(), config: getConfig().incidents, now: new Date() };
+  const config = getConfig();
+  return { db: await getDb(), config: config.incidents, home: config.places[0], now: new Date() };
 }
 
 /** Opening from a source: its services (an alarm's dimensions, a finding's service) join the ones given. */
@@ -39,7 +40,8 @@ export async function openIncidentFromRequest(
 export async function incidentWithTimeline(id: string): Promise<{ incident: Incident; timeline: TimelineEntry[]; sources: SourceStatus[] }> {
   const deps = await incidentDeps();
   const incident = await getIncident(deps, id);
-  const sources = [deploymentsSource(getAwsClients), alarmsSource(getAlarmsContext), findingsSource(getAwsClients), ...registeredTimelineSources()];
+  // Each affected service's deployments are read in its own account and Region.
+  const sources = [deploymentsSource((s) => getAwsClients(s.account && s.region ? { accountId: s.account, region: s.region } : undefined)), alarmsSource(getAlarmsContext), findingsSource(getAwsClients), ...registeredTimelineSources()];
   const [own, external] = await Promise.all([ownTimeline(deps.db, id), collectExternal(incident, sources, deps.now)]);
   return { incident, timeline: mergeTimeline(own, external.entries), sources: external.sources };
 }

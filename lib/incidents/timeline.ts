@@ -6,7 +6,7 @@ import type { ServiceDeploymentRecord } from '../aws/types';
 import { nameRevisions, type RevisionName } from '../fleet/deployment-history';
 import { isAppError } from '../errors';
 import { listAlarms, toHistoryEntry, type AlarmsContext } from '../telemetry/alarms';
-import type { Incident, TimelineEntry } from './types';
+import type { Incident, ServiceRef, TimelineEntry } from './types';
 import { loggerFor } from '../observability/logger';
 
 /*
@@ -75,12 +75,13 @@ export function deploymentEntries(svc: string, d: ServiceDeploymentRecord, w: Ti
   return out;
 }
 
-export function deploymentsSource(aws: () => AwsClients): TimelineSource {
+export function deploymentsSource(awsFor: (service: ServiceRef) => AwsClients): TimelineSource {
   return {
     name: 'deployments',
     async collect(incident, w) {
       const perService = await Promise.all(
         incident.services.slice(0, 10).map(async (s) => {
+          const aws = () => awsFor(s);
           const brief = (await listServiceDeployments(aws(), s.cluster, s.service)).filter((d) => inWindow(d.startedAt ?? d.createdAt, w) || inWindow(d.finishedAt, w)).slice(0, 20);
           const full = brief.length ? await describeServiceDeployments(aws(), brief.map((d) => d.arn)) : [];
           const names = await nameRevisions(aws(), full).catch(() => new Map<string, RevisionName>());

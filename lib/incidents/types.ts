@@ -25,7 +25,17 @@ export const ROLE_LABELS: Readonly<Record<EscalationRole, string>> = {
   executive: 'Executive',
 };
 
-export interface ServiceRef { cluster: string; service: string }
+/**
+ * An affected service: its account id and Region as well as its cluster and name. Every service an
+ * incident records names them (rows from before they were recorded are moved home at start,
+ * lib/accounts/adopt-rows.ts); they are optional where a request names a service, meaning home.
+ */
+export interface ServiceRef {
+  account?: string;
+  region?: string;
+  cluster: string;
+  service: string;
+}
 
 export interface IncidentSource { kind: 'manual' | 'alarm' | 'operation' | 'finding'; ref: string | null; label: string | null }
 

@@ -7,7 +7,15 @@ const severity = z.enum(SEVERITIES as [Severity, ...Severity[]], { error: (i) =>
 const status = z.enum(INCIDENT_STATUSES as [IncidentStatus, ...IncidentStatus[]], { error: (i) => `"${String(i.input)}" is not a status; use open, acknowledged, mitigated or resolved` });
 const role = z.enum(ESCALATION_ROLES as [EscalationRole, ...EscalationRole[]], { error: (i) => `"${String(i.input)}" is not a role; use ${ESCALATION_ROLES.join(', ')}` });
 
-export const serviceRefSchema = z.object({ cluster: clusterNameSchema, service: serviceNameSchema }).strict();
+/** A service by cluster and name, and its account id and Region when it is not home's. */
+export const serviceRefSchema = z
+  .object({
+    account: z.string().regex(/^(\d{12}|default)$/, 'account is a 12-digit AWS account id').optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'region is an AWS Region name such as us-east-1').optional(),
+    cluster: clusterNameSchema,
+    service: serviceNameSchema,
+  })
+  .strict();
 
 const title = z.string({ error: 'give the incident a title' }).trim().min(1, 'give the incident a title').max(200, 'at most 200 characters');
 

@@ -86,7 +86,7 @@ export async function resolveOperation(db: DbProvider, ref: string): Promise<Res
   }
   return {
     source: { kind: 'operation', ref: op.id, label: operationSourceLabel(op) },
-    services: [{ cluster: op.cluster, service: op.service }],
+    services: [{ account: op.account, region: op.region, cluster: op.cluster, service: op.service }],
     title: operationIncidentTitle(op),
     environment: op.plan.environment,
   };
