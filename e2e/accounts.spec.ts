@@ -221,6 +221,11 @@ test.describe('every account and Region in one console', () => {
     const op = await operationOf(approver, id);
     expect([op.account, op.region]).toEqual([PRODUCTION, 'us-west-2']);
     expect(await imageOf(PRODUCTION, 'us-west-2', 'codeflow-service')).toContain(':v1.4.3');
+    // Its audit entries name the account and Region it ran in.
+    const audit = await approver.evaluate(async (path) => (await fetch(path)).json(), '/api/audit?action=ops.*&limit=200');
+    const own = (audit.entries as { params: { operationId?: string; account?: string; region?: string } | null }[]).filter((e) => e.params?.operationId === id);
+    expect(own.length).toBeGreaterThan(2);
+    expect(own.every((e) => e.params!.account === PRODUCTION && e.params!.region === 'us-west-2')).toBe(true);
     await approver.context().close();
     await page.context().close();
   });

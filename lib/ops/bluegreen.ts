@@ -292,7 +292,7 @@ class Step {
         actor: { issuer: this.row.requestedByIssuer, subject: this.row.requestedBySubject, name: this.row.requestedByName, role: 'operator' },
         action: `ops.${this.row.kind}.${action}`,
         target: `${this.row.cluster}/${this.row.service}`,
-        params: { operationId: this.row.id, fencingToken: this.token, ...params },
+        params: { operationId: this.row.id, account: this.row.account, region: this.row.region, fencingToken: this.token, ...params },
         reason: this.row.reason,
       },
       fn,

@@ -28,7 +28,7 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
     actor: who,
     action,
     target: `${row.cluster}/${row.service}`,
-    params: { operationId: row.id, fencingToken: token, ...(onBehalfOf ? { onBehalfOf } : {}), ...params },
+    params: { operationId: row.id, account: row.account, region: row.region, fencingToken: token, ...(onBehalfOf ? { onBehalfOf } : {}), ...params },
     reason: row.reason,
   });
   const execution: ExecutionState = { ...row.execution, executedAt: new Date().toISOString() };

@@ -7,14 +7,14 @@ import { auditActorOf, type Actor } from './actor';
 import { currentRoleOf } from './roles-now';
 import type { OperationRow } from './store';
 
-/** One audit entry about an operation: who (the runner names itself), what, on which service, with the operation's id. */
+/** One audit entry about an operation: who (the runner names itself), what, on which service (its account and Region in the params), with the operation's id. */
 export async function auditOperation(db: Db, actor: Actor, action: string, row: OperationRow, params: Record<string, unknown>, outcome: Exclude<AuditOutcome, 'intent'>, reason?: string | null) {
   const { actor: who, onBehalfOf } = auditActorOf(actor);
   await appendAudit(db, {
     actor: who,
     action,
     target: `${row.cluster}/${row.service}`,
-    params: { operationId: row.id, kind: row.kind, ...(onBehalfOf ? { onBehalfOf } : {}), ...params },
+    params: { operationId: row.id, kind: row.kind, account: row.account, region: row.region, ...(onBehalfOf ? { onBehalfOf } : {}), ...params },
     reason: reason ?? row.reason,
     outcome,
   });
