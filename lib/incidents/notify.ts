@@ -30,7 +30,8 @@ export interface NotificationDetails {
 
 export function notificationText(incident: NotificationSubject, d: NotificationDetails): string {
   const head = `[${incident.severity}] Incident #${incident.number}: ${incident.title}`;
-  const services = incident.services.length ? ` Services: ${incident.services.map((s) => `${s.cluster}/${s.service}`).join(', ')}.` : '';
+  // Each with its account and Region where it names them: two accounts' codeflow-service are two services.
+  const services = incident.services.length ? ` Services: ${incident.services.map((s) => `${s.cluster}/${s.service}${s.account && s.region ? ` (${s.account} ${s.region})` : ''}`).join(', ')}.` : '';
   switch (d.event) {
     case 'open':
       return `${head} — opened${d.actor ? ` by ${d.actor}` : ''} (${SEVERITY_DEFINITIONS[incident.severity].name}: ${SEVERITY_DEFINITIONS[incident.severity].definition}).${services}`;

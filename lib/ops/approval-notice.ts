@@ -24,7 +24,7 @@ function minutesLeft(from: Date, to: Date): string {
 export function approvalNoticeText(row: OperationRow, link: string | null): string {
   const who = row.requestedByName ?? row.requestedBySubject;
   const expires = row.approvalDeadline ? ` Expires ${row.approvalDeadline.toISOString()} (in ${minutesLeft(row.createdAt, row.approvalDeadline)}).` : '';
-  return `[${row.environment}] Approval needed: ${row.plan.summary} (${row.cluster}/${row.service}). Requested by ${who}: "${row.reason}".${expires} ${link ? `Approve or reject: ${link}` : 'Approve or reject it on Codeflow\u2019s Operations page.'}`;
+  return `[${row.environment}] Approval needed: ${row.plan.summary} (${row.cluster}/${row.service}${row.account ? ` in ${row.account} ${row.region}` : ''}). Requested by ${who}: "${row.reason}".${expires} ${link ? `Approve or reject: ${link}` : 'Approve or reject it on Codeflow\u2019s Operations page.'}`;
 }
 
 export function approvalPayload(format: 'slack' | 'json', row: OperationRow, link: string | null): unknown {
@@ -41,6 +41,8 @@ export function approvalPayload(format: 'slack' | 'json', row: OperationRow, lin
     operation: {
       id: row.id,
       kind: row.kind,
+      account: row.account,
+      region: row.region,
       cluster: row.cluster,
       service: row.service,
       environment: row.environment,
