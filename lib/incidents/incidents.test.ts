@@ -79,7 +79,8 @@ describeTargets('incidents', (target) => {
     );
     assert.equal(inc.number > 0, true);
     assert.equal(inc.status, 'open');
-    assert.deepEqual(inc.services, [{ cluster: 'prod', service: 'checkout' }]);
+    // Named without an account and Region: home's (here, without configured places, "default").
+    assert.deepEqual(inc.services, [{ account: 'default', region: 'us-east-1', cluster: 'prod', service: 'checkout' }]);
     assert.deepEqual(inc.commander, { userId: responderId, name: 'Cora Commander' });
     assert.deepEqual(inc.openedBy, { subject: 'rita', name: 'Rita Responder' });
     assert.deepEqual(inc.playbook.map((s) => s.label), ['Notify engineering team', 'Assess and mitigate', 'Update stakeholders', 'Schedule post-mortem']);

@@ -85,7 +85,8 @@ describeTargets('incidents: the operations source', (target) => {
 
     // The resolver the server registers (not the fallback that keeps the ref as given).
     const resolved = await resolveSource('operation', deploy.id, noAws);
-    assert.deepEqual(resolved.services, [{ cluster: 'codeflow-staging', service: 'codeflow-service' }]);
+    // The operation's own account and Region come with its service.
+    assert.deepEqual(resolved.services, [{ account: 'default', region: 'us-east-1', cluster: 'codeflow-staging', service: 'codeflow-service' }]);
     assert.equal(resolved.source.ref, deploy.id);
     assert.match(resolved.source.label ?? '', /^Deploy codeflow-staging\/codeflow-service \(failed\)$/);
     assert.match(resolved.title ?? '', /^Deploy of codeflow-staging\/codeflow-service failed: Rollback trigger tripped/);
@@ -96,7 +97,7 @@ describeTargets('incidents: the operations source', (target) => {
       RESPONDER,
     );
     assert.equal(incident.source.kind, 'operation');
-    assert.deepEqual(incident.services, [{ cluster: 'codeflow-staging', service: 'codeflow-service' }]);
+    assert.deepEqual(incident.services, [{ account: 'default', region: 'us-east-1', cluster: 'codeflow-staging', service: 'codeflow-service' }]);
 
     const sources = registeredTimelineSources().filter((s) => s.name === 'operations');
     assert.equal(sources.length, 1, 'registered under its name');
