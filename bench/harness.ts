@@ -69,7 +69,7 @@ export interface Subscriber {
 
 export interface BenchClient {
   get(url: string, headers?: Record<string, string>): Promise<{ status: number; ms: number; body: string; etag?: string }>;
-  /** `viewers` pollers for `durationMs`, each every `intervalMs`, spread over the interval as real viewers are; with `etag`, conditional. */
+  /** `viewers` pollers for `durationMs`, each every `intervalMs`, spread over the interval as real viewers are; with `etag`, conditional (and, on /api/fleet, asking for deltas as the console does). */
   poll(url: string, viewers: number, durationMs: number, intervalMs: number, etag: boolean, extraHeaders?: Record<string, string>): Promise<LoadResult>;
   /**
    * One server-sent event stream as the console opens it (`?compressed=gzip`: big events gzipped and
@@ -116,7 +116,9 @@ export function benchClient(authorization: string): BenchClient {
         while (performance.now() < until) {
           const started = performance.now();
           try {
-            const r = await get(url, { ...extraHeaders, ...(etag && tag ? { 'if-none-match': tag, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' }) });
+            // As the console polls: holding a version, ask for the deltas since it (/api/fleet?deltas=1).
+            const target = etag && tag && url.endsWith('/api/fleet') ? `${url}?deltas=1` : url;
+            const r = await get(target, { ...extraHeaders, ...(etag && tag ? { 'if-none-match': tag, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' }) });
             if (r.status === 200 || r.status === 304) latencies.push(r.ms);
             else failed(`HTTP ${r.status}`);
             if (r.status === 304) notModified++;

@@ -67,13 +67,19 @@ export function useLiveFleet(): LiveFleet {
 
     async function poll() {
       try {
-        const res = await fetch('/api/fleet', { headers: etag ? { 'if-none-match': etag } : {}, cache: 'no-store' });
+        // Holding a version, ask for what changed since (the server answers the whole fleet when it no longer keeps those deltas).
+        const res = await fetch(etag ? '/api/fleet?deltas=1' : '/api/fleet', { headers: etag ? { 'if-none-match': etag } : {}, cache: 'no-store' });
         if (res.status === 304) {
           setState((s) => ({ ...s, receivedAt: Date.now(), error: null, mode: 'polling' }));
         } else if (res.ok) {
-          etag = res.headers.get('etag');
-          const data = (await res.json()) as FleetOverview;
-          setState({ data, receivedAt: Date.now(), error: null, mode: 'polling' });
+          const body = (await res.json()) as FleetOverview | { version: number; deltas: Delta[] };
+          const next = res.headers.get('etag');
+          if ('deltas' in body) {
+            setState((s) => (s.data ? { data: body.deltas.reduce(applyDelta, s.data), receivedAt: Date.now(), error: null, mode: 'polling' } : s));
+          } else {
+            setState({ data: body, receivedAt: Date.now(), error: null, mode: 'polling' });
+          }
+          etag = next;
         } else {
           const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
           setState((s) => ({ ...s, error: body?.error?.message ?? `The server answered ${res.status}`, mode: 'polling' }));

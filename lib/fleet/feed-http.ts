@@ -20,8 +20,12 @@ export async function fleetResponse(req: Request, feed: FleetFeed): Promise<Resp
     etag: published.etag,
     'cache-control': 'private, no-cache',
   };
-  if (req.headers.get('if-none-match') === published.etag) return new Response(null, { status: 304, headers });
-  const body = published.json;
+  const held = req.headers.get('if-none-match');
+  if (held === published.etag) return new Response(null, { status: 304, headers });
+  // ?deltas=1 (the console's polling fallback): what changed since the version the ETag names, when
+  // it is still kept — a few KB instead of the whole fleet on every poll of a busy fleet.
+  const deltas = held && new URL(req.url).searchParams.get('deltas') === '1' ? feed.deltasSinceEtag(held) : null;
+  const body = deltas ?? published.json;
   return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), {
     status: 200,
     headers: { ...headers, 'content-type': 'application/json' },

@@ -10,7 +10,7 @@ import { freePort } from '../aws/testing/moto';
 import { createCache } from '../cache/cached';
 import { createFleetContext, type FleetContext } from './context';
 import { FleetFeed } from './feed';
-import { compressedOnce, fleetEventStream } from './feed-http';
+import { compressedOnce, fleetEventStream, fleetResponse } from './feed-http';
 import { fetchClusterSnapshot, getClusterSnapshot } from './snapshot';
 import type { TelemetrySources } from './telemetry';
 import type { FleetOverview } from './types';
@@ -234,6 +234,40 @@ describe('the fleet feed against the sandbox', { timeout: 240_000 }, () => {
     assert.equal(missed.length, feed.latest().version - from);
     assert.equal(feed.eventsSince(feed.latest().version)!.length, 0);
     assert.equal(feed.eventsSince(-1000), null, 'too old: the viewer gets a snapshot instead');
+  });
+
+  it('a polling viewer asking for deltas gets what changed since its ETag, which applied gives the current fleet', async () => {
+    await admin('reset', 'POST', { seed: 42, speed: 0, fleetSize: 200 });
+    const ctx = createFleetContext({ aws: clients(running.url), region: 'us-east-1', clusters: ['codeflow-cluster', 'codeflow-staging'], snapshotTtlMs: 100, cache: createCache(), telemetryWaitMs: 50 });
+    const feed = new FleetFeed(ctx, { sources: quietSources, tickMs: 20 });
+    after(() => feed.close());
+    await until(() => !feed.latest().loading && overviewOf(feed).clusters.every((c) => c.fetchedAt !== null), 20_000);
+    const get = (headers: Record<string, string>, query = '?deltas=1') => fleetResponse(new Request(`http://console/api/fleet${query}`, { headers }), feed);
+    const first = await get({});
+    const held = JSON.parse(await first.text()) as FleetOverview;
+    const etag = first.headers.get('etag')!;
+    assert.equal((await get({ 'if-none-match': etag })).status, 304);
+
+    await admin('clock/advance', 'POST', { seconds: 120 });
+    await until(() => feed.latest().version >= held.version! + 2, 10_000);
+    const res = await get({ 'if-none-match': etag });
+    const body = (await res.clone().text());
+    const answer = JSON.parse(body) as { version: number; deltas: { version: number; upserts: FleetOverview['services']; removals: string[]; clusters: FleetOverview['clusters'] }[] };
+    assert.ok(Array.isArray(answer.deltas), 'deltas, not the whole fleet');
+    assert.deepEqual(answer.deltas.map((d) => d.version), Array.from({ length: answer.version - held.version! }, (_, i) => held.version! + 1 + i));
+    assert.ok(body.length < feed.latest().json.length, `${body.length} bytes of deltas against ${feed.latest().json.length} for the fleet`);
+    // Applied in order, they give exactly the fleet the feed publishes (as the console applies them).
+    const key = (x: { account: string; region: string; cluster: string; name: string }) => `${x.account}/${x.region}/${x.cluster}/${x.name}`;
+    const services = new Map(held.services.map((x) => [key(x), x]));
+    for (const d of answer.deltas) {
+      for (const r of d.removals) services.delete(r);
+      for (const u of d.upserts) services.set(key(u), u);
+    }
+    const current = JSON.parse(feed.latest().json.toString()) as FleetOverview;
+    if (current.version === answer.version) assert.deepEqual([...services.values()].sort((a, b) => key(a).localeCompare(key(b))), [...current.services].sort((a, b) => key(a).localeCompare(key(b))));
+    // Another process's ETag, or no ?deltas=1: the whole fleet.
+    assert.ok('services' in JSON.parse(await (await get({ 'if-none-match': '"0000-1-abc"' })).text()));
+    assert.ok('services' in JSON.parse(await (await get({ 'if-none-match': etag }, '')).text()));
   });
 
   it('a viewer asking for compressed events gets the same events, the big ones gzipped once for every viewer', async () => {

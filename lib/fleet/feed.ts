@@ -22,6 +22,8 @@ export interface PublishedFleet {
   snapshotEvent: Buffer;
   /** Server-sent event carrying what changed since the previous version; null for the first. */
   deltaEvent: Buffer | null;
+  /** The same delta as JSON (for polling viewers); null for the first. */
+  deltaJson: string | null;
   loading: boolean;
 }
 
@@ -98,7 +100,7 @@ export class FleetFeed {
   private readonly places: PlaceState[];
   private readonly clusters = new Map<string, ClusterState>();
   private readonly subscribers = new Set<(p: PublishedFleet) => void>();
-  private readonly deltas = new Map<number, Buffer>();
+  private readonly deltas = new Map<number, { event: Buffer; json: string }>();
   private readonly bootId = randomUUID().slice(0, 8);
   private readonly idleMs: number;
   private readonly maxConcurrent: number;
@@ -179,9 +181,29 @@ export class FleetFeed {
     for (let v = version + 1; v <= current; v++) {
       const e = this.deltas.get(v);
       if (!e) return null;
-      events.push(e);
+      events.push(e.event);
     }
     return events;
+  }
+
+  /**
+   * For a polling viewer holding the version its ETag names: `{"version", "deltas": [...]}`, the
+   * deltas from there to now (what the event stream would have sent), or null when that ETag is
+   * another process's, or too old (answer the whole overview instead).
+   */
+  deltasSinceEtag(etag: string): Buffer | null {
+    const m = /^"([0-9a-f]+)-(\d+)-[0-9a-f]+"$/.exec(etag);
+    if (!m || m[1] !== this.bootId) return null;
+    const version = Number(m[2]);
+    const current = this.published.version;
+    if (version >= current || version < current - this.deltaHistory) return null;
+    const parts: string[] = [];
+    for (let v = version + 1; v <= current; v++) {
+      const d = this.deltas.get(v);
+      if (!d) return null;
+      parts.push(d.json);
+    }
+    return Buffer.from(`{"version":${current},"deltas":[${parts.join(',')}]}`);
   }
 
   subscriberCount(): number {
@@ -375,7 +397,7 @@ export class FleetFeed {
     services.sort((a, b) => severity[a.s.verdict] - severity[b.s.verdict] || a.order - b.order || a.s.cluster.localeCompare(b.s.cluster) || a.s.name.localeCompare(b.s.name));
     this.published = this.serialise(this.published.version + 1, statuses, places, services.map((x) => x.s), loading);
     if (this.published.deltaEvent) {
-      this.deltas.set(this.published.version, this.published.deltaEvent);
+      this.deltas.set(this.published.version, { event: this.published.deltaEvent, json: this.published.deltaJson! });
       this.deltas.delete(this.published.version - this.deltaHistory - 1);
     }
     for (const listener of this.subscribers) listener(this.published);
@@ -410,6 +432,7 @@ export class FleetFeed {
       json,
       snapshotEvent: Buffer.from(encoder.encode(`id: ${version}\nevent: snapshot\ndata: ${json.toString()}\n\n`)),
       deltaEvent: first ? null : Buffer.from(encoder.encode(`id: ${version}\nevent: delta\ndata: ${deltaJson}\n\n`)),
+      deltaJson: first ? null : deltaJson,
       loading,
     };
   }
