@@ -68,7 +68,7 @@ describe('README', () => {
   });
 
   it('shows codeflow.config.json examples the config schema accepts', () => {
-    const CONFIG_KEYS = new Set(['region', 'clusters', 'orgName', 'roleMapping', 'incidents', 'maintenance', 'dr', 'policy']);
+    const CONFIG_KEYS = new Set(['region', 'accounts', 'clusters', 'orgName', 'roleMapping', 'incidents', 'maintenance', 'dr', 'policy']);
     const examples = blocks.filter((b) => {
       if (b.lang !== 'json') return false;
       const value = JSON.parse(b.body) as unknown;
