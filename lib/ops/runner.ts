@@ -58,21 +58,8 @@ export async function startOpsRunner(): Promise<void> {
   if (process.env.CODEFLOW_OPS_RUNNER === '0') return;
   const g = globalThis as typeof globalThis & { [RUNNER]?: OpsRunner };
   if (g[RUNNER]) return;
-  const [{ getDb }, { getConfig }, { getAwsClients, getAwsWriteClients }, { awsClock }] = await Promise.all([
-    import('../db/client'),
-    import('../config'),
-    import('../aws/default-clients'),
-    import('./context'),
-  ]);
-  const config = getConfig();
-  const runner = new OpsRunner({
-    db: await getDb(),
-    aws: getAwsClients(),
-    policy: config.policy,
-    awsNow: awsClock(config.awsClockUrl, config.sandbox),
-    notify: config.incidents,
-    places: { all: config.places, read: (place) => getAwsClients(place), write: (place, person) => getAwsWriteClients(place, person) },
-  });
+  const { serverOpsContext } = await import('./server-context');
+  const runner = new OpsRunner(await serverOpsContext());
   g[RUNNER] = runner;
   runner.start();
 }
