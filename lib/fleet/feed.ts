@@ -391,8 +391,9 @@ export class FleetFeed {
         clusters: clusters.length,
       };
     });
-    // Loading until some place has something to show or has said why it cannot.
-    const loading = places.every((p) => p.loading && p.error === null) && this.places.every((p) => p.services.length === 0);
+    // Loading while nothing can be shown yet and some place is still on its first read (a place
+    // without clusters, or one that failed, does not end the wait for the others).
+    const loading = this.places.every((p) => p.services.length === 0) && places.some((p) => p.loading && p.error === null);
     const services = this.places.flatMap((p) => p.services.map((s) => ({ s, order: p.order })));
     services.sort((a, b) => severity[a.s.verdict] - severity[b.s.verdict] || a.order - b.order || a.s.cluster.localeCompare(b.s.cluster) || a.s.name.localeCompare(b.s.name));
     this.published = this.serialise(this.published.version + 1, statuses, places, services.map((x) => x.s), loading);
