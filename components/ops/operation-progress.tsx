@@ -305,7 +305,7 @@ function IncidentFromOperation({ op }: { op: Operation }) {
         prefill={{
           title: operationIncidentTitle(op),
           severity: suggestedSeverity(op.plan.environment),
-          services: [{ cluster: op.cluster, service: op.service }],
+          services: [{ account: op.account, region: op.region, cluster: op.cluster, service: op.service }],
           source: { kind: 'operation', ref: op.id, label: operationSourceLabel(op) },
         }}
       />

@@ -121,7 +121,7 @@ export function incidentPrefill(detail: Pick<ServiceDetail, 'cluster' | 'health'
   const { health } = detail;
   const bad = health.verdict === 'down' || health.verdict === 'degraded';
   return {
-    services: [{ cluster: detail.cluster, service: health.name }],
+    services: [{ account: health.account, region: health.region, cluster: detail.cluster, service: health.name }],
     source: { kind: 'manual', ref: null },
     ...(bad ? { title: `${health.name} ${health.verdict}${health.reasons[0] ? `: ${health.reasons[0]}` : ''}`.slice(0, 200), severity: health.verdict === 'down' ? 'P1' : 'P2' } : {}),
   };

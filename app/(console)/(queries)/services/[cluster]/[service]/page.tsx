@@ -34,12 +34,13 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
  */
 export default async function ServicePage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const raw = await params;
+  // Signing in comes back here with the request's query (its account and Region among it).
   const user = await requireUser(`/services/${encodeURIComponent(raw.cluster)}/${encodeURIComponent(raw.service)}`);
+  const search = await searchParams;
   const parsed = serviceParamsSchema.safeParse(raw);
   if (!parsed.success) notFound();
   const { cluster, service } = parsed.data;
 
-  const search = await searchParams;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   // ?account=&region=: a service outside the home account and Region (an unknown one is a 404).
   let where: Place;
