@@ -73,7 +73,8 @@ test('a rolled-back deploy opens a prefilled incident whose timeline links the o
     sources: { name: string; ok: boolean }[];
   };
   expect(detail.incident.source).toMatchObject({ kind: 'operation', ref: operationId });
-  expect(detail.incident.services).toEqual([STAGING]);
+  // The affected service names the account and Region the operation ran in (the sandbox's one account here).
+  expect(detail.incident.services).toEqual([{ account: '123456789012', region: 'us-east-1', ...STAGING }]);
   expect(detail.sources.find((s) => s.name === 'operations')).toMatchObject({ ok: true });
   expect(detail.timeline.filter((e) => e.kind === 'operation' && e.ref === operationId).map((e) => e.text)).toEqual([
     expect.stringMatching(/^codeflow-staging\/codeflow-service: Deploy requested: .*reason: e2e: ship v1\.6\.0$/),
@@ -91,7 +92,7 @@ test('a rolled-back deploy opens a prefilled incident whose timeline links the o
   expect(viaApi.status()).toBe(201);
   const opened = ((await viaApi.json()) as { incident: { title: string; services: unknown[] } }).incident;
   expect(opened.title).toMatch(/^Deploy of codeflow-staging\/codeflow-service rolled back/);
-  expect(opened.services).toEqual([STAGING]);
+  expect(opened.services).toEqual([{ account: '123456789012', region: 'us-east-1', ...STAGING }]);
   const unknown = await page.request.post('/api/incidents', { headers: sameOrigin, data: { severity: 'P3', source: { kind: 'operation', ref: '00000000-0000-4000-8000-000000000000' } } });
   expect(unknown.status()).toBe(400);
   expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(/^source\.ref: /);
