@@ -11,7 +11,11 @@ const ACTION_VERB: Record<NonNullable<PlaybookStep['action']>['kind'], string> =
 /** The services a step's action applies to: the one it names, else every affected service. */
 function actionTargets(step: PlaybookStep, services: ServiceRef[]): ServiceRef[] {
   if (!step.action) return [];
-  if (step.action.cluster && step.action.service) return [{ cluster: step.action.cluster, service: step.action.service }];
+  const { account, region, cluster, service } = step.action;
+  if (cluster && service) {
+    // A step recorded before actions named their place takes its service's (the incident's services name theirs).
+    return [account && region ? { account, region, cluster, service } : (services.find((s) => s.cluster === cluster && s.service === service) ?? { cluster, service })];
+  }
   return services;
 }
 

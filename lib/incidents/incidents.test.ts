@@ -84,7 +84,7 @@ describeTargets('incidents', (target) => {
     assert.deepEqual(inc.commander, { userId: responderId, name: 'Cora Commander' });
     assert.deepEqual(inc.openedBy, { subject: 'rita', name: 'Rita Responder' });
     assert.deepEqual(inc.playbook.map((s) => s.label), ['Notify engineering team', 'Assess and mitigate', 'Update stakeholders', 'Schedule post-mortem']);
-    assert.deepEqual(inc.playbook[1]!.action, { kind: 'rollback', cluster: 'prod', service: 'checkout' });
+    assert.deepEqual(inc.playbook[1]!.action, { kind: 'rollback', account: 'default', region: 'us-east-1', cluster: 'prod', service: 'checkout' });
     assert.equal(inc.playbook[0]!.action, null);
 
     const acked = await updateIncident(deps(at(3)), inc.id, { status: 'acknowledged' }, RESPONDER);
@@ -128,8 +128,8 @@ describeTargets('incidents', (target) => {
     const inc = await openIncident(deps(), { title: 'two services', severity: 'P0', services: [{ cluster: 'prod', service: 'api' }, { cluster: 'prod', service: 'web' }] }, RESPONDER);
     const mitigation = inc.playbook.filter((s) => s.action);
     assert.deepEqual(mitigation.map((s) => [s.id, s.label, s.action]), [
-      ['p0-implement-temporary-mitigation-1', 'Implement temporary mitigation (prod/api)', { kind: 'rollback', cluster: 'prod', service: 'api' }],
-      ['p0-implement-temporary-mitigation-2', 'Implement temporary mitigation (prod/web)', { kind: 'rollback', cluster: 'prod', service: 'web' }],
+      ['p0-implement-temporary-mitigation-1', 'Implement temporary mitigation (prod/api)', { kind: 'rollback', account: 'default', region: 'us-east-1', cluster: 'prod', service: 'api' }],
+      ['p0-implement-temporary-mitigation-2', 'Implement temporary mitigation (prod/web)', { kind: 'rollback', account: 'default', region: 'us-east-1', cluster: 'prod', service: 'web' }],
     ]);
     const ticked = await setPlaybookStep(deps(at(2)), inc.id, 'p0-alert-on-call-engineer', true, RESPONDER);
     const step = ticked.playbook.find((s) => s.id === 'p0-alert-on-call-engineer')!;

@@ -199,16 +199,21 @@ function playbookFor(config: IncidentsConfig, severity: Severity, services: Serv
   return config.playbooks[severity].flatMap((s) => expandStep(s, services));
 }
 
+/** The service a playbook action is for, with its account and Region when the service names them. */
+function actionTarget(svc: ServiceRef): { account?: string; region?: string; cluster: string; service: string } {
+  return { ...(svc.account && svc.region ? { account: svc.account, region: svc.region } : {}), cluster: svc.cluster, service: svc.service };
+}
+
 /** A step with an action becomes one step per affected service (prefilled), or one unbound step when none. */
 function expandStep(s: PlaybookStepConfig, services: ServiceRef[]): PlaybookStep[] {
   if (!s.action || services.length <= 1) {
     const svc = services[0];
-    return [{ id: s.id, label: s.label, action: s.action ? { kind: s.action, ...(svc ? { cluster: svc.cluster, service: svc.service } : {}) } : null, doneBy: null, doneAt: null }];
+    return [{ id: s.id, label: s.label, action: s.action ? { kind: s.action, ...(svc ? actionTarget(svc) : {}) } : null, doneBy: null, doneAt: null }];
   }
   return services.map((svc, i) => ({
     id: `${s.id}-${i + 1}`,
     label: `${s.label} (${svc.cluster}/${svc.service})`,
-    action: { kind: s.action!, cluster: svc.cluster, service: svc.service },
+    action: { kind: s.action!, ...actionTarget(svc) },
     doneBy: null,
     doneAt: null,
   }));

@@ -44,8 +44,8 @@ export type PlaybookActionKind = 'rollback' | 'scale' | 'deploy';
 export interface PlaybookStep {
   id: string;
   label: string;
-  /** When set, the UI offers a button that opens the guarded-action dialog prefilled (cluster/service of an affected service). */
-  action: { kind: PlaybookActionKind; cluster?: string; service?: string } | null;
+  /** When set, the UI offers a button that opens the guarded-action dialog prefilled (an affected service: its account, Region, cluster and name). */
+  action: { kind: PlaybookActionKind; account?: string; region?: string; cluster?: string; service?: string } | null;
   doneBy: { subject: string; name: string | null } | null;
   doneAt: string | null;
 }
