@@ -215,8 +215,12 @@ test.describe('every account and Region in one console', () => {
     await expect(page.getByTestId('operation')).toHaveAttribute('data-status', 'awaiting_approval');
 
     const approver = await pageAs(browser, 'admin', '/operations');
-    await approver.locator(`[data-testid="pending-row"][data-operation-id="${id}"]`).getByTestId('pending-approve').click();
+    const pending = approver.locator(`[data-testid="pending-row"][data-operation-id="${id}"]`);
+    await pending.getByTestId('pending-approve').click();
+    // Approved once the row leaves the pending list (navigating away sooner can cancel the request).
+    await expect(pending).toHaveCount(0);
     await approver.goto(`/operations/${id}`);
+    await expect(approver.getByTestId('operation')).not.toHaveAttribute('data-status', 'awaiting_approval');
     await advanceUntil(approver, /^succeeded$/);
     const op = await operationOf(approver, id);
     expect([op.account, op.region]).toEqual([PRODUCTION, 'us-west-2']);
