@@ -34,7 +34,8 @@ export function placesOf(accounts: readonly AccountConfig[]): Place[] {
 export const placeLabel = (p: Pick<Place, 'accountName' | 'accountId' | 'region'>): string =>
   p.accountId === 'default' ? p.region : `${p.accountName} (${p.accountId}) ${p.region}`;
 
-export type PlaceLookup = { ok: true; place: Place } | { ok: false; message: string };
+/** A failed lookup names the field that did not match, for a 400 beside it. */
+export type PlaceLookup = { ok: true; place: Place } | { ok: false; field: 'account' | 'region'; message: string };
 
 /**
  * The place a request names by `account` (id or name) and `region`; both default to home's, and a
@@ -47,10 +48,10 @@ export function findPlace(places: readonly Place[], ask: { account?: string | nu
   const accountId = account === null ? home.accountId : places.find((p) => p.accountId === account || p.accountName.toLowerCase() === account.toLowerCase())?.accountId;
   if (accountId === undefined) {
     const known = [...new Set(places.map((p) => `${p.accountName} (${p.accountId})`))].join(', ');
-    return { ok: false, message: `no account "${account}" is configured; Codeflow watches ${known}` };
+    return { ok: false, field: 'account', message: `no account "${account}" is configured; Codeflow watches ${known}` };
   }
   const inAccount = places.filter((p) => p.accountId === accountId);
   const place = region === null ? inAccount[0]! : inAccount.find((p) => p.region === region);
-  if (!place) return { ok: false, message: `${inAccount[0]!.accountName} (${accountId}) is not watched in ${region}; its Regions are ${inAccount.map((p) => p.region).join(', ')}` };
+  if (!place) return { ok: false, field: 'region', message: `${inAccount[0]!.accountName} (${accountId}) is not watched in ${region}; its Regions are ${inAccount.map((p) => p.region).join(', ')}` };
   return { ok: true, place };
 }

@@ -25,6 +25,6 @@ export function placeFromSearch(params: URLSearchParams | Record<string, string 
 /** The configured place a request body names (`account`, `region`); 400 naming the field when none matches. */
 export function placeFromBody(body: { account?: string; region?: string }): Place {
   const found = findPlace(getConfig().places, body);
-  if (!found.ok) throw invalidField(found.message.includes('not watched in') ? 'region' : 'account', found.message);
+  if (!found.ok) throw invalidField(found.field, found.message);
   return found.place;
 }

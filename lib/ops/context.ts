@@ -78,7 +78,7 @@ export function placeIn(ctx: OpsContext, where: Partial<RowPlace> = {}): Place {
   const home = homeOf(ctx);
   if (!where.account && !where.region) return home;
   const found = findPlace(ctx.places?.all ?? [home], { account: where.account, region: where.region });
-  if (!found.ok) throw invalidField(where.account && !found.message.includes('not watched in') ? 'account' : 'region', found.message);
+  if (!found.ok) throw invalidField(found.field, found.message);
   return found.place;
 }
 
