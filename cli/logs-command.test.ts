@@ -31,12 +31,23 @@ describe('logs of a service in several accounts and Regions', { timeout: 120_000
     assert.match(run.stdout, /a line from \/ecs\/web-us-east-1/);
   });
 
-  it('refuses a service outside the console’s home, whose logs the API cannot read yet', async () => {
+  it('reads a service outside the console’s home in its own account and Region', async () => {
+    api.requests.length = 0;
     const run = await runCli(api, ['logs', 'worker'], { CODEFLOW_ACCOUNT: 'staging' });
-    assert.equal(run.code, EXIT.failure);
-    assert.match(run.stderr, /main\/worker runs in staging \(210987654321\) us-east-1; the console reads logs only in its home, production \(123456789012\) us-east-1/);
+    assert.equal(run.code, 0, run.stderr);
+    const events = api.requests.find((r) => r.path === '/api/logs/events');
+    assert.equal(events?.query.account, '210987654321');
+    assert.equal(events?.query.region, 'us-east-1');
     const unknown = await runCli(api, ['logs', 'worker', '--account', 'production']);
     assert.equal(unknown.code, EXIT.usage);
     assert.match(unknown.stderr, /no service named "worker" in account production/);
+  });
+
+  it('reads a /log/group in the account and Region named', async () => {
+    api.requests.length = 0;
+    const run = await runCli(api, ['logs', '/ecs/anything', '--account', 'staging', '--region', 'us-west-2']);
+    assert.equal(run.code, 0, run.stderr);
+    const events = api.requests.find((r) => r.path === '/api/logs/events');
+    assert.deepEqual([events?.query.group, events?.query.account, events?.query.region], ['/ecs/anything', 'staging', 'us-west-2']);
   });
 });

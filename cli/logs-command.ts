@@ -15,8 +15,7 @@ export const logsUsage = `codeflow logs <service | cluster/service | /log/group>
   one JSON object per line. A service is looked up in the fleet; when it runs in several accounts or
   Regions, name one:
     ${placeOptionsUsage}
-  The console reads log groups in its home account and Region only (a /log/group too), so a service
-  elsewhere is refused.`;
+  A /log/group is read in the account and Region --account/--region name (home by default).`;
 
 interface LogPage {
   events: LogEvent[];
@@ -35,10 +34,10 @@ export async function runLogsCommand(args: ParsedArgs): Promise<void> {
   if (limit < 1 || limit > 10_000) throw new UsageError('--limit must be between 1 and 10000');
   const choice = placeChoiceOf(args);
   const { api, out } = remoteContext(args);
-  const group = await resolveLogGroup(api, target, choice);
+  const { group, where } = await resolveLogGroup(api, target, choice);
 
   const print = (e: LogEvent) => {
-    if (out.json) return out.print(JSON.stringify({ group, ...e }));
+    if (out.json) return out.print(JSON.stringify({ group, ...where, ...e }));
     out.print(`${out.paint('dim', e.timestamp)} ${out.paint('blue', e.stream)} ${e.message.replace(/\s+$/, '')}`);
   };
 
@@ -47,7 +46,7 @@ export async function runLogsCommand(args: ParsedArgs): Promise<void> {
     let cursor: string | null = null;
     let printed = 0;
     do {
-      const page: LogPage = await api.get<LogPage>('/api/logs/events', { group, pattern, start: end - sinceMs, end, limit: Math.min(limit - printed, 2000), cursor: cursor ?? undefined });
+      const page: LogPage = await api.get<LogPage>('/api/logs/events', { ...where, group, pattern, start: end - sinceMs, end, limit: Math.min(limit - printed, 2000), cursor: cursor ?? undefined });
       for (const e of page.events) print(e);
       printed += page.events.length;
       cursor = page.nextCursor;
@@ -63,15 +62,16 @@ export async function runLogsCommand(args: ParsedArgs): Promise<void> {
   });
   let cursor: string | undefined;
   while (!stopped) {
-    const page = await api.get<LogPage>('/api/logs/events', { group, pattern, cursor, limit: 500 });
+    const page = await api.get<LogPage>('/api/logs/events', { ...where, group, pattern, cursor, limit: 500 });
     for (const e of page.events) print(e);
     cursor = page.nextCursor ?? cursor;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
-async function resolveLogGroup(api: ApiClient, target: string, choice: PlaceChoice): Promise<string> {
-  if (target.startsWith('/')) return target;
+/** The log group, and the account and Region to read it in (`where`, empty meaning the console's home). */
+async function resolveLogGroup(api: ApiClient, target: string, choice: PlaceChoice): Promise<{ group: string; where: { account?: string; region?: string } }> {
+  if (target.startsWith('/')) return { group: target, where: { account: choice.account, region: choice.region } };
   const [cluster, name] = target.includes('/') ? (target.split('/', 2) as [string, string]) : [undefined, target];
   const fleet = await firstRead(() => api.get<FleetOverview>('/api/fleet'));
   const places = placesOf(fleet);
@@ -84,16 +84,11 @@ async function resolveLogGroup(api: ApiClient, target: string, choice: PlaceChoi
   }
   if (matches.length > 1) throw new CliError(`"${target}" runs in several clusters; name one: ${matches.map((s) => `${s.cluster}/${s.name}`).join(', ')}`, EXIT.usage);
   const found = matches[0]!;
-  // The log API reads the console's home account and Region (the first place), so elsewhere it would read another group.
-  const home = fleet.places?.[0];
-  if (home && (found.account !== home.account || found.region !== home.region)) {
-    throw new CliError(`${found.cluster}/${found.name} runs in ${placeName(found, places)}; the console reads logs only in its home, ${placeName(home, places)}`);
-  }
   const detail = await api.get<ServiceDetail>(`/api/services/${encodeURIComponent(found.cluster)}/${encodeURIComponent(found.name)}`, { account: found.account, region: found.region });
   const containers = detail.taskDefinition?.containers ?? [];
   const group = (containers.find((c) => c.essential && c.logGroup) ?? containers.find((c) => c.logGroup))?.logGroup;
   if (!group) throw new CliError(`${found.cluster}/${found.name} does not log to CloudWatch Logs (no awslogs-group in its task definition)`);
-  return group;
+  return { group, where: { account: found.account, region: found.region } };
 }
 
 /** "90s", "10m", "2h", "1d" → milliseconds. */

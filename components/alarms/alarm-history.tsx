@@ -2,13 +2,14 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { alarmHistoryQuery } from '@/lib/api/alarms/queries';
+import type { PlaceRef } from '@/lib/accounts/places';
 import { QueryList } from '@/components/ui/query-list';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { AlarmStateBadge } from './alarm-state-badge';
 
 /** The alarm's state changes, newest first, each with the reason CloudWatch gave. */
-export function AlarmHistory({ name }: { name: string }) {
-  const query = useQuery(alarmHistoryQuery(name));
+export function AlarmHistory({ name, place }: { name: string; place?: PlaceRef | null }) {
+  const query = useQuery(alarmHistoryQuery(name, place));
   return (
     <div data-testid="alarm-history" className="border-l-2 border-border pl-3">
       <QueryList query={query} items={query.data?.history} errorTitle="History could not be loaded" empty="No state changes recorded." skeletonRows={3}>

@@ -2,7 +2,10 @@
 
 import Link from 'next/link';
 import { Fragment, useState } from 'react';
-import type { AlarmView } from '@/lib/telemetry/alarms';
+import type { PlacedAlarm } from '@/lib/telemetry/alarms';
+import type { PlaceOption } from '@/lib/accounts/places';
+import { serviceHref } from '@/lib/fleet/service-href';
+import { PlaceLabel, accountNames } from '@/components/places/place-filter-selects';
 import { Table, THead, Th, Tr, Td } from '@/components/ui/table';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { AlarmStateBadge } from './alarm-state-badge';
@@ -11,7 +14,11 @@ import { OpenIncidentButton } from '@/components/incidents/open-incident-button'
 import { prefillFromAlarm } from '@/components/incidents/alarm-prefill';
 import { useCan } from '@/components/incidents/use-can';
 
-export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
+export function AlarmsTable({ alarms, places }: { alarms: PlacedAlarm[]; places: PlaceOption[] }) {
+  const home = places.find((p) => p.home);
+  const homeRef = home ? { accountId: home.account, region: home.region } : null;
+  const names = accountNames(places);
+  const multiPlace = places.length > 1;
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   // Responders and up may open an incident from an alarm in ALARM.
   const canOpenIncident = useCan('incident.open');
@@ -37,16 +44,18 @@ export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
       </THead>
       <tbody>
         {alarms.map((a) => {
-          const expanded = open.has(a.name);
+          const key = `${a.account}/${a.region}/${a.name}`;
+          const expanded = open.has(key);
+          const place = { accountId: a.account, region: a.region };
           return (
-            <Fragment key={a.name}>
-              <Tr data-testid="alarm-row" data-alarm={a.name} data-state={a.state} className={expanded ? 'border-b-0' : undefined}>
+            <Fragment key={key}>
+              <Tr data-testid="alarm-row" data-alarm={a.name} data-state={a.state} data-account={a.account} data-region={a.region} className={expanded ? 'border-b-0' : undefined}>
                 <Td>
                   <button
                     type="button"
                     aria-expanded={expanded}
                     aria-label={`${expanded ? 'Hide' : 'Show'} history of ${a.name}`}
-                    onClick={() => toggle(a.name)}
+                    onClick={() => toggle(key)}
                     className="inline-flex items-center gap-1.5 rounded text-fg-subtle hover:text-fg focus-visible:outline-2 focus-visible:outline-accent"
                   >
                     <span aria-hidden className={`inline-block w-3 text-[10px] transition-transform ${expanded ? 'rotate-90' : ''}`}>
@@ -57,6 +66,7 @@ export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
                 </Td>
                 <Td>
                   <div className="break-words font-mono text-[12px] font-semibold">{a.name}</div>
+                  {multiPlace && <PlaceLabel place={a} names={names} />}
                   <div className="mt-0.5 break-words text-xs text-fg-subtle">{a.condition}</div>
                 </Td>
                 <Td className="break-words text-[12px] text-fg-muted">{a.reason}</Td>
@@ -71,7 +81,7 @@ export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
                       {a.services.map((s) => (
                         <li key={`${s.cluster}/${s.service}`} className="truncate">
                           <Link
-                            href={`/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.service)}`}
+                            href={serviceHref({ account: a.account, region: a.region, cluster: s.cluster, name: s.service }, homeRef)}
                             className="font-mono text-accent hover:underline"
                             title={`${s.cluster}/${s.service}`}
                           >
@@ -84,14 +94,14 @@ export function AlarmsTable({ alarms }: { alarms: AlarmView[] }) {
                 </Td>
                 {canOpenIncident && (
                   <Td>
-                    {a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a)} testId="alarm-open-incident" />}
+                    {a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a, homeRef && (a.account !== homeRef.accountId || a.region !== homeRef.region) ? place : null)} testId="alarm-open-incident" />}
                   </Td>
                 )}
               </Tr>
               {expanded && (
                 <Tr>
                   <Td colSpan={canOpenIncident ? 6 : 5} className="bg-surface-2/40 pt-0">
-                    <AlarmHistory name={a.name} />
+                    <AlarmHistory name={a.name} place={place} />
                   </Td>
                 </Tr>
               )}

@@ -6,9 +6,16 @@ import { Card } from '@/components/ui/card';
 import { QueryList } from '@/components/ui/query-list';
 import { AlarmsTable } from './alarms-table';
 import { AlarmsStatusNote } from './alarms-status-note';
+import type { PlaceOption } from '@/lib/accounts/places';
+import { PlaceFilters } from '@/components/places/place-filters';
+import { PlaceReadsNote } from '@/components/places/place-reads-note';
+import { usePlaceFilter } from '@/components/places/use-place-filter';
 
-export function AlarmsView() {
-  const query = useQuery(alarmsQuery());
+/** Every watched account and Region's alarms, with the overview's account and Region filters. */
+export function AlarmsView({ places }: { places: PlaceOption[] }) {
+  const [filter] = usePlaceFilter();
+  const query = useQuery(alarmsQuery(filter));
+  const multiPlace = places.length > 1;
   const data = query.data;
   const firing = data?.alarms.filter((a) => a.state === 'ALARM').length ?? 0;
 
@@ -16,17 +23,21 @@ export function AlarmsView() {
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-baseline gap-3">
         <h1 className="text-lg font-semibold tracking-tight">Alarms</h1>
-        <span className="text-xs text-fg-subtle">CloudWatch metric alarms · ALARM first, then INSUFFICIENT DATA, then OK · times in UTC</span>
+        <span className="text-xs text-fg-subtle">
+          CloudWatch metric alarms{multiPlace ? ' in every watched account and Region' : ''} · ALARM first, then INSUFFICIENT DATA, then OK · times in UTC
+        </span>
         {data && (
           <span data-testid="alarms-firing" className={`ml-auto text-xs tabular-nums ${firing > 0 ? 'font-semibold text-down-fg' : 'text-fg-subtle'}`}>
             {firing} in ALARM of {data.alarms.length}
           </span>
         )}
       </div>
+      {multiPlace && <PlaceFilters places={places} />}
+      <PlaceReadsNote places={data?.places} what="alarms" />
       <Card className="overflow-hidden">
         {(data?.stale || (data && data.fetchedAt === null) || query.isRefetchError) && (
           <div className="border-b border-border px-4 py-2">
-            {data && <AlarmsStatusNote report={data} receivedAt={query.dataUpdatedAt} />}
+            {data && <AlarmsStatusNote report={multiPlace ? { ...data, error: null } : data} receivedAt={query.dataUpdatedAt} />}
             {query.isRefetchError && (
               <p role="status" className="text-xs text-degraded-fg">
                 Refresh failed: {query.error?.message} — showing the last alarms received
@@ -34,8 +45,8 @@ export function AlarmsView() {
             )}
           </div>
         )}
-        <QueryList query={query} items={data?.alarms} errorTitle="Alarms could not be loaded" empty="No CloudWatch metric alarms in this region." skeletonRows={4}>
-          {(alarms) => <AlarmsTable alarms={alarms} />}
+        <QueryList query={query} items={data?.alarms} errorTitle="Alarms could not be loaded" empty={multiPlace ? 'No CloudWatch metric alarms in the accounts and Regions shown.' : 'No CloudWatch metric alarms in this Region.'} skeletonRows={4}>
+          {(alarms) => <AlarmsTable alarms={alarms} places={places} />}
         </QueryList>
       </Card>
     </div>

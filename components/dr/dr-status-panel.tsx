@@ -7,6 +7,10 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { formatAge, formatUtc } from '@/components/ui/time-format';
 import { useNow } from '@/components/ui/use-now';
+import type { PlaceOption } from '@/lib/accounts/places';
+import { PlaceLabel, accountNames } from '@/components/places/place-filter-selects';
+import { PlaceReadsNote } from '@/components/places/place-reads-note';
+import { usePlaceFilter } from '@/components/places/use-place-filter';
 
 const hours = (h: number) => (h === 1 ? '1 h' : `${h} h`);
 
@@ -14,9 +18,11 @@ const hours = (h: number) => (h === 1 ? '1 h' : `${h} h`);
  * Self-contained (fetches its own data): guide §6.6's RTO and RPO targets and, per database, the
  * age of its newest restorable AWS Backup recovery point against the RPO. Viewers and up.
  */
-export function DrStatusPanel() {
-  const query = useQuery(drStatusQuery());
+export function DrStatusPanel({ places = [] }: { places?: PlaceOption[] }) {
+  const [filter] = usePlaceFilter();
+  const query = useQuery(drStatusQuery(filter));
   const data = query.data;
+  const names = accountNames(places);
   return (
     <Card data-testid="dr-status-panel">
       <CardHeader
@@ -31,7 +37,7 @@ export function DrStatusPanel() {
             DR status could not be loaded: {query.error.message}
           </p>
         )}
-        {data && <Body status={data} />}
+        {data && <Body status={data} names={names} />}
       </CardBody>
     </Card>
   );
@@ -46,7 +52,7 @@ function Summary({ status }: { status: DrStatus }) {
   );
 }
 
-function Body({ status }: { status: DrStatus }) {
+function Body({ status, names }: { status: DrStatus; names: ReadonlyMap<string, string> }) {
   if (!status.configured) {
     return (
       <p data-testid="dr-not-configured" className="text-[13px] text-fg-muted">
@@ -57,15 +63,19 @@ function Body({ status }: { status: DrStatus }) {
   }
   return (
     <div className="flex flex-col gap-2">
-      {status.error && (
-        <p role="alert" className="text-xs text-degraded-fg">
-          {status.error}
-        </p>
+      {status.places ? (
+        <PlaceReadsNote places={status.places} what="recovery points" />
+      ) : (
+        status.error && (
+          <p role="alert" className="text-xs text-degraded-fg">
+            {status.error}
+          </p>
+        )
       )}
       {status.databases.length === 0 && !status.error && <p className="text-xs text-fg-subtle">No recovery points found in vault {status.backupVaultName}.</p>}
       <ul className="flex flex-col gap-2">
         {status.databases.map((db) => (
-          <DatabaseRow key={db.resourceArn} db={db} rpoHours={status.rpoHours} checkedAt={status.checkedAt} />
+          <DatabaseRow key={`${db.place?.account ?? ''}/${db.place?.region ?? ''}/${db.resourceArn}`} db={db} rpoHours={status.rpoHours} checkedAt={status.checkedAt} names={names} />
         ))}
       </ul>
       <p className="text-[11px] text-fg-subtle">
@@ -76,7 +86,7 @@ function Body({ status }: { status: DrStatus }) {
   );
 }
 
-function DatabaseRow({ db, rpoHours, checkedAt }: { db: DatabaseDrStatus; rpoHours: number; checkedAt: string }) {
+function DatabaseRow({ db, rpoHours, checkedAt, names }: { db: DatabaseDrStatus; rpoHours: number; checkedAt: string; names: ReadonlyMap<string, string> }) {
   const now = useNow();
   // Ages tick in the browser from the server's measurement.
   const age = db.ageSeconds === null ? null : db.ageSeconds + Math.max(0, (now - Date.parse(checkedAt)) / 1000);
@@ -91,6 +101,7 @@ function DatabaseRow({ db, rpoHours, checkedAt }: { db: DatabaseDrStatus; rpoHou
       <span className="font-medium text-fg" title={db.resourceArn}>
         {db.name}
       </span>
+      {db.place && <PlaceLabel place={db.place} names={names} />}
       <span data-testid="dr-age" className="text-xs text-fg-muted" suppressHydrationWarning>
         {age !== null && db.latest ? (
           <>

@@ -4,6 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { InsightsResults } from '@/lib/telemetry/logs';
 import { sendJson } from '@/lib/api/fetch-json';
+import type { PlaceRef } from '@/lib/accounts/places';
 import { EmptyState } from '@/components/ui/card';
 import { buttonClass } from '@/components/ui/error-panel';
 import { controlClass, primaryButtonClass, smallButtonClass } from '@/components/ui/controls';
@@ -18,14 +19,15 @@ import { useSavedQueries } from './use-saved-queries';
 /** The guide's §6.1 query. */
 export const DEFAULT_INSIGHTS_QUERY = 'fields @timestamp, @message | sort @timestamp desc | limit 100';
 
-export function InsightsPanel({ group }: { group: string }) {
+/** `place` names the account and Region of `group` (null: home). */
+export function InsightsPanel({ group, place = null }: { group: string; place?: PlaceRef | null }) {
   const [query, setQuery] = useState(DEFAULT_INSIGHTS_QUERY);
   const [range, setRange] = useState<RangeChoice | null>({ kind: 'preset', id: '1h' });
   const [name, setName] = useState('');
   const [shared, setShared] = useState(false);
   const { saved, save, remove, saving, error: savedError } = useSavedQueries();
   const run = useMutation({
-    mutationFn: (input: { groups: string[]; query: string; start: number; end: number }) => sendJson<InsightsResults>('/api/logs/insights', 'POST', input),
+    mutationFn: (input: { groups: string[]; query: string; start: number; end: number }) => sendJson<InsightsResults>('/api/logs/insights', 'POST', place ? { ...input, account: place.accountId, region: place.region } : input),
   });
   const results = run.data;
 

@@ -10,15 +10,37 @@ import { controlClass } from '@/components/ui/controls';
 import { cn } from '@/components/ui/cn';
 import { InsightsPanel } from './insights-panel';
 import { TailPanel } from './tail-panel';
+import type { PlaceOption } from '@/lib/accounts/places';
+import { placeSearch } from '@/lib/api/place-search';
 import { toInputValue, type RangeChoice } from './time-range';
 
 /** A stopped task's link shows the quarter hour before it stopped. */
 const LAST_LINES_WINDOW_MS = 15 * 60_000;
 
-export function LogsView({ initialGroup, initialStream, initialEnd, canQuery }: { initialGroup: string; initialStream: string; initialEnd: number | null; canQuery: boolean }) {
+/**
+ * One account and Region's log groups at a time (`place`; null is home): a log group lives in one.
+ * With several watched, a select beside the group names which, kept in the URL like the group.
+ */
+export function LogsView({
+  initialGroup,
+  initialStream,
+  initialEnd,
+  canQuery,
+  places,
+  place,
+}: {
+  initialGroup: string;
+  initialStream: string;
+  initialEnd: number | null;
+  canQuery: boolean;
+  places: PlaceOption[];
+  place: PlaceOption;
+}) {
   const router = useRouter();
   const pathname = usePathname();
-  const groups = useQuery(logGroupsQuery());
+  const ref = place.home ? null : { accountId: place.account, region: place.region };
+  const where = placeSearch(ref);
+  const groups = useQuery(logGroupsQuery(ref));
   const [group, setGroup] = useState(initialGroup);
   const [stream, setStream] = useState(initialStream);
   const [streamDraft, setStreamDraft] = useState(initialStream);
@@ -35,11 +57,16 @@ export function LogsView({ initialGroup, initialStream, initialEnd, canQuery }: 
   const selected = group || (names.includes('/ecs/codeflow') ? '/ecs/codeflow' : (names[0] ?? ''));
   const unknownGroup = Boolean(groups.data && selected && !names.includes(selected));
 
-  const navigate = (next: { group: string; stream: string }) => {
+  const navigate = (next: { group: string; stream: string; place?: PlaceOption }) => {
     setGroup(next.group);
     setStream(next.stream);
     setStreamDraft(next.stream);
     const params = new URLSearchParams();
+    const at = next.place ?? place;
+    if (!at.home) {
+      params.set('account', at.account);
+      params.set('region', at.region);
+    }
     if (next.group) params.set('group', next.group);
     if (next.stream) params.set('stream', next.stream);
     router.replace(`${pathname}?${params}`, { scroll: false });
@@ -65,6 +92,24 @@ export function LogsView({ initialGroup, initialStream, initialEnd, canQuery }: 
       ) : (
         <Card className="overflow-hidden">
           <div className="flex flex-wrap items-center gap-2 border-b border-border px-4 py-2.5">
+            {places.length > 1 && (
+              <select
+                aria-label="Account and Region"
+                data-testid="log-place"
+                className={controlClass}
+                value={`${place.account}/${place.region}`}
+                onChange={(e) => {
+                  const next = places.find((p) => `${p.account}/${p.region}` === e.target.value);
+                  if (next) navigate({ group: '', stream: '', place: next });
+                }}
+              >
+                {places.map((p) => (
+                  <option key={`${p.account}/${p.region}`} value={`${p.account}/${p.region}`}>
+                    {p.accountName} ({p.account}) · {p.region}
+                  </option>
+                ))}
+              </select>
+            )}
             <select
               aria-label="Log group"
               data-testid="log-group"
@@ -115,11 +160,11 @@ export function LogsView({ initialGroup, initialStream, initialEnd, canQuery }: 
           </div>
           {unknownGroup && <p className="border-b border-border bg-degraded-bg px-4 py-1.5 text-xs text-degraded-fg">Log group {selected} is not in this account’s list; reads will fail until it exists.</p>}
           {!selected ? (
-            <p className="px-4 py-6 text-center text-[13px] text-fg-subtle">{groups.data ? 'There are no log groups in this account and region.' : 'Loading log groups…'}</p>
+            <p className="px-4 py-6 text-center text-[13px] text-fg-subtle">{groups.data ? 'There are no log groups in this account and Region.' : 'Loading log groups…'}</p>
           ) : tab === 'insights' && canQuery ? (
-            <InsightsPanel group={selected} />
+            <InsightsPanel key={where} group={selected} place={ref} />
           ) : (
-            <TailPanel key={`${selected}|${stream}`} group={selected} stream={stream} initialRange={initialRange} />
+            <TailPanel key={`${where}|${selected}|${stream}`} group={selected} stream={stream} initialRange={initialRange} where={where} />
           )}
         </Card>
       )}

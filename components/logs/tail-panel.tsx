@@ -18,7 +18,7 @@ interface EventsPage {
 }
 
 /** Live tail (range null) or a search over a time range, with a server-side filter pattern. */
-export function TailPanel({ group, stream, initialRange }: { group: string; stream: string; initialRange: RangeChoice | null }) {
+export function TailPanel({ group, stream, initialRange, where = '' }: { group: string; stream: string; initialRange: RangeChoice | null; where?: string }) {
   const [draft, setDraft] = useState('');
   const [pattern, setPattern] = useState('');
   const [range, setRange] = useState<RangeChoice | null>(initialRange);
@@ -59,16 +59,16 @@ export function TailPanel({ group, stream, initialRange }: { group: string; stre
         <RangePicker value={range} onChange={setRange} allowLive />
       </form>
       {range === null ? (
-        <LiveTail key={`${group}|${stream}|${pattern}`} group={group} stream={stream} pattern={pattern} paused={paused} onPausedChange={setPaused} />
+        <LiveTail key={`${group}|${stream}|${pattern}`} group={group} stream={stream} pattern={pattern} paused={paused} onPausedChange={setPaused} where={where} />
       ) : (
-        <SearchResults group={group} stream={stream} pattern={pattern} range={range} />
+        <SearchResults group={group} stream={stream} pattern={pattern} range={range} where={where} />
       )}
     </div>
   );
 }
 
-function LiveTail({ group, stream, pattern, paused, onPausedChange }: { group: string; stream: string; pattern: string; paused: boolean; onPausedChange: (p: boolean) => void }) {
-  const tail = useLogTail({ group, stream, pattern, live: !paused });
+function LiveTail({ group, stream, pattern, paused, onPausedChange, where }: { group: string; stream: string; pattern: string; paused: boolean; onPausedChange: (p: boolean) => void; where: string }) {
+  const tail = useLogTail({ group, stream, pattern, live: !paused, where });
   return (
     <>
       <div className="flex flex-wrap items-center gap-3 border-b border-border px-4 py-1.5 text-xs text-fg-muted">
@@ -91,18 +91,18 @@ function LiveTail({ group, stream, pattern, paused, onPausedChange }: { group: s
   );
 }
 
-function SearchResults({ group, stream, pattern, range }: { group: string; stream: string; pattern: string; range: RangeChoice }) {
+function SearchResults({ group, stream, pattern, range, where }: { group: string; stream: string; pattern: string; range: RangeChoice; where: string }) {
   // Presets are resolved when the search runs, and again on "Search again".
   const [ranAt, setRanAt] = useState(() => Date.now());
   const { start, end } = resolveRange(range, ranAt);
   const query = useInfiniteQuery({
-    queryKey: ['logs', 'search', group, stream, pattern, start, end] as const,
+    queryKey: ['logs', 'search', where, group, stream, pattern, start, end] as const,
     queryFn: ({ pageParam, signal }) => {
       const params = new URLSearchParams({ group, start: String(start), end: String(end), limit: '1000' });
       if (stream) params.set('stream', stream);
       if (pattern) params.set('pattern', pattern);
       if (pageParam) params.set('cursor', pageParam);
-      return fetchJson<EventsPage>(`/api/logs/events?${params}`, signal);
+      return fetchJson<EventsPage>(`/api/logs/events?${params}${where}`, signal);
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,

@@ -20,7 +20,8 @@ export interface LogTail {
  * A live tail: polls /api/logs/events with the cursor from the last poll while `live`, and not
  * while the tab is hidden. Mount it with a key of its group, stream and pattern to start afresh.
  */
-export function useLogTail({ group, stream, pattern, live }: { group: string; stream: string; pattern: string; live: boolean }): LogTail {
+/** `where` is `&account=…&region=…` outside home (placeSearch), empty at home. */
+export function useLogTail({ group, stream, pattern, live, where = '' }: { group: string; stream: string; pattern: string; live: boolean; where?: string }): LogTail {
   const [lines, setLines] = useState<LogEvent[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [polling, setPolling] = useState(false);
@@ -46,7 +47,7 @@ export function useLogTail({ group, stream, pattern, live }: { group: string; st
       if (pattern.trim()) params.set('pattern', pattern);
       if (cursor.current) params.set('cursor', cursor.current);
       try {
-        const page = await fetchJson<{ events: LogEvent[]; nextCursor: string }>(`/api/logs/events?${params}`, controller.signal);
+        const page = await fetchJson<{ events: LogEvent[]; nextCursor: string }>(`/api/logs/events?${params}${where}`, controller.signal);
         cursor.current = page.nextCursor;
         if (page.events.length > 0) setLines((prev) => [...prev, ...page.events].slice(-MAX_TAIL_LINES));
         setError(null);
@@ -87,7 +88,7 @@ export function useLogTail({ group, stream, pattern, live }: { group: string; st
       controller.abort();
       document.removeEventListener('visibilitychange', onVisibility);
     };
-  }, [group, stream, pattern, live]);
+  }, [group, stream, pattern, live, where]);
 
   return { lines, error, polling: live && polling };
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { PlaceStatus, Verdict } from '@/lib/fleet/types';
 import { VERDICT_LABEL, VERDICT_ORDER, isVerdict } from '@/components/fleet/verdict';
+import { PlaceFilterSelects } from '@/components/places/place-filter-selects';
 import type { OverviewView } from './overview-view';
 
 const control =
@@ -28,8 +29,6 @@ export function FilterBar({
   const [q, setQ] = useState(view.q ?? '');
   useEffect(() => setQ(view.q ?? ''), [view.q]);
   const filtered = Boolean(view.account || view.region || view.cluster || view.verdict || view.q);
-  const accounts = [...new Map(places.map((p) => [p.account, p])).values()];
-  const regions = [...new Set(places.filter((p) => !view.account || p.account === view.account).map((p) => p.region))].sort();
 
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -55,36 +54,7 @@ export function FilterBar({
         />
       </div>
 
-      {accounts.length > 1 && (
-        <>
-          <label className="sr-only" htmlFor="filter-account">
-            Account
-          </label>
-          <select id="filter-account" data-testid="filter-account" value={view.account ?? ''} onChange={(e) => onChange({ account: e.target.value || undefined, cluster: undefined })} className={control}>
-            <option value="">All accounts</option>
-            {accounts.map((a) => (
-              <option key={a.account} value={a.account}>
-                {a.accountName} ({a.account})
-              </option>
-            ))}
-          </select>
-        </>
-      )}
-      {places.length > 1 && (
-        <>
-          <label className="sr-only" htmlFor="filter-region">
-            Region
-          </label>
-          <select id="filter-region" data-testid="filter-region" value={view.region ?? ''} onChange={(e) => onChange({ region: e.target.value || undefined, cluster: undefined })} className={control}>
-            <option value="">All Regions</option>
-            {regions.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </>
-      )}
+      <PlaceFilterSelects places={places} filter={{ account: view.account, region: view.region }} onChange={(where) => onChange({ ...where, cluster: undefined })} />
 
       <label className="sr-only" htmlFor="filter-cluster">
         Cluster

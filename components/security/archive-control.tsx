@@ -14,7 +14,7 @@ import { readOnlyQuery } from '@/components/ops/ops-api';
  * server said may (findings.archive); the API checks again. While Codeflow is read-only (the kill
  * switch covers every write to AWS) the button is disabled and says why; the API refuses with 403.
  */
-export function ArchiveControl({ finding, onArchivedChange }: { finding: Finding; onArchivedChange: (archived: boolean) => void }) {
+export function ArchiveControl({ finding, onArchivedChange }: { finding: Finding & { place?: { account: string; region: string } }; onArchivedChange: (archived: boolean) => void }) {
   const queryClient = useQueryClient();
   const [prompting, setPrompting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -24,7 +24,7 @@ export function ArchiveControl({ finding, onArchivedChange }: { finding: Finding
   const readOnlyReason = readOnly?.readOnly ? (readOnly.reason ?? 'an admin turned on read-only mode') : null;
 
   const change = useMutation({
-    mutationFn: (reason: string) => sendJson<ArchiveResult>('/api/findings/archive', 'POST', { ids: [finding.id], archived: archive, reason }),
+    mutationFn: (reason: string) => sendJson<ArchiveResult>('/api/findings/archive', 'POST', { ids: [finding.id], archived: archive, reason, ...finding.place }),
     onSuccess: (result) => {
       setPrompting(false);
       onArchivedChange(result.archived);

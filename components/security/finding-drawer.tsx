@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Finding } from '@/lib/aws/findings-types';
+import type { PlacedFinding } from '@/lib/telemetry/findings';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Badge } from '@/components/ui/badge';
 import { formatUtc } from '@/components/ui/time-format';
@@ -20,7 +20,7 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), selec
  * or the backdrop closes it, and focus returns to where it was. Every field is AWS data shown as
  * text.
  */
-export function FindingDrawer({ finding: given, canArchive, onClose }: { finding: Finding; canArchive: boolean; onClose: () => void }) {
+export function FindingDrawer({ finding: given, canArchive, onClose }: { finding: PlacedFinding; canArchive: boolean; onClose: () => void }) {
   const dialog = useRef<HTMLDivElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   // What this drawer archived or unarchived, until the refreshed list says the same.

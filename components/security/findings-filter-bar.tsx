@@ -11,7 +11,7 @@ const AGES = [1, 7, 30, MAX_FINDING_AGE_DAYS] as const;
 const FINDING_TYPE = /^[\x21-\x7e]{1,200}$/;
 
 /** Every filter unset: the patch for "Clear filters". */
-export const NO_FILTERS: Partial<FindingFilters> = { severity: undefined, type: undefined, cluster: undefined, service: undefined, maxAgeDays: undefined, archived: undefined };
+export const NO_FILTERS: Partial<FindingFilters> = { account: undefined, region: undefined, severity: undefined, type: undefined, cluster: undefined, service: undefined, maxAgeDays: undefined, archived: undefined };
 
 export function FindingsFilterBar({
   filters,

@@ -1,6 +1,7 @@
 'use client';
 
-import type { Finding } from '@/lib/aws/findings-types';
+import type { PlacedFinding } from '@/lib/telemetry/findings';
+import { PlaceLabel } from '@/components/places/place-filter-selects';
 import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
 import { Truncate } from '@/components/ui/truncate';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -10,7 +11,18 @@ import { SeverityBadge, severityRowEdge } from './severity-badge';
 import { resourceDetail, resourceHeadline, resourceTooltip } from './finding-resource';
 
 /** Rows are in the server's order: HIGH and CRITICAL first, then newest. A row opens the details drawer. */
-export function FindingsTable({ findings, selectedId, onOpen }: { findings: Finding[]; selectedId: string | undefined; onOpen: (f: Finding) => void }) {
+/** `accountNames` (several places only) labels each row with the account and Region it was read from. */
+export function FindingsTable({
+  findings,
+  selectedId,
+  onOpen,
+  accountNames,
+}: {
+  findings: PlacedFinding[];
+  selectedId: string | undefined;
+  onOpen: (f: PlacedFinding) => void;
+  accountNames?: ReadonlyMap<string, string>;
+}) {
   return (
     <Table>
       <colgroup>
@@ -39,20 +51,22 @@ export function FindingsTable({ findings, selectedId, onOpen }: { findings: Find
       </THead>
       <tbody>
         {findings.map((f) => (
-          <FindingRow key={f.id} finding={f} selected={f.id === selectedId} onOpen={() => onOpen(f)} />
+          <FindingRow key={`${f.place.account}/${f.place.region}/${f.id}`} finding={f} selected={f.id === selectedId} onOpen={() => onOpen(f)} accountNames={accountNames} />
         ))}
       </tbody>
     </Table>
   );
 }
 
-function FindingRow({ finding: f, selected, onOpen }: { finding: Finding; selected: boolean; onOpen: () => void }) {
+function FindingRow({ finding: f, selected, onOpen, accountNames }: { finding: PlacedFinding; selected: boolean; onOpen: () => void; accountNames?: ReadonlyMap<string, string> }) {
   const detail = resourceDetail(f.resource);
   return (
     <Tr
       data-testid="finding-row"
       data-severity={f.severityLabel}
       data-finding-id={f.id}
+      data-account={f.place.account}
+      data-region={f.place.region}
       data-archived={f.archived || undefined}
       aria-selected={selected}
       className={cn('cursor-pointer hover:bg-surface-hover', severityRowEdge[f.severityLabel], selected && 'bg-surface-hover', f.archived && 'text-fg-muted')}
@@ -82,6 +96,7 @@ function FindingRow({ finding: f, selected, onOpen }: { finding: Finding; select
         <div title={resourceTooltip(f.resource)} className="flex min-w-0 flex-col leading-tight">
           <span className="truncate font-mono text-[12px] text-fg">{resourceHeadline(f.resource)}</span>
           {detail && <span className="truncate font-mono text-[11px] text-fg-subtle">{detail}</span>}
+          {accountNames && <PlaceLabel place={f.place} names={accountNames} />}
         </div>
       </Td>
       <Td className="text-right tabular-nums text-fg-muted">{f.count.toLocaleString('en-US')}</Td>

@@ -3,7 +3,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { findingsQuery, FINDINGS_REFRESH_MS } from '@/lib/api/findings/queries';
-import { SEVERITY_LABELS, type Finding, type SeverityCounts, type SeverityLabel } from '@/lib/aws/findings-types';
+import { SEVERITY_LABELS, type SeverityCounts, type SeverityLabel } from '@/lib/aws/findings-types';
+import type { PlacedFinding } from '@/lib/telemetry/findings';
+import type { PlaceOption } from '@/lib/accounts/places';
+import { PlaceFilterSelects, accountNames } from '@/components/places/place-filter-selects';
+import { PlaceReadsNote } from '@/components/places/place-reads-note';
 import { Card, EmptyState } from '@/components/ui/card';
 import { ErrorPanel, buttonClass } from '@/components/ui/error-panel';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -23,10 +27,12 @@ function matchedCount(counts: SeverityCounts, least: SeverityLabel | undefined):
 
 const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
 
-export function SecurityView({ canArchive }: { canArchive: boolean }) {
+export function SecurityView({ canArchive, places }: { canArchive: boolean; places: PlaceOption[] }) {
   const [filters, setFilters] = useFindingFilters();
   const query = useQuery({ ...findingsQuery(filters), placeholderData: keepPreviousData });
-  const [selected, setSelected] = useState<Finding | null>(null);
+  const [selected, setSelected] = useState<PlacedFinding | null>(null);
+  const multiPlace = places.length > 1;
+  const names = useMemo(() => accountNames(places), [places]);
   const data = query.data;
   const findings = data?.findings ?? null;
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== false);
@@ -40,7 +46,7 @@ export function SecurityView({ canArchive }: { canArchive: boolean }) {
     [findings],
   );
   // The drawer follows refreshes of its finding, and keeps it once it leaves the list (e.g. archived).
-  const open = selected ? (findings?.find((f) => f.id === selected.id) ?? selected) : null;
+  const open = selected ? (findings?.find((f) => f.id === selected.id && f.place.account === selected.place.account && f.place.region === selected.place.region) ?? selected) : null;
   const matched = data?.counts ? matchedCount(data.counts, filters.severity) : null;
 
   return (
@@ -48,7 +54,7 @@ export function SecurityView({ canArchive }: { canArchive: boolean }) {
       <div className="flex flex-wrap items-baseline gap-3">
         <h1 className="text-lg font-semibold tracking-tight">Security</h1>
         <span className="text-xs text-fg-subtle">
-          GuardDuty findings · {filters.archived ? 'open and archived' : 'open only'} · HIGH and CRITICAL first, then newest · times in UTC
+          GuardDuty findings{multiPlace ? ' in every watched account and Region' : ''} · {filters.archived ? 'open and archived' : 'open only'} · HIGH and CRITICAL first, then newest · times in UTC
         </span>
         <div className="ml-auto flex items-center gap-3">
           {query.isRefetchError && (
@@ -69,6 +75,12 @@ export function SecurityView({ canArchive }: { canArchive: boolean }) {
         </div>
       </div>
 
+      {multiPlace && (
+        <div className="flex flex-wrap items-center gap-2">
+          <PlaceFilterSelects places={places} filter={{ account: filters.account, region: filters.region }} onChange={(where) => setFilters({ account: where.account, region: where.region })} />
+        </div>
+      )}
+      <PlaceReadsNote places={data?.places} what="findings" />
       <div className="flex flex-col gap-1.5" data-testid="severity-counts">
         <SeveritySummary counts={data?.counts ?? null} selected={filters.severity} onSelect={(severity) => setFilters({ severity })} />
         {data && <PanelStatusNote status={data.panels.counts} receivedAt={query.dataUpdatedAt} what="The counts" />}
@@ -96,7 +108,7 @@ export function SecurityView({ canArchive }: { canArchive: boolean }) {
             />
           </div>
         ) : data.detectorId === null ? (
-          <EmptyState>GuardDuty has no detector in this region. Enable GuardDuty to see findings here.</EmptyState>
+          <EmptyState>GuardDuty has no detector in {multiPlace ? 'the accounts and Regions shown' : 'this Region'}. Enable GuardDuty to see findings here.</EmptyState>
         ) : findings.length === 0 ? (
           <EmptyState>
             {filtered ? (
@@ -112,7 +124,7 @@ export function SecurityView({ canArchive }: { canArchive: boolean }) {
           </EmptyState>
         ) : (
           <div className={query.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined} aria-busy={query.isPlaceholderData}>
-            <FindingsTable findings={findings} selectedId={open?.id} onOpen={setSelected} />
+            <FindingsTable findings={findings} selectedId={open?.id} onOpen={setSelected} accountNames={multiPlace ? names : undefined} />
           </div>
         )}
         {findings && findings.length > 0 && (

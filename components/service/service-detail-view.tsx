@@ -90,6 +90,7 @@ export function ServiceDetailView({
             stoppedTotal={detail.tasks.stoppedTotal}
             crashedTotal={detail.tasks.crashedTotal}
             containers={detail.taskDefinition?.containers ?? []}
+            place={place}
           />
           <ServiceOperationsCard cluster={cluster} service={service} place={where} />
           <EventsCard events={detail.events} />

@@ -5,6 +5,7 @@ import { Table, THead, Th, Td, Tr } from '@/components/ui/table';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { revisionLabel, shortTaskId } from './format';
+import type { PlaceRef } from '@/lib/accounts/places';
 
 function healthTone(h: string | null): Tone {
   if (h === 'HEALTHY') return 'healthy';
@@ -13,10 +14,10 @@ function healthTone(h: string | null): Tone {
 }
 
 /** Where a task's container logs: the awslogs driver writes `ecs/<container>/<task id>` in the definition's group. */
-function logsHref(task: Task, containers: ContainerDefinition[], containerName?: string): string | null {
+function logsHref(task: Task, containers: ContainerDefinition[], place: PlaceRef | null, containerName?: string): string | null {
   const c = containers.find((d) => d.logGroup && (!containerName || d.name === containerName)) ?? containers.find((d) => d.logGroup);
   if (!c?.logGroup) return null;
-  const params = new URLSearchParams({ group: c.logGroup, stream: `ecs/${c.name}/${task.id}` });
+  const params = new URLSearchParams({ ...(place ? { account: place.accountId, region: place.region } : {}), group: c.logGroup, stream: `ecs/${c.name}/${task.id}` });
   const end = task.stoppedAt ?? task.stoppingAt;
   if (end) params.set('end', end);
   return `/logs?${params}`;
@@ -37,6 +38,7 @@ export function TasksCard({
   stoppedTotal = stopped.length,
   crashedTotal,
   containers = [],
+  place = null,
 }: {
   running: Task[];
   /** Crashed first, then newest; the server bounds the list. */
@@ -44,6 +46,8 @@ export function TasksCard({
   stoppedTotal?: number;
   crashedTotal?: number;
   containers?: ContainerDefinition[];
+  /** The account and Region outside home, so the logs links open there. */
+  place?: PlaceRef | null;
 }) {
   const crashed = crashedTotal ?? stopped.filter(isCrashed).length;
   return (
@@ -78,7 +82,7 @@ export function TasksCard({
                   <span title={t.arn} className="font-mono text-[12px]">
                     {shortTaskId(t.id)}
                   </span>{' '}
-                  <LogsLink href={logsHref(t, containers)} />
+                  <LogsLink href={logsHref(t, containers, place)} />
                 </Td>
                 <Td className="truncate font-mono text-[12px] text-fg-muted" title={t.taskDefinitionArn}>
                   {revisionLabel(t.taskDefinitionArn, mainImage(t))}
@@ -111,7 +115,7 @@ export function TasksCard({
           </h3>
           <ul>
             {stopped.map((t) => (
-              <StoppedTask key={t.arn} task={t} containers={containers} />
+              <StoppedTask key={t.arn} task={t} containers={containers} place={place} />
             ))}
           </ul>
         </>
@@ -128,7 +132,7 @@ function isCrashed(t: Task): boolean {
   return t.containers.some((c) => c.exitCode !== null && c.exitCode !== 0);
 }
 
-function StoppedTask({ task: t, containers }: { task: Task; containers: ContainerDefinition[] }) {
+function StoppedTask({ task: t, containers, place }: { task: Task; containers: ContainerDefinition[]; place: PlaceRef | null }) {
   const exits = t.containers.filter((c) => c.exitCode !== null || c.reason);
   const failed = t.containers.find((c) => c.exitCode !== null && c.exitCode !== 0);
   const exitCode = failed?.exitCode ?? t.containers.find((c) => c.exitCode !== null)?.exitCode ?? null;
@@ -145,7 +149,7 @@ function StoppedTask({ task: t, containers }: { task: Task; containers: Containe
         </span>
         <span className="font-mono text-[12px] text-fg-subtle">{revisionLabel(t.taskDefinitionArn, mainImage(t))}</span>
         {t.stopCode && <Badge tone="neutral">{t.stopCode}</Badge>}
-        <LogsLink href={logsHref(t, containers, failed?.name)} />
+        <LogsLink href={logsHref(t, containers, place, failed?.name)} />
         <span className="ml-auto text-xs text-fg-subtle">
           stopped <RelativeTime iso={t.stoppedAt ?? t.stoppingAt} />
         </span>

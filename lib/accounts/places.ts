@@ -55,3 +55,15 @@ export function findPlace(places: readonly Place[], ask: { account?: string | nu
   if (!place) return { ok: false, field: 'region', message: `${inAccount[0]!.accountName} (${accountId}) is not watched in ${region}; its Regions are ${inAccount.map((p) => p.region).join(', ')}` };
   return { ok: true, place };
 }
+
+/** What the browser is told about a place: enough to filter, label and link, nothing about roles. */
+export interface PlaceOption {
+  account: string;
+  accountName: string;
+  environment: string | null;
+  region: string;
+  home: boolean;
+}
+
+export const placeOptions = (places: readonly Place[]): PlaceOption[] =>
+  places.map((p) => ({ account: p.accountId, accountName: p.accountName, environment: p.environment ?? null, region: p.region, home: p.home }));

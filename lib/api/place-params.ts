@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { placesMatching } from '../accounts/fan-out';
 import { findPlace, type Place } from '../accounts/places';
 import { getConfig } from '../config';
 import { AppError, invalidField } from '../errors';
@@ -9,17 +10,36 @@ export const placeQuerySchema = z.object({
   region: z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'is an AWS Region name such as us-east-1').optional(),
 });
 
-/** The configured place a request's search params name; 404 with what is configured when none matches. */
-export function placeFromSearch(params: URLSearchParams | Record<string, string | string[] | undefined>): Place {
+type SearchParams = URLSearchParams | Record<string, string | string[] | undefined>;
+
+/** The raw `account` and `region` of a request or a page's search params, as the client's filter keys hold them. */
+export function placeFilterOf(params: SearchParams): { account?: string; region?: string } {
   const get = (k: string) => {
     const v = params instanceof URLSearchParams ? params.get(k) : params[k];
-    return (Array.isArray(v) ? v[0] : v) ?? undefined;
+    return (Array.isArray(v) ? v[0] : v) || undefined;
   };
-  const parsed = placeQuerySchema.safeParse({ account: get('account') || undefined, region: get('region') || undefined });
+  return { account: get('account'), region: get('region') };
+}
+
+function parsePlaceQuery(params: SearchParams): z.infer<typeof placeQuerySchema> {
+  const parsed = placeQuerySchema.safeParse(placeFilterOf(params));
   if (!parsed.success) throw new AppError('invalid', `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-  const found = findPlace(getConfig().places, parsed.data);
+  return parsed.data;
+}
+
+/** The configured place a request's search params name; 404 with what is configured when none matches. */
+export function placeFromSearch(params: SearchParams): Place {
+  const found = findPlace(getConfig().places, parsePlaceQuery(params));
   if (!found.ok) throw new AppError('not_found', found.message);
   return found.place;
+}
+
+/**
+ * The places a page's `?account=&region=` filters keep (every place when neither is given): the
+ * overview's semantics, so a Region alone means that Region in every account. 404 when none match.
+ */
+export function placesFromSearch(params: SearchParams): Place[] {
+  return placesMatching(getConfig().places, parsePlaceQuery(params));
 }
 
 /** The configured place a request body names (`account`, `region`); 400 naming the field when none matches. */

@@ -1,9 +1,12 @@
 import type { RecoveryPoint } from '../aws/backup';
 import type { DrConfig } from './config';
+import type { PlaceRead } from '../accounts/fan-out';
 
 /** What AWS Backup holds for one database: its newest restorable point, and its newest point of any state. */
 export interface DatabaseObservation {
   name: string;
+  /** The configured account and Region it was read in (several places only). */
+  place?: { account: string; region: string };
   resourceArn: string;
   latestRestorable: RecoveryPoint | null;
   latestAny: RecoveryPoint | null;
@@ -16,6 +19,7 @@ export type RpoState = 'ok' | 'breached' | 'none' | 'unknown';
 
 export interface DatabaseDrStatus {
   name: string;
+  place?: { account: string; region: string };
   resourceArn: string;
   /** ok: newest restorable point within the RPO; breached: older; none: no restorable point at all; unknown: AWS Backup could not be read. */
   state: RpoState;
@@ -44,6 +48,8 @@ export interface DrStatus {
   counts: { ok: number; breached: number; none: number; unknown: number };
   /** A failure that prevented reading anything (e.g. the vault could not be described). */
   error: string | null;
+  /** How each account and Region read went, when Codeflow watches several. */
+  places?: PlaceRead[];
 }
 
 /** States a restore can start from: a completed backup, or a continuous backup's available point. */
@@ -67,7 +73,7 @@ export function observe(name: string, resourceArn: string, points: Iterable<Reco
 
 /** Pure: one database's recovery point age against the RPO at `now`. */
 export function assessDatabase(obs: DatabaseObservation, rpoHours: number, now: Date): DatabaseDrStatus {
-  const base = { name: obs.name, resourceArn: obs.resourceArn, pointsSeen: obs.pointsSeen, error: obs.error };
+  const base = { name: obs.name, ...(obs.place ? { place: obs.place } : {}), resourceArn: obs.resourceArn, pointsSeen: obs.pointsSeen, error: obs.error };
   if (obs.error !== null) return { ...base, state: 'unknown', latest: null, ageSeconds: null, newerIncomplete: null };
   const latest = obs.latestRestorable;
   const any = obs.latestAny;

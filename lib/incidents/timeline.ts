@@ -1,3 +1,4 @@
+import type { PlaceRef } from '../accounts/places';
 import type { AwsClients } from '../aws/client';
 import { describeAlarmHistory } from '../aws/cloudwatch';
 import { describeServiceDeployments, listServiceDeployments } from '../aws/ecs';
@@ -93,45 +94,68 @@ export function deploymentsSource(awsFor: (service: ServiceRef) => AwsClients): 
   };
 }
 
-export function alarmsSource(alarms: () => AlarmsContext): TimelineSource {
+/** The incident's services by the account and Region they live in (home when a service names none); home alone when it names no service. */
+function servicesByPlace(incident: Incident): { place: PlaceRef | undefined; services: ServiceRef[] }[] {
+  const groups = new Map<string, { place: PlaceRef | undefined; services: ServiceRef[] }>();
+  for (const s of incident.services) {
+    const place = s.account && s.region ? { accountId: s.account, region: s.region } : undefined;
+    const key = place ? `${place.accountId}/${place.region}` : '';
+    (groups.get(key) ?? groups.set(key, { place, services: [] }).get(key)!).services.push(s);
+  }
+  return groups.size > 0 ? [...groups.values()] : [{ place: undefined, services: [] }];
+}
+
+export function alarmsSource(alarmsOf: (place?: PlaceRef) => AlarmsContext): TimelineSource {
   return {
     name: 'alarms',
     async collect(incident, w) {
-      const report = await listAlarms(alarms());
-      if (report.error && report.alarms.length === 0) throw new Error(report.error);
-      const keys = new Set(incident.services.map((s) => `${s.cluster}/${s.service}`));
-      const names = report.alarms.filter((a) => a.services.some((s) => keys.has(`${s.cluster}/${s.service}`)) || (incident.source.kind === 'alarm' && a.name === incident.source.ref)).map((a) => a.name).slice(0, 10);
-      const per = await Promise.all(
-        names.map(async (name) => {
-          const items = await describeAlarmHistory(alarms().aws, { alarmName: name, type: 'StateUpdate', start: w.from, end: w.to, limit: 50 });
-          return items.map(toHistoryEntry).flatMap((h): TimelineEntry[] =>
-            h.timestamp && inWindow(h.timestamp, w)
-              ? [{ at: h.timestamp, kind: 'alarm', actor: null, text: `${name}: ${h.oldState ?? '?'} → ${h.newState ?? '?'}${h.reason ? ` (${h.reason})` : ''}`, ref: name }]
-              : [],
+      const perPlace = await Promise.all(
+        servicesByPlace(incident).map(async ({ place, services }) => {
+          const alarms = alarmsOf(place);
+          const report = await listAlarms(alarms);
+          if (report.error && report.alarms.length === 0) throw new Error(report.error);
+          const keys = new Set(services.map((s) => `${s.cluster}/${s.service}`));
+          const names = report.alarms.filter((a) => a.services.some((s) => keys.has(`${s.cluster}/${s.service}`)) || (incident.source.kind === 'alarm' && a.name === incident.source.ref)).map((a) => a.name).slice(0, 10);
+          const per = await Promise.all(
+            names.map(async (name) => {
+              const items = await describeAlarmHistory(alarms.aws, { alarmName: name, type: 'StateUpdate', start: w.from, end: w.to, limit: 50 });
+              return items.map(toHistoryEntry).flatMap((h): TimelineEntry[] =>
+                h.timestamp && inWindow(h.timestamp, w)
+                  ? [{ at: h.timestamp, kind: 'alarm', actor: null, text: `${name}: ${h.oldState ?? '?'} → ${h.newState ?? '?'}${h.reason ? ` (${h.reason})` : ''}`, ref: name }]
+                  : [],
+              );
+            }),
           );
+          return per.flat();
         }),
       );
-      return per.flat();
+      return perPlace.flat();
     },
   };
 }
 
-export function findingsSource(aws: () => AwsClients): TimelineSource {
+export function findingsSource(awsOf: (place?: PlaceRef) => AwsClients): TimelineSource {
   return {
     name: 'findings',
     async collect(incident, w) {
       if (incident.services.length === 0) return [];
-      const detectorId = (await listDetectorIds(aws()))[0];
-      if (!detectorId) return [];
-      const clusters = [...new Set(incident.services.map((s) => s.cluster))].slice(0, 5);
-      const keys = new Set(incident.services.map((s) => `${s.cluster}/${s.service}`));
-      const per = await Promise.all(
-        clusters.map((c) => listFindings(aws(), detectorId, { criteria: allOf(inCluster(c), updatedSince(w.from.toISOString())), order: 'newest', limit: 50 })),
+      const perPlace = await Promise.all(
+        servicesByPlace(incident).map(async ({ place, services }) => {
+          const aws = awsOf(place);
+          const detectorId = (await listDetectorIds(aws))[0];
+          if (!detectorId) return [];
+          const clusters = [...new Set(services.map((s) => s.cluster))].slice(0, 5);
+          const keys = new Set(services.map((s) => `${s.cluster}/${s.service}`));
+          const per = await Promise.all(
+            clusters.map((c) => listFindings(aws, detectorId, { criteria: allOf(inCluster(c), updatedSince(w.from.toISOString())), order: 'newest', limit: 50 })),
+          );
+          return per
+            .flat()
+            .filter((f) => f.resource.cluster && f.resource.service && keys.has(`${f.resource.cluster}/${f.resource.service}`) && inWindow(f.createdAt, w))
+            .map((f) => ({ at: f.createdAt, kind: 'finding' as const, actor: null, text: `${f.resource.cluster}/${f.resource.service}: GuardDuty ${f.severityLabel} ${f.title}`, ref: f.id }));
+        }),
       );
-      return per
-        .flat()
-        .filter((f) => f.resource.cluster && f.resource.service && keys.has(`${f.resource.cluster}/${f.resource.service}`) && inWindow(f.createdAt, w))
-        .map((f) => ({ at: f.createdAt, kind: 'finding' as const, actor: null, text: `${f.resource.cluster}/${f.resource.service}: GuardDuty ${f.severityLabel} ${f.title}`, ref: f.id }));
+      return perPlace.flat();
     },
   };
 }

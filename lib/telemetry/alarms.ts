@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/client';
 import { cacheForPlace, perPlace } from '../accounts/per-place';
-import type { PlaceRef } from '../accounts/places';
+import { errorsOf, freshnessOf, readEveryPlace, whereOf, type PlaceRead } from '../accounts/fan-out';
+import type { Place, PlaceRef } from '../accounts/places';
 import { getAwsClients } from '../aws/default-clients';
 import { getConfig } from '../config';
 import { describeAlarmHistory, describeAlarms } from '../aws/cloudwatch';
@@ -39,6 +40,18 @@ export interface AlarmsReport {
   /** True when CloudWatch failed and these are the last good alarms; `error` says why. */
   stale: boolean;
   error: string | null;
+}
+
+/** An alarm on the Alarms page, which lists every account and Region: where it lives. */
+export interface PlacedAlarm extends AlarmView {
+  account: string;
+  region: string;
+}
+
+/** The Alarms page: every place's alarms merged (ALARM first), and how each place's read went. */
+export interface AlarmsAcross extends Omit<AlarmsReport, 'alarms'> {
+  alarms: PlacedAlarm[];
+  places: PlaceRead[];
 }
 
 export interface AlarmHistoryEntry {
@@ -213,6 +226,21 @@ export async function listAlarms(ctx: AlarmsContext = getAlarmsContext()): Promi
     stale,
     error: error?.message ?? null,
   };
+}
+
+/**
+ * The alarms of several places at once, each read on its own (a denied or slow account is its
+ * place's error or "pending", never the page's). `fetchedAt` is the oldest of the places read.
+ */
+export async function listAlarmsAcross(places: readonly Place[], contextOf: (place: Place) => AlarmsContext = getAlarmsContext): Promise<AlarmsAcross> {
+  const outcomes = await readEveryPlace(places, (place) => listAlarms(contextOf(place)));
+  const alarms: PlacedAlarm[] = [];
+  const reads: PlaceRead[] = [];
+  for (const { place, read, value } of outcomes) {
+    reads.push(value?.error ? { ...read, error: value.error } : read);
+    for (const a of value?.alarms ?? []) alarms.push({ ...a, ...whereOf(place) });
+  }
+  return { alarms: alarms.sort(compareAlarms), places: reads, ...freshnessOf(outcomes.map((o) => o.value)), error: errorsOf(reads) };
 }
 
 /** The alarms that concern one service, from the same cached list. */

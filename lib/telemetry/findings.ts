@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/client';
 import { cacheForPlace, perPlace } from '../accounts/per-place';
-import type { PlaceRef } from '../accounts/places';
+import { errorsOf, freshnessOf, readEveryPlace, whereOf, type PlaceRead } from '../accounts/fan-out';
+import { placeLabel, type Place, type PlaceRef } from '../accounts/places';
 import { getAwsClients } from '../aws/default-clients';
 import {
   allOf,
@@ -38,6 +39,9 @@ export interface FindingFilters {
   maxAgeDays?: number;
   /** Also show archived findings (open ones only by default). */
   archived?: boolean;
+  /** Which accounts (id or name) and Regions to read; every watched one when absent. Not a GuardDuty criterion. */
+  account?: string;
+  region?: string;
 }
 
 /** How one panel's data came to be: its age, and when the last refresh failed, why. */
@@ -65,6 +69,17 @@ export interface FindingsReport {
   fetchedAt: string | null;
   stale: boolean;
   error: string | null;
+}
+
+/** A finding on the Security page, with the configured account and Region it was read from. */
+export interface PlacedFinding extends Finding {
+  place: { account: string; region: string };
+}
+
+/** The Security page: the findings of every place the filters keep, counted together. */
+export interface FindingsAcross extends Omit<FindingsReport, 'findings'> {
+  findings: PlacedFinding[] | null;
+  places: PlaceRead[];
 }
 
 export interface ServiceFindingSummary {
@@ -208,6 +223,44 @@ export async function getFindingsReport(filters: FindingFilters, ctx: FindingsCo
   };
 }
 
+/**
+ * The findings of several places, each read on its own; the counts add up and the panels say the
+ * oldest age and every place's error by name. The list stays HIGH and CRITICAL first, then newest.
+ */
+export async function getFindingsAcross(filters: FindingFilters, places: readonly Place[], contextOf: (place: Place) => FindingsContext = getFindingsContext): Promise<FindingsAcross> {
+  const { account: _account, region: _region, ...criteria } = filters;
+  const outcomes = await readEveryPlace(places, (place) => getFindingsReport(criteria, contextOf(place)));
+  const reports = outcomes.flatMap((o) => (o.value ? [{ ...o, value: o.value }] : []));
+  const reads = outcomes.map(({ read, value }) => (value?.error ? { ...read, error: value.error } : read));
+  const listed = reports.filter((r) => r.value.findings !== null);
+  const counted = reports.filter((r) => r.value.counts !== null);
+  const findings = listed.length === 0 ? null : sortFindings(listed.flatMap((r) => r.value.findings!.map((f) => ({ ...f, place: whereOf(r.place) })))) as PlacedFinding[];
+  const counts =
+    counted.length === 0
+      ? null
+      : counted.reduce<SeverityCounts>((sum, r) => ({ LOW: sum.LOW + r.value.counts!.LOW, MEDIUM: sum.MEDIUM + r.value.counts!.MEDIUM, HIGH: sum.HIGH + r.value.counts!.HIGH, CRITICAL: sum.CRITICAL + r.value.counts!.CRITICAL, total: sum.total + r.value.counts!.total }), { LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0, total: 0 });
+  const panel = (which: 'findings' | 'counts'): PanelStatus => {
+    const panels = reports.map((r) => r.value.panels[which]);
+    const { fetchedAt, ageSeconds, stale } = freshnessOf(panels);
+    const errors = reports.filter((r) => r.value.panels[which].error !== null);
+    const error = errors.length === 0 ? null : places.length === 1 ? errors[0]!.value.panels[which].error : errors.map((r) => `${placeLabel(r.place)}: ${r.value.panels[which].error}`).join('; ');
+    return { fetchedAt, ageSeconds, stale, error };
+  };
+  const panels = { findings: panel('findings'), counts: panel('counts') };
+  return {
+    filters,
+    detectorId: reports.find((r) => r.value.detectorId !== null)?.value.detectorId ?? null,
+    findings,
+    limit: reports[0]?.value.limit ?? 0,
+    counts,
+    panels,
+    places: reads,
+    fetchedAt: freshnessOf(reports.map((r) => r.value)).fetchedAt,
+    stale: panels.findings.stale || panels.counts.stale,
+    error: errorsOf(reads),
+  };
+}
+
 /** For the overview and service pages: open HIGH and CRITICAL findings per `cluster/service`. */
 export async function openFindingsByService(ctx: FindingsContext = getFindingsContext()): Promise<CachedResult<Record<string, ServiceFindingSummary>>> {
   return ctx.cache.cached(
@@ -239,7 +292,7 @@ export async function archiveFindings(
   archived: boolean,
   reason: string,
   ctx: FindingsContext = getFindingsContext(),
-  deps: { db?: Db } = {},
+  deps: { db?: Db; place?: Place; write?: AwsClients } = {},
 ): Promise<ArchiveResult> {
   const db = deps.db ?? (await getDb());
   // The kill switch covers every write to AWS, not only lib/ops: same 403, same words.
@@ -258,12 +311,14 @@ export async function archiveFindings(
       action: archived ? 'finding.archive' : 'finding.unarchive',
       target: unique.join(', '),
       params: {
+        ...(deps.place ? { account: deps.place.accountId, region: deps.place.region } : {}),
         detectorId,
         findings: found.map((f) => ({ id: f.id, title: f.title, type: f.type, severity: f.severity, severityLabel: f.severityLabel, wasArchived: f.archived })),
       },
       reason,
     },
-    () => (archived ? archiveInGuardDuty : unarchiveInGuardDuty)(ctx.aws, detectorId, unique),
+    // In a member account the write runs in the acting person's operator-role session.
+    () => (archived ? archiveInGuardDuty : unarchiveInGuardDuty)(deps.write ?? ctx.aws, detectorId, unique),
   );
   await ctx.cache.invalidate(FINDINGS_SCOPE);
   return { archived, findings: found.map((f) => ({ id: f.id, title: f.title, severityLabel: f.severityLabel })) };

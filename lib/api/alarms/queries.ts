@@ -1,16 +1,18 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { PlaceRef } from '../../accounts/places';
-import { placeSearch } from '../place-search';
-import type { AlarmHistoryEntry, AlarmsReport } from '../../telemetry/alarms';
+import { placeFilterSearch, placeSearch } from '../place-search';
+import type { PlaceFilter } from '../../accounts/fan-out';
+import type { AlarmHistoryEntry, AlarmsAcross, AlarmsReport } from '../../telemetry/alarms';
 import { fetchJson } from '../fetch-json';
 
 /** The server caches alarms for 10 s; CloudWatch evaluates most alarms once a minute. */
 export const ALARMS_REFRESH_MS = 15_000;
 
-export function alarmsQuery() {
+/** Every watched account and Region's alarms, or those `filter` keeps. */
+export function alarmsQuery(filter: PlaceFilter = {}) {
   return queryOptions({
-    queryKey: ['alarms', 'list'] as const,
-    queryFn: ({ signal }) => fetchJson<AlarmsReport>('/api/alarms', signal),
+    queryKey: ['alarms', 'list', filter.account ?? '', filter.region ?? ''] as const,
+    queryFn: ({ signal }) => fetchJson<AlarmsAcross>(`/api/alarms${placeFilterSearch(filter)}`, signal),
     refetchInterval: ALARMS_REFRESH_MS,
     staleTime: 10_000,
   });
@@ -26,10 +28,10 @@ export function serviceAlarmsQuery(cluster: string, service: string, place?: Pla
   });
 }
 
-export function alarmHistoryQuery(name: string) {
+export function alarmHistoryQuery(name: string, place?: PlaceRef | null) {
   return queryOptions({
-    queryKey: ['alarms', 'history', name] as const,
-    queryFn: ({ signal }) => fetchJson<{ history: AlarmHistoryEntry[] }>(`/api/alarms/${encodeURIComponent(name)}/history`, signal),
+    queryKey: ['alarms', 'history', name, ...(place ? [place.accountId, place.region] : [])] as const,
+    queryFn: ({ signal }) => fetchJson<{ history: AlarmHistoryEntry[] }>(`/api/alarms/${encodeURIComponent(name)}/history${placeSearch(place, '?')}`, signal),
     staleTime: 10_000,
   });
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SEVERITY_LABELS } from '../../aws/findings-types';
 import type { FindingFilters } from '../../telemetry/findings';
 import { clusterNameSchema, serviceNameSchema } from '../params';
+import { placeQuerySchema } from '../place-params';
 
 /** GuardDuty keeps findings for 90 days. */
 export const MAX_FINDING_AGE_DAYS = 90;
@@ -25,6 +26,8 @@ const fields = {
     blank,
     z.coerce.number({ error: 'a number of days' }).int('a whole number of days').min(1, 'at least 1 day').max(MAX_FINDING_AGE_DAYS, `at most ${MAX_FINDING_AGE_DAYS} days (GuardDuty keeps findings that long)`).optional(),
   ),
+  account: z.preprocess(blank, placeQuerySchema.shape.account),
+  region: z.preprocess(blank, placeQuerySchema.shape.region),
   archived: z.preprocess(
     blank,
     z
@@ -34,7 +37,7 @@ const fields = {
   ),
 };
 
-export const FINDING_FILTER_KEYS = ['severity', 'type', 'cluster', 'service', 'maxAgeDays', 'archived'] as const satisfies readonly (keyof FindingFilters)[];
+export const FINDING_FILTER_KEYS = ['account', 'region', 'severity', 'type', 'cluster', 'service', 'maxAgeDays', 'archived'] as const satisfies readonly (keyof FindingFilters)[];
 
 /** GET /api/findings: strict, so a bad value is a 400 naming the field. */
 export const findingsQuerySchema = z.object(fields);

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { FindingFilters, FindingsReport } from '../../telemetry/findings';
+import type { FindingFilters, FindingsAcross } from '../../telemetry/findings';
 import { fetchJson } from '../fetch-json';
 import { findingFiltersToSearch } from './filters';
 
@@ -11,7 +11,7 @@ export function findingsQuery(filters: FindingFilters) {
     queryKey: ['findings', 'list', filters] as const,
     queryFn: ({ signal }) => {
       const search = findingFiltersToSearch(filters).toString();
-      return fetchJson<FindingsReport>(`/api/findings${search ? `?${search}` : ''}`, signal);
+      return fetchJson<FindingsAcross>(`/api/findings${search ? `?${search}` : ''}`, signal);
     },
     refetchInterval: FINDINGS_REFRESH_MS,
     staleTime: 25_000,

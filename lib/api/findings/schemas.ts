@@ -14,6 +14,9 @@ export const archiveFindingsSchema = z.object({
     .trim()
     .min(3, 'give a reason of at least 3 characters (it goes in the audit log)')
     .max(500, 'keep the reason under 500 characters'),
+  /** The account (id or name) and Region the findings were read from; home when absent. */
+  account: z.string().trim().min(1).max(64).optional(),
+  region: z.string().trim().max(32).optional(),
 });
 
 export type ArchiveFindingsInput = z.infer<typeof archiveFindingsSchema>;

@@ -52,6 +52,9 @@ export const insightsRequestSchema = z
     query: z.string({ error: 'a Logs Insights query' }).trim().min(1, 'write a query').max(10_000, 'a query of at most 10000 characters'),
     start: time.pipe(z.number({ error: 'a start time' })),
     end: time.pipe(z.number({ error: 'an end time' })),
+    /** The account (id or name) and Region the log groups are in; home when absent. */
+    account: z.string().trim().min(1).max(64).optional(),
+    region: z.string().trim().max(32).optional(),
   });
 
 export type InsightsRequest = z.infer<typeof insightsRequestSchema>;

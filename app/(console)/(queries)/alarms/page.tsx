@@ -1,24 +1,38 @@
 import type { Metadata } from 'next';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
 import { authorizePage } from '@/lib/auth/session';
-import { listAlarms } from '@/lib/telemetry/alarms';
+import { getConfig } from '@/lib/config';
+import { placeOptions } from '@/lib/accounts/places';
+import { listAlarmsAcross } from '@/lib/telemetry/alarms';
 import { alarmsQuery } from '@/lib/api/alarms/queries';
+import { placeFilterOf, placesFromSearch } from '@/lib/api/place-params';
 import { getQueryClient } from '@/lib/api/query-client';
 import { AlarmsView } from '@/components/alarms/alarms-view';
 import { ForbiddenPanel } from '@/components/layout/forbidden-panel';
 
 export const metadata: Metadata = { title: 'Alarms' };
 
-export default async function AlarmsPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function AlarmsPage({ searchParams }: { searchParams: SearchParams }) {
   const { user, allowed } = await authorizePage('/alarms', 'fleet.read');
   if (!allowed) return <ForbiddenPanel title="You cannot view alarms" action="fleet.read" role={user.role} />;
 
+  const params = await searchParams;
   const queryClient = getQueryClient();
-  // In-process; CloudWatch failing arrives as the report's own error, not as a failed page.
-  await queryClient.prefetchQuery({ ...alarmsQuery(), queryFn: () => listAlarms() });
+  // In-process; CloudWatch failing arrives as a place's own error, not as a failed page. A filter
+  // naming no configured account is left to the client, which shows the API's 404 beside the filters.
+  const places = (() => {
+    try {
+      return placesFromSearch(params);
+    } catch {
+      return null;
+    }
+  })();
+  if (places) await queryClient.prefetchQuery({ ...alarmsQuery(placeFilterOf(params)), queryFn: () => listAlarmsAcross(places) });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <AlarmsView />
+      <AlarmsView places={placeOptions(getConfig().places)} />
     </HydrationBoundary>
   );
 }

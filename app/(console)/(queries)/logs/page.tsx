@@ -2,7 +2,11 @@ import type { Metadata } from 'next';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
 import { authorizePage } from '@/lib/auth/session';
 import { can } from '@/lib/auth/can';
-import { listGroups } from '@/lib/telemetry/logs';
+import { notFound } from 'next/navigation';
+import { getLogsContext, listGroups } from '@/lib/telemetry/logs';
+import { getConfig } from '@/lib/config';
+import { placeOptions, type Place } from '@/lib/accounts/places';
+import { placeFromSearch } from '@/lib/api/place-params';
 import { logGroupsQuery } from '@/lib/api/logs/queries';
 import { logGroupNameSchema } from '@/lib/api/logs/schemas';
 import { getQueryClient } from '@/lib/api/query-client';
@@ -24,12 +28,21 @@ export default async function LogsPage({ searchParams }: { searchParams: SearchP
   const stream = param('stream').slice(0, 512);
   const end = /^\d+$/.test(param('end')) ? Number(param('end')) : Date.parse(param('end'));
 
+  // One account and Region at a time; an unknown one is a 404 naming what is configured.
+  let place: Place;
+  try {
+    place = placeFromSearch(raw);
+  } catch {
+    notFound();
+  }
+  const ref = place.home ? null : place;
   const queryClient = getQueryClient();
   // In-process; if CloudWatch fails the browser shows the error and retries.
-  await queryClient.prefetchQuery({ ...logGroupsQuery(), queryFn: () => listGroups() });
+  await queryClient.prefetchQuery({ ...logGroupsQuery(ref), queryFn: () => listGroups(getLogsContext(place)) });
+  const places = placeOptions(getConfig().places);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <LogsView initialGroup={group} initialStream={stream} initialEnd={Number.isFinite(end) ? end : null} canQuery={can(user, 'logs.query')} />
+      <LogsView initialGroup={group} initialStream={stream} initialEnd={Number.isFinite(end) ? end : null} canQuery={can(user, 'logs.query')} places={places} place={places.find((p) => p.account === place.accountId && p.region === place.region)!} />
     </HydrationBoundary>
   );
 }

@@ -10,18 +10,34 @@ import { getQueryClient } from '@/lib/api/query-client';
 import { MaintenanceView } from '@/components/maintenance/maintenance-view';
 import { DrStatusPanel } from '@/components/dr/dr-status-panel';
 import { ForbiddenPanel } from '@/components/layout/forbidden-panel';
+import { PlaceFilters } from '@/components/places/place-filters';
+import { getConfig } from '@/lib/config';
+import { placeOptions } from '@/lib/accounts/places';
+import { placeFilterOf, placesFromSearch } from '@/lib/api/place-params';
 
 export const metadata: Metadata = { title: 'Maintenance' };
 
-export default async function MaintenancePage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function MaintenancePage({ searchParams }: { searchParams: SearchParams }) {
   const { user, allowed } = await authorizePage('/maintenance', 'maintenance.read');
   if (!allowed) return <ForbiddenPanel title="You cannot view maintenance" action="maintenance.read" role={user.role} />;
 
+  const params = await searchParams;
   const queryClient = getQueryClient();
+  const places = getConfig().places;
+  // A filter naming no configured account is left to the client, which shows the API's 404.
+  const shown = (() => {
+    try {
+      return placesFromSearch(params);
+    } catch {
+      return null;
+    }
+  })();
   // In-process; AWS Backup failing arrives as the DR status's own error, not as a failed page.
   await Promise.all([
     queryClient.prefetchQuery({ ...maintenanceQuery(), queryFn: () => getMaintenanceChecklist() }),
-    queryClient.prefetchQuery({ ...drStatusQuery(), queryFn: () => getDrStatus() }),
+    shown && queryClient.prefetchQuery({ ...drStatusQuery(placeFilterOf(params)), queryFn: () => getDrStatus(new Date(), shown) }),
   ]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
@@ -30,7 +46,8 @@ export default async function MaintenancePage() {
           <h1 className="text-lg font-semibold tracking-tight">Maintenance and DR</h1>
           <span className="text-xs text-fg-subtle">recurring tasks from the deployment guide, and how recent each database’s last recovery point is · times in UTC</span>
         </div>
-        <DrStatusPanel />
+        {places.length > 1 && <PlaceFilters places={placeOptions(places)} />}
+        <DrStatusPanel places={placeOptions(places)} />
         <MaintenanceView canComplete={can(user, 'maintenance.complete')} />
       </div>
     </HydrationBoundary>
