@@ -4,6 +4,7 @@ import { headers } from 'next/headers';
 import { getCurrentUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { TopBar } from '@/components/layout/top-bar';
+import { placeOptions } from '@/lib/accounts/places';
 import { SandboxBanner } from '@/components/layout/sandbox-banner';
 import { THEME_SCRIPT } from '@/components/layout/theme-script';
 import { InlineScript } from '@/components/layout/inline-script';
@@ -30,7 +31,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       </head>
       <body className="min-h-screen bg-bg text-fg">
         {config.sandbox && <SandboxBanner />}
-        <TopBar region={config.region} sandbox={config.sandbox} user={user} />
+        <TopBar region={config.region} sandbox={config.sandbox} user={user} places={placeOptions(config.places)} />
         {children}
       </body>
     </html>

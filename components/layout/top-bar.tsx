@@ -6,13 +6,16 @@ import { MobileMenu } from './mobile-menu';
 import { NAV_ITEMS } from './nav-items';
 import { NavLinks } from './nav-links';
 import { ThemeToggle } from './theme-toggle';
+import { Suspense } from 'react';
+import type { PlaceOption } from '@/lib/accounts/places';
+import { PlaceSwitcher } from '@/components/places/place-switcher';
 
 /**
  * One line at every width, never wider than the window: from 1280 px the sections sit in the bar
  * (the region and the user's name join them from 1536 px); below that they move into the Menu panel.
  * Who is signed in (role) and Sign out stay in the bar at every width.
  */
-export function TopBar({ region, sandbox, user }: { region: string; sandbox: boolean; user: CurrentUser | null }) {
+export function TopBar({ region, sandbox, user, places = [] }: { region: string; sandbox: boolean; user: CurrentUser | null; places?: PlaceOption[] }) {
   const allowed = NAV_ITEMS.filter((item) => can(user, item.action)).map((item) => item.href);
   const regionBadge = (
     <span
@@ -35,7 +38,14 @@ export function TopBar({ region, sandbox, user }: { region: string; sandbox: boo
           </div>
         )}
         <div className="ml-auto flex shrink-0 items-center gap-2">
-          <span className="hidden 2xl:inline">{regionBadge}</span>
+          {user && places.length > 1 ? (
+            // Several accounts or Regions: what the pages show, and the switcher (press A).
+            <Suspense fallback={null}>
+              <PlaceSwitcher places={places} />
+            </Suspense>
+          ) : (
+            <span className="hidden 2xl:inline">{regionBadge}</span>
+          )}
           <span className="hidden sm:inline-flex">
             <ThemeToggle compact />
           </span>

@@ -3,12 +3,9 @@ import { placesMatching } from '../accounts/fan-out';
 import { findPlace, type Place } from '../accounts/places';
 import { getConfig } from '../config';
 import { AppError, invalidField } from '../errors';
+import { placeQuerySchema } from './place-query';
 
-/** `?account=<id or name>&region=<r>`: which account and Region a request means (home when absent). */
-export const placeQuerySchema = z.object({
-  account: z.string().trim().min(1).max(64).regex(/^[\w .-]+$/, 'is an account id or name').optional(),
-  region: z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'is an AWS Region name such as us-east-1').optional(),
-});
+export { placeQuerySchema };
 
 type SearchParams = URLSearchParams | Record<string, string | string[] | undefined>;
 

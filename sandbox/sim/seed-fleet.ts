@@ -105,7 +105,8 @@ export const STAGING_ACCOUNT_LAYOUT: FleetLayout = {
     { cluster: PRODUCTION_CLUSTER, name: 'payments-api', family: 'payments-api', repository: 'payments-api', tag: '2026.11.26-9d1e0b4', desired: 1, port: 8080, cpu: '512', memory: '1024', env: { SPRING_PROFILES_ACTIVE: 'staging' }, secrets: ['STRIPE_API_KEY'] },
   ],
   topUp: false,
-  alarms: false,
+  // The guide's alarms exist in staging too, so the Alarms page shows two accounts' Codeflow-HighCPU.
+  alarms: true,
   backups: false,
 };
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SEVERITY_LABELS } from '../../aws/findings-types';
 import type { FindingFilters } from '../../telemetry/findings';
 import { clusterNameSchema, serviceNameSchema } from '../params';
-import { placeQuerySchema } from '../place-params';
+import { placeQuerySchema } from '../place-query';
 
 /** GuardDuty keeps findings for 90 days. */
 export const MAX_FINDING_AGE_DAYS = 90;
