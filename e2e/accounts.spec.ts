@@ -131,6 +131,59 @@ test.describe('every account and Region in one console', () => {
     await page.context().close();
   });
 
+  test('alarms, findings, logs and DR read every account and Region, and the switcher (A) filters them', async ({ browser }) => {
+    test.setTimeout(120_000);
+    const page = await pageAs(browser, 'operator', '/alarms');
+    // The guide's Codeflow-HighCPU exists in production and in staging: two rows, each saying where.
+    const highCpu = page.locator('[data-testid="alarm-row"][data-alarm="Codeflow-HighCPU"]');
+    await expect(highCpu).toHaveCount(2);
+    await expect(highCpu.and(page.locator(`[data-account="${STAGING}"]`))).toContainText('staging · us-east-1');
+
+    // The switcher: A, a few letters, Enter — the page's filters follow, in the URL.
+    await page.locator('body').press('a');
+    await page.getByTestId('place-switcher-input').fill('staging east');
+    await expect(page.getByTestId('place-choice')).toHaveCount(1);
+    await page.getByTestId('place-switcher-input').press('Enter');
+    await expect(page).toHaveURL(new RegExp(`/alarms\\?account=${STAGING}&region=us-east-1`));
+    await expect(page.getByTestId('place-switcher-current')).toHaveText('staging · us-east-1');
+    await expect(highCpu).toHaveCount(1);
+    await expect(page.locator(`[data-testid="alarm-row"]:not([data-account="${STAGING}"])`)).toHaveCount(0);
+    // Its history is read in staging, through staging's role.
+    await highCpu.getByRole('button', { name: /Show history of Codeflow-HighCPU/ }).click();
+    await expect(page.getByTestId('alarm-history').locator('li').first()).toBeVisible();
+
+    // Findings of one account, archived there with the operator's session and audited with the place.
+    await page.goto(`/security?account=staging`);
+    const rows = page.getByTestId('finding-row');
+    await expect(rows.first()).toBeVisible();
+    await expect(page.locator(`[data-testid="finding-row"]:not([data-account="${STAGING}"])`)).toHaveCount(0);
+    const id = await rows.first().getAttribute('data-finding-id');
+    await rows.first().getByTestId('finding-open').click();
+    await page.getByTestId('archive-button').click();
+    await page.getByTestId('reason-input').fill('e2e: staging scanner, ticket SEC-77');
+    await page.getByTestId('reason-confirm').click();
+    await expect(page.getByTestId('archive-result')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.locator(`[data-testid="finding-row"][data-finding-id="${id}"]`)).toHaveCount(0);
+    const audit = await page.evaluate(async () => (await fetch('/api/audit?action=finding.archive')).json());
+    const entry = (audit.entries as { reason: string | null; outcome: string; params: Record<string, unknown> }[]).find((e) => e.outcome === 'intent' && e.reason?.includes('SEC-77'));
+    expect(entry?.params).toMatchObject({ account: STAGING, region: 'us-east-1' });
+
+    // Logs: one account and Region at a time, chosen beside the group.
+    await page.goto(`/logs?account=${STAGING}&region=us-east-1`);
+    await expect(page.getByTestId('log-place')).toHaveValue(`${STAGING}/us-east-1`);
+    await expect(page.getByTestId('log-line').first()).toBeVisible({ timeout: 20_000 });
+    const unknown = await page.goto(`/logs?account=qa`);
+    expect(unknown?.status()).toBe(404);
+
+    // DR: each database read where its ARN says, labelled; a filter on staging leaves none.
+    await page.goto('/maintenance');
+    await expect(page.locator('[data-testid="dr-database"][data-database="codeflow-db"]')).toContainText('production · us-east-1');
+    await page.goto(`/maintenance?account=${STAGING}`);
+    await expect(page.getByTestId('dr-none-shown')).toBeVisible();
+    await page.context().close();
+  });
+
   test('an account whose role refuses is shown as such while the others stay live', async ({ browser }) => {
     // The console notices at its next listing of the account's clusters (every 12 s here), then asks STS again.
     test.setTimeout(150_000);

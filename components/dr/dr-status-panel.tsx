@@ -72,7 +72,15 @@ function Body({ status, names }: { status: DrStatus; names: ReadonlyMap<string, 
           </p>
         )
       )}
-      {status.databases.length === 0 && !status.error && <p className="text-xs text-fg-subtle">No recovery points found in vault {status.backupVaultName}.</p>}
+      {status.databases.length === 0 &&
+        !status.error &&
+        (status.backupVaultName ? (
+          <p className="text-xs text-fg-subtle">No recovery points found in vault {status.backupVaultName}.</p>
+        ) : (
+          <p data-testid="dr-none-shown" className="text-xs text-fg-subtle">
+            None of the configured databases is in the accounts and Regions shown.
+          </p>
+        ))}
       <ul className="flex flex-col gap-2">
         {status.databases.map((db) => (
           <DatabaseRow key={`${db.place?.account ?? ''}/${db.place?.region ?? ''}/${db.resourceArn}`} db={db} rpoHours={status.rpoHours} checkedAt={status.checkedAt} names={names} />

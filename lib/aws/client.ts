@@ -131,10 +131,23 @@ export async function send<C extends object>(client: SdkClient, command: C, dead
   // Reads wait for Codeflow's share of the throttle bucket; the deadline starts once the call may go out.
   if (budget && bucket) await budget.quota.take(budget.scope, bucket);
   const ended = awsCallStarted({ service, operation });
+  const abortSignal = AbortSignal.timeout(deadlineMs);
+  // The SDK's overloaded generic `send` cannot be called through a union; the output type is recovered by OutputOf.
+  const sendAny = client.send.bind(client) as (command: C, options: { abortSignal: AbortSignal }) => Promise<OutputOf<C>>;
+  const attempt = async (): Promise<OutputOf<C>> => {
+    try {
+      return await sendAny(command, { abortSignal });
+    } catch (e) {
+      const rejected = rejections.get(client);
+      if (!rejected || !REJECTED_CREDENTIALS.test((e as { name?: string })?.name ?? '')) throw e;
+      // Assumed-role credentials AWS no longer accepts (revoked, expired early): drop them and send
+      // once more with fresh ones. AWS refused the request before acting on it, so a write is not doubled.
+      rejected();
+      return sendAny(command, { abortSignal });
+    }
+  };
   try {
-    // The SDK's overloaded generic `send` cannot be called through a union; the output type is recovered by OutputOf.
-    const sendAny = client.send.bind(client) as (command: C, options: { abortSignal: AbortSignal }) => Promise<OutputOf<C>>;
-    const output = await sendAny(command, { abortSignal: AbortSignal.timeout(deadlineMs) });
+    const output = await attempt();
     const metadata = (output as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
     // Retried attempts are most often throttling the SDK absorbed: shrink the share all the same.
     if (budget && bucket && (metadata?.attempts ?? 1) > 1) budget.quota.throttled(budget.scope, bucket);
