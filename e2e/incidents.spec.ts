@@ -67,7 +67,7 @@ test('a responder opens a P1 from an alarm, ticks the playbook; a manager watche
   await expect(steps.nth(0).getByTestId('playbook-done-by')).toBeVisible();
   await steps.nth(1).getByTestId('playbook-tick').click();
   await expect(steps.nth(1)).toHaveAttribute('data-done', 'true');
-  await expect(steps.nth(1).getByTestId('playbook-action')).toHaveAttribute('href', '/services/codeflow-cluster/codeflow-service?account=123456789012&region=us-east-1&action=rollback');
+  await expect(steps.nth(1).getByTestId('playbook-action')).toHaveAttribute('href', '/services/codeflow-cluster/codeflow-service?action=rollback');
   await expect(responder.getByTestId('playbook')).toContainText('2 of 4 done');
 
   // The manager's board: unacknowledged, team lead next, then reached within seconds; manager next.

@@ -4,7 +4,8 @@ import Link from 'next/link';
 import type { Incident, PlaybookStep, ServiceRef } from '@/lib/incidents/types';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { formatUtc, formatUtcClock } from '@/components/ui/time-format';
-import { serviceHref, serviceKey } from './services-picker';
+import { serviceKey } from './services-picker';
+import { useServiceHref } from '@/components/places/home-place';
 
 const ACTION_VERB: Record<NonNullable<PlaybookStep['action']>['kind'], string> = { rollback: 'Roll back', scale: 'Scale', deploy: 'Deploy' };
 
@@ -36,6 +37,7 @@ export function PlaybookChecklist({
   error: string | null;
   onTick: (stepId: string, done: boolean) => void;
 }) {
+  const serviceHref = useServiceHref();
   const steps = incident.playbook;
   const done = steps.filter((s) => s.doneAt).length;
   return (
@@ -76,7 +78,7 @@ export function PlaybookChecklist({
                         targets.map((t) => (
                           <Link
                             key={serviceKey(t)}
-                            href={serviceHref(t, step.action!.kind)}
+                            href={serviceHref(t, { action: step.action!.kind })}
                             data-testid="playbook-action"
                             className="inline-flex h-6 items-center gap-1 rounded border border-border px-2 text-xs text-accent hover:border-border-strong"
                           >

@@ -6,26 +6,16 @@ import type { ServiceRef } from '@/lib/incidents/types';
 import { fleetOverviewQuery } from '@/lib/api/queries';
 import { controlClass } from '@/components/ui/controls';
 import { cn } from '@/components/ui/cn';
+import { useServiceHref } from '@/components/places/home-place';
 
 /** `cluster/service`, what people read (and tests select by). */
 export const serviceKey = (s: ServiceRef) => `${s.cluster}/${s.service}`;
 /** What tells two services apart across accounts and Regions. */
 const placedKey = (s: ServiceRef) => `${s.account ?? ''}/${s.region ?? ''}/${s.cluster}/${s.service}`;
 
-/** The service's page: with its account and Region when it names them (home's resolve to the same page). */
-export function serviceHref(s: ServiceRef, action?: string): string {
-  const params = new URLSearchParams();
-  if (s.account && s.account !== 'default' && s.region) {
-    params.set('account', s.account);
-    params.set('region', s.region);
-  }
-  if (action) params.set('action', action);
-  const query = params.toString();
-  return `/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.service)}${query ? `?${query}` : ''}`;
-}
-
 /** Affected services as links to their pages. */
 export function ServiceLinks({ services, className }: { services: ServiceRef[]; className?: string }) {
+  const serviceHref = useServiceHref();
   if (services.length === 0) return <span className={cn('text-fg-subtle', className)}>no services named</span>;
   return (
     <span className={cn('inline-flex flex-wrap gap-x-2 gap-y-0.5', className)}>

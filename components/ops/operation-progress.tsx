@@ -24,6 +24,7 @@ import { OperationStatusBadge } from './operation-status-badge';
 import { EnvironmentBadge, PlanView } from './plan-view';
 import { TriggerGauge } from './trigger-gauge';
 import { OpenIncidentButton } from '@/components/incidents/open-incident-button';
+import { useServiceHref } from '@/components/places/home-place';
 import { operationIncidentTitle, operationSourceLabel, suggestedSeverity, warrantsIncident } from '@/lib/incidents/sources/operation-text';
 
 export interface Viewer {
@@ -73,7 +74,7 @@ export function OperationProgress({ id, viewer }: { id: string; viewer: Viewer }
 function OperationDetail({ op, viewer, refreshError, updatedAt }: { op: Operation; viewer: Viewer; refreshError: string | null; updatedAt: number }) {
   const now = useNow();
   const finished = isFinished(op.status);
-  const serviceHref = `/services/${encodeURIComponent(op.cluster)}/${encodeURIComponent(op.service)}`;
+  const serviceHref = useServiceHref()({ account: op.account, region: op.region, cluster: op.cluster, service: op.service });
   const tripped = op.triggers.filter((t) => t.tripped);
   return (
     <div data-testid="operation" data-operation-id={op.id} data-status={op.status} data-kind={op.kind} className="flex flex-col gap-4">

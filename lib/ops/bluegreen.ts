@@ -34,6 +34,7 @@ import { finish, loadRow, patchOperation, toOperation, withStep, type ExecutionS
 import type { ListenerSwitchPlan, Operation, OperationStatus, Plan, PlanChange, PlanGuard, TriggerReading } from './types';
 import { auditVerify, completeDanglingIntents } from './op-audit';
 import { readGroupMetrics } from './readings';
+import { auditTargetOf } from './audit-target';
 
 const MINUTE = 60_000;
 const nameOfTd = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
@@ -291,7 +292,7 @@ class Step {
       {
         actor: { issuer: this.row.requestedByIssuer, subject: this.row.requestedBySubject, name: this.row.requestedByName, role: 'operator' },
         action: `ops.${this.row.kind}.${action}`,
-        target: `${this.row.cluster}/${this.row.service}`,
+        target: auditTargetOf(this.row),
         params: { operationId: this.row.id, account: this.row.account, region: this.row.region, fencingToken: this.token, ...params },
         reason: this.row.reason,
       },

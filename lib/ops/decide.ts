@@ -17,6 +17,7 @@ import { assertWritable } from './settings';
 import { runExecution } from './start';
 import { finish, loadRow, patchOperation, toOperation, withStep } from './store';
 import type { Operation } from './types';
+import { auditTargetOf } from './audit-target';
 
 const asActor = (user: CurrentUser): Actor => ({ issuer: user.issuer, subject: user.subject, name: user.name, role: user.role });
 const who = (user: CurrentUser) => user.name || user.subject;
@@ -138,7 +139,7 @@ export async function cancelOperation(ctx: OpsContext, user: CurrentUser, id: st
     await assertFence(ctx.db, lockKeyOf(row), id, grant.token);
     await withAudit(
       ctx.db,
-      { actor: auditActorOfUser(user), action: 'ops.cancel.stop-service-deployment', target: `${row.cluster}/${row.service}`, params: { operationId: id, account: row.account, region: row.region, fencingToken: grant.token, serviceDeploymentArn: stopped, stopType: 'ROLLBACK' }, reason: row.reason },
+      { actor: auditActorOfUser(user), action: 'ops.cancel.stop-service-deployment', target: auditTargetOf(row), params: { operationId: id, account: row.account, region: row.region, fencingToken: grant.token, serviceDeploymentArn: stopped, stopType: 'ROLLBACK' }, reason: row.reason },
       () => stopServiceDeployment(ctx.aws, stopped!, { stopType: 'ROLLBACK' }),
     );
   }
@@ -161,7 +162,7 @@ export async function continueOperation(ctx: OpsContext, user: CurrentUser, id: 
   }
   if (row.status !== 'paused' || !exec.serviceDeploymentArn) throw new AppError('conflict', `Operation ${id} is ${row.status}, not paused at a lifecycle hook.`);
   await assertFence(ctx.db, lockKeyOf(row), row.id, row.fencingToken ?? -1);
-  await withAudit(ctx.db, { actor: auditActorOfUser(user), action: 'ops.continue-service-deployment', target: `${row.cluster}/${row.service}`, params: { operationId: id, account: row.account, region: row.region, serviceDeploymentArn: exec.serviceDeploymentArn }, reason: row.reason }, () =>
+  await withAudit(ctx.db, { actor: auditActorOfUser(user), action: 'ops.continue-service-deployment', target: auditTargetOf(row), params: { operationId: id, account: row.account, region: row.region, serviceDeploymentArn: exec.serviceDeploymentArn }, reason: row.reason }, () =>
     continueServiceDeployment(ctx.aws, exec.serviceDeploymentArn!),
   );
   const updated = await patchOperation(ctx.db, id, { status: 'verifying', steps: withStep(row.steps, 'verify', 'running', `continued by ${who(user)}`) }, ['paused']);

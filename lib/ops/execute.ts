@@ -9,6 +9,7 @@ import { bindingFor, boundGroupOf } from './bluegreen';
 import { assertFence, lockKeyOf } from './lock';
 import { shortTd } from './plan';
 import { patchOperation, type ExecutionState, type OperationRow } from './store';
+import { auditTargetOf } from './audit-target';
 
 
 export type ExecuteResult =
@@ -27,7 +28,7 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
   const audit = (action: string, params: Record<string, unknown>) => ({
     actor: who,
     action,
-    target: `${row.cluster}/${row.service}`,
+    target: auditTargetOf(row),
     params: { operationId: row.id, account: row.account, region: row.region, fencingToken: token, ...(onBehalfOf ? { onBehalfOf } : {}), ...params },
     reason: row.reason,
   });

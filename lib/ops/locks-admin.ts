@@ -7,6 +7,7 @@ import { operations, serviceLocks } from '../db/schema';
 import { AppError } from '../errors';
 import type { ServiceKey } from './lock';
 import { finish, isFinishedStatus } from './store';
+import { auditTargetOf } from './audit-target';
 
 /**
  * An admin frees a service's lock whose operation is stuck (its process gone and the runner
@@ -15,7 +16,7 @@ import { finish, isFinishedStatus } from './store';
  */
 export async function forceReleaseLock(db: Db, user: CurrentUser, input: ServiceKey & { reason: string }): Promise<{ operationId: string | null }> {
   if (!can(user, 'locks.force-release')) {
-    await appendAudit(db, { actor: actorOf(user), action: 'auth.denied', target: `${input.cluster}/${input.service}`, params: { attempted: 'locks.force-release' }, reason: `role ${user.role} lacks locks.force-release`, outcome: 'denied' });
+    await appendAudit(db, { actor: actorOf(user), action: 'auth.denied', target: auditTargetOf(input), params: { attempted: 'locks.force-release' }, reason: `role ${user.role} lacks locks.force-release`, outcome: 'denied' });
     throw new AppError('forbidden', `Only an admin may force-release a lock: locks.force-release needs ${minimumRole('locks.force-release')} (your role: ${user.role}).`);
   }
   const reason = input.reason.trim();
@@ -35,7 +36,7 @@ export async function forceReleaseLock(db: Db, user: CurrentUser, input: Service
   await appendAudit(db, {
     actor: actorOf(user),
     action: 'ops.lock.force-release',
-    target: `${input.cluster}/${input.service}`,
+    target: auditTargetOf(input),
     params: { operationId, account: input.account, region: input.region, previousStatus: op?.status ?? null, fencingToken: lock.fencingToken },
     reason,
     outcome: 'success',

@@ -6,6 +6,7 @@ import { auditLog } from '../db/schema';
 import { auditActorOf, type Actor } from './actor';
 import { currentRoleOf } from './roles-now';
 import type { OperationRow } from './store';
+import { auditTargetOf } from './audit-target';
 
 /** One audit entry about an operation: who (the runner names itself), what, on which service (its account and Region in the params), with the operation's id. */
 export async function auditOperation(db: Db, actor: Actor, action: string, row: OperationRow, params: Record<string, unknown>, outcome: Exclude<AuditOutcome, 'intent'>, reason?: string | null) {
@@ -13,7 +14,7 @@ export async function auditOperation(db: Db, actor: Actor, action: string, row: 
   await appendAudit(db, {
     actor: who,
     action,
-    target: `${row.cluster}/${row.service}`,
+    target: auditTargetOf(row),
     params: { operationId: row.id, kind: row.kind, account: row.account, region: row.region, ...(onBehalfOf ? { onBehalfOf } : {}), ...params },
     reason: reason ?? row.reason,
     outcome,

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
+import { getConfig } from '@/lib/config';
 
 /**
  * Every console page but the overview reads through TanStack Query. Its client is provided here,
@@ -7,5 +8,6 @@ import { Providers } from '@/components/providers';
  * (about 12 KB gzipped of its first-load JavaScript; bench/first-load-js.ts).
  */
 export default function QueryPagesLayout({ children }: { children: ReactNode }) {
-  return <Providers>{children}</Providers>;
+  const home = getConfig().places[0]!;
+  return <Providers home={{ accountId: home.accountId, region: home.region }}>{children}</Providers>;
 }
