@@ -218,6 +218,9 @@ test.describe('every account and Region in one console', () => {
     await fillConfirmation(page, 'codeflow-service', 'e2e: rc.3 to staging');
     await dialog.getByTestId('op-submit').click();
     const deployId = await operationIdFromUrl(page);
+    // The operation says where it runs, and links back to staging's service, not production's.
+    await expect(page.getByTestId('operation-place')).toHaveText('staging · us-east-1');
+    await expect(page.getByTestId('operation').getByRole('link', { name: 'codeflow-service' }).first()).toHaveAttribute('href', `/services/codeflow-cluster/codeflow-service?account=${STAGING}&region=us-east-1`);
     await advanceUntil(page, /^succeeded$/);
 
     // It ran in the staging account, not in production's codeflow-service of the same name.

@@ -6,7 +6,7 @@ import type { ServiceRef } from '@/lib/incidents/types';
 import { fleetOverviewQuery } from '@/lib/api/queries';
 import { controlClass } from '@/components/ui/controls';
 import { cn } from '@/components/ui/cn';
-import { useServiceHref } from '@/components/places/home-place';
+import { usePlaceName, useServiceHref } from '@/components/places/home-place';
 
 /** `cluster/service`, what people read (and tests select by). */
 export const serviceKey = (s: ServiceRef) => `${s.cluster}/${s.service}`;
@@ -16,11 +16,12 @@ const placedKey = (s: ServiceRef) => `${s.account ?? ''}/${s.region ?? ''}/${s.c
 /** Affected services as links to their pages. */
 export function ServiceLinks({ services, className }: { services: ServiceRef[]; className?: string }) {
   const serviceHref = useServiceHref();
+  const placeName = usePlaceName();
   if (services.length === 0) return <span className={cn('text-fg-subtle', className)}>no services named</span>;
   return (
     <span className={cn('inline-flex flex-wrap gap-x-2 gap-y-0.5', className)}>
       {services.map((s) => (
-        <Link key={placedKey(s)} href={serviceHref(s)} title={s.account && s.region ? `${serviceKey(s)} in ${s.account} ${s.region}` : serviceKey(s)} data-testid="incident-service" className="font-mono text-accent hover:underline">
+        <Link key={placedKey(s)} href={serviceHref(s)} title={placeName(s) ? `${serviceKey(s)} in ${placeName(s)}` : serviceKey(s)} data-testid="incident-service" className="font-mono text-accent hover:underline">
           {s.service}
         </Link>
       ))}

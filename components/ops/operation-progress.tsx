@@ -24,7 +24,7 @@ import { OperationStatusBadge } from './operation-status-badge';
 import { EnvironmentBadge, PlanView } from './plan-view';
 import { TriggerGauge } from './trigger-gauge';
 import { OpenIncidentButton } from '@/components/incidents/open-incident-button';
-import { useServiceHref } from '@/components/places/home-place';
+import { usePlaceName, useServiceHref } from '@/components/places/home-place';
 import { operationIncidentTitle, operationSourceLabel, suggestedSeverity, warrantsIncident } from '@/lib/incidents/sources/operation-text';
 
 export interface Viewer {
@@ -75,6 +75,7 @@ function OperationDetail({ op, viewer, refreshError, updatedAt }: { op: Operatio
   const now = useNow();
   const finished = isFinished(op.status);
   const serviceHref = useServiceHref()({ account: op.account, region: op.region, cluster: op.cluster, service: op.service });
+  const placeName = usePlaceName()(op);
   const tripped = op.triggers.filter((t) => t.tripped);
   return (
     <div data-testid="operation" data-operation-id={op.id} data-status={op.status} data-kind={op.kind} className="flex flex-col gap-4">
@@ -126,6 +127,11 @@ function OperationDetail({ op, viewer, refreshError, updatedAt }: { op: Operatio
           <Meta label="Cluster">
             <span className="font-mono">{op.cluster}</span>
           </Meta>
+          {placeName && (
+            <Meta label="Where">
+              <span data-testid="operation-place">{placeName}</span>
+            </Meta>
+          )}
           <Meta label="Started">
             <RelativeTime iso={op.createdAt} />
           </Meta>

@@ -22,6 +22,7 @@ import { EnvironmentBadge } from './plan-view';
 import { ReadOnlyBanner } from './read-only-banner';
 import { ReadOnlyControl } from './read-only-control';
 import type { Viewer } from './operation-progress';
+import { usePlaceName } from '@/components/places/home-place';
 
 /** "codeflow-cluster/codeflow-service" in the URL's `service` parameter. */
 function parseServiceFilter(value: string | null): { cluster?: string; service?: string } {
@@ -115,6 +116,7 @@ function OperationList({ ops }: { ops: Operation[] }) {
 }
 
 function OperationSummary({ op }: { op: Operation }) {
+  const where = usePlaceName()(op);
   return (
     <Link href={`/operations/${op.id}`} className="grid grid-cols-[128px_minmax(0,1fr)_auto] items-start gap-x-3 gap-y-0.5 px-4 py-2 text-[12.5px] hover:bg-surface-hover">
       <span className="flex flex-col items-start gap-1">
@@ -123,6 +125,11 @@ function OperationSummary({ op }: { op: Operation }) {
       <span className="min-w-0">
         <span className="font-medium text-fg">{KIND_LABEL[op.kind]}</span> <span className="font-mono text-fg">{op.service}</span>{' '}
         <span className="font-mono text-[11px] text-fg-subtle">{op.cluster}</span>
+        {where && (
+          <span data-testid="operation-place" className="ml-1.5 text-[11px] text-fg-subtle">
+            · {where}
+          </span>
+        )}
         <span className="block break-words text-fg-muted">{op.plan.summary}</span>
         <span className="block break-words text-[11px] text-fg-subtle">
           {op.requestedBy.name ?? op.requestedBy.subject}

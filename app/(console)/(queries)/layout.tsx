@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { getConfig } from '@/lib/config';
+import { placeOptions } from '@/lib/accounts/places';
 
 /**
  * Every console page but the overview reads through TanStack Query. Its client is provided here,
@@ -8,6 +9,5 @@ import { getConfig } from '@/lib/config';
  * (about 12 KB gzipped of its first-load JavaScript; bench/first-load-js.ts).
  */
 export default function QueryPagesLayout({ children }: { children: ReactNode }) {
-  const home = getConfig().places[0]!;
-  return <Providers home={{ accountId: home.accountId, region: home.region }}>{children}</Providers>;
+  return <Providers places={placeOptions(getConfig().places)}>{children}</Providers>;
 }
