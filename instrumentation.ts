@@ -6,7 +6,8 @@
  *    bad variable exits at once, naming each one.
  * 2. Observability: the metrics registry (/api/metrics) and, when an OTLP endpoint is configured,
  *    OpenTelemetry tracing (lib/observability).
- * 3. Anchoring the audit chain's head outside the database (lib/audit/anchoring.ts).
+ * 3. Anchoring the audit chain's head outside the database (lib/audit/anchoring.ts), and each
+ *    configured account asked who Codeflow is there (a refused role is named in the log at start).
  * 4. Background work whose state is in the database (escalation tiers and notifications, operations
  *    being verified), so a restarted replica picks it up. Each area adds its starter to the list;
  *    one failing starter is logged and does not stop the others. CODEFLOW_BACKGROUND=0 turns them
@@ -42,6 +43,17 @@ export async function register(): Promise<void> {
     } catch (e) {
       loggerFor('startup').error({ err: e }, 'could not start anchoring the audit log (lib/audit/anchoring)');
     }
+    // Each account asked who Codeflow is there, named in the log (not awaited: a slow account must not delay serving).
+    void import('./lib/aws/default-clients')
+      .then(({ checkAccounts }) => checkAccounts())
+      .then((checks) => {
+        const log = loggerFor('accounts');
+        for (const c of checks) {
+          if (c.error) log.warn({ account: c.account, accountName: c.accountName }, `cannot read ${c.error}; the other accounts are read as usual`);
+          else log.info({ account: c.account, accountName: c.accountName, arn: c.arn }, `reading ${c.accountName} (${c.account}) as ${c.arn}`);
+        }
+      })
+      .catch((e: unknown) => loggerFor('accounts').error({ err: e }, 'could not check the configured accounts'));
     if (process.env.CODEFLOW_BACKGROUND === '0') return;
 
     const backgroundStarters: { name: string; start: () => Promise<unknown> }[] = [

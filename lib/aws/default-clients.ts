@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import { createAwsClients, type AwsClients } from './client';
 import { QuotaBudget } from './quota-budget';
 import { RoleCredentials } from './role-credentials';
-import { createStsClient, roleSessionName } from './sts';
+import { createStsClient, getCallerIdentity, roleSessionName } from './sts';
 
 /**
  * The process's AWS clients: one set per account × Region (each with its own quota scope), reaching
@@ -92,4 +92,42 @@ function build(place: Place, credentials: Parameters<typeof createAwsClients>[0]
   const config = getConfig();
   const { budgetPct: _budgetPct, ...aws } = config.aws;
   return createAwsClients({ region: place.region, endpoint: config.endpoint, ...aws, credentials, budget: processAws().budget, account: place.accountId, onCredentialsRejected });
+}
+
+export interface AccountCheck {
+  account: string;
+  accountName: string;
+  /** Who Codeflow is in the account (the assumed role's session, or its own identity). */
+  arn: string | null;
+  /** Why the account cannot be read as configured; null when it can. */
+  error: string | null;
+}
+
+/**
+ * Each configured account asked who Codeflow is there (sts:GetCallerIdentity with the account's read
+ * credentials, assuming its role when it has one), so a refused role or credentials that belong to
+ * another account are named when Codeflow starts rather than found on a page. One account failing
+ * never stops the others.
+ */
+export async function checkAccounts(): Promise<AccountCheck[]> {
+  const config = getConfig();
+  const firstOfEach = [...new Map(config.places.map((p) => [p.accountId, p])).values()];
+  return Promise.all(
+    firstOfEach.map(async (place): Promise<AccountCheck> => {
+      const who = { account: place.accountId, accountName: place.accountName };
+      try {
+        const credentials = await getAwsClients(place).ecs.config.credentials();
+        const sts = createStsClient({ region: place.region, endpoint: config.endpoint, credentials, requestTimeoutMs: config.aws.requestTimeoutMs, callDeadlineMs: config.aws.callDeadlineMs });
+        const identity = await getCallerIdentity(sts, config.aws.callDeadlineMs);
+        sts.destroy();
+        if (place.accountId !== 'default' && identity.account !== place.accountId) {
+          return { ...who, arn: identity.arn, error: `${place.accountName} (${place.accountId}): the credentials Codeflow reads it with belong to account ${identity.account} (${identity.arn}); check the account id or the role` };
+        }
+        return { ...who, arn: identity.arn, error: null };
+      } catch (e) {
+        const message = e instanceof AppError ? e.message : 'could not be reached';
+        return { ...who, arn: null, error: message.startsWith(place.accountName) ? message : `${place.accountName} (${place.accountId}): ${message}` };
+      }
+    }),
+  );
 }

@@ -161,4 +161,25 @@ describe('the fleet across accounts and Regions', () => {
     await clients.ecs.config.credentials();
     assert.equal(modules.assumeRoleCalls(), calls);
   });
+
+  it('at start each account is asked who Codeflow is there; a refused role is named, the others answer', async () => {
+    const { checkAccounts } = await import('../aws/default-clients');
+    await admin('PUT', `/_sandbox/accounts/${SECURITY}/trust`, { deny: true });
+    for (const key of Object.getOwnPropertySymbols(globalThis).filter((s) => s.description === 'codeflow.awsClients')) delete (globalThis as Record<symbol, unknown>)[key];
+    try {
+      const checks = await checkAccounts();
+      assert.deepEqual(
+        checks.map((c) => [c.accountName, c.error === null]),
+        [
+          ['production', true],
+          ['staging', true],
+          ['security', false],
+        ],
+      );
+      assert.match(checks[1]!.arn!, /^arn:aws:sts::210987654321:assumed-role\/CodeflowReadOnly\/codeflow-read$/);
+      assert.match(checks[2]!.error!, /^security \(555555555555\): AccessDenied on sts:AssumeRole for arn:aws:iam::555555555555:role\/CodeflowReadOnly/);
+    } finally {
+      await admin('PUT', `/_sandbox/accounts/${SECURITY}/trust`, { deny: false });
+    }
+  });
 });
