@@ -136,8 +136,10 @@ export function benchClient(authorization: string): BenchClient {
         while (performance.now() < until) {
           const started = performance.now();
           try {
-            // As the console polls: holding a version, ask for the deltas since it (/api/fleet?deltas=1).
-            const target = etag && tag && url.endsWith('/api/fleet') ? `${url}?deltas=1` : url;
+            // As the console polls: holding a version, ask for the deltas since it (/api/fleet?deltas=1), and the whole overview gzipped (compressed=gzip).
+            const fleet = url.endsWith('/api/fleet');
+            const query = [etag && tag && fleet ? 'deltas=1' : null, fleet ? 'compressed=gzip' : null].filter(Boolean).join('&');
+            const target = query ? `${url}?${query}` : url;
             const r = await get(target, { ...extraHeaders, ...(etag && tag ? { 'if-none-match': tag, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' }) });
             if (r.status === 200 || r.status === 304) latencies.push(r.ms);
             else failed(`HTTP ${r.status}`);
