@@ -30,9 +30,13 @@ export async function viewerCredentials(dataDir: string): Promise<{ token: strin
   }
 }
 
-/** The standalone server, as `codeflow start` and the container image run it, with the bench's environment on top of ours. */
+/**
+ * The standalone server, as `codeflow start` and the container image run it, with the bench's
+ * environment on top of ours; CONSOLE_NODE_ARGS (space-separated, e.g. `--cpu-prof`) go to its node.
+ */
 export function spawnConsole(root: string, port: number, dataDir: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['server.js'], {
+  const nodeArgs = (process.env.CONSOLE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, 'server.js'], {
     cwd: join(root, STANDALONE_DIR),
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1', CODEFLOW_DATA_DIR: dataDir, NEXTAUTH_SECRET: SESSION_SECRET, NEXTAUTH_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1', ...env },
@@ -62,9 +66,25 @@ export function rssMb(pid: number): number {
 
 export interface Subscriber {
   events: number;
-  firstEventMs: number | null;
+  /**
+   * From the request to this viewer holding its first event decoded: when the event's last byte
+   * arrived plus the time its own decoding took. Each browser decodes its own events, so one
+   * viewer's decoding is not counted in another's wait (in one process it would be: 200 snapshots
+   * decoded one after another); without `onEvent`, the first event is decoded when this is read.
+   */
+  readonly firstEventMs: number | null;
   wireBytes: number;
   close(): void;
+}
+
+function decode(event: string, data: string): unknown {
+  return JSON.parse(event.endsWith('.gz') ? gunzipSync(Buffer.from(data, 'base64')).toString() : data);
+}
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+  const t0 = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t0 };
 }
 
 export interface BenchClient {
@@ -116,8 +136,10 @@ export function benchClient(authorization: string): BenchClient {
         while (performance.now() < until) {
           const started = performance.now();
           try {
-            // As the console polls: holding a version, ask for the deltas since it (/api/fleet?deltas=1).
-            const target = etag && tag && url.endsWith('/api/fleet') ? `${url}?deltas=1` : url;
+            // As the console polls: holding a version, ask for the deltas since it (/api/fleet?deltas=1), and the whole overview gzipped (compressed=gzip).
+            const fleet = url.endsWith('/api/fleet');
+            const query = [etag && tag && fleet ? 'deltas=1' : null, fleet ? 'compressed=gzip' : null].filter(Boolean).join('&');
+            const target = query ? `${url}?${query}` : url;
             const r = await get(target, { ...extraHeaders, ...(etag && tag ? { 'if-none-match': tag, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' }) });
             if (r.status === 200 || r.status === 304) latencies.push(r.ms);
             else failed(`HTTP ${r.status}`);
@@ -140,25 +162,44 @@ export function benchClient(authorization: string): BenchClient {
     return new Promise((resolve, reject) => {
       const req = request(`${url}?compressed=gzip`, { agent: sseAgent, headers: { authorization, accept: 'text/event-stream' } }, (res: IncomingMessage) => {
         if (res.statusCode !== 200) return reject(new Error(`events: ${res.statusCode}`));
-        const sub: Subscriber = { events: 0, firstEventMs: null, wireBytes: 0, close: () => req.destroy() };
+        let firstArrivalMs: number | null = null;
+        let firstDecodeMs: number | null = null;
+        let first: { event: string; data: string } | null = null;
+        const sub: Subscriber = {
+          events: 0,
+          get firstEventMs() {
+            if (firstArrivalMs === null) return null;
+            if (firstDecodeMs === null) firstDecodeMs = first ? timed(() => decode(first!.event, first!.data)).ms : 0;
+            return firstArrivalMs + firstDecodeMs;
+          },
+          wireBytes: 0,
+          close: () => req.destroy(),
+        };
         let buffered = '';
+        let scanned = 0;
         res.on('data', (chunk: Buffer) => {
           sub.wireBytes += chunk.byteLength;
           buffered += chunk.toString('utf8');
           let end;
-          while ((end = buffered.indexOf('\n\n')) >= 0) {
+          // From where the last search stopped: a 150 KB event comes in many chunks.
+          while ((end = buffered.indexOf('\n\n', scanned)) >= 0) {
             const block = buffered.slice(0, end);
             buffered = buffered.slice(end + 2);
+            scanned = 0;
             if (block.startsWith(':')) continue;
+            const arrivedMs = performance.now() - started;
             const m = /\nevent: ([\w.]+)\ndata: (.*)$/s.exec(block);
-            // Decoded as the console does, so the latency includes unzipping and parsing.
-            if (m) {
-              const data: unknown = JSON.parse(m[1]!.endsWith('.gz') ? gunzipSync(Buffer.from(m[2]!, 'base64')).toString() : m[2]!);
-              onEvent?.(m[1]!.replace(/\.gz$/, ''), data);
+            // Decoded as the console does (unzipped and parsed), so the latency includes it.
+            if (m && onEvent) {
+              const { value, ms } = timed(() => decode(m[1]!, m[2]!));
+              onEvent(m[1]!.replace(/\.gz$/, ''), value);
+              firstDecodeMs ??= ms;
             }
+            if (m && sub.events === 0) first = { event: m[1]!, data: m[2]! };
             sub.events++;
-            sub.firstEventMs ??= performance.now() - started;
+            firstArrivalMs ??= arrivedMs;
           }
+          scanned = Math.max(0, buffered.length - 1);
         });
         res.on('error', () => undefined);
         resolve(sub);

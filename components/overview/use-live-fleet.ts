@@ -42,6 +42,12 @@ async function gunzipBase64(data: string): Promise<string> {
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
 }
 
+/** A poll's body as JSON: the whole overview comes gzipped (`application/gzip`) when asked with `compressed=gzip`. */
+async function jsonOf(res: Response): Promise<unknown> {
+  if (!res.headers.get('content-type')?.startsWith('application/gzip') || !res.body) return res.json();
+  return new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).json();
+}
+
 function applyDelta(current: FleetOverview, delta: Delta): FleetOverview {
   const removed = new Set(delta.removals);
   const upserts = new Map(delta.upserts.map((s) => [serviceKeyOf(s), s]));
@@ -53,7 +59,8 @@ function applyDelta(current: FleetOverview, delta: Delta): FleetOverview {
 /**
  * The fleet, live: one server-sent event stream (the whole overview, then deltas of what changed;
  * EventSource resumes with Last-Event-ID after a drop). Where events cannot flow (a proxy that
- * buffers, an old browser) it polls /api/fleet every 5 s with its ETag, so unchanged polls are 304s.
+ * buffers, an old browser) it polls /api/fleet every 5 s with its ETag, so unchanged polls are 304s
+ * and changed ones carry only the deltas.
  */
 export function useLiveFleet(): LiveFleet {
   const [state, setState] = useState<LiveFleet>({ data: null, receivedAt: 0, error: null, mode: 'connecting' });
@@ -68,11 +75,12 @@ export function useLiveFleet(): LiveFleet {
     async function poll() {
       try {
         // Holding a version, ask for what changed since (the server answers the whole fleet when it no longer keeps those deltas).
-        const res = await fetch(etag ? '/api/fleet?deltas=1' : '/api/fleet', { headers: etag ? { 'if-none-match': etag } : {}, cache: 'no-store' });
+        const query = [etag ? 'deltas=1' : null, CAN_UNZIP ? 'compressed=gzip' : null].filter(Boolean).join('&');
+        const res = await fetch(query ? `/api/fleet?${query}` : '/api/fleet', { headers: etag ? { 'if-none-match': etag } : {}, cache: 'no-store' });
         if (res.status === 304) {
           setState((s) => ({ ...s, receivedAt: Date.now(), error: null, mode: 'polling' }));
         } else if (res.ok) {
-          const body = (await res.json()) as FleetOverview | { version: number; deltas: Delta[] };
+          const body = (await jsonOf(res)) as FleetOverview | { version: number; deltas: Delta[] };
           const next = res.headers.get('etag');
           if ('deltas' in body) {
             setState((s) => (s.data ? { data: body.deltas.reduce(applyDelta, s.data), receivedAt: Date.now(), error: null, mode: 'polling' } : s));

@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import type { FleetFeed, PublishedFleet } from './feed';
 
 /** How long a cold start waits for the first read from AWS before answering "loading". */
@@ -10,9 +9,11 @@ const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 /**
  * GET /api/fleet: the published overview as it is, never re-serialised, and 304 when its ETag is
- * still the latest. Compression is left to the server: Next.js compresses route handler responses
- * itself and would gzip an already gzipped body a second time (a Content-Encoding set here is kept,
- * so clients would unzip once and read gzip).
+ * still the latest. With `?compressed=gzip` (the console asks for it when the browser has
+ * DecompressionStream) the whole overview goes as the feed gzipped it once for every viewer,
+ * `application/gzip`, which the viewer unzips itself: Next.js drops a route handler's
+ * Content-Encoding and would otherwise gzip the 1.6 MB of a 2,000-service fleet again for each
+ * request. Other answers (deltas, a small body) are JSON, compressed by the server as usual.
  */
 export async function fleetResponse(req: Request, feed: FleetFeed): Promise<Response> {
   const published = await feed.latestWithin(COLD_WAIT_MS);
@@ -22,15 +23,20 @@ export async function fleetResponse(req: Request, feed: FleetFeed): Promise<Resp
   };
   const held = req.headers.get('if-none-match');
   if (held === published.etag) return new Response(null, { status: 304, headers });
+  const query = new URL(req.url).searchParams;
   // ?deltas=1 (the console's polling fallback): what changed since the version the ETag names, when
   // it is still kept — a few KB instead of the whole fleet on every poll of a busy fleet.
-  const deltas = held && new URL(req.url).searchParams.get('deltas') === '1' ? feed.deltasSinceEtag(held) : null;
-  const body = deltas ?? published.json;
-  return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), {
-    status: 200,
-    headers: { ...headers, 'content-type': 'application/json' },
-  });
+  const deltas = held && query.get('deltas') === '1' ? feed.deltasSinceEtag(held) : null;
+  if (!deltas && query.get('compressed') === 'gzip') {
+    return new Response(bytesOf(published.gzippedJson), {
+      status: 200,
+      headers: { ...headers, 'cache-control': 'private, no-cache, no-transform', 'content-type': 'application/gzip' },
+    });
+  }
+  return new Response(bytesOf(deltas ?? published.json), { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
 }
+
+const bytesOf = (b: Buffer) => new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 
 /**
  * GET /api/fleet/events: one server-sent event stream per viewer. It opens with the whole overview
@@ -38,8 +44,8 @@ export async function fleetResponse(req: Request, feed: FleetFeed): Promise<Resp
  * sent the same bytes, encoded once per change; a viewer holds only its stream and one listener.
  *
  * With `?compressed=gzip` (the console asks for it when the browser has DecompressionStream), an
- * event over 2 KB goes as `snapshot.gz` / `delta.gz` with its data gzipped and base64-encoded — once
- * per event, shared by every stream. The opening overview at 2,000 services shrinks several times
+ * event over 2 KB goes as `snapshot.gz` / `delta.gz` with its data gzipped and base64-encoded — by
+ * the feed, once per version, shared by every stream. The opening overview at 2,000 services shrinks several times
  * over, which is what a big incident's hundreds of viewers opening the console at once cost the
  * server. (HTTP's own Content-Encoding cannot do this: Next.js drops a route handler's
  * Content-Encoding header, and its own compression would hold small events back.)
@@ -58,18 +64,20 @@ export function fleetEventStream(req: Request, feed: FleetFeed): Response {
             controller.close();
             return;
           }
-          controller.enqueue(compressed ? compressedOnce(event) : event);
+          controller.enqueue(event);
         };
+        const snapshotOf = (p: PublishedFleet) => (compressed ? p.compressedSnapshotEvent : p.snapshotEvent);
         // Until the first real data, say "loading" and let the first version go out whole.
         const first = feed.latest();
-        const missed = Number.isInteger(lastId) && !first.loading ? feed.eventsSince(lastId) : null;
+        const missed = Number.isInteger(lastId) && !first.loading ? feed.eventsSince(lastId, compressed) : null;
         if (missed) missed.forEach(send);
-        else send(first.snapshotEvent);
+        else send(snapshotOf(first));
         let sentVersion = first.version;
         let sentLoading = first.loading;
         const unsubscribe = feed.subscribe((p: PublishedFleet) => {
           // A delta only follows the version it was made from; otherwise (first data, a skipped one) the whole.
-          send(p.deltaEvent && !sentLoading && p.version === sentVersion + 1 ? p.deltaEvent : p.snapshotEvent);
+          const delta = compressed ? p.compressedDeltaEvent : p.deltaEvent;
+          send(delta && !sentLoading && p.version === sentVersion + 1 ? delta : snapshotOf(p));
           sentVersion = p.version;
           sentLoading = p.loading;
         });
@@ -105,24 +113,3 @@ export function fleetEventStream(req: Request, feed: FleetFeed): Response {
 }
 
 const HEARTBEAT = Buffer.from(': keep-alive\n\n');
-
-/** Events smaller than this go as they are: compressing a small delta saves little and costs the viewer a decode. */
-const COMPRESS_FROM_BYTES = 2048;
-
-/** Each event's compressed form, made once and shared by every stream; kept as long as the event is. */
-const compressedEvents = new WeakMap<Buffer, Buffer>();
-
-/**
- * `id: N / event: NAME / data: JSON` as `id: N / event: NAME.gz / data: base64(gzip(JSON))`, for
- * events of 2 KB or more; smaller ones (and comments) unchanged. Memoised per event.
- */
-export function compressedOnce(event: Buffer): Buffer {
-  if (event.byteLength < COMPRESS_FROM_BYTES) return event;
-  let out = compressedEvents.get(event);
-  if (!out) {
-    const match = /^id: (\d+)\nevent: (\w+)\ndata: (.*)\n\n$/s.exec(event.toString());
-    out = match ? Buffer.from(`id: ${match[1]}\nevent: ${match[2]}.gz\ndata: ${gzipSync(match[3]!, { level: 6 }).toString('base64')}\n\n`) : event;
-    compressedEvents.set(event, out);
-  }
-  return out;
-}

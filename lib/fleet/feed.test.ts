@@ -10,7 +10,7 @@ import { freePort } from '../aws/testing/moto';
 import { createCache } from '../cache/cached';
 import { createFleetContext, type FleetContext } from './context';
 import { FleetFeed } from './feed';
-import { compressedOnce, fleetEventStream, fleetResponse } from './feed-http';
+import { fleetEventStream, fleetResponse } from './feed-http';
 import { fetchClusterSnapshot, getClusterSnapshot } from './snapshot';
 import type { TelemetrySources } from './telemetry';
 import type { FleetOverview } from './types';
@@ -317,11 +317,68 @@ describe('the fleet feed against the sandbox', { timeout: 240_000 }, () => {
     const ids = zipped.events.map((e) => Number(e.id));
     assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
 
-    // Compressed once: every viewer is sent the very same bytes.
-    const event = feed.latest().snapshotEvent;
-    assert.equal(compressedOnce(event), compressedOnce(event));
+    // Compressed once, by the feed, when the version was published: a new stream is sent those very bytes.
+    const latest = feed.latest();
+    const third = open('?compressed=gzip');
+    await until(() => third.events.length > 0, 5_000);
+    if (feed.latest() === latest) assert.equal(third.events[0]!.wire + 2, latest.compressedSnapshotEvent.byteLength);
+    assert.equal(gunzipSync(latest.gzippedJson).toString(), latest.json.toString());
     plain.abort();
     zipped.abort();
+    third.abort();
+    feed.close();
+  });
+
+  it('publishes at most one version per interval, whatever the number of refreshes, each already compressed', async () => {
+    await admin('reset', 'POST', { seed: 42, speed: 0, fleetSize: 200 });
+    // Two clusters refreshed every 100 ms: without coalescing, a version every ~50 ms.
+    const ctx = createFleetContext({ aws: clients(running.url), region: 'us-east-1', clusters: ['codeflow-cluster', 'codeflow-staging'], snapshotTtlMs: 100, cache: createCache(), telemetryWaitMs: 50 });
+    const feed = new FleetFeed(ctx, { sources: quietSources, tickMs: 20, publishIntervalMs: 400 });
+    after(() => feed.close());
+    await until(() => !feed.latest().loading, 10_000);
+    const published: { at: number; ready: boolean }[] = [];
+    const unsubscribe = feed.subscribe((p) => published.push({ at: performance.now(), ready: gunzipSync(p.gzippedJson).equals(p.json) }));
+    await sleep(3000);
+    unsubscribe();
+    feed.close();
+
+    assert.ok(published.length >= 3, `${published.length} versions in 3 s: changes still go out`);
+    assert.ok(published.length <= 3000 / 400 + 1, `${published.length} versions in 3 s at most one per 400 ms`);
+    const gaps = published.slice(1).map((p, i) => p.at - published[i]!.at);
+    assert.ok(gaps.every((g) => g >= 395), `gaps between versions: ${gaps.map((g) => g.toFixed(0)).join(', ')} ms`);
+    assert.ok(published.every((p) => p.ready), 'every version is compressed before it is published');
+  });
+
+  it('the whole overview goes gzipped to a polling viewer that asks for it, the same bytes for every viewer, and the deltas from one version are made once', async () => {
+    await admin('reset', 'POST', { seed: 42, speed: 0, fleetSize: 200 });
+    const ctx = createFleetContext({ aws: clients(running.url), region: 'us-east-1', clusters: ['codeflow-cluster', 'codeflow-staging'], snapshotTtlMs: 100, cache: createCache(), telemetryWaitMs: 50 });
+    const feed = new FleetFeed(ctx, { sources: quietSources, tickMs: 20, publishIntervalMs: 200 });
+    after(() => feed.close());
+    await until(() => !feed.latest().loading && overviewOf(feed).clusters.every((c) => c.fetchedAt !== null), 20_000);
+    const get = (query: string, headers: Record<string, string> = {}) => fleetResponse(new Request(`http://console/api/fleet${query}`, { headers }), feed);
+
+    const [a, b] = await Promise.all([get('?compressed=gzip'), get('?compressed=gzip')]);
+    assert.equal(a.headers.get('content-type'), 'application/gzip');
+    // no-transform: the server must not gzip it a second time.
+    assert.match(a.headers.get('cache-control')!, /no-transform/);
+    const [bytesA, bytesB] = [Buffer.from(await a.arrayBuffer()), Buffer.from(await b.arrayBuffer())];
+    if (a.headers.get('etag') === b.headers.get('etag')) assert.ok(bytesA.equals(bytesB));
+    const overview = JSON.parse(gunzipSync(bytesA).toString()) as FleetOverview;
+    assert.ok(overview.services.length >= 100);
+    assert.ok(bytesA.byteLength * 4 < feed.latest().json.byteLength || overview.version !== feed.latest().version, 'compressed');
+
+    // Holding a version: the deltas as JSON (small; the server compresses them as any answer), made once for all who hold it.
+    const etag = a.headers.get('etag')!;
+    await admin('clock/advance', 'POST', { seconds: 120 });
+    await until(() => feed.latest().version > overview.version!, 10_000);
+    const deltas = await get('?deltas=1&compressed=gzip', { 'if-none-match': etag });
+    assert.equal(deltas.headers.get('content-type'), 'application/json');
+    assert.ok('deltas' in (JSON.parse(await deltas.text()) as object));
+    assert.equal(feed.deltasSinceEtag(etag), feed.deltasSinceEtag(etag), 'one body for every viewer holding that version');
+    // Unchanged: 304, nothing else.
+    const current = await get('?compressed=gzip');
+    const notModified = await get('?deltas=1&compressed=gzip', { 'if-none-match': current.headers.get('etag')! });
+    if (feed.latest().etag === current.headers.get('etag')) assert.equal(notModified.status, 304);
     feed.close();
   });
 });
