@@ -45,7 +45,13 @@ export async function register(): Promise<void> {
     }
     // Each account asked who Codeflow is there, named in the log (not awaited: a slow account must not delay serving).
     void import('./lib/aws/default-clients')
-      .then(({ checkAccounts }) => checkAccounts())
+      .then(async ({ checkAccounts }) => {
+        // An endpoint that is itself still starting (a sandbox beside the server) gets a second chance.
+        const first = await checkAccounts();
+        if (first.every((c) => c.error === null)) return first;
+        await new Promise((r) => setTimeout(r, 5_000).unref());
+        return checkAccounts();
+      })
       .then((checks) => {
         const log = loggerFor('accounts');
         for (const c of checks) {
