@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { placesMatching, readEveryPlace } from './fan-out';
 import { placesOf } from './places';
-import { SANDBOX_ACCOUNTS, sandboxAccountsConfig } from '../sandbox/organization';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server';
+import { sandboxAccountsConfig } from '../sandbox/organization';
+import type { RunningSandbox } from '../../sandbox/server';
+import { startSandboxOrganization, type SandboxOrganization } from './testing/organization';
 import { isAppError } from '../errors';
 
 const PRODUCTION = '123456789012';
@@ -79,21 +80,10 @@ describe('Alarms and Security across the sandbox organisation', { timeout: 120_0
     getFindingsReport: typeof import('../telemetry/findings').getFindingsReport;
     getFindingsContext: typeof import('../telemetry/findings').getFindingsContext;
   };
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${running.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-  };
+  let admin: SandboxOrganization['admin'];
 
   before(async () => {
-    running = await startSandbox({ organization: SANDBOX_ACCOUNTS, seed: 42, speed: 0, fleetSize: 0 });
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: running.url,
-      AWS_ACCESS_KEY_ID: 'AKIDCODEFLOWTEST',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      CODEFLOW_SANDBOX: '1',
-      CODEFLOW_ACCOUNTS: JSON.stringify(sandboxAccountsConfig()),
-    });
-    delete process.env.AWS_PROFILE;
+    ({ running, admin } = await startSandboxOrganization());
     const [config, alarms, findings] = await Promise.all([import('../config'), import('../telemetry/alarms'), import('../telemetry/findings')]);
     m = { getConfig: config.getConfig, listAlarmsAcross: alarms.listAlarmsAcross, getFindingsAcross: findings.getFindingsAcross, getFindingsReport: findings.getFindingsReport, getFindingsContext: findings.getFindingsContext };
   });

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SANDBOX_ACCOUNTS, sandboxAccountsConfig } from '../sandbox/organization';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server';
+import type { RunningSandbox } from '../../sandbox/server';
+import { startSandboxOrganization, type SandboxOrganization } from '../accounts/testing/organization';
 import type { FleetOverview } from './types';
 
 const PRODUCTION = '123456789012';
@@ -23,11 +23,7 @@ let modules: {
   getAwsWriteClients: typeof import('../aws/default-clients').getAwsWriteClients;
 };
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${running.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-  return res.json() as Promise<unknown>;
-}
+let admin: SandboxOrganization['admin'];
 
 async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
@@ -43,15 +39,7 @@ const overviewOf = (feed: InstanceType<typeof modules.FleetFeed>) => JSON.parse(
 
 describe('the fleet across accounts and Regions', () => {
   before(async () => {
-    running = await startSandbox({ organization: SANDBOX_ACCOUNTS, seed: 42, speed: 0, fleetSize: 0 });
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: running.url,
-      AWS_ACCESS_KEY_ID: 'AKIDCODEFLOWTEST',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      CODEFLOW_SANDBOX: '1',
-      CODEFLOW_ACCOUNTS: JSON.stringify(sandboxAccountsConfig()),
-    });
-    delete process.env.AWS_PROFILE;
+    ({ running, admin } = await startSandboxOrganization());
     const [config, context, feed, clients] = await Promise.all([import('../config'), import('./context'), import('./feed'), import('../aws/default-clients')]);
     modules = { getConfig: config.getConfig, getFleetContext: context.getFleetContext, FleetFeed: feed.FleetFeed, assumeRoleCalls: clients.assumeRoleCalls, getAwsWriteClients: clients.getAwsWriteClients };
   });
