@@ -71,6 +71,9 @@ export async function register(): Promise<void> {
         },
       },
       { name: 'operations runner (lib/ops)', start: () => import('./lib/ops/runner').then((m) => m.startOpsRunner()) },
+      // The fleet is read from the start, not at the first viewer: after a restart the overview opens
+      // with rows instead of waiting for a first read (it stops again after two idle minutes).
+      { name: 'fleet feed (lib/fleet/feed)', start: () => import('./lib/fleet/feed').then((m) => m.getFleetFeed()) },
     ];
     for (const starter of backgroundStarters) {
       try {

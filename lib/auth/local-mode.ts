@@ -75,7 +75,7 @@ export async function startLocalSession(db: Db, mode: LocalMode, code: string, h
   const { auth } = getConfig();
   const { sid } = await startSession(row!.id, { maxAgeMs: auth.sessionMaxAgeMs, idleMs: auth.sessionIdleMs }, { secret: mode.secret }, db);
   const value = await encode({
-    token: { name: mode.user, email: null, uid: row!.id, sid, iss: LOCAL_ISSUER, sub: mode.user, authAt: Math.floor(now.getTime() / 1000) },
+    token: { name: mode.user, email: null, uid: row!.id, sid, iss: LOCAL_ISSUER, sub: mode.user, authAt: now.getTime() / 1000 },
     secret: mode.secret,
     maxAge: SESSION_MAX_AGE_S,
   });

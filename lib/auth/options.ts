@@ -18,6 +18,7 @@ export interface SessionToken {
   sid?: string;
   iss?: string;
   sub?: string;
+  /** When the person signed in, in seconds with milliseconds (compared with sessions_valid_after). */
   authAt?: number;
   accessToken?: string;
   accessTokenExpiresAt?: number;
@@ -96,7 +97,8 @@ export function getAuthOptions(): NextAuthOptions {
             sid,
             iss: issuer,
             sub: claims.sub,
-            authAt: Math.floor(Date.now() / 1000),
+            // Milliseconds kept (fractional seconds): a sign-in in the same second as an admin's "end all sessions" is after it, not before.
+            authAt: Date.now() / 1000,
             accessToken: account.access_token,
             accessTokenExpiresAt: account.expires_at,
           };
