@@ -45,6 +45,8 @@ export async function reconcileSandboxWorld(db: Db, worldId: string, now = new D
     const result: WorldReconciliation = { previous, changed: false, failedOperations: [], releasedLocks: 0, markedIncidents: 0 };
     if (previous === worldId) return result;
 
+    // Below, times the database wrote carry microseconds and `now` milliseconds: a row written in the
+    // same millisecond as `now` is compared at `now`'s precision, so it counts as before (found by CI).
     // A first start has nothing recorded; a database from before world ids holds records of a
     // world that no longer exists (the sandbox forgot its world on every restart), so it counts.
     const [{ n: recorded } = { n: 0 }] = await queryRows<{ n: number }>(t, sql`select ((select count(*) from operations) + (select count(*) from incidents))::int as n`);
@@ -56,7 +58,7 @@ export async function reconcileSandboxWorld(db: Db, worldId: string, now = new D
             where status in (${sql.join(ACTIVE.map((s) => sql`${s}`), sql`, `)}) returning id`,
       );
       result.failedOperations = failed.map((r) => r.id);
-      await t.execute(sql`update operations set execution = execution || ${JSON.stringify({ sandboxWorldReset: now.toISOString() })}::jsonb where created_at <= ${now} and not (execution ? 'sandboxWorldReset')`);
+      await t.execute(sql`update operations set execution = execution || ${JSON.stringify({ sandboxWorldReset: now.toISOString() })}::jsonb where date_trunc('milliseconds', created_at) <= ${now} and not (execution ? 'sandboxWorldReset')`);
       const released = await queryRows<{ cluster: string }>(
         t,
         sql`update service_locks set operation_id = null, holder_subject = null, holder_name = null, acquired_at = null, expires_at = null where operation_id is not null returning cluster`,
@@ -66,7 +68,7 @@ export async function reconcileSandboxWorld(db: Db, worldId: string, now = new D
         t,
         sql`insert into incident_events (incident_id, at, kind, actor, text)
             select id, ${now}, 'note', 'Codeflow', ${'The sandbox world this incident was recorded against was reset: the services, deployments, alarms and findings it names are gone from the sandbox.'}
-            from incidents where opened_at <= ${now} returning incident_id as id`,
+            from incidents where date_trunc('milliseconds', opened_at) <= ${now} returning incident_id as id`,
       );
       result.markedIncidents = marked.length;
       await appendAudit(t, {
