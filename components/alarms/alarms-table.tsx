@@ -3,9 +3,8 @@
 import Link from 'next/link';
 import { Fragment, useState } from 'react';
 import type { PlacedAlarm } from '@/lib/telemetry/alarms';
-import type { PlaceOption } from '@/lib/accounts/places';
-import { serviceHref } from '@/lib/fleet/service-href';
-import { PlaceLabel, accountNames } from '@/components/places/place-filter-selects';
+import { PlaceLabel } from '@/components/places/place-filter-selects';
+import { useHomePlace, useServiceHref } from '@/components/places/home-place';
 import { Table, THead, Th, Tr, Td } from '@/components/ui/table';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { AlarmStateBadge } from './alarm-state-badge';
@@ -14,11 +13,9 @@ import { OpenIncidentButton } from '@/components/incidents/open-incident-button'
 import { prefillFromAlarm } from '@/components/incidents/alarm-prefill';
 import { useCan } from '@/components/incidents/use-can';
 
-export function AlarmsTable({ alarms, places }: { alarms: PlacedAlarm[]; places: PlaceOption[] }) {
-  const home = places.find((p) => p.home);
-  const homeRef = home ? { accountId: home.account, region: home.region } : null;
-  const names = accountNames(places);
-  const multiPlace = places.length > 1;
+export function AlarmsTable({ alarms }: { alarms: PlacedAlarm[] }) {
+  const home = useHomePlace();
+  const serviceHref = useServiceHref();
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   // Responders and up may open an incident from an alarm in ALARM.
   const canOpenIncident = useCan('incident.open');
@@ -66,7 +63,7 @@ export function AlarmsTable({ alarms, places }: { alarms: PlacedAlarm[]; places:
                 </Td>
                 <Td>
                   <div className="break-words font-mono text-[12px] font-semibold">{a.name}</div>
-                  {multiPlace && <PlaceLabel place={a} names={names} />}
+                  <PlaceLabel place={a} />
                   <div className="mt-0.5 break-words text-xs text-fg-subtle">{a.condition}</div>
                 </Td>
                 <Td className="break-words text-[12px] text-fg-muted">{a.reason}</Td>
@@ -81,7 +78,7 @@ export function AlarmsTable({ alarms, places }: { alarms: PlacedAlarm[]; places:
                       {a.services.map((s) => (
                         <li key={`${s.cluster}/${s.service}`} className="truncate">
                           <Link
-                            href={serviceHref({ account: a.account, region: a.region, cluster: s.cluster, name: s.service }, homeRef)}
+                            href={serviceHref({ account: a.account, region: a.region, cluster: s.cluster, service: s.service })}
                             className="font-mono text-accent hover:underline"
                             title={`${s.cluster}/${s.service}`}
                           >
@@ -94,7 +91,7 @@ export function AlarmsTable({ alarms, places }: { alarms: PlacedAlarm[]; places:
                 </Td>
                 {canOpenIncident && (
                   <Td>
-                    {a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a, homeRef && (a.account !== homeRef.accountId || a.region !== homeRef.region) ? place : null)} testId="alarm-open-incident" />}
+                    {a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a, home && (a.account !== home.accountId || a.region !== home.region) ? place : null)} testId="alarm-open-incident" />}
                   </Td>
                 )}
               </Tr>

@@ -6,13 +6,14 @@ import { Card } from '@/components/ui/card';
 import { QueryList } from '@/components/ui/query-list';
 import { AlarmsTable } from './alarms-table';
 import { AlarmsStatusNote } from './alarms-status-note';
-import type { PlaceOption } from '@/lib/accounts/places';
 import { PlaceFilters } from '@/components/places/place-filters';
 import { PlaceReadsNote } from '@/components/places/place-reads-note';
 import { usePlaceFilter } from '@/components/places/use-place-filter';
+import { usePlaces } from '@/components/places/home-place';
 
 /** Every watched account and Region's alarms, with the overview's account and Region filters. */
-export function AlarmsView({ places }: { places: PlaceOption[] }) {
+export function AlarmsView() {
+  const places = usePlaces();
   const [filter] = usePlaceFilter();
   const query = useQuery(alarmsQuery(filter));
   const multiPlace = places.length > 1;
@@ -32,7 +33,7 @@ export function AlarmsView({ places }: { places: PlaceOption[] }) {
           </span>
         )}
       </div>
-      {multiPlace && <PlaceFilters places={places} />}
+      <PlaceFilters />
       <PlaceReadsNote places={data?.places} what="alarms" />
       <Card className="overflow-hidden">
         {(data?.stale || (data && data.fetchedAt === null) || query.isRefetchError) && (
@@ -46,7 +47,7 @@ export function AlarmsView({ places }: { places: PlaceOption[] }) {
           </div>
         )}
         <QueryList query={query} items={data?.alarms} errorTitle="Alarms could not be loaded" empty={multiPlace ? 'No CloudWatch metric alarms in the accounts and Regions shown.' : 'No CloudWatch metric alarms in this Region.'} skeletonRows={4}>
-          {(alarms) => <AlarmsTable alarms={alarms} places={places} />}
+          {(alarms) => <AlarmsTable alarms={alarms} />}
         </QueryList>
       </Card>
     </div>

@@ -7,8 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { formatAge, formatUtc } from '@/components/ui/time-format';
 import { useNow } from '@/components/ui/use-now';
-import type { PlaceOption } from '@/lib/accounts/places';
-import { PlaceLabel, accountNames } from '@/components/places/place-filter-selects';
+import { PlaceLabel } from '@/components/places/place-filter-selects';
 import { PlaceReadsNote } from '@/components/places/place-reads-note';
 import { usePlaceFilter } from '@/components/places/use-place-filter';
 
@@ -18,11 +17,10 @@ const hours = (h: number) => (h === 1 ? '1 h' : `${h} h`);
  * Self-contained (fetches its own data): guide §6.6's RTO and RPO targets and, per database, the
  * age of its newest restorable AWS Backup recovery point against the RPO. Viewers and up.
  */
-export function DrStatusPanel({ places = [] }: { places?: PlaceOption[] }) {
+export function DrStatusPanel() {
   const [filter] = usePlaceFilter();
   const query = useQuery(drStatusQuery(filter));
   const data = query.data;
-  const names = accountNames(places);
   return (
     <Card data-testid="dr-status-panel">
       <CardHeader
@@ -37,7 +35,7 @@ export function DrStatusPanel({ places = [] }: { places?: PlaceOption[] }) {
             DR status could not be loaded: {query.error.message}
           </p>
         )}
-        {data && <Body status={data} names={names} />}
+        {data && <Body status={data} />}
       </CardBody>
     </Card>
   );
@@ -52,7 +50,7 @@ function Summary({ status }: { status: DrStatus }) {
   );
 }
 
-function Body({ status, names }: { status: DrStatus; names: ReadonlyMap<string, string> }) {
+function Body({ status }: { status: DrStatus }) {
   if (!status.configured) {
     return (
       <p data-testid="dr-not-configured" className="text-[13px] text-fg-muted">
@@ -83,7 +81,7 @@ function Body({ status, names }: { status: DrStatus; names: ReadonlyMap<string, 
         ))}
       <ul className="flex flex-col gap-2">
         {status.databases.map((db) => (
-          <DatabaseRow key={`${db.place?.account ?? ''}/${db.place?.region ?? ''}/${db.resourceArn}`} db={db} rpoHours={status.rpoHours} checkedAt={status.checkedAt} names={names} />
+          <DatabaseRow key={`${db.place?.account ?? ''}/${db.place?.region ?? ''}/${db.resourceArn}`} db={db} rpoHours={status.rpoHours} checkedAt={status.checkedAt} />
         ))}
       </ul>
       <p className="text-[11px] text-fg-subtle">
@@ -94,7 +92,7 @@ function Body({ status, names }: { status: DrStatus; names: ReadonlyMap<string, 
   );
 }
 
-function DatabaseRow({ db, rpoHours, checkedAt, names }: { db: DatabaseDrStatus; rpoHours: number; checkedAt: string; names: ReadonlyMap<string, string> }) {
+function DatabaseRow({ db, rpoHours, checkedAt }: { db: DatabaseDrStatus; rpoHours: number; checkedAt: string }) {
   const now = useNow();
   // Ages tick in the browser from the server's measurement.
   const age = db.ageSeconds === null ? null : db.ageSeconds + Math.max(0, (now - Date.parse(checkedAt)) / 1000);
@@ -109,7 +107,7 @@ function DatabaseRow({ db, rpoHours, checkedAt, names }: { db: DatabaseDrStatus;
       <span className="font-medium text-fg" title={db.resourceArn}>
         {db.name}
       </span>
-      {db.place && <PlaceLabel place={db.place} names={names} />}
+      {db.place && <PlaceLabel place={db.place} />}
       <span data-testid="dr-age" className="text-xs text-fg-muted" suppressHydrationWarning>
         {age !== null && db.latest ? (
           <>

@@ -12,6 +12,7 @@ import { InsightsPanel } from './insights-panel';
 import { TailPanel } from './tail-panel';
 import type { PlaceOption } from '@/lib/accounts/places';
 import { placeSearch } from '@/lib/api/place-search';
+import { usePlaces } from '@/components/places/home-place';
 import { toInputValue, type RangeChoice } from './time-range';
 
 /** A stopped task's link shows the quarter hour before it stopped. */
@@ -26,16 +27,15 @@ export function LogsView({
   initialStream,
   initialEnd,
   canQuery,
-  places,
   place,
 }: {
   initialGroup: string;
   initialStream: string;
   initialEnd: number | null;
   canQuery: boolean;
-  places: PlaceOption[];
   place: PlaceOption;
 }) {
+  const places = usePlaces();
   const router = useRouter();
   const pathname = usePathname();
   const ref = place.home ? null : { accountId: place.account, region: place.region };

@@ -1,6 +1,7 @@
 'use client';
 
 import type { PlaceFilter } from '@/lib/accounts/fan-out';
+import { usePlaceName } from './home-place';
 
 const control = 'h-8 rounded-md border border-border bg-surface px-2 text-[13px] text-fg hover:border-border-strong focus-visible:border-focus';
 
@@ -56,14 +57,13 @@ export function PlaceFilterSelects({ places, filter, onChange }: { places: reado
   );
 }
 
-/** "staging · us-west-2": where a row lives, on pages that list several places. */
-export function PlaceLabel({ place, names }: { place: { account: string; region: string }; names: ReadonlyMap<string, string> }) {
+/** "staging · us-west-2": where a row lives, on pages that list several places (nothing with one). */
+export function PlaceLabel({ place }: { place: { account: string; region: string } }) {
+  const name = usePlaceName()(place);
+  if (!name) return null;
   return (
     <span data-testid="row-place" className="whitespace-nowrap text-[11px] text-fg-subtle" title={`account ${place.account}, ${place.region}`}>
-      {names.get(place.account) ?? place.account} · {place.region}
+      {name}
     </span>
   );
 }
-
-/** Account id → display name, for PlaceLabel. */
-export const accountNames = (places: readonly PlaceLike[]): Map<string, string> => new Map(places.map((p) => [p.account, p.accountName]));

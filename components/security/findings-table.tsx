@@ -11,17 +11,15 @@ import { SeverityBadge, severityRowEdge } from './severity-badge';
 import { resourceDetail, resourceHeadline, resourceTooltip } from './finding-resource';
 
 /** Rows are in the server's order: HIGH and CRITICAL first, then newest. A row opens the details drawer. */
-/** `accountNames` (several places only) labels each row with the account and Region it was read from. */
+/** With several places watched, each row names the account and Region it was read from. */
 export function FindingsTable({
   findings,
   selectedId,
   onOpen,
-  accountNames,
 }: {
   findings: PlacedFinding[];
   selectedId: string | undefined;
   onOpen: (f: PlacedFinding) => void;
-  accountNames?: ReadonlyMap<string, string>;
 }) {
   return (
     <Table>
@@ -51,14 +49,14 @@ export function FindingsTable({
       </THead>
       <tbody>
         {findings.map((f) => (
-          <FindingRow key={`${f.place.account}/${f.place.region}/${f.id}`} finding={f} selected={f.id === selectedId} onOpen={() => onOpen(f)} accountNames={accountNames} />
+          <FindingRow key={`${f.place.account}/${f.place.region}/${f.id}`} finding={f} selected={f.id === selectedId} onOpen={() => onOpen(f)} />
         ))}
       </tbody>
     </Table>
   );
 }
 
-function FindingRow({ finding: f, selected, onOpen, accountNames }: { finding: PlacedFinding; selected: boolean; onOpen: () => void; accountNames?: ReadonlyMap<string, string> }) {
+function FindingRow({ finding: f, selected, onOpen }: { finding: PlacedFinding; selected: boolean; onOpen: () => void }) {
   const detail = resourceDetail(f.resource);
   return (
     <Tr
@@ -96,7 +94,7 @@ function FindingRow({ finding: f, selected, onOpen, accountNames }: { finding: P
         <div title={resourceTooltip(f.resource)} className="flex min-w-0 flex-col leading-tight">
           <span className="truncate font-mono text-[12px] text-fg">{resourceHeadline(f.resource)}</span>
           {detail && <span className="truncate font-mono text-[11px] text-fg-subtle">{detail}</span>}
-          {accountNames && <PlaceLabel place={f.place} names={accountNames} />}
+          <PlaceLabel place={f.place} />
         </div>
       </Td>
       <Td className="text-right tabular-nums text-fg-muted">{f.count.toLocaleString('en-US')}</Td>

@@ -5,8 +5,8 @@ import { useMemo, useState } from 'react';
 import { findingsQuery, FINDINGS_REFRESH_MS } from '@/lib/api/findings/queries';
 import { SEVERITY_LABELS, type SeverityCounts, type SeverityLabel } from '@/lib/aws/findings-types';
 import type { PlacedFinding } from '@/lib/telemetry/findings';
-import type { PlaceOption } from '@/lib/accounts/places';
-import { PlaceFilterSelects, accountNames } from '@/components/places/place-filter-selects';
+import { PlaceFilterSelects } from '@/components/places/place-filter-selects';
+import { usePlaces } from '@/components/places/home-place';
 import { PlaceReadsNote } from '@/components/places/place-reads-note';
 import { Card, EmptyState } from '@/components/ui/card';
 import { ErrorPanel, buttonClass } from '@/components/ui/error-panel';
@@ -27,12 +27,12 @@ function matchedCount(counts: SeverityCounts, least: SeverityLabel | undefined):
 
 const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
 
-export function SecurityView({ canArchive, places }: { canArchive: boolean; places: PlaceOption[] }) {
+export function SecurityView({ canArchive }: { canArchive: boolean }) {
+  const places = usePlaces();
   const [filters, setFilters] = useFindingFilters();
   const query = useQuery({ ...findingsQuery(filters), placeholderData: keepPreviousData });
   const [selected, setSelected] = useState<PlacedFinding | null>(null);
   const multiPlace = places.length > 1;
-  const names = useMemo(() => accountNames(places), [places]);
   const data = query.data;
   const findings = data?.findings ?? null;
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== false);
@@ -124,7 +124,7 @@ export function SecurityView({ canArchive, places }: { canArchive: boolean; plac
           </EmptyState>
         ) : (
           <div className={query.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined} aria-busy={query.isPlaceholderData}>
-            <FindingsTable findings={findings} selectedId={open?.id} onOpen={setSelected} accountNames={multiPlace ? names : undefined} />
+            <FindingsTable findings={findings} selectedId={open?.id} onOpen={setSelected} />
           </div>
         )}
         {findings && findings.length > 0 && (

@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../errors';
-import { placeLabel, type Place, type PlaceRef } from './places';
+import { inAccountNamed, placeLabel, unknownAccountMessage, unwatchedRegionMessage, type Place, type PlaceRef } from './places';
 
 /** A page's account and Region filters: each alone or together; absent, every place. */
 export interface PlaceFilter {
@@ -17,19 +17,14 @@ export function placesMatching(places: readonly Place[], filter: PlaceFilter): P
   const region = filter.region?.trim();
   let kept = [...places];
   if (account) {
-    const lower = account.toLowerCase();
-    kept = kept.filter((p) => p.accountId === account || p.accountName.toLowerCase() === lower);
-    if (kept.length === 0) {
-      const known = [...new Set(places.map((p) => `${p.accountName} (${p.accountId})`))].join(', ');
-      throw new AppError('not_found', `no account "${account}" is configured; Codeflow watches ${known}`);
-    }
+    kept = kept.filter((p) => inAccountNamed(p, account));
+    if (kept.length === 0) throw new AppError('not_found', unknownAccountMessage(places, account));
   }
   if (region) {
     const inAccount = kept;
     kept = kept.filter((p) => p.region === region);
     if (kept.length === 0) {
-      const regions = [...new Set(inAccount.map((p) => p.region))].join(', ');
-      throw new AppError('not_found', account ? `${inAccount[0]!.accountName} (${inAccount[0]!.accountId}) is not watched in ${region}; its Regions are ${regions}` : `no account is watched in ${region}; Codeflow watches ${regions}`);
+      throw new AppError('not_found', account ? unwatchedRegionMessage(inAccount, region) : `no account is watched in ${region}; Codeflow watches ${[...new Set(inAccount.map((p) => p.region))].join(', ')}`);
     }
   }
   return kept;

@@ -37,6 +37,19 @@ export const placeLabel = (p: Pick<Place, 'accountName' | 'accountId' | 'region'
 /** A failed lookup names the field that did not match, for a 400 beside it. */
 export type PlaceLookup = { ok: true; place: Place } | { ok: false; field: 'account' | 'region'; message: string };
 
+/** Whether a place is in the account a person named: by id, or by name in any case. */
+export const inAccountNamed = (p: Pick<Place, 'accountId' | 'accountName'>, account: string): boolean => p.accountId === account || p.accountName.toLowerCase() === account.toLowerCase();
+
+/** "no account "qa" is configured; Codeflow watches production (123456789012), …". */
+export function unknownAccountMessage(places: readonly Place[], account: string): string {
+  const known = [...new Set(places.map((p) => `${p.accountName} (${p.accountId})`))].join(', ');
+  return `no account "${account}" is configured; Codeflow watches ${known}`;
+}
+
+/** "staging (210987654321) is not watched in eu-west-1; its Regions are us-east-1, us-west-2". */
+export const unwatchedRegionMessage = (inAccount: readonly Place[], region: string): string =>
+  `${inAccount[0]!.accountName} (${inAccount[0]!.accountId}) is not watched in ${region}; its Regions are ${[...new Set(inAccount.map((p) => p.region))].join(', ')}`;
+
 /**
  * The place a request names by `account` (id or name) and `region`; both default to home's, and a
  * Region alone means the home account's. Unknown ones are refused with what is configured.
@@ -45,14 +58,11 @@ export function findPlace(places: readonly Place[], ask: { account?: string | nu
   const home = places.find((p) => p.home) ?? places[0]!;
   const account = ask.account?.trim() || null;
   const region = ask.region?.trim() || null;
-  const accountId = account === null ? home.accountId : places.find((p) => p.accountId === account || p.accountName.toLowerCase() === account.toLowerCase())?.accountId;
-  if (accountId === undefined) {
-    const known = [...new Set(places.map((p) => `${p.accountName} (${p.accountId})`))].join(', ');
-    return { ok: false, field: 'account', message: `no account "${account}" is configured; Codeflow watches ${known}` };
-  }
+  const accountId = account === null ? home.accountId : places.find((p) => inAccountNamed(p, account))?.accountId;
+  if (accountId === undefined) return { ok: false, field: 'account', message: unknownAccountMessage(places, account!) };
   const inAccount = places.filter((p) => p.accountId === accountId);
   const place = region === null ? inAccount[0]! : inAccount.find((p) => p.region === region);
-  if (!place) return { ok: false, field: 'region', message: `${inAccount[0]!.accountName} (${accountId}) is not watched in ${region}; its Regions are ${inAccount.map((p) => p.region).join(', ')}` };
+  if (!place) return { ok: false, field: 'region', message: unwatchedRegionMessage(inAccount, region!) };
   return { ok: true, place };
 }
 

@@ -39,6 +39,15 @@ export function placesFromSearch(params: SearchParams): Place[] {
   return placesMatching(getConfig().places, parsePlaceQuery(params));
 }
 
+/** placesFromSearch for a page: null when the filters name no configured place, which the page leaves to its client (it shows the API's 404 beside the filters). */
+export function placesFromSearchOrNull(params: SearchParams): Place[] | null {
+  try {
+    return placesFromSearch(params);
+  } catch {
+    return null;
+  }
+}
+
 /** The configured place a request body names (`account`, `region`); 400 naming the field when none matches. */
 export function placeFromBody(body: { account?: string; region?: string }): Place {
   const found = findPlace(getConfig().places, body);

@@ -8,8 +8,9 @@ import type { PlaceRef } from '../accounts/places';
 export function serviceHref(s: { account?: string; region?: string; cluster: string; name: string }, home: PlaceRef | null, params: Record<string, string> = {}): string {
   const path = `/services/${encodeURIComponent(s.cluster)}/${encodeURIComponent(s.name)}`;
   const search = new URLSearchParams();
-  const elsewhere = s.account && s.region && !(home && home.accountId === s.account && home.region === s.region) && !(!home && s.account === 'default');
-  if (elsewhere) {
+  // Without a known home, the implicit single account (`default`) is home.
+  const atHome = home ? home.accountId === s.account && home.region === s.region : s.account === 'default';
+  if (s.account && s.region && !atHome) {
     search.set('account', s.account!);
     search.set('region', s.region!);
   }

@@ -1,7 +1,7 @@
 import type { AwsClients } from '../aws/client';
 import { cacheForPlace, perPlace } from '../accounts/per-place';
 import { errorsOf, freshnessOf, readEveryPlace, whereOf, type PlaceRead } from '../accounts/fan-out';
-import { placeLabel, type Place, type PlaceRef } from '../accounts/places';
+import type { Place, PlaceRef } from '../accounts/places';
 import { getAwsClients } from '../aws/default-clients';
 import {
   allOf,
@@ -240,11 +240,8 @@ export async function getFindingsAcross(filters: FindingFilters, places: readonl
       ? null
       : counted.reduce<SeverityCounts>((sum, r) => ({ LOW: sum.LOW + r.value.counts!.LOW, MEDIUM: sum.MEDIUM + r.value.counts!.MEDIUM, HIGH: sum.HIGH + r.value.counts!.HIGH, CRITICAL: sum.CRITICAL + r.value.counts!.CRITICAL, total: sum.total + r.value.counts!.total }), { LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0, total: 0 });
   const panel = (which: 'findings' | 'counts'): PanelStatus => {
-    const panels = reports.map((r) => r.value.panels[which]);
-    const { fetchedAt, ageSeconds, stale } = freshnessOf(panels);
-    const errors = reports.filter((r) => r.value.panels[which].error !== null);
-    const error = errors.length === 0 ? null : places.length === 1 ? errors[0]!.value.panels[which].error : errors.map((r) => `${placeLabel(r.place)}: ${r.value.panels[which].error}`).join('; ');
-    return { fetchedAt, ageSeconds, stale, error };
+    const { fetchedAt, ageSeconds, stale } = freshnessOf(reports.map((r) => r.value.panels[which]));
+    return { fetchedAt, ageSeconds, stale, error: errorsOf(outcomes.map((o) => ({ ...o.read, error: o.value?.panels[which].error ?? null }))) };
   };
   const panels = { findings: panel('findings'), counts: panel('counts') };
   return {

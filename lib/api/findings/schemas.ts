@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { placeQuerySchema } from '../place-query';
 
 /** GuardDuty's limit per ArchiveFindings or UnarchiveFindings call. */
 export const MAX_FINDINGS_PER_ARCHIVE = 50;
@@ -15,8 +16,7 @@ export const archiveFindingsSchema = z.object({
     .min(3, 'give a reason of at least 3 characters (it goes in the audit log)')
     .max(500, 'keep the reason under 500 characters'),
   /** The account (id or name) and Region the findings were read from; home when absent. */
-  account: z.string().trim().min(1).max(64).optional(),
-  region: z.string().trim().max(32).optional(),
+  ...placeQuerySchema.shape,
 });
 
 export type ArchiveFindingsInput = z.infer<typeof archiveFindingsSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { placeQuerySchema } from '../place-query';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -53,8 +54,7 @@ export const insightsRequestSchema = z
     start: time.pipe(z.number({ error: 'a start time' })),
     end: time.pipe(z.number({ error: 'an end time' })),
     /** The account (id or name) and Region the log groups are in; home when absent. */
-    account: z.string().trim().min(1).max(64).optional(),
-    region: z.string().trim().max(32).optional(),
+    ...placeQuerySchema.shape,
   });
 
 export type InsightsRequest = z.infer<typeof insightsRequestSchema>;

@@ -1,11 +1,9 @@
 import type { Metadata } from 'next';
 import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
 import { authorizePage } from '@/lib/auth/session';
-import { getConfig } from '@/lib/config';
-import { placeOptions } from '@/lib/accounts/places';
 import { listAlarmsAcross } from '@/lib/telemetry/alarms';
 import { alarmsQuery } from '@/lib/api/alarms/queries';
-import { placeFilterOf, placesFromSearch } from '@/lib/api/place-params';
+import { placeFilterOf, placesFromSearchOrNull } from '@/lib/api/place-params';
 import { getQueryClient } from '@/lib/api/query-client';
 import { AlarmsView } from '@/components/alarms/alarms-view';
 import { ForbiddenPanel } from '@/components/layout/forbidden-panel';
@@ -22,17 +20,11 @@ export default async function AlarmsPage({ searchParams }: { searchParams: Searc
   const queryClient = getQueryClient();
   // In-process; CloudWatch failing arrives as a place's own error, not as a failed page. A filter
   // naming no configured account is left to the client, which shows the API's 404 beside the filters.
-  const places = (() => {
-    try {
-      return placesFromSearch(params);
-    } catch {
-      return null;
-    }
-  })();
+  const places = placesFromSearchOrNull(params);
   if (places) await queryClient.prefetchQuery({ ...alarmsQuery(placeFilterOf(params)), queryFn: () => listAlarmsAcross(places) });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <AlarmsView places={placeOptions(getConfig().places)} />
+      <AlarmsView />
     </HydrationBoundary>
   );
 }

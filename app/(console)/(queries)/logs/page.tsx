@@ -4,7 +4,6 @@ import { authorizePage } from '@/lib/auth/session';
 import { can } from '@/lib/auth/can';
 import { notFound } from 'next/navigation';
 import { getLogsContext, listGroups } from '@/lib/telemetry/logs';
-import { getConfig } from '@/lib/config';
 import { placeOptions, type Place } from '@/lib/accounts/places';
 import { placeFromSearch } from '@/lib/api/place-params';
 import { logGroupsQuery } from '@/lib/api/logs/queries';
@@ -39,10 +38,9 @@ export default async function LogsPage({ searchParams }: { searchParams: SearchP
   const queryClient = getQueryClient();
   // In-process; if CloudWatch fails the browser shows the error and retries.
   await queryClient.prefetchQuery({ ...logGroupsQuery(ref), queryFn: () => listGroups(getLogsContext(place)) });
-  const places = placeOptions(getConfig().places);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <LogsView initialGroup={group} initialStream={stream} initialEnd={Number.isFinite(end) ? end : null} canQuery={can(user, 'logs.query')} places={places} place={places.find((p) => p.account === place.accountId && p.region === place.region)!} />
+      <LogsView initialGroup={group} initialStream={stream} initialEnd={Number.isFinite(end) ? end : null} canQuery={can(user, 'logs.query')} place={placeOptions([place])[0]!} />
     </HydrationBoundary>
   );
 }

@@ -11,9 +11,7 @@ import { MaintenanceView } from '@/components/maintenance/maintenance-view';
 import { DrStatusPanel } from '@/components/dr/dr-status-panel';
 import { ForbiddenPanel } from '@/components/layout/forbidden-panel';
 import { PlaceFilters } from '@/components/places/place-filters';
-import { getConfig } from '@/lib/config';
-import { placeOptions } from '@/lib/accounts/places';
-import { placeFilterOf, placesFromSearch } from '@/lib/api/place-params';
+import { placeFilterOf, placesFromSearchOrNull } from '@/lib/api/place-params';
 
 export const metadata: Metadata = { title: 'Maintenance' };
 
@@ -25,15 +23,8 @@ export default async function MaintenancePage({ searchParams }: { searchParams: 
 
   const params = await searchParams;
   const queryClient = getQueryClient();
-  const places = getConfig().places;
   // A filter naming no configured account is left to the client, which shows the API's 404.
-  const shown = (() => {
-    try {
-      return placesFromSearch(params);
-    } catch {
-      return null;
-    }
-  })();
+  const shown = placesFromSearchOrNull(params);
   // In-process; AWS Backup failing arrives as the DR status's own error, not as a failed page.
   await Promise.all([
     queryClient.prefetchQuery({ ...maintenanceQuery(), queryFn: () => getMaintenanceChecklist() }),
@@ -46,8 +37,8 @@ export default async function MaintenancePage({ searchParams }: { searchParams: 
           <h1 className="text-lg font-semibold tracking-tight">Maintenance and DR</h1>
           <span className="text-xs text-fg-subtle">recurring tasks from the deployment guide, and how recent each database’s last recovery point is · times in UTC</span>
         </div>
-        {places.length > 1 && <PlaceFilters places={placeOptions(places)} />}
-        <DrStatusPanel places={placeOptions(places)} />
+        <PlaceFilters />
+        <DrStatusPanel />
         <MaintenanceView canComplete={can(user, 'maintenance.complete')} />
       </div>
     </HydrationBoundary>

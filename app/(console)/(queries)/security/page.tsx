@@ -3,9 +3,7 @@ import { HydrationBoundary, dehydrate } from '@tanstack/react-query';
 import { authorizePage } from '@/lib/auth/session';
 import { can } from '@/lib/auth/can';
 import { getFindingsAcross } from '@/lib/telemetry/findings';
-import { getConfig } from '@/lib/config';
-import { placeOptions } from '@/lib/accounts/places';
-import { placesFromSearch } from '@/lib/api/place-params';
+import { placesFromSearchOrNull } from '@/lib/api/place-params';
 import { parseFindingFilters } from '@/lib/api/findings/filters';
 import { findingsQuery } from '@/lib/api/findings/queries';
 import { getQueryClient } from '@/lib/api/query-client';
@@ -25,17 +23,11 @@ export default async function SecurityPage({ searchParams }: { searchParams: Sea
   const queryClient = getQueryClient();
   // In-process; a panel GuardDuty fails to answer arrives with its own error, not as a failed page.
   // A filter naming no configured account is left to the client, which shows the API's 404.
-  const places = (() => {
-    try {
-      return placesFromSearch(filters as Record<string, string | undefined>);
-    } catch {
-      return null;
-    }
-  })();
+  const places = placesFromSearchOrNull(filters as Record<string, string | undefined>);
   if (places) await queryClient.prefetchQuery({ ...findingsQuery(filters), queryFn: () => getFindingsAcross(filters, places) });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <SecurityView canArchive={can(user, 'findings.archive')} places={placeOptions(getConfig().places)} />
+      <SecurityView canArchive={can(user, 'findings.archive')} />
     </HydrationBoundary>
   );
 }
