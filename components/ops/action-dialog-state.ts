@@ -3,6 +3,7 @@ import type { PlaceRef } from '@/lib/accounts/places';
 import type { FieldIssue } from '@/lib/errors';
 import { desiredCountIssue, MAX_DESIRED_COUNT } from '@/lib/ops/contract';
 import type { OperationKind, Plan, PlanRequest } from '@/lib/ops/types';
+import type { AlarmsChange } from '@/lib/ops/alarm-contract';
 
 /**
  * The action dialog's state and its rules, without React: what the user typed, which request that
@@ -22,6 +23,8 @@ export interface ServiceActionContext {
   targetGroups: { name: string; arn: string; weight: number }[];
   /** The policy's ceiling on a desired count (`hardMaxDesiredCount`); the API's own ceiling when not given. */
   maxDesiredCount?: number;
+  /** alarms: the change chosen in the alarms card (its editor, "recommended", a row's actions), fixed for the dialog's life. */
+  alarms?: AlarmsChange;
 }
 
 /** The inputs, named as the request fields they fill (so the server's `fields` land on them). */
@@ -146,7 +149,7 @@ export interface Validation {
   missing: string | null;
 }
 
-export function validateInputs(kind: OperationKind, inputs: ActionInputs, context: Pick<ServiceActionContext, 'targetGroups' | 'maxDesiredCount'>): Validation {
+export function validateInputs(kind: OperationKind, inputs: ActionInputs, context: Pick<ServiceActionContext, 'targetGroups' | 'maxDesiredCount' | 'alarms'>): Validation {
   const none = (issues: Validation['issues'], missing: string | null = null): Validation => ({ request: null, issues, missing });
   switch (kind) {
     case 'deploy': {
@@ -170,6 +173,8 @@ export function validateInputs(kind: OperationKind, inputs: ActionInputs, contex
       return { request: inputs.revision ? { kind, revision: inputs.revision } : { kind }, issues: {}, missing: null };
     case 'restart':
       return { request: { kind }, issues: {}, missing: null };
+    case 'alarms':
+      return context.alarms ? { request: { kind, alarms: context.alarms }, issues: {}, missing: null } : none({}, 'Choose the alarms to change in the Alarms card.');
     case 'switch-traffic':
       return inputs.targetGroup ? { request: { kind, targetGroup: inputs.targetGroup }, issues: {}, missing: null } : none({ targetGroup: 'this service has no second target group to switch to' });
   }
@@ -212,6 +217,7 @@ export function fieldsShown(kind: OperationKind, context: Pick<ServiceActionCont
     case 'switch-traffic':
       return new Set<DialogField>(['targetGroup', ...confirm]);
     case 'restart':
+    case 'alarms':
       return new Set<DialogField>(confirm);
   }
 }

@@ -31,7 +31,7 @@ import { EnvironmentBadge, PlanView } from './plan-view';
 export type { ServiceActionContext };
 
 /** Kinds whose plan needs no input first: planned as soon as the dialog opens. */
-const PLAN_ON_OPEN: ReadonlySet<OperationKind> = new Set(['rollback', 'restart', 'switch-traffic']);
+const PLAN_ON_OPEN: ReadonlySet<OperationKind> = new Set(['rollback', 'restart', 'switch-traffic', 'alarms']);
 
 const SUBMIT_LABEL: Record<OperationKind, string> = {
   deploy: 'Deploy',
@@ -39,6 +39,7 @@ const SUBMIT_LABEL: Record<OperationKind, string> = {
   scale: 'Scale',
   restart: 'Restart tasks',
   'switch-traffic': 'Switch traffic',
+  alarms: 'Apply',
 };
 
 /** A request as sent, with the field values it was made from (a refusal's field messages belong to those). */

@@ -7,6 +7,7 @@ export const KIND_LABEL: Record<OperationKind, string> = {
   scale: 'Scale',
   restart: 'Restart',
   'switch-traffic': 'Switch traffic',
+  alarms: 'Alarms',
 };
 
 /** What the dialog's title says: "Deploy codeflow-service". */
@@ -16,6 +17,7 @@ export const KIND_VERB: Record<OperationKind, string> = {
   scale: 'Scale',
   restart: 'Restart the tasks of',
   'switch-traffic': 'Switch the listener of',
+  alarms: 'Change the alarms of',
 };
 
 export const STATUS_LABEL: Record<OperationStatus, string> = {

@@ -2,6 +2,7 @@ import type { ListenerSwitchPlan, Plan, PlanGuard } from '@/lib/ops/types';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import { costLines } from './format';
+import { AlarmsPlanSection } from './alarms-plan';
 
 const GUARD_TONE: Record<PlanGuard['status'], Tone> = { ok: 'healthy', requires_approval: 'degraded', blocked: 'down' };
 const GUARD_MARK: Record<PlanGuard['status'], string> = { ok: '✓', requires_approval: '!', blocked: '✕' };
@@ -29,7 +30,9 @@ export function PlanView({ plan }: { plan: Plan }) {
         </p>
       )}
 
-      {plan.changes.length > 0 && (
+      {plan.alarms && <AlarmsPlanSection alarms={plan.alarms} />}
+
+      {plan.changes.length > 0 && !plan.alarms && (
         <Section title="Changes">
           <table className="w-full text-[12px]">
             <tbody>

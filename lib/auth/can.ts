@@ -19,6 +19,8 @@ export const ACTIONS = {
   'service.scale': 'operator',
   'traffic.switch': 'operator',
   'findings.archive': 'operator',
+  /** Create, change, delete a service's CloudWatch alarms or turn their actions on or off (an operation of kind alarms). */
+  'alarms.write': 'operator',
   'settings.write': 'admin',
   'roles.write': 'admin',
   'locks.force-release': 'admin',

@@ -5,6 +5,9 @@ import {
   ListMetricsCommand,
   PutMetricAlarmCommand,
   SetAlarmStateCommand,
+  DeleteAlarmsCommand,
+  EnableAlarmActionsCommand,
+  DisableAlarmActionsCommand,
   type AlarmHistoryItem as SdkAlarmHistoryItem,
   type Dimension as SdkDimension,
   type MetricAlarm as SdkMetricAlarm,
@@ -400,4 +403,19 @@ export async function setAlarmState(aws: AwsClients, name: string, state: AlarmS
     aws.deadlineMs,
     'SetAlarmState',
   );
+}
+
+/** Deletes alarms, 100 names a call as the API allows; CloudWatch refuses the call (ResourceNotFound) when a name does not exist. */
+export async function deleteAlarms(aws: AwsClients, names: readonly string[]): Promise<void> {
+  for (const batch of chunk(names, 100)) {
+    await send(aws.cloudwatch, new DeleteAlarmsCommand({ AlarmNames: [...batch] }), aws.deadlineMs, 'DeleteAlarms');
+  }
+}
+
+/** Turns the alarms' actions on or off (EnableAlarmActions / DisableAlarmActions), 100 names a call; their state and evaluation go on. */
+export async function setAlarmActionsEnabled(aws: AwsClients, names: readonly string[], enabled: boolean): Promise<void> {
+  for (const batch of chunk(names, 100)) {
+    if (enabled) await send(aws.cloudwatch, new EnableAlarmActionsCommand({ AlarmNames: [...batch] }), aws.deadlineMs, 'EnableAlarmActions');
+    else await send(aws.cloudwatch, new DisableAlarmActionsCommand({ AlarmNames: [...batch] }), aws.deadlineMs, 'DisableAlarmActions');
+  }
 }

@@ -13,6 +13,7 @@ export const ACTION_FOR_KIND: Record<OperationKind, Action> = {
   scale: 'service.scale',
   restart: 'service.deploy',
   'switch-traffic': 'traffic.switch',
+  alarms: 'alarms.write',
 };
 
 export interface DenialPlace {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { alarmsChangeSchema } from './alarm-contract';
 
 /**
  * The operation kinds, statuses and request shape, defined once: the database columns, the API's
  * validation, the console and the CLI all take their types from here.
  */
-export const OPERATION_KINDS = ['deploy', 'rollback', 'scale', 'restart', 'switch-traffic'] as const;
+export const OPERATION_KINDS = ['deploy', 'rollback', 'scale', 'restart', 'switch-traffic', 'alarms'] as const;
 export const operationKindSchema = z.enum(OPERATION_KINDS, { error: `kind must be one of ${OPERATION_KINDS.join(', ')}` });
 export type OperationKind = z.infer<typeof operationKindSchema>;
 
@@ -67,11 +68,15 @@ export const planRequestSchema = z
      * listener forwards to two target groups). See lib/ops/bluegreen.ts.
      */
     trafficSwitch: z.boolean({ error: 'trafficSwitch must be true or false' }).optional(),
+    /** alarms: the service's CloudWatch alarms to put, delete, or whose actions to turn on or off (lib/ops/alarm-contract.ts). */
+    alarms: alarmsChangeSchema.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
     if (r.kind === 'deploy' && !r.image) ctx.addIssue({ code: 'custom', path: ['image'], message: 'a deploy needs an image (a full reference, or a tag or digest for the current repository)' });
     if (r.trafficSwitch && r.kind !== 'deploy' && r.kind !== 'rollback') ctx.addIssue({ code: 'custom', path: ['trafficSwitch'], message: 'trafficSwitch applies to a deploy or a rollback' });
     if (r.kind === 'scale' && r.desiredCount === undefined) ctx.addIssue({ code: 'custom', path: ['desiredCount'], message: 'scaling needs a desiredCount' });
+    if (r.kind === 'alarms' && !r.alarms) ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'an alarms change needs alarms: { recommended, put, delete, enableActions, disableActions }' });
+    if (r.alarms && r.kind !== 'alarms') ctx.addIssue({ code: 'custom', path: ['alarms'], message: 'alarms applies to kind "alarms" only' });
   });
 export type PlanRequest = z.infer<typeof planRequestSchema>;

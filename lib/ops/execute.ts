@@ -10,6 +10,7 @@ import { assertFence, lockKeyOf } from './lock';
 import { shortTd } from './plan';
 import { patchOperation, type ExecutionState, type OperationRow } from './store';
 import { auditTargetOf } from './audit-target';
+import { executeAlarms } from './alarms';
 
 
 export type ExecuteResult =
@@ -122,6 +123,10 @@ export async function executeOperation(ctx: OpsContext, row: OperationRow, actor
       await withAudit(ctx.db, audit('ops.switch-traffic.modify-listener', { listenerArn: target.listenerArn, forwards }), () => modifyListenerForward(ctx.aws, target.listenerArn!, forwards));
       return { outcome: 'done', execution, detail: 'ModifyListener: 100 % to the target group' };
     }
+    case 'alarms':
+      return executeAlarms(ctx, row, fence, audit, execution, async () => {
+        await patchOperation(ctx.db, row.id, { execution: { ...execution } }, ['executing']);
+      });
   }
 }
 

@@ -14,7 +14,8 @@ export function undoRequest(row: OperationRow): PlanRequest | null {
     const previous = [...(plan.basis.listenerForwards ?? [])].sort((a, b) => b.weight - a.weight)[0];
     return previous ? { kind: 'switch-traffic', targetGroup: previous.targetGroupArn } : null;
   }
-  if (row.kind === 'scale') return null;
+  // A scale is undone by scaling again; an alarm change by changing the alarms again.
+  if (row.kind === 'scale' || row.kind === 'alarms') return null;
   // A listener-switch (blue/green) deploy is undone the same way: back to the old group by listener switch.
   return { kind: 'rollback', revision: plan.basis.taskDefinitionArn, ...(plan.target?.trafficSwitch ? { trafficSwitch: true } : {}) };
 }

@@ -26,6 +26,7 @@ import { lockHolder } from './lock';
 import { policyFor, type EnvironmentPolicy } from './policy-config';
 import { getReadOnly } from './settings';
 import { desiredCountIssue } from './contract';
+import { changesNothing, planAlarms } from './alarms';
 import type { OperationKind, Plan, PlanChange, PlanGuard, PlanRequest } from './types';
 
 export { ACTION_FOR_KIND };
@@ -36,6 +37,7 @@ const VERBS: Record<OperationKind, string> = {
   scale: 'Scale',
   restart: 'Restart',
   'switch-traffic': 'Switch traffic of',
+  alarms: 'Change the alarms of',
 };
 
 /** `family:revision` from an ARN. */
@@ -77,6 +79,21 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
       draft = await planSwitch(ctx, service, req);
       basis.listenerForwards = draft.listenerForwards;
       break;
+    case 'alarms': {
+      const alarms = await planAlarms(ctx, cluster, service, req.alarms!, policy, where.region);
+      basis.alarms = alarms.basis;
+      const nothing = changesNothing(alarms.target);
+      draft = {
+        summary: alarms.summary,
+        changes: alarms.changes,
+        imageDiff: [],
+        envDiff: [],
+        guards: nothing ? [{ id: 'same', label: 'Change', status: 'blocked', detail: 'every alarm is already as asked: there is nothing to send' }] : [],
+        target: { alarms: alarms.target },
+        alarms: alarms.alarms,
+      };
+      break;
+    }
   }
 
   if (draft.listenerForwards) basis.listenerForwards = draft.listenerForwards;
@@ -97,7 +114,8 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
   if (readOnly.readOnly) guards.push({ id: 'read_only', label: 'Read-only mode', status: 'blocked', detail: `Codeflow is read-only${readOnly.reason ? `: ${readOnly.reason}` : ''}` });
   const holder = await lockHolder(ctx.db, { account: where.accountId, region: where.region, cluster, service: service.name });
   guards.push(holder ? { id: 'lock', label: 'Service lock', status: 'blocked', detail: `locked by ${holder.holder} since ${holder.since} (operation ${holder.operationId})` } : { id: 'lock', label: 'Service lock', status: 'ok', detail: 'no other operation is running on this service' });
-  guards.push({ id: 'verify', label: 'Verification', status: 'ok', detail: `watched until stable (≤ ${policy.verifyDeadlineSeconds} s), then ${policy.bakeSeconds} s bake: 5xx > ${policy.thresholds.errorRatePercent} %, p95 > ${policy.thresholds.p95LatencyMs} ms, failed deployment or circuit breaker → ${policy.onTrigger}` });
+  if (req.kind === 'alarms') guards.push({ id: 'verify', label: 'Verification', status: 'ok', detail: 'CloudWatch read back until every alarm shows the change' });
+  else guards.push({ id: 'verify', label: 'Verification', status: 'ok', detail: `watched until stable (≤ ${policy.verifyDeadlineSeconds} s), then ${policy.bakeSeconds} s bake: 5xx > ${policy.thresholds.errorRatePercent} %, p95 > ${policy.thresholds.p95LatencyMs} ms, failed deployment or circuit breaker → ${policy.onTrigger}` });
 
   const plan: Omit<Plan, 'fingerprint'> = {
     kind: req.kind,
@@ -119,15 +137,18 @@ export async function planOperation(ctx: OpsContext, cluster: string, serviceNam
     basis,
     target: draft.target,
     ...(draft.target.trafficSwitch ? { listenerSwitch: draft.target.trafficSwitch } : {}),
+    ...(draft.alarms ? { alarms: draft.alarms } : {}),
   };
   return { ...plan, fingerprint: fingerprintOf(cluster, service.name, req, basis, draft.target) };
 }
 
 export function fingerprintOf(cluster: string, service: string, req: PlanRequest, basis: Plan['basis'], target: Plan['target']): string {
-  const canonical = JSON.stringify({ cluster, service, req: normalizeRequest(req), basis, target: target ?? null });
+  // An alarms plan rests on the alarms alone: a deployment or a scale in between does not make it stale.
+  const covered: Plan['basis'] = req.kind === 'alarms' ? { taskDefinitionArn: '', desiredCount: 0, primaryDeploymentId: null, alarms: basis.alarms ?? {} } : basis;
+  const canonical = JSON.stringify({ cluster, service, req: normalizeRequest(req), basis: covered, target: target ?? null });
   const hash = createHash('sha256').update(canonical).digest('hex').slice(0, 32);
   // The basis rides along (readable, covered by the hash) so a stale plan's 409 can say what changed.
-  return `${hash}.${Buffer.from(JSON.stringify(basis)).toString('base64url')}`;
+  return `${hash}.${Buffer.from(JSON.stringify(covered)).toString('base64url')}`;
 }
 
 /** The basis a fingerprint was computed from, or null when it is not one of ours. */
@@ -151,6 +172,7 @@ export function normalizeRequest(req: PlanRequest): PlanRequest {
   if (req.desiredCount !== undefined) out.desiredCount = req.desiredCount;
   if (req.targetGroup !== undefined) out.targetGroup = req.targetGroup;
   if (req.trafficSwitch === true) out.trafficSwitch = true;
+  if (req.alarms !== undefined) out.alarms = req.alarms;
   return out;
 }
 
@@ -168,6 +190,10 @@ export function approvalReason(req: PlanRequest, service: Service, policy: Envir
 /** Describes how the basis moved, for the 409. */
 export function describeDrift(planned: Plan['basis'], now: Plan['basis']): string {
   const parts: string[] = [];
+  if (planned.alarms) {
+    const names = [...new Set([...Object.keys(planned.alarms), ...Object.keys(now.alarms ?? {})])].filter((n) => planned.alarms![n] !== (now.alarms ?? {})[n]);
+    return names.length ? `alarm${names.length === 1 ? '' : 's'} ${names.join(', ')} changed in CloudWatch since you planned` : 'the alarms changed since you planned';
+  }
   if (planned.taskDefinitionArn !== now.taskDefinitionArn) parts.push(`task definition ${shortTd(planned.taskDefinitionArn)} → ${shortTd(now.taskDefinitionArn)}`);
   if (planned.desiredCount !== now.desiredCount) parts.push(`desired count ${planned.desiredCount} → ${now.desiredCount}`);
   if (planned.primaryDeploymentId !== now.primaryDeploymentId) parts.push(`a new deployment started (${now.primaryDeploymentId ?? 'none'})`);
@@ -187,6 +213,7 @@ interface Draft {
   listenerForwards?: { targetGroupArn: string; weight: number }[];
   /** rollback: set (to the revision's short name) when the target never ran this service. */
   unrun?: string;
+  alarms?: Plan['alarms'];
   image?: Plan['image'];
 }
 

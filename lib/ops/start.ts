@@ -174,7 +174,7 @@ export async function runExecution(ctx: OpsContext, row: OperationRow, actor: Ac
       deadline: new Date(awsNow + policy.verifyDeadlineSeconds * 1000).toISOString(),
     };
     steps = withStep(steps, 'execute', result.outcome === 'done' ? 'done' : 'running', result.detail);
-    if (result.outcome === 'done') steps = withStep(steps, 'verify', 'running', 'waiting for the rollout to become stable');
+    if (result.outcome === 'done') steps = withStep(steps, 'verify', 'running', row.kind === 'alarms' ? 'reading the alarms back from CloudWatch' : 'waiting for the rollout to become stable');
     const updated = await patchOperation(ctx.db, row.id, { status: result.outcome === 'done' ? 'verifying' : 'outcome_unknown', execution, steps });
     return updated!;
   } catch (e) {

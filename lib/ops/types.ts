@@ -3,6 +3,7 @@
 
 import type { OperationKind, OperationStatus, PlanRequest } from './contract';
 import type { ImageDigestResolution } from './image-ref';
+import type { AlarmDefinition } from '../aws/telemetry-types';
 
 export { OPERATION_KINDS, type OperationKind, type OperationStatus, type PlanRequest } from './contract';
 
@@ -27,6 +28,35 @@ export interface ListenerSwitchPlan {
   fromTaskDefinitionArn: string;
   /** The stages in order, for the dialog and the progress view. */
   stages: string[];
+}
+
+/** One alarm in an alarms plan: what happens to it, its condition before and after, and the AWS CLI command that does the same. */
+export interface AlarmPlanItem {
+  name: string;
+  action: 'create' | 'update' | 'unchanged' | 'delete' | 'enable-actions' | 'disable-actions';
+  /** "CPUUtilization Average > 80 for 1×300 s"; null when it does not exist yet (or will not after). */
+  from: string | null;
+  to: string | null;
+  /** update: each field that changes, "threshold 80 → 70". */
+  differences: string[];
+  /** Put because it is in the service's recommended set. */
+  recommended: boolean;
+  /** The equivalent AWS CLI command; null when nothing is sent for this alarm. */
+  command: string | null;
+}
+
+export interface AlarmsPlan {
+  items: AlarmPlanItem[];
+  /** What the plan filled in or could not do, said plainly (a missing evaluation period, no load balancer). */
+  notes: string[];
+}
+
+/** What an alarms operation sends: the alarms put (as resolved by the plan), deleted, and whose actions go on or off. */
+export interface AlarmsTarget {
+  put: AlarmDefinition[];
+  delete: string[];
+  enableActions: string[];
+  disableActions: string[];
 }
 
 export interface PlanChange {
@@ -64,10 +94,12 @@ export interface Plan {
     desiredCount: number;
     primaryDeploymentId: string | null;
     listenerForwards?: { targetGroupArn: string; weight: number }[];
+    /** alarms: each alarm named, with a digest of its configuration when planned (null: absent). The fingerprint of an alarms plan covers only this. */
+    alarms?: Record<string, string | null>;
   };
   fingerprint: string; // hash of request + basis; execution refuses if it no longer matches (409)
   /** Added: the target of the change, resolved (deploy/rollback: task definition ARN or family:revision; mid-deploy rollback: "stop-deployment"). */
-  target?: { taskDefinitionArn?: string; image?: string; pinnedImage?: string; container?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string; trafficSwitch?: ListenerSwitchPlan };
+  target?: { taskDefinitionArn?: string; image?: string; pinnedImage?: string; container?: string; desiredCount?: number; targetGroupArn?: string; listenerArn?: string; stopDeploymentArn?: string; trafficSwitch?: ListenerSwitchPlan; alarms?: AlarmsTarget };
   /**
    * deploy: the digest the image resolves to (ECR's answer for its tag, or the digest it names), and
    * the reference the new revision is registered with (`target.pinnedImage`): pinned by digest when known.
@@ -75,6 +107,8 @@ export interface Plan {
   image?: ImageDigestResolution & { container: string; reference: string; deployed: string };
   /** Added: set on listener-switch (blue/green) plans; the same object as `target.trafficSwitch`. */
   listenerSwitch?: ListenerSwitchPlan;
+  /** alarms: each alarm's change and its AWS CLI command. */
+  alarms?: AlarmsPlan;
 }
 
 export interface OperationStep {
@@ -148,6 +182,8 @@ export interface ExecutionState {
   /** The AWS write in flight (written before it is sent, cleared once it answered): what a restart reconciles. */
   pendingCall?: { action: string; since: string; /** ModifyListener: the group it sends all traffic to. */ targetGroupArn?: string };
   skipped?: string;
+  /** alarms: the calls already answered (`put:<name>`, `delete`, `enable`, `disable`), so a retry sends only the rest. */
+  alarmCallsDone?: string[];
 }
 
 export type Rollout = { state: string; running: number; desired: number; pending: number; failedTasks: number };

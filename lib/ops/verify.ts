@@ -4,6 +4,7 @@ import { isAppError } from '../errors';
 import { atPlace, placeIn, type OpsContext } from './context';
 import { isListenerSwitch, listenerSwitchStep } from './bluegreen';
 import { appliedIn } from './execute';
+import { alarmsNotApplied } from './alarms';
 import { EXECUTION_STALE_MS } from './start';
 import { describeListeners } from '../aws/elbv2';
 import { acquireLock, heartbeatLock, releaseLock, lockKeyOf } from './lock';
@@ -96,6 +97,8 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
       return toOperation(await loadRow(ctx.db, id));
     }
   }
+
+  if (row.kind === 'alarms') return verifyAlarms(ctx, row, policy);
 
   // Blue/green by listener switch has its own stages (lib/ops/bluegreen.ts).
   if (isListenerSwitch(row)) return listenerSwitchStep(ctx, row, service, token);
@@ -213,8 +216,42 @@ async function keepLock(ctx: OpsContext, row: OperationRow): Promise<number | nu
   }
 }
 
-/** Whether the operation's change is visible in AWS; a traffic switch is read from its listener. */
+/**
+ * An alarms operation is verified by reading the alarms back: done when CloudWatch shows every
+ * change, failed (saying which alarm differs and how) when it still does not at the deadline.
+ * Nothing rolls out, so there is no bake and no trigger.
+ */
+async function verifyAlarms(ctx: OpsContext, row: OperationRow, policy: EnvironmentPolicy): Promise<Operation> {
+  const target = row.plan.target?.alarms;
+  let off: string[];
+  try {
+    off = target ? await alarmsNotApplied(ctx, target) : ['the plan names no alarms'];
+  } catch (e) {
+    if (isAppError(e) && (e.code === 'rate_limited' || e.code === 'unavailable')) return toOperation(row); // try again next step
+    throw e;
+  }
+  const now = await ctx.awsNow();
+  const deadline = row.execution.deadline ? Date.parse(row.execution.deadline) : now + policy.verifyDeadlineSeconds * 1000;
+  if (off.length === 0) {
+    const done = await finish(ctx.db, row.id, { status: 'succeeded', steps: withStep(row.steps, 'verify', 'done', 'CloudWatch shows every change') }, ['verifying']);
+    if (done) {
+      await releaseLock(ctx.db, lockKeyOf(row), row.id);
+      await auditVerify(ctx.db, row, 'success', { summary: row.plan.summary });
+    }
+  } else if (now > deadline) {
+    const why = `CloudWatch does not show the change: ${off.join('; ')}`;
+    const done = await finish(ctx.db, row.id, { status: 'failed', error: why, steps: withStep(row.steps, 'verify', 'failed', why) }, ['verifying']);
+    if (done) {
+      await releaseLock(ctx.db, lockKeyOf(row), row.id);
+      await auditVerify(ctx.db, row, 'failure', { notApplied: off });
+    }
+  }
+  return toOperation(await loadRow(ctx.db, row.id));
+}
+
+/** Whether the operation's change is visible in AWS; a traffic switch is read from its listener, alarms from CloudWatch. */
 async function landedIn(ctx: OpsContext, row: OperationRow, service: Service): Promise<boolean> {
+  if (row.kind === 'alarms') return !!row.plan.target?.alarms && (await alarmsNotApplied(ctx, row.plan.target.alarms)).length === 0;
   if (row.kind !== 'switch-traffic') return appliedIn(row, service);
   const listenerArn = row.plan.target?.listenerArn;
   const targetGroupArn = row.plan.target?.targetGroupArn;

@@ -484,6 +484,23 @@ export function cloudwatchService(sandbox: Sandbox): ServiceDefinition {
         for (const n of names) sim.alarms.delete(n, sandbox.now());
         return {};
       },
+
+      // CloudWatch answers these without complaint for names it does not have: nothing changes for those.
+      EnableAlarmActions(input) {
+        const names = strings(input, 'AlarmNames');
+        if (!names) throw notNull('AlarmNames');
+        if (names.length > 100) throw validation('The parameter AlarmNames must have at most 100 members.');
+        for (const n of names) sim.alarms.setActionsEnabled(n, true, sandbox.now());
+        return {};
+      },
+
+      DisableAlarmActions(input) {
+        const names = strings(input, 'AlarmNames');
+        if (!names) throw notNull('AlarmNames');
+        if (names.length > 100) throw validation('The parameter AlarmNames must have at most 100 members.');
+        for (const n of names) sim.alarms.setActionsEnabled(n, false, sandbox.now());
+        return {};
+      },
     },
   };
 }

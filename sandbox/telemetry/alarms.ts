@@ -232,6 +232,17 @@ export class AlarmBook {
     return true;
   }
 
+  /** EnableAlarmActions / DisableAlarmActions: a configuration update when the flag changes; false for an unknown alarm. */
+  setActionsEnabled(name: string, enabled: boolean, now: number): boolean {
+    const alarm = this.alarms.get(name);
+    if (!alarm) return false;
+    if (alarm.actionsEnabled === enabled) return true;
+    const original = configSnapshot(alarm);
+    Object.assign(alarm, { actionsEnabled: enabled, configurationUpdatedAt: now });
+    this.addHistory({ alarmName: name, alarmType: 'MetricAlarm', timestamp: now, type: 'ConfigurationUpdate', summary: `Alarm "${name}" updated`, data: JSON.stringify({ version: '1.0', type: 'Update', originalUpdatedAlarm: original, updatedAlarm: configSnapshot(alarm) }) });
+    return true;
+  }
+
   /** Records a new state with its StateUpdate history entry; a repeat of the current state is not a change. */
   setState(alarm: AlarmRecord, state: AlarmState, reason: string, reasonData: string | undefined, now: number): boolean {
     if (alarm.state === state) return false;

@@ -29,6 +29,11 @@ export function awsCli(endpoint: string) {
       const { stdout } = await exec('aws', ['--endpoint-url', endpoint, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
       return stdout;
     },
+    /** Runs a whole command line as a shell would (quoting and all), e.g. one a plan shows, with the endpoint added. */
+    async shell(commandLine: string): Promise<string> {
+      const { stdout } = await exec('bash', ['-c', `${commandLine} --endpoint-url "$CODEFLOW_TEST_ENDPOINT"`], { env: { ...env, CODEFLOW_TEST_ENDPOINT: endpoint }, maxBuffer: 64 * 1024 * 1024 });
+      return stdout;
+    },
     /** Runs a command that must fail and returns what it printed on stderr. */
     async awsFails(...args: string[]): Promise<string> {
       try {

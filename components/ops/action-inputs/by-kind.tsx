@@ -6,6 +6,7 @@ import { RestartInputs } from './restart';
 import { RollbackInputs } from './rollback';
 import { ScaleInputs } from './scale';
 import { SwitchTrafficInputs } from './switch-traffic';
+import { AlarmsInputs } from './alarms';
 
 /** One small input component per operation kind; a new kind does not compile until it has one. */
 export const INPUTS_BY_KIND: Record<OperationKind, (props: KindInputsProps) => ReactNode> = {
@@ -14,6 +15,7 @@ export const INPUTS_BY_KIND: Record<OperationKind, (props: KindInputsProps) => R
   scale: ScaleInputs,
   restart: RestartInputs,
   'switch-traffic': SwitchTrafficInputs,
+  alarms: AlarmsInputs,
 };
 
 export type { KindInputsProps };

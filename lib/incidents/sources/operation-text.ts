@@ -4,7 +4,7 @@
 import type { Operation, OperationKind, OperationStatus } from '../../ops/types';
 import type { Severity } from '../types';
 
-export const OPERATION_VERB: Record<OperationKind, string> = { deploy: 'Deploy', rollback: 'Rollback', scale: 'Scale', restart: 'Restart', 'switch-traffic': 'Traffic switch' };
+export const OPERATION_VERB: Record<OperationKind, string> = { deploy: 'Deploy', rollback: 'Rollback', scale: 'Scale', restart: 'Restart', 'switch-traffic': 'Traffic switch', alarms: 'Alarm change' };
 
 export const OPERATION_STATUS_TEXT: Record<OperationStatus, string> = {
   awaiting_approval: 'awaiting approval',
