@@ -16,6 +16,8 @@ export interface ServiceActionPermissions {
   rollback: boolean;
   scale: boolean;
   switchTraffic: boolean;
+  /** Change the service's CloudWatch alarms (offered in its Alarms card). */
+  alarms: boolean;
 }
 
 /**
@@ -44,7 +46,8 @@ export function ServiceActions({ context, permissions }: { context: ServiceActio
   if (permissions.switchTraffic && context.targetGroups.length === 2) kinds.push('switch-traffic');
 
   const linked = searchParams.get('action');
-  const linkedKind = linked !== null && (OPERATION_KINDS as readonly string[]).includes(linked) ? (linked as OperationKind) : null;
+  // Alarm changes start from the Alarms card, where the alarms are chosen; a link cannot ask for one.
+  const linkedKind = linked !== null && linked !== 'alarms' && (OPERATION_KINDS as readonly string[]).includes(linked) ? (linked as OperationKind) : null;
   const linkAllowed = linkedKind !== null && kinds.includes(linkedKind);
   useEffect(() => {
     if (linked === null) return;

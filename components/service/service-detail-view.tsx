@@ -96,7 +96,7 @@ export function ServiceDetailView({
           <EventsCard events={detail.events} />
         </div>
         <div className="flex min-w-0 flex-col gap-4">
-          <ServiceAlarmsCard cluster={cluster} service={service} place={place} />
+          <ServiceAlarmsCard cluster={cluster} service={service} place={place} writeContext={permissions.alarms ? actionContextOf(detail, maxDesiredCount, place) : null} />
           <TargetHealthCard targetGroups={detail.targetGroups} />
           <TaskDefinitionCard taskDefinition={detail.taskDefinition} />
         </div>

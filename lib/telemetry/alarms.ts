@@ -14,6 +14,8 @@ import { getFleetContext, type FleetContext } from '../fleet/context';
 import { getClusterSnapshot } from '../fleet/snapshot';
 import { AppError, isAppError } from '../errors';
 import { loggerFor } from '../observability/logger';
+import type { AlarmSpec } from '../ops/alarm-contract';
+import { specOf } from './alarm-spec';
 
 export interface ServiceRef {
   cluster: string;
@@ -30,6 +32,10 @@ export interface AlarmView {
   /** "CPUUtilization Average > 80 for 1×300 s". */
   condition: string;
   services: ServiceRef[];
+  /** Whether its actions (notifications) run on a state change. */
+  actionsEnabled: boolean;
+  /** On a service's alarms only: its configuration, as an alarms operation takes it back (the console's editor starts from it). */
+  spec?: AlarmSpec;
 }
 
 export interface AlarmsReport {
@@ -167,6 +173,7 @@ export function toAlarmView(alarm: Alarm, targetGroups: TargetGroupIndex): Alarm
     updatedAt: alarm.updatedAt,
     condition: describeCondition(alarm),
     services: servicesOfAlarm(alarm, targetGroups),
+    actionsEnabled: alarm.actionsEnabled,
   };
 }
 
@@ -246,7 +253,11 @@ export async function listAlarmsAcross(places: readonly Place[], contextOf: (pla
 /** The alarms that concern one service, from the same cached list. */
 export async function alarmsForService(cluster: string, service: string, ctx: AlarmsContext = getAlarmsContext()): Promise<AlarmsReport> {
   const report = await listAlarms(ctx);
-  return { ...report, alarms: report.alarms.filter((a) => a.services.some((s) => s.cluster === cluster && s.service === service)) };
+  const alarms = report.alarms.filter((a) => a.services.some((s) => s.cluster === cluster && s.service === service));
+  // The same cached list (no second CloudWatch call): each of the service's alarms with its configuration.
+  const raw = await ctx.cache.cached('alarms:all', ctx.ttlMs, () => describeAlarms(ctx.aws), { staleWhileRevalidateMs: 2 * ctx.ttlMs }).catch(() => null);
+  const byName = new Map((raw?.value ?? []).map((a) => [a.name, a]));
+  return { ...report, alarms: alarms.map((a) => (byName.has(a.name) ? { ...a, spec: specOf(byName.get(a.name)!) } : a)) };
 }
 
 /** An alarm's state changes, newest first, with the reason of each; not_found when CloudWatch has no such alarm. */

@@ -80,6 +80,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pa
           rollback: can(user, 'service.rollback', cluster),
           scale: can(user, 'service.scale', cluster),
           switchTraffic: can(user, 'traffic.switch', cluster),
+          alarms: can(user, 'alarms.write', cluster),
         }}
         maxDesiredCount={config.policy.hardMaxDesiredCount}
       />
