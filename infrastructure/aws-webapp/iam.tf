@@ -109,11 +109,14 @@ data "aws_iam_policy_document" "codeflow_read" {
 }
 
 # What Codeflow changes: deployments, rollbacks and scaling (ECS), traffic shifts (ELB listener),
-# alarm silences and tests (CloudWatch), finding triage (GuardDuty).
+# a service's alarms: created, changed, deleted, actions on or off, tested (CloudWatch), finding triage (GuardDuty).
 data "aws_iam_policy_document" "codeflow_write" {
   statement {
     sid = "CodeflowWrite"
     actions = [
+      "cloudwatch:DeleteAlarms",
+      "cloudwatch:DisableAlarmActions",
+      "cloudwatch:EnableAlarmActions",
       "cloudwatch:PutMetricAlarm",
       "cloudwatch:SetAlarmState",
       "ecs:ContinueServiceDeployment",

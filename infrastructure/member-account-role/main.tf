@@ -116,6 +116,9 @@ data "aws_iam_policy_document" "codeflow_write" {
   statement {
     sid = "CodeflowWrite"
     actions = [
+      "cloudwatch:DeleteAlarms",
+      "cloudwatch:DisableAlarmActions",
+      "cloudwatch:EnableAlarmActions",
       "cloudwatch:PutMetricAlarm",
       "cloudwatch:SetAlarmState",
       "ecs:RegisterTaskDefinition",

@@ -9,12 +9,12 @@ import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startSandbox } from '../../sandbox/server';
 import { isAppError } from '../errors';
 import type { AwsClients } from './client';
-import { describeAlarmHistory, describeAlarms, getAlarm, getMetricData, listMetrics, putMetricAlarm, setAlarmState } from './cloudwatch';
+import { deleteAlarms, describeAlarmHistory, describeAlarms, getAlarm, getMetricData, listMetrics, putMetricAlarm, setAlarmActionsEnabled, setAlarmState } from './cloudwatch';
 import { testClients } from './testing/fixtures';
 import { findMotoServer, freePort, startMoto } from './testing/moto';
 import type { MetricIdentity } from './telemetry-types';
 
-type Check = 'Percentiles' | 'MathExpressions' | 'AlarmHistory' | 'AlarmValidation' | 'InitialState';
+type Check = 'Percentiles' | 'MathExpressions' | 'AlarmHistory' | 'AlarmValidation' | 'InitialState' | 'AlarmActions';
 
 interface ContractTarget {
   aws: AwsClients;
@@ -121,6 +121,18 @@ function contractSuite(name: string, setup: () => Promise<ContractTarget>): void
     });
 
     // moto ignores MaxRecords and answers in one page; the sandbox pages by 100.
+    it('turns alarm actions off and on, and deletes alarms', async (t) => {
+      if (target.lacks.AlarmActions) return skip(t, target.lacks.AlarmActions);
+      await putMetricAlarm(target.aws, { name: 'contract-actions', metric: alarmMetric('Sum'), threshold: 1, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, alarmActions: [] });
+      assert.equal((await getAlarm(target.aws, 'contract-actions'))!.actionsEnabled, true);
+      await setAlarmActionsEnabled(target.aws, ['contract-actions'], false);
+      assert.equal((await getAlarm(target.aws, 'contract-actions'))!.actionsEnabled, false);
+      await setAlarmActionsEnabled(target.aws, ['contract-actions'], true);
+      assert.equal((await getAlarm(target.aws, 'contract-actions'))!.actionsEnabled, true);
+      await deleteAlarms(target.aws, ['contract-actions']);
+      assert.equal(await getAlarm(target.aws, 'contract-actions'), null);
+    });
+
     it('describes more than 100 alarms', async () => {
       for (let i = 0; i < 101; i++) {
         await putMetricAlarm(target.aws, { name: `contract-page-${String(i).padStart(3, '0')}`, metric: alarmMetric('Sum'), threshold: 1e9, comparison: 'GreaterThanThreshold', evaluationPeriods: 1 });
@@ -183,6 +195,7 @@ if (!motoBin) {
         Percentiles: 'moto fails GetMetricData with an extended statistic (p50, p99)',
         MathExpressions: 'moto evaluates only expressions that are a bare query id',
         AlarmHistory: 'moto does not implement DescribeAlarmHistory',
+        AlarmActions: 'moto does not implement EnableAlarmActions / DisableAlarmActions',
         AlarmValidation: 'moto does not validate PutMetricAlarm (periods, operators)',
         InitialState: 'moto starts new alarms in OK, not INSUFFICIENT_DATA',
       },
