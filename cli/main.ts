@@ -5,7 +5,7 @@ import { dbUsage, runDbCommand } from './db-command';
 import { incidentsUsage, runIncidentsCommand } from './incidents-command';
 import { loginUsage, runLoginCommand, runLogoutCommand, runWhoamiCommand } from './login-command';
 import { logsUsage, runLogsCommand } from './logs-command';
-import { opsCommand, opsUsage } from './ops-command';
+import { alarmsUsage, opsCommand, opsUsage } from './ops-command';
 import { CliError, EXIT } from './remote/exit-codes';
 import { runSandboxCommand, sandboxUsage } from './sandbox-command';
 import { runStartCommand, startUsage } from './start-command';
@@ -31,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   rollback: { summary: 'Roll back to the previous (or a chosen) revision', usage: opsUsage, run: opsCommand('rollback') },
   scale: { summary: 'Set the desired task count', usage: opsUsage, run: opsCommand('scale') },
   restart: { summary: 'Replace the tasks with the same revision', usage: opsUsage, run: opsCommand('restart') },
+  alarms: { summary: "Create, change or delete a service's CloudWatch alarms (guide §4.1)", usage: alarmsUsage, run: opsCommand('alarms') },
   incidents: { summary: 'List, open, acknowledge, escalate and resolve incidents', usage: incidentsUsage, run: runIncidentsCommand },
   audit: { summary: 'Verify the audit log', usage: auditUsage, run: runAuditCommand },
 };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Operation, OperationKind, Plan, PlanRequest } from '../lib/ops/types';
 import type { ParsedArgs } from './args';
 import { intFlag, UsageError } from './args';
@@ -25,6 +26,17 @@ codeflow restart  <cluster>/<service>
   audits every step, exactly as in the browser. Exit 0 when it succeeded, 1 when it failed or was
   rolled back, 3 when refused (role, policy, lock, read-only), 4 when it waits for another
   operator's approval (follow it in Codeflow's Operations page).`;
+
+export const alarmsUsage = `codeflow alarms <cluster>/<service> [--recommended] [--put <file.json>] [--delete <names>]
+                [--enable-actions <names>] [--disable-actions <names>]
+  Changes the service's CloudWatch alarms (guide §4.1) as one guarded operation:
+    --recommended          the guide's set for the service (CPU > 70 %, memory > 80 %, p95 > 200 ms,
+                           5xx > 1 %, and the rollback triggers from the environment's policy)
+    --put <file.json>      alarms to create or change: a JSON list of alarm specs ("-" reads stdin);
+                           fields left out of an existing alarm keep their values
+    --delete, --enable-actions, --disable-actions <name,name,…>
+  The plan lists each alarm's change and the equivalent \`aws cloudwatch\` command; --dry-run stops there.
+  --reason, --yes --confirm, --incident, --no-wait, --json and the place options as for deploy.`;
 
 const FINISHED = new Set(['succeeded', 'failed', 'rolled_back', 'rejected', 'expired', 'cancelled', 'outcome_unknown']);
 
@@ -144,6 +156,24 @@ function planRequest(kind: OperationKind, args: ParsedArgs): PlanRequest {
       if (args.flags.count === undefined) throw new UsageError('scale needs --count <N>');
       return { kind, desiredCount: intFlag(args, 'count')! };
     }
+    case 'alarms': {
+      const names = (flag: string) => {
+        const v = str(flag);
+        return v ? v.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
+      };
+      const file = str('put');
+      let put: unknown;
+      if (file) {
+        try {
+          put = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+        } catch (e) {
+          throw new UsageError(`--put ${file}: not a readable JSON list of alarms (${(e as Error).message})`);
+        }
+      }
+      const alarms = { ...(args.flags.recommended === true ? { recommended: true } : {}), ...(put ? { put: Array.isArray(put) ? put : [put] } : {}), delete: names('delete'), enableActions: names('enable-actions'), disableActions: names('disable-actions') };
+      if (!alarms.recommended && !alarms.put && !alarms.delete && !alarms.enableActions && !alarms.disableActions) throw new UsageError('alarms needs --recommended, --put, --delete, --enable-actions or --disable-actions');
+      return { kind, alarms } as PlanRequest;
+    }
     default:
       return { kind };
   }
@@ -182,7 +212,13 @@ async function confirmationOf(args: ParsedArgs, service: string, where: string):
 
 function printPlan(out: Output, plan: Plan, where: string): void {
   out.print(out.paint('bold', plan.summary + where) + out.paint('dim', `  [${plan.environment}]`));
-  for (const c of plan.changes) out.print(`  ${c.label}: ${c.from ?? '—'} → ${c.to ?? '—'}`);
+  if (plan.alarms) {
+    for (const note of plan.alarms.notes) out.print(out.paint('yellow', `  note: ${note}`));
+    for (const a of plan.alarms.items) {
+      out.print(`  ${a.action.padEnd(15)} ${a.name}${a.differences.length ? `: ${a.differences.join('; ')}` : a.to ? `: ${a.to}` : ''}`);
+      if (a.command) out.print(out.paint('dim', `      ${a.command}`));
+    }
+  } else for (const c of plan.changes) out.print(`  ${c.label}: ${c.from ?? '—'} → ${c.to ?? '—'}`);
   for (const d of plan.imageDiff) out.print(`  image (${d.container}): ${d.from} → ${d.to}`);
   if (plan.image) out.print(`  digest (${plan.image.container}): ${plan.image.digest ?? `none — ${plan.image.detail}`}; registered as ${plan.image.deployed}`);
   for (const d of plan.envDiff) out.print(`  env ${d.container}.${d.name}: ${d.from ?? '(unset)'} → ${d.to ?? '(unset)'}`);

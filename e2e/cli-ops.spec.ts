@@ -66,6 +66,29 @@ test('a viewer token is refused (exit 3) and nothing reaches AWS', async () => {
   expect(await writes()).toBe(before);
 });
 
+test('codeflow alarms: the plan lists each alarm with its aws cloudwatch command; an operator applies the recommended set, a viewer is refused (exit 3)', async () => {
+  test.setTimeout(120_000);
+  const dry = await codeflow(['alarms', 'codeflow-staging/codeflow-service', '--recommended', '--dry-run'], as('operator'));
+  expect(dry.stderr).toBe('');
+  expect(dry.code).toBe(0);
+  expect(dry.stdout).toMatch(/create\s+codeflow-service-HighCPU: CPUUtilization Average > 70 for 1×300 s/);
+  expect(dry.stdout).toContain('aws cloudwatch put-metric-alarm --alarm-name codeflow-service-HighCPU');
+  expect((await codeflow(['alarms', 'codeflow-staging/codeflow-service', '--dry-run'], as('operator'))).code).toBe(2);
+
+  const refused = await codeflow(['alarms', 'codeflow-staging/codeflow-service', '--recommended', '--reason', 'cli', '--yes', '--confirm', 'codeflow-service'], as('viewer'));
+  expect(refused.code).toBe(3);
+  expect(refused.stderr).toContain('needs operator');
+
+  const applied = await codeflow(['alarms', 'codeflow-staging/codeflow-service', '--recommended', '--reason', 'guide §4.1 from the CLI', '--yes', '--confirm', 'codeflow-service'], as('operator'));
+  expect(applied.stderr).toBe('');
+  expect(applied.code, applied.stdout).toBe(0);
+  expect(applied.stdout).toContain('alarms of codeflow-staging/codeflow-service succeeded');
+  // Applied: the same request now has nothing to do, and says so (exit 3, blocked).
+  const again = await codeflow(['alarms', 'codeflow-staging/codeflow-service', '--recommended', '--dry-run'], as('operator'));
+  expect(again.code).toBe(3);
+  expect(again.stdout).toContain('every alarm is already as asked');
+});
+
 test('an operator scales a staging service and the CLI follows it to success (clock advanced, no sleeping on AWS)', async () => {
   test.setTimeout(180_000);
   const { configDir, env } = as('operator');
