@@ -22,6 +22,7 @@ import type { OpsContext } from './context';
 import { lockHolder } from './lock';
 import { forceReleaseLock } from './locks-admin';
 import { OpsRunner } from './runner';
+import { planOperation } from './plan';
 import { getOperation, loadRow, type OperationRow } from './store';
 import type { BlueGreenExecution } from './bluegreen';
 import { CRASH_EXECUTION_TIMING, crashPolicy, enrollUsers, sandboxClock, testUser, TEST_PLACE } from './testing/harness';
@@ -141,6 +142,27 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     assert.equal((await calls())['ecs:UpdateService'] ?? 0, 0);
     const [service] = await describeServices(ctx.aws, 'codeflow-staging', ['checkout-api']);
     assert.equal(service!.taskDefinitionArn, op.plan.basis.taskDefinitionArn);
+  });
+
+  it('an alarms operation killed during its third unanswered PutMetricAlarm: nothing re-sent, failed naming the alarms CloudWatch lacks, the lock free, and a new plan lists only what is left', async () => {
+    await faults([{ service: 'monitoring', operation: 'PutMetricAlarm', latencyMs: 1500 }]);
+    const { ctx } = await killMidOperation({ cluster: 'codeflow-cluster', service: 'codeflow-service', request: { kind: 'alarms', alarms: { recommended: true } } }, (c) => (c['monitoring:PutMetricAlarm'] ?? 0) >= 3);
+    await faults([]);
+    const [row] = await ctx.db.select().from(operations);
+    assert.equal(row!.execution.pendingCall?.action, 'PutMetricAlarm', 'the killed process wrote the call down before sending it');
+    assert.deepEqual(row!.execution.alarmCallsDone, ['put:codeflow-service-HighCPU', 'put:codeflow-service-HighMemory'], 'and the calls already answered');
+    const op = await runnerUntilNot(ctx, ['executing', 'outcome_unknown']);
+    assert.equal(op.status, 'failed');
+    assert.match(op.error ?? '', /AWS never confirmed PutMetricAlarm, and CloudWatch does not show all of it \(codeflow-service-5xxRate does not exist; .*\); nothing was retried/);
+    assert.equal((await calls())['monitoring:PutMetricAlarm'], 3, 'nothing re-sent');
+    assert.equal(await danglingIntents(ctx.db), 0, 'every audit intent has its outcome');
+    assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service' }), null);
+    const again = await planOperation(ctx, 'codeflow-cluster', 'codeflow-service', { kind: 'alarms', alarms: { recommended: true } }, { role: 'operator' });
+    assert.deepEqual(
+      again.alarms!.items.map((i) => i.action),
+      ['unchanged', 'unchanged', 'unchanged', 'create', 'create', 'create'],
+      'the three that landed (the third answered after the kill) are already as asked',
+    );
   });
 
   const advance = (seconds: number) => fetch(`${running.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });

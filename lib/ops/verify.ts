@@ -87,7 +87,10 @@ export async function verifyStep(ctx: OpsContext, id: string): Promise<Operation
     } else {
       const since = Date.parse(exec.unknownSince ?? exec.pendingCall?.since ?? exec.startedAt ?? row.updatedAt.toISOString());
       if (Date.now() - since > UNKNOWN_OUTCOME_WINDOW_MS) {
-        const why = `AWS never confirmed ${exec.pendingCall?.action ?? 'the change'} and the service does not show it; nothing was retried. Plan again.`;
+        const notApplied = row.kind === 'alarms' && row.plan.target?.alarms ? await alarmsNotApplied(ctx, row.plan.target.alarms).catch(() => []) : [];
+        const why = notApplied.length
+          ? `AWS never confirmed ${exec.pendingCall?.action ?? 'the change'}, and CloudWatch does not show all of it (${notApplied.join('; ')}); nothing was retried. Plan again: the plan lists only what is left.`
+          : `AWS never confirmed ${exec.pendingCall?.action ?? 'the change'} and the service does not show it; nothing was retried. Plan again.`;
         const done = await finish(ctx.db, id, { status: 'failed', error: why, steps: withStep(row.steps, 'execute', 'failed', 'outcome unknown, not applied') }, ['outcome_unknown']);
         if (done) {
           await releaseLock(ctx.db, lockKeyOf(row), id);
