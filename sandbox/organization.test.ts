@@ -343,12 +343,14 @@ describe('sandbox without an organisation', () => {
   });
   after(() => running?.close());
 
-  it('answers every request from its one world whatever the keys or Region, and serves no STS', async () => {
+  it('answers every request from its one world whatever the keys or Region; STS names its one user and has no roles', async () => {
     const arns = (await ecs(running.url).send(new ListClustersCommand({}))).clusterArns;
     assert.deepEqual(await ecs(running.url, 'us-west-2', { accessKeyId: 'ASIASOMEONEELSE00000', secretAccessKey: 'x', sessionToken: 'y' }).send(new ListClustersCommand({})).then((o) => o.clusterArns), arns);
     assert.equal(running.organization, undefined);
-    // Answered as any service it does not play (UnknownServiceException, in JSON the STS client cannot read).
-    assert.equal((await rejection(sts(running.url).send(new GetCallerIdentityCommand({})))).status, 400);
+    const me = await sts(running.url).send(new GetCallerIdentityCommand({}));
+    assert.equal(me.Account, '123456789012');
+    assert.equal(me.Arn, 'arn:aws:iam::123456789012:user/codeflow');
+    assert.equal((await rejection(sts(running.url).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/Anything', RoleSessionName: 'x1' })))).name, 'AccessDenied');
     assert.equal((await admin(running.url, 'GET', '/_sandbox/accounts')).status, 404);
   });
 });

@@ -45,7 +45,7 @@ export const isRegionName = (name: string) => /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.tes
 const worldKey = (accountId: string, region: string) => `${accountId}/${region}`;
 
 /** A stable 17-character IAM unique-id suffix (AIDA…, AROA…) for a name. */
-const uniqueIdOf = (prefix: string, name: string) => `${prefix}${createHash('sha256').update(name).digest('hex').slice(0, 17).toUpperCase()}`;
+export const uniqueIdOf = (prefix: string, name: string) => `${prefix}${createHash('sha256').update(name).digest('hex').slice(0, 17).toUpperCase()}`;
 
 /**
  * The world an account's Region holds: the first account's home Region is the guide's fleet (the

@@ -17,7 +17,7 @@ import { ecsService } from './services/ecs';
 import { elbv2Service } from './services/elbv2';
 import { guarddutyService } from './services/guardduty';
 import { logsService } from './services/logs';
-import { stsService } from './services/sts';
+import { singleAccountStsService, stsService } from './services/sts';
 import { isRegionName, SandboxOrganization } from './organization';
 import { lockWorld, readMeta, readMemberWorlds, readOrganizationState, readWorld, saveOrganization, saveWorld, writeMeta } from './sim/persistence';
 import { Sandbox, type ResetOptions } from './state';
@@ -103,7 +103,7 @@ interface Destination {
  * the world of the request's account (its access key) and Region (its credential scope).
  */
 export function createSandboxHandler(sandbox: Sandbox, services: ServiceDefinition[], throttle = new SandboxThrottle(false), organization?: SandboxOrganization) {
-  const single = indexServices(services);
+  const single = indexServices(organization ? services : [...services, singleAccountStsService(sandbox.accountId)]);
   const sts = organization ? stsService(organization) : undefined;
   const indexes = new WeakMap<Sandbox, ServiceIndex>();
 

@@ -1,5 +1,5 @@
 import type { SandboxOrganization } from '../organization';
-import { assumedRoleArn } from '../organization';
+import { assumedRoleArn, SANDBOX_USER_NAME, uniqueIdOf } from '../organization';
 import { AwsError } from '../protocol/errors';
 import type { ServiceDefinition } from '../protocol/operations';
 import type { AwsRequest } from '../protocol/request';
@@ -92,6 +92,28 @@ export function stsService(organization: SandboxOrganization): ServiceDefinition
       GetCallerIdentity(_input, request) {
         const caller = callerOf(request);
         return { UserId: caller.userId, Account: caller.accountId, Arn: caller.arn };
+      },
+    },
+  };
+}
+
+/**
+ * STS of a one-account sandbox (no organisation): GetCallerIdentity names the sandbox's user, as AWS
+ * names whoever signed the request; the account has no roles, so AssumeRole is refused as AWS refuses
+ * a role that does not exist.
+ */
+export function singleAccountStsService(accountId: string): ServiceDefinition {
+  const user = { accountId, arn: `arn:aws:iam::${accountId}:user/${SANDBOX_USER_NAME}`, userId: uniqueIdOf('AIDA', `${accountId}:${SANDBOX_USER_NAME}`) };
+  return {
+    signingName: 'sts',
+    protocols: ['awsQuery'],
+    xmlNamespace: STS_XMLNS,
+    operations: {
+      AssumeRole(input) {
+        throw new AwsError('AccessDenied', `User: ${user.arn} is not authorized to perform: sts:AssumeRole on resource: ${String(input.RoleArn ?? '')}`, 403);
+      },
+      GetCallerIdentity() {
+        return { UserId: user.userId, Account: user.accountId, Arn: user.arn };
       },
     },
   };
