@@ -101,3 +101,48 @@ for (const role of ['viewer', 'responder'] as const) {
     expect(await alarmWrites()).toBe(before);
   });
 }
+
+test('an operator silences a noisy alarm from the Alarms page (its actions off), and the page then says so', async ({ browser }) => {
+  const page = await pageAs(browser, 'operator');
+  await page.goto('/alarms');
+  const row = page.locator('[data-testid="alarm-row"][data-alarm="Codeflow-HighLatency"]');
+  await row.getByTestId('alarm-actions-toggle').click();
+  const dialog = page.getByTestId('op-dialog');
+  const item = dialog.locator('[data-testid="plan-alarm"][data-alarm="Codeflow-HighLatency"]');
+  await expect(item).toHaveAttribute('data-action', 'disable-actions');
+  await expect(dialog.getByTestId('plan-alarm-command')).toHaveText('aws cloudwatch disable-alarm-actions --alarm-names Codeflow-HighLatency --region us-east-1');
+  await fillConfirmation(page, 'codeflow-service', 'flapping during INC-7; silenced until the fix ships');
+  await dialog.getByTestId('op-submit').click();
+  await operationIdFromUrl(page);
+  await advanceUntilStatus(page, 'succeeded', { step: 5 });
+  await page.goto('/alarms');
+  await expect(row).toContainText('actions off');
+  await expect(row.getByTestId('alarm-actions-toggle')).toHaveText('Actions on…');
+});
+
+test('an operator adds an alarm on the service\'s load balancer metric (p99 response time) with the editor', async ({ browser }) => {
+  const page = await pageAs(browser, 'operator');
+  await page.goto(servicePath);
+  await page.getByTestId('service-alarms').getByTestId('alarms-new').click();
+  const editor = page.getByTestId('alarm-editor');
+  await editor.getByTestId('alarm-name').fill('codeflow-service-p99');
+  await editor.getByTestId('alarm-metric').selectOption('TargetResponseTime');
+  await editor.getByTestId('alarm-statistic').selectOption('p99');
+  await editor.getByTestId('alarm-period').fill('60');
+  await editor.getByTestId('alarm-threshold').fill('1');
+  // 3 datapoints out of 2 periods cannot be: the editor says so and offers nothing to review.
+  await editor.getByTestId('alarm-datapoints').fill('3');
+  await editor.getByTestId('alarm-evaluation-periods').fill('2');
+  await expect(editor.getByTestId('alarm-review')).toBeDisabled();
+  await editor.getByTestId('alarm-datapoints').fill('2');
+  await editor.getByTestId('alarm-review').click();
+  const dialog = page.getByTestId('op-dialog');
+  const item = dialog.locator('[data-testid="plan-alarm"][data-alarm="codeflow-service-p99"]');
+  await expect(item).toHaveAttribute('data-action', 'create');
+  await expect(item.getByTestId('plan-alarm-command')).toContainText('--namespace AWS/ApplicationELB --metric-name TargetResponseTime --extended-statistic p99 --period 60 --dimensions Name=LoadBalancer,Value=app/codeflow-staging-alb/');
+  await fillConfirmation(page, STAGING.service, 'p99 alarm for the checkout path');
+  await dialog.getByTestId('op-submit').click();
+  await operationIdFromUrl(page);
+  await advanceUntilStatus(page, 'succeeded', { step: 5 });
+  expect((await alarmsNamed('codeflow-service-p99'))[0]!.threshold).toBe(1);
+});

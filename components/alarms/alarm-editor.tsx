@@ -6,11 +6,23 @@ import { buttonClass } from '@/components/ui/error-panel';
 import { controlClass, primaryButtonClass } from '@/components/ui/controls';
 import { cn } from '@/components/ui/cn';
 
-/** The metrics a new alarm can watch from the service page: the service's own ECS metrics. */
+/** The metrics a new alarm can watch from the service page: the service's own ECS metrics, and its load balancer's when it has one. */
 const ECS_METRICS = [
-  { metricName: 'CPUUtilization', label: 'CPU utilization (%)' },
-  { metricName: 'MemoryUtilization', label: 'Memory utilization (%)' },
-] as const;
+  { namespace: 'AWS/ECS', metricName: 'CPUUtilization', label: 'CPU utilization (%)' },
+  { namespace: 'AWS/ECS', metricName: 'MemoryUtilization', label: 'Memory utilization (%)' },
+];
+const ALB_METRICS = [
+  { namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', label: 'Response time (seconds)' },
+  { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', label: '5xx responses (count)' },
+  { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', label: 'Requests (count)' },
+  { namespace: 'AWS/ApplicationELB', metricName: 'UnHealthyHostCount', label: 'Unhealthy targets' },
+];
+
+/** CloudWatch's LoadBalancer and TargetGroup dimension values of the service's target group. */
+export interface LoadBalancerDimensions {
+  loadBalancer: string;
+  targetGroup: string;
+}
 const STATISTICS = ['Average', 'Maximum', 'Minimum', 'Sum', 'SampleCount', 'p50', 'p90', 'p95', 'p99'];
 const COMPARISON_WORD: Record<(typeof COMPARISONS)[number], string> = {
   GreaterThanThreshold: '>',
@@ -48,7 +60,7 @@ function draftOf(spec: AlarmSpec | null, service: string): Draft {
 }
 
 /** The spec the draft makes, or what is wrong with it (checked again by the server, which has the last word). */
-function specOf(draft: Draft, base: AlarmSpec | null, cluster: string, service: string): { spec: AlarmSpec | null; problems: Partial<Record<keyof Draft, string>> } {
+function specOf(draft: Draft, base: AlarmSpec | null, cluster: string, service: string, lb: LoadBalancerDimensions | null): { spec: AlarmSpec | null; problems: Partial<Record<keyof Draft, string>> } {
   const problems: Partial<Record<keyof Draft, string>> = {};
   const int = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN);
   const threshold = draft.threshold.trim() === '' ? NaN : Number(draft.threshold);
@@ -66,7 +78,9 @@ function specOf(draft: Draft, base: AlarmSpec | null, cluster: string, service: 
     ? undefined
     : base?.metric
       ? { ...base.metric, statistic: draft.statistic, period }
-      : { namespace: 'AWS/ECS', metricName: draft.metricName, dimensions: [{ name: 'ClusterName', value: cluster }, { name: 'ServiceName', value: service }], statistic: draft.statistic, period };
+      : ALB_METRICS.some((m) => m.metricName === draft.metricName) && lb
+        ? { namespace: 'AWS/ApplicationELB', metricName: draft.metricName, dimensions: [{ name: 'LoadBalancer', value: lb.loadBalancer }, { name: 'TargetGroup', value: lb.targetGroup }], statistic: draft.statistic, period }
+        : { namespace: 'AWS/ECS', metricName: draft.metricName, dimensions: [{ name: 'ClusterName', value: cluster }, { name: 'ServiceName', value: service }], statistic: draft.statistic, period };
   return {
     spec: {
       name: draft.name,
@@ -89,9 +103,24 @@ function specOf(draft: Draft, base: AlarmSpec | null, cluster: string, service: 
  * (its metric stays; a metric-math alarm keeps its expression). "Review plan" hands the spec to
  * the action dialog, whose plan shows the exact change and command.
  */
-export function AlarmEditor({ cluster, service, existing, onReview, onCancel }: { cluster: string; service: string; existing: AlarmSpec | null; onReview: (spec: AlarmSpec) => void; onCancel: () => void }) {
+export function AlarmEditor({
+  cluster,
+  service,
+  loadBalancer,
+  existing,
+  onReview,
+  onCancel,
+}: {
+  cluster: string;
+  service: string;
+  loadBalancer: LoadBalancerDimensions | null;
+  existing: AlarmSpec | null;
+  onReview: (spec: AlarmSpec) => void;
+  onCancel: () => void;
+}) {
   const [draft, setDraft] = useState(() => draftOf(existing, service));
-  const { spec, problems } = specOf(draft, existing, cluster, service);
+  const { spec, problems } = specOf(draft, existing, cluster, service, loadBalancer);
+  const metrics = loadBalancer ? [...ECS_METRICS, ...ALB_METRICS] : ECS_METRICS;
   const set = <K extends keyof Draft>(field: K) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value as Draft[K] }));
   const math = !!existing?.metrics;
 
@@ -115,7 +144,7 @@ export function AlarmEditor({ cluster, service, existing, onReview, onCancel }: 
           <span className="font-mono text-fg-muted">{math ? (existing.metrics!.find((q) => q.returnData !== false)?.expression ?? 'metric math') : `${existing.metric!.namespace} ${existing.metric!.metricName}`}</span>
         ) : (
           <select data-testid="alarm-metric" value={draft.metricName} onChange={set('metricName')} className={controlClass}>
-            {ECS_METRICS.map((m) => (
+            {metrics.map((m) => (
               <option key={m.metricName} value={m.metricName}>
                 {m.label}
               </option>

@@ -12,6 +12,18 @@ import { AlarmHistory } from './alarm-history';
 import { OpenIncidentButton } from '@/components/incidents/open-incident-button';
 import { prefillFromAlarm } from '@/components/incidents/alarm-prefill';
 import { useCan } from '@/components/incidents/use-can';
+import { useRouter } from 'next/navigation';
+import { useQuery } from '@tanstack/react-query';
+import { ActionDialog } from '@/components/ops/action-dialog';
+import { readOnlyQuery } from '@/components/ops/ops-api';
+import { smallButtonClass } from '@/components/ui/controls';
+import type { AlarmsChange } from '@/lib/ops/alarm-contract';
+
+/** An alarm's actions turned off or on from this page: an alarms operation on the one service it watches. */
+interface ActionsToggle {
+  alarm: PlacedAlarm;
+  change: AlarmsChange;
+}
 
 export function AlarmsTable({ alarms }: { alarms: PlacedAlarm[] }) {
   const home = useHomePlace();
@@ -19,6 +31,12 @@ export function AlarmsTable({ alarms }: { alarms: PlacedAlarm[] }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   // Responders and up may open an incident from an alarm in ALARM.
   const canOpenIncident = useCan('incident.open');
+  // Operators may silence a noisy alarm (its actions off) or turn its actions back on, here where it shows; the API checks again.
+  const canWriteAlarms = useCan('alarms.write');
+  const actionsColumn = canOpenIncident || canWriteAlarms;
+  const router = useRouter();
+  const readOnly = useQuery({ ...readOnlyQuery(), enabled: canWriteAlarms }).data;
+  const [toggling, setToggling] = useState<ActionsToggle | null>(null);
   const toggle = (name: string) =>
     setOpen((prev) => {
       const next = new Set(prev);
@@ -28,6 +46,7 @@ export function AlarmsTable({ alarms }: { alarms: PlacedAlarm[] }) {
     });
 
   return (
+    <>
     <Table>
       <THead>
         <tr>
@@ -36,7 +55,7 @@ export function AlarmsTable({ alarms }: { alarms: PlacedAlarm[] }) {
           <Th>Reason</Th>
           <Th className="w-[96px]">Updated</Th>
           <Th className="w-[18%]">Services</Th>
-          {canOpenIncident && <Th className="w-[128px]">Incident</Th>}
+          {actionsColumn && <Th className="w-[136px]">Act</Th>}
         </tr>
       </THead>
       <tbody>
@@ -89,15 +108,29 @@ export function AlarmsTable({ alarms }: { alarms: PlacedAlarm[] }) {
                     </ul>
                   )}
                 </Td>
-                {canOpenIncident && (
+                {actionsColumn && (
                   <Td>
-                    {a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a, home && (a.account !== home.accountId || a.region !== home.region) ? place : null)} testId="alarm-open-incident" />}
+                    <div className="flex flex-col items-start gap-1">
+                      {canOpenIncident && a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a, home && (a.account !== home.accountId || a.region !== home.region) ? place : null)} testId="alarm-open-incident" />}
+                      {!a.actionsEnabled && <span className="text-[11px] text-degraded-fg">actions off</span>}
+                      {/* An alarm change is one service's operation: offered when the alarm watches exactly one. */}
+                      {canWriteAlarms && a.services.length === 1 && (
+                        <button
+                          type="button"
+                          data-testid="alarm-actions-toggle"
+                          onClick={() => setToggling({ alarm: a, change: a.actionsEnabled ? { disableActions: [a.name] } : { enableActions: [a.name] } })}
+                          className={smallButtonClass}
+                        >
+                          {a.actionsEnabled ? 'Actions off…' : 'Actions on…'}
+                        </button>
+                      )}
+                    </div>
                   </Td>
                 )}
               </Tr>
               {expanded && (
                 <Tr>
-                  <Td colSpan={canOpenIncident ? 6 : 5} className="bg-surface-2/40 pt-0">
+                  <Td colSpan={actionsColumn ? 6 : 5} className="bg-surface-2/40 pt-0">
                     <AlarmHistory name={a.name} place={place} />
                   </Td>
                 </Tr>
@@ -107,5 +140,23 @@ export function AlarmsTable({ alarms }: { alarms: PlacedAlarm[] }) {
         })}
       </tbody>
     </Table>
+      {toggling && (
+        <ActionDialog
+          kind="alarms"
+          context={{
+            ...(home && (toggling.alarm.account !== home.accountId || toggling.alarm.region !== home.region) ? { place: { accountId: toggling.alarm.account, region: toggling.alarm.region } } : {}),
+            cluster: toggling.alarm.services[0]!.cluster,
+            service: toggling.alarm.services[0]!.service,
+            containers: [],
+            desiredCount: 0,
+            targetGroups: [],
+            alarms: toggling.change,
+          }}
+          readOnlyReason={readOnly?.readOnly ? (readOnly.reason ?? 'an admin turned on read-only mode') : null}
+          onClose={() => setToggling(null)}
+          onSubmitted={(op) => router.push(`/operations/${op.id}`)}
+        />
+      )}
+    </>
   );
 }

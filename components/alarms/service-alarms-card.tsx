@@ -17,7 +17,7 @@ import type { AlarmSpec, AlarmsChange } from '@/lib/ops/alarm-contract';
 import { ActionDialog, type ServiceActionContext } from '@/components/ops/action-dialog';
 import { readOnlyQuery } from '@/components/ops/ops-api';
 import { smallButtonClass } from '@/components/ui/controls';
-import { AlarmEditor } from './alarm-editor';
+import { AlarmEditor, type LoadBalancerDimensions } from './alarm-editor';
 
 /**
  * The service's alarms, ALARM first, each with its state and reason. For someone who may change
@@ -25,7 +25,20 @@ import { AlarmEditor } from './alarm-editor';
  * alarm, and per alarm edit, actions on/off and delete — each a guarded operation planned in the
  * action dialog.
  */
-export function ServiceAlarmsCard({ cluster, service, place, writeContext }: { cluster: string; service: string; place?: PlaceRef | null; writeContext?: ServiceActionContext | null }) {
+export function ServiceAlarmsCard({
+  cluster,
+  service,
+  place,
+  writeContext,
+  loadBalancer = null,
+}: {
+  cluster: string;
+  service: string;
+  place?: PlaceRef | null;
+  writeContext?: ServiceActionContext | null;
+  /** The service's load balancer metrics, when it has a target group: a new alarm may watch them. */
+  loadBalancer?: LoadBalancerDimensions | null;
+}) {
   const query = useQuery(serviceAlarmsQuery(cluster, service, place));
   const router = useRouter();
   const readOnly = useQuery({ ...readOnlyQuery(), enabled: !!writeContext }).data;
@@ -62,7 +75,7 @@ export function ServiceAlarmsCard({ cluster, service, place, writeContext }: { c
         }
       />
       {writeContext && editing && (
-        <AlarmEditor key={editing === 'new' ? 'new' : editing.name} cluster={cluster} service={service} existing={editing === 'new' ? null : editing} onCancel={() => setEditing(null)} onReview={(spec) => act({ put: [spec] })} />
+        <AlarmEditor key={editing === 'new' ? 'new' : editing.name} cluster={cluster} service={service} loadBalancer={loadBalancer} existing={editing === 'new' ? null : editing} onCancel={() => setEditing(null)} onReview={(spec) => act({ put: [spec] })} />
       )}
       {writeContext && change && (
         <ActionDialog

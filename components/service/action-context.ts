@@ -29,3 +29,12 @@ export function actionContextOf(detail: ServiceDetail, maxDesiredCount?: number,
       : [],
   };
 }
+
+/** CloudWatch's LoadBalancer and TargetGroup dimensions of the group the service's tasks register in, or null without one. */
+export function loadBalancerDimensionsOf(detail: ServiceDetail): { loadBalancer: string; targetGroup: string } | null {
+  const bound = detail.service.loadBalancers[0]?.targetGroupArn;
+  const group = detail.targetGroups.find((g) => g.targetGroup.arn === bound)?.targetGroup;
+  const lbArn = group?.loadBalancerArns[0];
+  if (!group || !lbArn) return null;
+  return { loadBalancer: lbArn.slice(lbArn.indexOf('loadbalancer/') + 'loadbalancer/'.length), targetGroup: group.arn.slice(group.arn.indexOf('targetgroup/')) };
+}

@@ -13,6 +13,7 @@ import { TaskDefinitionCard } from './task-definition-card';
 import { EventsCard } from './events-card';
 import { ServiceDetailSkeleton } from './service-detail-skeleton';
 import { ServiceAlarmsCard } from '@/components/alarms/service-alarms-card';
+import { loadBalancerDimensionsOf } from './action-context';
 import { ServiceMetricsSection } from '@/components/metrics/service-metrics-section';
 import { ServiceActions, type ServiceActionPermissions } from '@/components/ops/service-actions';
 import { ActiveOperationBanner, ServiceOperationsCard } from '@/components/ops/service-operations-card';
@@ -96,7 +97,7 @@ export function ServiceDetailView({
           <EventsCard events={detail.events} />
         </div>
         <div className="flex min-w-0 flex-col gap-4">
-          <ServiceAlarmsCard cluster={cluster} service={service} place={place} writeContext={permissions.alarms ? actionContextOf(detail, maxDesiredCount, place) : null} />
+          <ServiceAlarmsCard cluster={cluster} service={service} place={place} writeContext={permissions.alarms ? actionContextOf(detail, maxDesiredCount, place) : null} loadBalancer={loadBalancerDimensionsOf(detail)} />
           <TargetHealthCard targetGroups={detail.targetGroups} />
           <TaskDefinitionCard taskDefinition={detail.taskDefinition} />
         </div>
