@@ -28,26 +28,16 @@ export function recommendedAlarms(cluster: string, service: string, lb: LoadBala
     { name: 'ClusterName', value: cluster },
     { name: 'ServiceName', value: service },
   ];
-  const alarms: AlarmSpec[] = [
-    {
-      name: `${service}-HighCPU`,
-      description: `CPU utilization of ${service} above ${THRESHOLDS.cpuPct.warn} % (guide §4.3)`,
-      metric: { namespace: ECS, metricName: 'CPUUtilization', dimensions: ecs, statistic: 'Average', period: 300 },
-      threshold: THRESHOLDS.cpuPct.warn,
-      comparison: 'GreaterThanThreshold',
-      evaluationPeriods: 1,
-      treatMissingData: 'missing',
-    },
-    {
-      name: `${service}-HighMemory`,
-      description: `Memory utilization of ${service} above ${THRESHOLDS.memoryPct.warn} % (guide §4.3)`,
-      metric: { namespace: ECS, metricName: 'MemoryUtilization', dimensions: ecs, statistic: 'Average', period: 300 },
-      threshold: THRESHOLDS.memoryPct.warn,
-      comparison: 'GreaterThanThreshold',
-      evaluationPeriods: 1,
-      treatMissingData: 'missing',
-    },
-  ];
+  const utilization = (what: 'CPU' | 'Memory', percent: number): AlarmSpec => ({
+    name: `${service}-High${what}`,
+    description: `${what} utilization of ${service} above ${percent} % (guide §4.3)`,
+    metric: { namespace: ECS, metricName: `${what}Utilization`, dimensions: ecs, statistic: 'Average', period: 300 },
+    threshold: percent,
+    comparison: 'GreaterThanThreshold',
+    evaluationPeriods: 1,
+    treatMissingData: 'missing',
+  });
+  const alarms: AlarmSpec[] = [utilization('CPU', THRESHOLDS.cpuPct.warn), utilization('Memory', THRESHOLDS.memoryPct.warn)];
   if (!lb) return alarms;
   const albDims = [
     { name: 'LoadBalancer', value: lb.loadBalancer },

@@ -288,6 +288,7 @@ const isQueryRequest = (request: AwsRequest) => request.headers['x-amz-target'] 
 
 export function cloudwatchService(sandbox: Sandbox): ServiceDefinition {
   const sim = new CloudWatchSimulation(sandbox.region, sandbox.accountId);
+  const setActionsEnabled = actionsSwitch(sim, sandbox);
   sandbox.addPlugin(sim);
 
   const alarmOrThrow = (name: string) => {
@@ -485,23 +486,20 @@ export function cloudwatchService(sandbox: Sandbox): ServiceDefinition {
         return {};
       },
 
-      // CloudWatch answers these without complaint for names it does not have: nothing changes for those.
-      EnableAlarmActions(input) {
-        const names = strings(input, 'AlarmNames');
-        if (!names) throw notNull('AlarmNames');
-        if (names.length > 100) throw validation('The parameter AlarmNames must have at most 100 members.');
-        for (const n of names) sim.alarms.setActionsEnabled(n, true, sandbox.now());
-        return {};
-      },
-
-      DisableAlarmActions(input) {
-        const names = strings(input, 'AlarmNames');
-        if (!names) throw notNull('AlarmNames');
-        if (names.length > 100) throw validation('The parameter AlarmNames must have at most 100 members.');
-        for (const n of names) sim.alarms.setActionsEnabled(n, false, sandbox.now());
-        return {};
-      },
+      EnableAlarmActions: (input) => setActionsEnabled(input, true),
+      DisableAlarmActions: (input) => setActionsEnabled(input, false),
     },
+  };
+}
+
+/** EnableAlarmActions / DisableAlarmActions: CloudWatch answers without complaint for names it does not have, and changes nothing for those. */
+function actionsSwitch(sim: CloudWatchSimulation, sandbox: Sandbox) {
+  return (input: Input, enabled: boolean) => {
+    const names = strings(input, 'AlarmNames');
+    if (!names) throw notNull('AlarmNames');
+    if (names.length > 100) throw validation('The parameter AlarmNames must have at most 100 members.');
+    for (const n of names) sim.alarms.setActionsEnabled(n, enabled, sandbox.now());
+    return {};
   };
 }
 
