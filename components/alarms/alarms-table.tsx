@@ -47,99 +47,99 @@ export function AlarmsTable({ alarms }: { alarms: PlacedAlarm[] }) {
 
   return (
     <>
-    <Table>
-      <THead>
-        <tr>
-          <Th className="w-[150px]">State</Th>
-          <Th className="w-[22%]">Alarm</Th>
-          <Th>Reason</Th>
-          <Th className="w-[96px]">Updated</Th>
-          <Th className="w-[18%]">Services</Th>
-          {actionsColumn && <Th className="w-[136px]">Act</Th>}
-        </tr>
-      </THead>
-      <tbody>
-        {alarms.map((a) => {
-          const key = `${a.account}/${a.region}/${a.name}`;
-          const expanded = open.has(key);
-          const place = { accountId: a.account, region: a.region };
-          return (
-            <Fragment key={key}>
-              <Tr data-testid="alarm-row" data-alarm={a.name} data-state={a.state} data-account={a.account} data-region={a.region} className={expanded ? 'border-b-0' : undefined}>
-                <Td>
-                  <button
-                    type="button"
-                    aria-expanded={expanded}
-                    aria-label={`${expanded ? 'Hide' : 'Show'} history of ${a.name}`}
-                    onClick={() => toggle(key)}
-                    className="inline-flex items-center gap-1.5 rounded text-fg-subtle hover:text-fg focus-visible:outline-2 focus-visible:outline-accent"
-                  >
-                    <span aria-hidden className={`inline-block w-3 text-[10px] transition-transform ${expanded ? 'rotate-90' : ''}`}>
-                      ▶
-                    </span>
-                    <AlarmStateBadge state={a.state} />
-                  </button>
-                </Td>
-                <Td>
-                  <div className="break-words font-mono text-[12px] font-semibold">{a.name}</div>
-                  <PlaceLabel place={a} />
-                  <div className="mt-0.5 break-words text-xs text-fg-subtle">{a.condition}</div>
-                </Td>
-                <Td className="break-words text-[12px] text-fg-muted">{a.reason}</Td>
-                <Td className="text-[12px] tabular-nums">
-                  <RelativeTime iso={a.updatedAt} />
-                </Td>
-                <Td className="text-[12px]">
-                  {a.services.length === 0 ? (
-                    <span className="text-fg-subtle">—</span>
-                  ) : (
-                    <ul className="flex flex-col gap-0.5">
-                      {a.services.map((s) => (
-                        <li key={`${s.cluster}/${s.service}`} className="truncate">
-                          <Link
-                            href={serviceHref({ account: a.account, region: a.region, cluster: s.cluster, service: s.service })}
-                            className="font-mono text-accent hover:underline"
-                            title={`${s.cluster}/${s.service}`}
-                          >
-                            {s.service}
-                          </Link>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </Td>
-                {actionsColumn && (
+      <Table>
+        <THead>
+          <tr>
+            <Th className="w-[150px]">State</Th>
+            <Th className="w-[22%]">Alarm</Th>
+            <Th>Reason</Th>
+            <Th className="w-[96px]">Updated</Th>
+            <Th className="w-[18%]">Services</Th>
+            {actionsColumn && <Th className="w-[136px]">Act</Th>}
+          </tr>
+        </THead>
+        <tbody>
+          {alarms.map((a) => {
+            const key = `${a.account}/${a.region}/${a.name}`;
+            const expanded = open.has(key);
+            const place = { accountId: a.account, region: a.region };
+            return (
+              <Fragment key={key}>
+                <Tr data-testid="alarm-row" data-alarm={a.name} data-state={a.state} data-account={a.account} data-region={a.region} className={expanded ? 'border-b-0' : undefined}>
                   <Td>
-                    <div className="flex flex-col items-start gap-1">
-                      {canOpenIncident && a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a, home && (a.account !== home.accountId || a.region !== home.region) ? place : null)} testId="alarm-open-incident" />}
-                      {!a.actionsEnabled && <span className="text-[11px] text-degraded-fg">actions off</span>}
-                      {/* An alarm change is one service's operation: offered when the alarm watches exactly one. */}
-                      {canWriteAlarms && a.services.length === 1 && (
-                        <button
-                          type="button"
-                          data-testid="alarm-actions-toggle"
-                          onClick={() => setToggling({ alarm: a, change: a.actionsEnabled ? { disableActions: [a.name] } : { enableActions: [a.name] } })}
-                          className={smallButtonClass}
-                        >
-                          {a.actionsEnabled ? 'Actions off…' : 'Actions on…'}
-                        </button>
-                      )}
-                    </div>
+                    <button
+                      type="button"
+                      aria-expanded={expanded}
+                      aria-label={`${expanded ? 'Hide' : 'Show'} history of ${a.name}`}
+                      onClick={() => toggle(key)}
+                      className="inline-flex items-center gap-1.5 rounded text-fg-subtle hover:text-fg focus-visible:outline-2 focus-visible:outline-accent"
+                    >
+                      <span aria-hidden className={`inline-block w-3 text-[10px] transition-transform ${expanded ? 'rotate-90' : ''}`}>
+                        ▶
+                      </span>
+                      <AlarmStateBadge state={a.state} />
+                    </button>
                   </Td>
-                )}
-              </Tr>
-              {expanded && (
-                <Tr>
-                  <Td colSpan={actionsColumn ? 6 : 5} className="bg-surface-2/40 pt-0">
-                    <AlarmHistory name={a.name} place={place} />
+                  <Td>
+                    <div className="break-words font-mono text-[12px] font-semibold">{a.name}</div>
+                    <PlaceLabel place={a} />
+                    <div className="mt-0.5 break-words text-xs text-fg-subtle">{a.condition}</div>
                   </Td>
+                  <Td className="break-words text-[12px] text-fg-muted">{a.reason}</Td>
+                  <Td className="text-[12px] tabular-nums">
+                    <RelativeTime iso={a.updatedAt} />
+                  </Td>
+                  <Td className="text-[12px]">
+                    {a.services.length === 0 ? (
+                      <span className="text-fg-subtle">—</span>
+                    ) : (
+                      <ul className="flex flex-col gap-0.5">
+                        {a.services.map((s) => (
+                          <li key={`${s.cluster}/${s.service}`} className="truncate">
+                            <Link
+                              href={serviceHref({ account: a.account, region: a.region, cluster: s.cluster, service: s.service })}
+                              className="font-mono text-accent hover:underline"
+                              title={`${s.cluster}/${s.service}`}
+                            >
+                              {s.service}
+                            </Link>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </Td>
+                  {actionsColumn && (
+                    <Td>
+                      <div className="flex flex-col items-start gap-1">
+                        {canOpenIncident && a.state === 'ALARM' && <OpenIncidentButton small prefill={prefillFromAlarm(a, home && (a.account !== home.accountId || a.region !== home.region) ? place : null)} testId="alarm-open-incident" />}
+                        {!a.actionsEnabled && <span className="text-[11px] text-degraded-fg">actions off</span>}
+                        {/* An alarm change is one service's operation: offered when the alarm watches exactly one. */}
+                        {canWriteAlarms && a.services.length === 1 && (
+                          <button
+                            type="button"
+                            data-testid="alarm-actions-toggle"
+                            onClick={() => setToggling({ alarm: a, change: a.actionsEnabled ? { disableActions: [a.name] } : { enableActions: [a.name] } })}
+                            className={smallButtonClass}
+                          >
+                            {a.actionsEnabled ? 'Actions off…' : 'Actions on…'}
+                          </button>
+                        )}
+                      </div>
+                    </Td>
+                  )}
                 </Tr>
-              )}
-            </Fragment>
-          );
-        })}
-      </tbody>
-    </Table>
+                {expanded && (
+                  <Tr>
+                    <Td colSpan={actionsColumn ? 6 : 5} className="bg-surface-2/40 pt-0">
+                      <AlarmHistory name={a.name} place={place} />
+                    </Td>
+                  </Tr>
+                )}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </Table>
       {toggling && (
         <ActionDialog
           kind="alarms"

@@ -156,30 +156,33 @@ function OperationDetail({ op, viewer, refreshError, updatedAt }: { op: Operatio
 
       <Steps steps={op.steps} />
 
-      <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-2">
-        <Card data-testid="op-rollout">
-          <CardHeader title="Rollout" meta={op.rollout?.state} />
-          <div className="px-4 py-3">
-            {op.rollout ? <Rollout rollout={op.rollout} /> : <p className="text-[13px] text-fg-subtle">{finished ? 'No rollout was followed.' : 'Starts once the change is made.'}</p>}
-            {op.verify && <VerifyWindow verify={op.verify} />}
-          </div>
-        </Card>
-        <Card data-testid="op-triggers">
-          <CardHeader
-            title="Rollback triggers"
-            meta={tripped.length > 0 ? <span className="font-semibold text-down-fg">{tripped.length} tripped</span> : 'watched during verify and bake'}
-          />
-          {op.triggers.length === 0 ? (
-            <p className="px-4 py-3 text-[13px] text-fg-subtle">{finished ? 'Not watched for this operation.' : 'Read once verification starts.'}</p>
-          ) : (
-            <ul className="px-4 py-1.5">
-              {op.triggers.map((t) => (
-                <TriggerGauge key={t.id} trigger={t} />
-              ))}
-            </ul>
-          )}
-        </Card>
-      </div>
+      {/* An alarm change rolls nothing out and trips no trigger: it is verified by reading the alarms back (its Verify step). */}
+      {op.kind !== 'alarms' && (
+        <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-2">
+          <Card data-testid="op-rollout">
+            <CardHeader title="Rollout" meta={op.rollout?.state} />
+            <div className="px-4 py-3">
+              {op.rollout ? <Rollout rollout={op.rollout} /> : <p className="text-[13px] text-fg-subtle">{finished ? 'No rollout was followed.' : 'Starts once the change is made.'}</p>}
+              {op.verify && <VerifyWindow verify={op.verify} />}
+            </div>
+          </Card>
+          <Card data-testid="op-triggers">
+            <CardHeader
+              title="Rollback triggers"
+              meta={tripped.length > 0 ? <span className="font-semibold text-down-fg">{tripped.length} tripped</span> : 'watched during verify and bake'}
+            />
+            {op.triggers.length === 0 ? (
+              <p className="px-4 py-3 text-[13px] text-fg-subtle">{finished ? 'Not watched for this operation.' : 'Read once verification starts.'}</p>
+            ) : (
+              <ul className="px-4 py-1.5">
+                {op.triggers.map((t) => (
+                  <TriggerGauge key={t.id} trigger={t} />
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+      )}
 
       <Card>
         <CardHeader title="Plan" meta={`fingerprint ${op.plan.fingerprint.slice(0, 12)}`} />
