@@ -13,8 +13,7 @@ export { definitionOf, specOf } from '../telemetry/alarm-spec';
 import type { AlarmSpec, AlarmsChange } from './alarm-contract';
 import type { OpsContext } from './context';
 import type { EnvironmentPolicy } from './policy-config';
-import type { ExecuteResult } from './execute';
-import type { AlarmPlanItem, AlarmsPlan, AlarmsTarget, ExecutionState, PlanChange } from './types';
+import type { AlarmPlanItem, AlarmsPlan, AlarmsTarget, ExecuteResult, ExecutionState, PlanChange } from './types';
 import type { OperationRow } from './store';
 
 /**

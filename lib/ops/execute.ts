@@ -9,13 +9,12 @@ import { bindingFor, boundGroupOf } from './bluegreen';
 import { assertFence, lockKeyOf } from './lock';
 import { shortTd } from './plan';
 import { patchOperation, type ExecutionState, type OperationRow } from './store';
+import type { ExecuteResult } from './types';
 import { auditTargetOf } from './audit-target';
 import { executeAlarms } from './alarms';
 
 
-export type ExecuteResult =
-  | { outcome: 'done'; execution: ExecutionState; detail: string }
-  | { outcome: 'unknown'; execution: ExecutionState; detail: string };
+export type { ExecuteResult } from './types';
 
 /**
  * The operation's AWS writes. Each is audited (intent before, outcome after) and preceded by a

@@ -186,4 +186,9 @@ export interface ExecutionState {
   alarmCallsDone?: string[];
 }
 
+/** What executing an operation's AWS writes came to: done, or sent without an answer (reconciled from AWS state later). */
+export type ExecuteResult =
+  | { outcome: 'done'; execution: ExecutionState; detail: string }
+  | { outcome: 'unknown'; execution: ExecutionState; detail: string };
+
 export type Rollout = { state: string; running: number; desired: number; pending: number; failedTasks: number };
