@@ -14,10 +14,13 @@ import { prefillFromAlarm } from '@/components/incidents/alarm-prefill';
 import { useCan } from '@/components/incidents/use-can';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
-import { ActionDialog } from '@/components/ops/action-dialog';
+import dynamic from 'next/dynamic';
 import { readOnlyQuery } from '@/components/ops/ops-api';
 import { smallButtonClass } from '@/components/ui/controls';
 import type { AlarmsChange } from '@/lib/ops/alarm-contract';
+
+// Loaded when an operator first opens it: the alarms list itself does not carry the dialog's code.
+const ActionDialog = dynamic(() => import('@/components/ops/action-dialog').then((m) => m.ActionDialog), { ssr: false });
 
 /** An alarm's actions turned off or on from this page: an alarms operation on the one service it watches. */
 interface ActionsToggle {
