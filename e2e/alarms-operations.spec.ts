@@ -47,10 +47,10 @@ test('an operator creates the recommended alarms in one operation, then changes 
   const items = dialog.getByTestId('plan-alarm');
   await expect(items.first()).toBeVisible();
   const names = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-alarm')));
-  expect(names).toEqual(expect.arrayContaining(['codeflow-service-HighCPU', 'codeflow-service-HighMemory']));
+  expect(names).toEqual(expect.arrayContaining(['codeflow-staging-codeflow-service-HighCPU', 'codeflow-staging-codeflow-service-HighMemory']));
   for (const item of await items.all()) await expect(item).toHaveAttribute('data-action', 'create');
   // Each alarm shows the exact AWS CLI command, every required option given.
-  await expect(dialog.getByTestId('plan-alarm-command').first()).toContainText('aws cloudwatch put-metric-alarm --alarm-name codeflow-service-HighCPU');
+  await expect(dialog.getByTestId('plan-alarm-command').first()).toContainText('aws cloudwatch put-metric-alarm --alarm-name codeflow-staging-codeflow-service-HighCPU');
   await expect(dialog.getByTestId('plan-alarm-command').first()).toContainText('--evaluation-periods 1');
 
   const before = await alarmWrites();
@@ -60,24 +60,24 @@ test('an operator creates the recommended alarms in one operation, then changes 
   await advanceUntilStatus(page, 'succeeded', { step: 5 });
   await expect(operation(page)).toContainText('CloudWatch shows every change');
   expect(await alarmWrites()).toBe(before + names.length);
-  expect((await alarmsNamed('codeflow-service-')).map((a) => a.name).sort()).toEqual([...names].sort());
+  expect((await alarmsNamed('codeflow-staging-codeflow-service-')).map((a) => a.name).sort()).toEqual([...names].sort());
 
   // Change one: the editor opens on its configuration; the plan names the one field that changes.
   await page.goto(servicePath);
-  const cpu = card.locator('[data-testid="alarm-row"][data-alarm="codeflow-service-HighCPU"]');
+  const cpu = card.locator('[data-testid="alarm-row"][data-alarm="codeflow-staging-codeflow-service-HighCPU"]');
   await cpu.getByTestId('alarm-edit').click();
   const editor = page.getByTestId('alarm-editor');
   await expect(editor.getByTestId('alarm-threshold')).toHaveValue('70');
   await editor.getByTestId('alarm-threshold').fill('75');
   await editor.getByTestId('alarm-review').click();
-  const change = dialog.locator('[data-testid="plan-alarm"][data-alarm="codeflow-service-HighCPU"]');
+  const change = dialog.locator('[data-testid="plan-alarm"][data-alarm="codeflow-staging-codeflow-service-HighCPU"]');
   await expect(change).toHaveAttribute('data-action', 'update');
   await expect(change).toContainText('threshold 70 → 75');
   await fillConfirmation(page, STAGING.service, 'CPU alarm too noisy at 70 %');
   await dialog.getByTestId('op-submit').click();
   await operationIdFromUrl(page);
   await advanceUntilStatus(page, 'succeeded', { step: 5 });
-  expect((await alarmsNamed('codeflow-service-HighCPU'))[0]!.threshold).toBe(75);
+  expect((await alarmsNamed('codeflow-staging-codeflow-service-HighCPU'))[0]!.threshold).toBe(75);
 });
 
 for (const role of ['viewer', 'responder'] as const) {

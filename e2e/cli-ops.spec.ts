@@ -71,8 +71,8 @@ test('codeflow alarms: the plan lists each alarm with its aws cloudwatch command
   const dry = await codeflow(['alarms', 'codeflow-staging/codeflow-service', '--recommended', '--dry-run'], as('operator'));
   expect(dry.stderr).toBe('');
   expect(dry.code).toBe(0);
-  expect(dry.stdout).toMatch(/create\s+codeflow-service-HighCPU: CPUUtilization Average > 70 for 1×300 s/);
-  expect(dry.stdout).toContain('aws cloudwatch put-metric-alarm --alarm-name codeflow-service-HighCPU');
+  expect(dry.stdout).toMatch(/create\s+codeflow-staging-codeflow-service-HighCPU: CPUUtilization Average > 70 for 1×300 s/);
+  expect(dry.stdout).toContain('aws cloudwatch put-metric-alarm --alarm-name codeflow-staging-codeflow-service-HighCPU');
   expect((await codeflow(['alarms', 'codeflow-staging/codeflow-service', '--dry-run'], as('operator'))).code).toBe(2);
 
   const refused = await codeflow(['alarms', 'codeflow-staging/codeflow-service', '--recommended', '--reason', 'cli', '--yes', '--confirm', 'codeflow-service'], as('viewer'));

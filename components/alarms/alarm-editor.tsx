@@ -44,9 +44,9 @@ interface Draft {
   treatMissingData: (typeof TREAT_MISSING_DATA)[number];
 }
 
-function draftOf(spec: AlarmSpec | null, service: string): Draft {
+function draftOf(spec: AlarmSpec | null, cluster: string, service: string): Draft {
   return {
-    name: spec?.name ?? `${service}-`,
+    name: spec?.name ?? `${cluster}-${service}-`,
     description: spec?.description ?? '',
     metricName: spec?.metric?.metricName ?? 'CPUUtilization',
     statistic: spec?.metric?.statistic ?? 'Average',
@@ -118,7 +118,7 @@ export function AlarmEditor({
   onReview: (spec: AlarmSpec) => void;
   onCancel: () => void;
 }) {
-  const [draft, setDraft] = useState(() => draftOf(existing, service));
+  const [draft, setDraft] = useState(() => draftOf(existing, cluster, service));
   const { spec, problems } = specOf(draft, existing, cluster, service, loadBalancer);
   const metrics = loadBalancer ? [...ECS_METRICS, ...ALB_METRICS] : ECS_METRICS;
   const set = <K extends keyof Draft>(field: K) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value as Draft[K] }));

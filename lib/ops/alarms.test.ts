@@ -55,15 +55,15 @@ describeTargets('lib/ops alarms', (target) => {
     const plan = await planOperation(ctx, CLUSTER, SERVICE, { kind: 'alarms', alarms: { recommended: true } }, { role: 'operator' });
     const items = plan.alarms!.items;
     assert.deepEqual(items.map((i) => [i.name, i.action]), [
-      ['codeflow-service-HighCPU', 'create'],
-      ['codeflow-service-HighMemory', 'create'],
-      ['codeflow-service-HighLatency', 'create'],
-      ['codeflow-service-5xxRate', 'create'],
-      ['codeflow-service-RollbackTrigger-Latency', 'create'],
-      ['codeflow-service-RollbackTrigger-5xx', 'create'],
+      ['codeflow-cluster-codeflow-service-HighCPU', 'create'],
+      ['codeflow-cluster-codeflow-service-HighMemory', 'create'],
+      ['codeflow-cluster-codeflow-service-HighLatency', 'create'],
+      ['codeflow-cluster-codeflow-service-5xxRate', 'create'],
+      ['codeflow-cluster-codeflow-service-RollbackTrigger-Latency', 'create'],
+      ['codeflow-cluster-codeflow-service-RollbackTrigger-5xx', 'create'],
     ]);
     assert.equal(plan.summary, 'Change the alarms of codeflow-service: 6 created');
-    assert.match(items[0]!.command!, /^aws cloudwatch put-metric-alarm --alarm-name codeflow-service-HighCPU .*--namespace AWS\/ECS --metric-name CPUUtilization --statistic Average --period 300 --dimensions Name=ClusterName,Value=codeflow-cluster Name=ServiceName,Value=codeflow-service --threshold 70 --comparison-operator GreaterThanThreshold --evaluation-periods 1 --region us-east-1$/);
+    assert.match(items[0]!.command!, /^aws cloudwatch put-metric-alarm --alarm-name codeflow-cluster-codeflow-service-HighCPU .*--namespace AWS\/ECS --metric-name CPUUtilization --statistic Average --period 300 --dimensions Name=ClusterName,Value=codeflow-cluster Name=ServiceName,Value=codeflow-service --threshold 70 --comparison-operator GreaterThanThreshold --evaluation-periods 1 --region us-east-1$/);
     assert.match(items[2]!.command!, /--extended-statistic p95 --period 60 --dimensions Name=LoadBalancer,Value=app\/\S+ Name=TargetGroup,Value=targetgroup\/\S+ --threshold 0\.2 .*--evaluation-periods 3 --datapoints-to-alarm 2 --treat-missing-data notBreaching/);
     assert.match(items[5]!.command!, /--metrics '\[.*FILL\(m1, 0\) \/ m2 \* 100.*\]' --threshold 5 /, 'the rollback trigger comes from the policy (5xx > 5 %)');
     assert.equal(plan.requiresApproval, false, 'production asks a second operator for deploys only by default');
@@ -73,9 +73,9 @@ describeTargets('lib/ops alarms', (target) => {
     const op = await untilDone(result.operation.id);
     assert.equal(op.status, 'succeeded', `${op.error ?? ''} ${JSON.stringify(await alarmsNotApplied(ctx, op.plan.target!.alarms!))}`);
     assert.equal((await cloudwatchWrites()) - before, 6, 'one PutMetricAlarm per alarm, nothing else');
-    const made = await describeAlarms(ctx.aws, { prefix: 'codeflow-service-' });
+    const made = await describeAlarms(ctx.aws, { prefix: 'codeflow-cluster-codeflow-service-' });
     assert.equal(made.length, 6);
-    const cpu = made.find((a) => a.name === 'codeflow-service-HighCPU')!;
+    const cpu = made.find((a) => a.name === 'codeflow-cluster-codeflow-service-HighCPU')!;
     assert.equal(cpu.threshold, 70);
     assert.equal(cpu.evaluationPeriods, 1);
     const audit = await ctx.db.select().from(auditLog).where(eq(auditLog.action, 'ops.alarms.put-metric-alarm'));
@@ -85,6 +85,10 @@ describeTargets('lib/ops alarms', (target) => {
     assert.ok(again.alarms!.items.every((i) => i.action === 'unchanged'));
     assert.equal(again.blocked, true);
     await assert.rejects(submit(alice, { kind: 'alarms', alarms: { recommended: true } }), (e) => isAppError(e) && e.code === 'invalid' && /already as asked/.test(e.message));
+
+    // The same service name in another cluster of this account and Region gets its own set, not a clash.
+    const staging = await planOperation(ctx, 'codeflow-staging', SERVICE, { kind: 'alarms', alarms: { recommended: true } }, { role: 'operator' });
+    assert.deepEqual(staging.alarms!.items.map((i) => [i.name, i.action]).slice(0, 2), [['codeflow-staging-codeflow-service-HighCPU', 'create'], ['codeflow-staging-codeflow-service-HighMemory', 'create']]);
   });
 
   it('editing the guide\'s Codeflow-HighCPU: the plan names what changes, fills the evaluation periods the guide leaves out and says so, and keeps its actions', async () => {

@@ -150,10 +150,10 @@ describeTargets('lib/ops crash safety (kill -9)', (target) => {
     await faults([]);
     const [row] = await ctx.db.select().from(operations);
     assert.equal(row!.execution.pendingCall?.action, 'PutMetricAlarm', 'the killed process wrote the call down before sending it');
-    assert.deepEqual(row!.execution.alarmCallsDone, ['put:codeflow-service-HighCPU', 'put:codeflow-service-HighMemory'], 'and the calls already answered');
+    assert.deepEqual(row!.execution.alarmCallsDone, ['put:codeflow-cluster-codeflow-service-HighCPU', 'put:codeflow-cluster-codeflow-service-HighMemory'], 'and the calls already answered');
     const op = await runnerUntilNot(ctx, ['executing', 'outcome_unknown']);
     assert.equal(op.status, 'failed');
-    assert.match(op.error ?? '', /AWS never confirmed PutMetricAlarm, and CloudWatch does not show all of it \(codeflow-service-5xxRate does not exist; .*\); nothing was retried/);
+    assert.match(op.error ?? '', /AWS never confirmed PutMetricAlarm, and CloudWatch does not show all of it \(codeflow-cluster-codeflow-service-5xxRate does not exist; .*\); nothing was retried/);
     assert.equal((await calls())['monitoring:PutMetricAlarm'], 3, 'nothing re-sent');
     assert.equal(await danglingIntents(ctx.db), 0, 'every audit intent has its outcome');
     assert.equal(await lockHolder(ctx.db, { ...TEST_PLACE, cluster: 'codeflow-cluster', service: 'codeflow-service' }), null);

@@ -21,15 +21,17 @@ const ALB = 'AWS/ApplicationELB';
  * §4.3 targets (CPU > 70 %, memory > 80 %, p95 > 200 ms, 5xx > 1 %, the same limits the console's
  * verdict warns at) and the §5.1 rollback triggers (5xx > 5 %, p95 > 500 ms, from the environment's
  * policy). Latency and 5xx need a load balancer; a service without one gets the ECS pair only.
- * Named `<service>-<what>`, so a second request finds and updates the same alarms.
+ * Named `<cluster>-<service>-<what>` (a service's name alone repeats across clusters in one account
+ * and Region, alarm names may not), so a second request finds and updates the same alarms.
  */
 export function recommendedAlarms(cluster: string, service: string, lb: LoadBalancedBy | null, rollback: RollbackThresholds): AlarmSpec[] {
+  const prefix = `${cluster}-${service}`;
   const ecs = [
     { name: 'ClusterName', value: cluster },
     { name: 'ServiceName', value: service },
   ];
   const utilization = (what: 'CPU' | 'Memory', percent: number): AlarmSpec => ({
-    name: `${service}-High${what}`,
+    name: `${prefix}-High${what}`,
     description: `${what} utilization of ${service} above ${percent} % (guide §4.3)`,
     metric: { namespace: ECS, metricName: `${what}Utilization`, dimensions: ecs, statistic: 'Average', period: 300 },
     threshold: percent,
@@ -70,10 +72,10 @@ export function recommendedAlarms(cluster: string, service: string, lb: LoadBala
   });
   // The targets tolerate a noisy minute (2 of 3); a rollback trigger is one bad minute, as verification reads it.
   alarms.push(
-    latency(`${service}-HighLatency`, THRESHOLDS.p95Ms.warn, 'guide §4.3', 3, 2),
-    errors(`${service}-5xxRate`, THRESHOLDS.errorRatePct.warn, 'guide §4.3', 3, 2),
-    latency(`${service}-RollbackTrigger-Latency`, rollback.p95LatencyMs, 'guide §5.1 rollback trigger', 1, 1),
-    errors(`${service}-RollbackTrigger-5xx`, rollback.errorRatePercent, 'guide §5.1 rollback trigger', 1, 1),
+    latency(`${prefix}-HighLatency`, THRESHOLDS.p95Ms.warn, 'guide §4.3', 3, 2),
+    errors(`${prefix}-5xxRate`, THRESHOLDS.errorRatePct.warn, 'guide §4.3', 3, 2),
+    latency(`${prefix}-RollbackTrigger-Latency`, rollback.p95LatencyMs, 'guide §5.1 rollback trigger', 1, 1),
+    errors(`${prefix}-RollbackTrigger-5xx`, rollback.errorRatePercent, 'guide §5.1 rollback trigger', 1, 1),
   );
   return alarms;
 }
