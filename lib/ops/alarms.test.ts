@@ -16,13 +16,14 @@ import { alarmsNotApplied, definitionOf } from './alarms';
 import type { OpsContext } from './context';
 import { planRequestSchema } from './contract';
 import { planOperation } from './plan';
-import { submitOperation } from './pipeline';
+import { approveOperation, submitOperation } from './pipeline';
 import { getOperation } from './store';
 import type { PlanRequest } from './types';
 import { verifyStep } from './verify';
 import { quickPolicy, testUser, useOpsSandbox } from './testing/harness';
 
 const alice = testUser('alice');
+const bob = testUser('bob');
 const viewer = testUser('vera', 'viewer');
 const responder = testUser('rory', 'responder');
 const CLUSTER = 'codeflow-cluster';
@@ -118,6 +119,20 @@ describeTargets('lib/ops alarms', (target) => {
     const gone = await submit(alice, { kind: 'alarms', alarms: { delete: ['Codeflow-HighLatency'] } });
     assert.equal((await untilDone(gone.result.operation.id)).status, 'succeeded');
     assert.equal(await getAlarm(ctx.aws, 'Codeflow-HighLatency'), null);
+  });
+
+  it('an environment whose policy asks a second operator for alarm changes holds them for approval; nothing is sent until another operator approves', async () => {
+    ctx.policy.environments.production!.approvalFor = ['deploy', 'alarms'];
+    const before = await cloudwatchWrites();
+    const { plan, result } = await submit(alice, { kind: 'alarms', alarms: { disableActions: ['Codeflow-HighCPU'] } });
+    assert.equal(plan.requiresApproval, true);
+    assert.equal(result.operation.status, 'awaiting_approval');
+    assert.equal(await cloudwatchWrites(), before, 'nothing sent while it waits');
+    await assert.rejects(approveOperation(ctx, alice, result.operation.id), (e) => isAppError(e) && e.code === 'forbidden');
+    await approveOperation(ctx, bob, result.operation.id, 'agreed: it pages for nothing');
+    assert.equal((await untilDone(result.operation.id)).status, 'succeeded');
+    assert.equal((await getAlarm(ctx.aws, 'Codeflow-HighCPU'))!.actionsEnabled, false);
+    assert.equal((await cloudwatchWrites()) - before, 1);
   });
 
   it('refusals change nothing: a viewer and a responder get 403, another service\'s metrics or alarms and unknown alarms are 400 naming the field', async () => {
