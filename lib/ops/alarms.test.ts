@@ -147,7 +147,10 @@ describeTargets('lib/ops alarms', (target) => {
     // Taking over another service's alarm by its name is refused too.
     const hijack: PlanRequest = { kind: 'alarms', alarms: { put: [{ name: 'payments-api-HighLatency', metric: { namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: [{ name: 'ClusterName', value: CLUSTER }, { name: 'ServiceName', value: SERVICE }], statistic: 'Average', period: 60 }, threshold: 1, comparison: 'GreaterThanThreshold', evaluationPeriods: 1 }] } };
     await assert.rejects(planOperation(ctx, CLUSTER, SERVICE, hijack), (e) => isAppError(e) && /already exists and watches another service's metrics/.test(e.message));
-    assert.equal(await cloudwatchWrites(), before);
+    // A name of the recommended set already taken by another service's alarm: the refusal names `recommended`.
+    await putMetricAlarm(ctx.aws, { name: 'codeflow-cluster-codeflow-service-HighCPU', metric: { namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: [{ name: 'ClusterName', value: CLUSTER }, { name: 'ServiceName', value: 'payments-api' }], statistic: 'Average', period: 60 }, threshold: 1, comparison: 'GreaterThanThreshold', evaluationPeriods: 1 });
+    await assert.rejects(planOperation(ctx, CLUSTER, SERVICE, { kind: 'alarms', alarms: { recommended: true } }), (e) => isAppError(e) && e.fields?.[0]?.path === 'alarms.recommended' && /rename or delete it to use the recommended set/.test(e.message));
+    assert.equal(await cloudwatchWrites(), before + 1, 'only the test\'s own PutMetricAlarm');
   });
 
   it('an alarm changed in CloudWatch after planning makes the plan stale (409 naming it); a deployment in between does not', async () => {

@@ -52,11 +52,12 @@ export async function planAlarms(ctx: OpsContext, cluster: string, service: Serv
   const items: AlarmPlanItem[] = [];
   const target: AlarmsTarget = { put: [], delete: [], enableActions: [], disableActions: [] };
   specs.forEach(({ spec, recommended }, i) => {
-    const field = `alarms.put.${i}`;
+    // A refusal names the request's field: the put entry, or `recommended` for an alarm of the set.
+    const field = (part: string) => (recommended ? 'alarms.recommended' : `alarms.put.${i}.${part}`);
     const foreign = firstForeignMetric(spec, cluster, service.name, groups);
-    if (foreign) throw invalidField(`${field}.metric`, `alarm "${spec.name}" watches ${foreign}, which is not ${service.name}'s: an alarm changed here watches ${service.name}'s metrics (ClusterName ${cluster} and ServiceName ${service.name}${groups.length ? `, or TargetGroup ${groups.join(' / ')}` : ''})`);
+    if (foreign) throw invalidField(field('metric'), `alarm "${spec.name}" watches ${foreign}, which is not ${service.name}'s: an alarm changed here watches ${service.name}'s metrics (ClusterName ${cluster} and ServiceName ${service.name}${groups.length ? `, or TargetGroup ${groups.join(' / ')}` : ''})`);
     const before = existing.get(spec.name);
-    if (before && !mine(before)) throw invalidField(`${field}.name`, `an alarm named "${spec.name}" already exists and watches another service's metrics; choose another name`);
+    if (before && !mine(before)) throw invalidField(field('name'), `an alarm named "${spec.name}" already exists and watches another service's metrics; ${recommended ? 'rename or delete it to use the recommended set' : 'choose another name'}`);
     const def = definitionFrom(spec, before);
     if (spec.evaluationPeriods === undefined) notes.push(`${spec.name}: no evaluation periods given; CloudWatch requires them (the guide's §4.1 command leaves them out), so 1 is used.`);
     const differences = before ? differencesOf(definitionOf(before), def) : [];
