@@ -1,3 +1,4 @@
+import { loadBalancerDimension, targetGroupDimension } from '@/lib/aws/arn';
 import type { PlaceRef } from '@/lib/accounts/places';
 import type { ServiceDetail } from '@/lib/fleet/types';
 import type { ServiceActionContext } from '@/components/ops/action-dialog-state';
@@ -36,5 +37,5 @@ export function loadBalancerDimensionsOf(detail: ServiceDetail): { loadBalancer:
   const group = detail.targetGroups.find((g) => g.targetGroup.arn === bound)?.targetGroup;
   const lbArn = group?.loadBalancerArns[0];
   if (!group || !lbArn) return null;
-  return { loadBalancer: lbArn.slice(lbArn.indexOf('loadbalancer/') + 'loadbalancer/'.length), targetGroup: group.arn.slice(group.arn.indexOf('targetgroup/')) };
+  return { loadBalancer: loadBalancerDimension(lbArn), targetGroup: targetGroupDimension(group.arn) };
 }

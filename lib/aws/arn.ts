@@ -27,3 +27,9 @@ export function imageTagOf(image: string): string {
   if (colon >= 0) return name.slice(colon + 1);
   return at >= 0 ? image.slice(at + 1) : 'latest';
 }
+
+/** CloudWatch's LoadBalancer dimension value of a load balancer: `arn:…:loadbalancer/app/name/id` → `app/name/id`. */
+export const loadBalancerDimension = (arn: string) => arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
+
+/** CloudWatch's TargetGroup dimension value of a target group: `arn:…:targetgroup/name/id` → `targetgroup/name/id`. */
+export const targetGroupDimension = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);

@@ -1,5 +1,6 @@
 import type { PlaceRef } from '../accounts/places';
 import { createHash } from 'node:crypto';
+import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
 import { getMetricData, MAX_QUERIES_PER_CALL } from '../aws/cloudwatch';
 import { describeTargetGroups } from '../aws/elbv2';
 import type { MetricQuery, MetricSeries } from '../aws/telemetry-types';
@@ -35,9 +36,6 @@ export function defaultTelemetrySources(place?: PlaceRef): TelemetrySources {
   return { alarms: () => listAlarms(getAlarmsContext(place)), findings: () => openFindingsByService(getFindingsContext(place)) };
 }
 
-/** `arn:…:loadbalancer/app/name/id` → `app/name/id`; `arn:…:targetgroup/name/id` → `targetgroup/name/id` (CloudWatch's dimension values). */
-const loadBalancerDimension = (arn: string) => arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
-const targetGroupDimension = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 
 type Role = 'cpu' | 'mem' | 'req' | 'err' | 'p95' | 'healthy' | 'unhealthy';
 

@@ -5,7 +5,8 @@ import { describeTargetGroups } from '../aws/elbv2';
 import type { Service } from '../aws/types';
 import type { Alarm, AlarmDefinition, DimensionsInput, MetricDimension, MetricQuery } from '../aws/telemetry-types';
 import { invalidField } from '../errors';
-import { describeCondition, targetGroupDimension } from '../telemetry/alarms';
+import { describeCondition } from '../telemetry/alarms';
+import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
 import { recommendedAlarms, type LoadBalancedBy } from '../telemetry/recommended-alarms';
 import { definitionOf, sortDims } from '../telemetry/alarm-spec';
 
@@ -174,8 +175,7 @@ async function loadBalancedBy(ctx: OpsContext, service: Service): Promise<LoadBa
   const [group] = await describeTargetGroups(ctx.aws, { arns: [arn] });
   const lbArn = group?.loadBalancerArns[0];
   if (!lbArn) return null;
-  // `arn:…:loadbalancer/app/name/id` → `app/name/id`, as CloudWatch's LoadBalancer dimension has it.
-  return { loadBalancer: lbArn.slice(lbArn.indexOf('loadbalancer/') + 'loadbalancer/'.length), targetGroup: targetGroupDimension(arn) };
+  return { loadBalancer: loadBalancerDimension(lbArn), targetGroup: targetGroupDimension(arn) };
 }
 
 /** The metrics an alarm definition reads, with their dimensions. */

@@ -1,10 +1,9 @@
+import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
 import { getMetricData } from '../aws/cloudwatch';
 import { describeTargetGroups } from '../aws/elbv2';
 import type { Service } from '../aws/types';
 import type { OpsContext } from './context';
 
-const targetGroupDimension = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
-const loadBalancerDimension = (arn: string) => arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
 
 /** The worst minute since `from` of the 5xx rate (%) and p95 latency (ms) over the service's target groups. */
 export async function readMetrics(ctx: OpsContext, service: Service, from: number, to: number): Promise<{ errorRate: number | null; p95: number | null }> {

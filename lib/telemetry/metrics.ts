@@ -3,6 +3,7 @@ import { cacheForPlace, perPlace } from '../accounts/per-place';
 import type { PlaceRef } from '../accounts/places';
 import { getAwsClients } from '../aws/default-clients';
 import { getConfig } from '../config';
+import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
 import { getMetricData, MAX_QUERIES_PER_CALL } from '../aws/cloudwatch';
 import type { MetricQuery, MetricSeries } from '../aws/telemetry-types';
 import type { Service } from '../aws/types';
@@ -138,9 +139,6 @@ export const GUIDE_REFERENCES: Record<MetricChartId, ReferenceLine[]> = {
 const ECS = 'AWS/ECS';
 const ALB = 'AWS/ApplicationELB';
 
-/** `arn:…:loadbalancer/app/name/id` → `app/name/id`; `arn:…:targetgroup/name/id` → `targetgroup/name/id`. */
-export const loadBalancerDimension = (arn: string) => arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
-export const targetGroupDimension = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 
 interface Plan {
   queries: MetricQuery[];
